@@ -1,0 +1,265 @@
+# Copyright (c) 2026, CRM Plus and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.contacts.address_and_contact import load_address_and_contacts
+from frappe.model.document import Document
+from frappe.model.naming import make_autoname
+from frappe.utils import getdate, now_datetime, today
+
+from crm_plus.domain import lifecycle, validation
+from crm_plus.domain.roles import GRADE_OVERRIDE_ROLES
+
+# Error codes of crm_plus.domain.validation, as the messages users read.
+MESSAGES = {
+	"invalid_mobile": lambda label, value: _("{0}: {1} is not a valid mobile number").format(label, value),
+	"invalid_phone": lambda label, value: _("{0}: {1} is not a valid phone number").format(label, value),
+	"invalid_email": lambda label, value: _("{0}: {1} is not a valid email address").format(label, value),
+	"invalid_id_number": lambda label, value: _("{0}: {1} is not a valid resident ID number").format(
+		label, value
+	),
+	"invalid_tax_id": lambda label, value: _("{0}: {1} is not a valid unified social credit code").format(
+		label, value
+	),
+	"negative_amount": lambda label, value: _("{0} cannot be negative").format(label),
+	"date_in_future": lambda label, value: _("{0} cannot be in the future").format(label),
+}
+
+HISTORY_DOCTYPES = ("CRM Customer Transaction",)
+
+
+class CRMCustomer(Document):
+	def onload(self):
+		load_address_and_contacts(self)
+
+	def autoname(self):
+		if not self.customer_code:
+			series = frappe.db.get_single_value("CRM Plus Settings", "customer_code_series") or "CUST-.#####"
+			self.customer_code = make_autoname(series, doc=self)
+		self.name = self.customer_code
+
+	def validate(self):
+		self.validate_inputs()
+		self.check_duplicates()
+		self.set_division_from_team()
+		self.check_account_manager_change()
+		self.set_years_of_cooperation()
+		self.clear_fields_of_other_kind()
+
+	def before_save(self):
+		self.track_status()
+
+	def after_insert(self):
+		from crm_plus.crm_plus.grading import regrade_customers
+
+		regrade_customers([self.name], source="Suggested")
+
+	def on_update(self):
+		self.log_status_change()
+
+	def on_trash(self):
+		history = {dt: frappe.db.count(dt, {"customer": self.name}) for dt in history_doctypes()}
+		if blocked := lifecycle.deletion_blocked(history):
+			frappe.throw(
+				_(
+					"Customer {0} has history ({1}) and cannot be deleted. Deactivate it instead: it then "
+					"becomes a historical customer."
+				).format(frappe.bold(self.name), ", ".join(_(dt) for dt in blocked)),
+				frappe.LinkExistsError,
+			)
+		for dt in ("CRM Customer Status Log", "CRM Customer Grade Log", "CRM Customer Event"):
+			frappe.db.delete(dt, {"customer": self.name})
+
+	# ------------------------------------------------------------ validation
+	def validate_inputs(self):
+		checks = [
+			("mobile", validation.mobile_error),
+			("company_phone", validation.phone_error),
+			("landline", validation.phone_error),
+			("fax", validation.phone_error),
+			("email", validation.email_error),
+			("tax_id", validation.tax_id_error),
+			("id_number", lambda v: validation.id_number_error(v, getdate(today()))),
+			("registered_capital", validation.not_negative_error),
+			("annual_revenue", validation.not_negative_error),
+			("employees", validation.not_negative_error),
+			(
+				"founding_date",
+				lambda v: validation.past_date_error(getdate(v) if v else None, getdate(today())),
+			),
+			("birth_date", lambda v: validation.past_date_error(getdate(v) if v else None, getdate(today()))),
+			(
+				"cooperation_since",
+				lambda v: validation.past_date_error(getdate(v) if v else None, getdate(today())),
+			),
+		]
+		errors = []
+		for fieldname, check in checks:
+			value = self.get(fieldname)
+			if value in (None, "") or (code := check(value)) is None:
+				continue
+			errors.append(MESSAGES[code](_(self.meta.get_label(fieldname)), value))
+		for row in self.get("key_people") or []:
+			if row.phone and validation.phone_error(row.phone):
+				errors.append(MESSAGES["invalid_phone"](_("Key People") + f" #{row.idx}", row.phone))
+			if row.birthday and validation.past_date_error(getdate(row.birthday), getdate(today())):
+				errors.append(
+					MESSAGES["date_in_future"](_("Key People") + f" #{row.idx} " + _("Birthday"), None)
+				)
+		if self.tax_id:
+			self.tax_id = self.tax_id.strip().upper()
+		if self.id_number:
+			self.id_number = self.id_number.strip().upper()
+		if errors:
+			frappe.throw("<br>".join(errors), title=_("Please correct the customer"))
+
+	def check_duplicates(self):
+		settings = frappe.get_cached_doc("CRM Plus Settings")
+		found = []
+		self.name_key = validation.normalize_name(self.customer_name)
+		if settings.check_duplicate_name and self.name_key:
+			for other in duplicate_candidates(self, "name_key", self.name_key):
+				found.append(_("the name {0}").format(other.customer_name) + f" ({other.name})")
+		if settings.check_duplicate_tax_id and self.tax_id:
+			for other in duplicate_candidates(self, "tax_id", self.tax_id):
+				found.append(_("the unified social credit code {0}").format(self.tax_id) + f" ({other.name})")
+		if settings.check_duplicate_phone:
+			for fieldname in ("mobile", "company_phone"):
+				if self.get(fieldname):
+					for other in duplicate_candidates(self, fieldname, self.get(fieldname)):
+						found.append(
+							_("the phone number {0}").format(self.get(fieldname)) + f" ({other.name})"
+						)
+		if found:
+			frappe.throw(
+				_("A customer with {0} already exists.").format(", ".join(found)),
+				frappe.DuplicateEntryError,
+				title=_("Duplicate customer"),
+			)
+
+	def set_division_from_team(self):
+		if self.sales_team:
+			self.division = (
+				frappe.db.get_value("CRM Sales Team", self.sales_team, "division") or self.division
+			)
+
+	def check_account_manager_change(self):
+		if self.is_new() or not self.has_value_changed("account_manager"):
+			return
+		if frappe.flags.crm_plus_transfer or set(frappe.get_roles()) & (
+			GRADE_OVERRIDE_ROLES | {"CRM Executive"}
+		):
+			return
+		frappe.throw(
+			_("Only a sales manager can change the account manager. Use a Customer Transfer."),
+			frappe.PermissionError,
+		)
+
+	def set_years_of_cooperation(self):
+		self.years_of_cooperation = validation.years_between(
+			getdate(self.cooperation_since) if self.cooperation_since else None, getdate(today())
+		)
+
+	def clear_fields_of_other_kind(self):
+		"""Keep one kind's fields: a customer switched from individual to enterprise keeps no ID number."""
+		individual_only = (
+			"gender",
+			"birth_date",
+			"occupation",
+			"employer",
+			"id_number",
+			"mobile",
+			"landline",
+			"hobbies",
+		)
+		if self.customer_kind == "Enterprise":
+			for fieldname in individual_only:
+				self.set(fieldname, None)
+
+	# ------------------------------------------------------------ lifecycle
+	def track_status(self):
+		before = self.get_doc_before_save()
+		previous = before.status if before else None
+		if previous != self.status:
+			self.flags.status_change = lifecycle.status_change(
+				previous, before.status_since if before else None, self.status, now_datetime()
+			)
+			self.status_since = now_datetime()
+
+	def log_status_change(self):
+		change = self.flags.pop("status_change", None)
+		if not change:
+			return
+		frappe.get_doc(
+			{
+				"doctype": "CRM Customer Status Log",
+				"customer": self.name,
+				"from_status": change.from_status,
+				"to_status": change.to_status,
+				"changed_at": change.changed_at,
+				"days_in_previous_status": change.days_in_previous_status,
+				"changed_by": frappe.session.user,
+			}
+		).insert(ignore_permissions=True)
+
+	# ------------------------------------------------------------ actions
+	@frappe.whitelist()
+	def deactivate(self, reason: str):
+		self.check_permission("write")
+		if self.disabled:
+			frappe.throw(_("Customer {0} is already deactivated").format(self.name))
+		if not (reason or "").strip():
+			frappe.throw(_("Please give a reason for deactivating the customer"))
+		self.disabled = 1
+		self.deactivated_on = today()
+		self.deactivation_reason = reason.strip()
+		self.save()
+		add_event(self.name, "Deactivated", _("Deactivated"), reason)
+		return self.as_dict()
+
+	@frappe.whitelist()
+	def restore(self, reason: str | None = None):
+		self.check_permission("write")
+		if not self.disabled:
+			frappe.throw(_("Customer {0} is not deactivated").format(self.name))
+		self.disabled = 0
+		self.deactivated_on = None
+		self.deactivation_reason = None
+		self.save()
+		add_event(self.name, "Restored", _("Restored"), reason)
+		return self.as_dict()
+
+
+def history_doctypes() -> list[str]:
+	"""DocTypes whose records are customer history; later modules add theirs through the transfer hook."""
+	doctypes = list(HISTORY_DOCTYPES)
+	for entry in frappe.get_hooks("crm_plus_transfer"):
+		if entry.get("doctype") not in doctypes:
+			doctypes.append(entry["doctype"])
+	return doctypes
+
+
+def duplicate_candidates(doc, fieldname: str, value: str) -> list:
+	"""Other customers with the same value in an indexed field, whoever may see them."""
+	table = frappe.qb.DocType("CRM Customer")
+	return (
+		frappe.qb.from_(table)
+		.select(table.name, table.customer_name)
+		.where((table.name != (doc.name or "")) & (table[fieldname] == value))
+		.limit(5)
+		.run(as_dict=True)
+	)
+
+
+def add_event(customer: str, event_type: str, title: str, description: str | None = None):
+	frappe.get_doc(
+		{
+			"doctype": "CRM Customer Event",
+			"customer": customer,
+			"event_date": today(),
+			"event_type": event_type,
+			"title": title,
+			"description": description,
+		}
+	).insert(ignore_permissions=True)

@@ -1,0 +1,338 @@
+"""Grading shell: gathers activity with one aggregate query, grades with crm_plus.domain.grading,
+and writes back in bulk (never a document save per customer)."""
+
+from datetime import date, timedelta
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt, getdate, now_datetime, today
+
+from crm_plus.domain import grading
+from crm_plus.domain.roles import GRADE_OVERRIDE_ROLES
+
+CHUNK = 1000
+GRADE_FIELDS = ("grade", "suggested_grade", "grade_score", "r_score", "f_score", "m_score", "p_score")
+STAT_FIELDS = (
+	"first_transaction_date",
+	"last_transaction_date",
+	"transaction_count",
+	"total_sales",
+	"total_profit",
+)
+
+
+def config_messages() -> dict[str, str]:
+	return {
+		"limits_missing": _("Please give the four limits of {0}"),
+		"limits_need_four": _("{0} needs exactly four limits, separated by commas"),
+		"limits_not_numbers": _("{0} must be non-negative numbers separated by commas"),
+		"limits_not_increasing": _("The limits of {0} must increase from left to right"),
+		"unknown_method": _("Unknown scoring method {0}"),
+		"window_not_positive": _("The scoring window must be at least one day"),
+		"negative_weight": _("Weights cannot be negative"),
+		"no_weight": _("Give at least one of the recency, frequency, monetary or profit weights"),
+		"bad_formula": _("The score formula is not valid: {0}"),
+		"no_tiers": _("Please create at least one customer grade"),
+		"duplicate_tier": _("Two customer grades have the same name"),
+		"tier_score_out_of_range": _("A grade's minimum score must be between 0 and 100"),
+	}
+
+
+def config_error_message(error: grading.GradingConfigError) -> str:
+	labels = {
+		"recency_limits": _("Recency Limits (Days)"),
+		"frequency_limits": _("Frequency Limits (Purchases)"),
+		"monetary_limits": _("Monetary Limits (Sales)"),
+		"profit_limits": _("Profit Limits (Gross Profit)"),
+	}
+	template = config_messages().get(error.code, error.code)
+	return template.format(labels.get(error.detail, error.detail))
+
+
+def load_config(settings=None) -> grading.GradingConfig:
+	s = settings or frappe.get_cached_doc("CRM Plus Settings")
+	try:
+		return grading.GradingConfig(
+			method="quantile" if s.scoring_method == "Quantiles" else "fixed",
+			window_days=cint(s.grading_window_days) or 365,
+			recency_limits=grading.parse_limits(s.recency_thresholds, "recency_limits"),
+			frequency_limits=grading.parse_limits(s.frequency_thresholds, "frequency_limits"),
+			monetary_limits=grading.parse_limits(s.monetary_thresholds, "monetary_limits"),
+			profit_limits=grading.parse_limits(s.profit_thresholds, "profit_limits"),
+			weights={
+				"r": flt(s.weight_recency),
+				"f": flt(s.weight_frequency),
+				"m": flt(s.weight_monetary),
+				"p": flt(s.weight_profit),
+				"credit": flt(s.weight_credit),
+				"strategic": flt(s.weight_strategic),
+			},
+			formula=(s.grade_formula or "").strip() or None,
+		)
+	except grading.GradingConfigError as e:
+		frappe.throw(config_error_message(e), title=_("Grading settings"))
+
+
+def load_tiers() -> list[grading.Tier]:
+	rows = frappe.get_all("CRM Customer Grade", fields=["name", "min_score", "rank", "notify_on_downgrade"])
+	return [grading.Tier(r.name, flt(r.min_score), cint(r.rank)) for r in rows]
+
+
+def gather(names: list[str] | None, as_of: date, window_days: int) -> list[dict]:
+	"""One aggregate query: per active customer, activity in the window and lifetime totals."""
+	window_start = as_of - timedelta(days=window_days)
+	names_condition = ""
+	if names is not None:
+		if not names:
+			return []
+		names_condition = "and c.name in %(names)s"
+	return frappe.db.sql(
+		f"""
+		select c.name, c.grade, c.suggested_grade, c.grade_score, c.r_score, c.f_score, c.m_score, c.p_score,
+			c.grade_locked, c.account_manager, c.sales_team, c.customer_name,
+			c.credit_factor, c.strategic_factor,
+			c.first_transaction_date as old_first, c.last_transaction_date as old_last,
+			c.transaction_count as old_count, c.total_sales as old_sales, c.total_profit as old_profit,
+			sum(case when t.posting_date >= %(start)s and t.posting_date <= %(as_of)s and t.is_return = 0
+				then 1 else 0 end) as purchases,
+			sum(case when t.posting_date >= %(start)s and t.posting_date <= %(as_of)s
+				then t.amount else 0 end) as sales,
+			sum(case when t.posting_date >= %(start)s and t.posting_date <= %(as_of)s
+				then t.gross_profit else 0 end) as profit,
+			max(case when t.is_return = 0 and t.posting_date <= %(as_of)s then t.posting_date end) as last_purchase,
+			min(t.posting_date) as first_transaction_date, max(t.posting_date) as last_transaction_date,
+			count(t.name) as transaction_count, sum(t.amount) as total_sales, sum(t.gross_profit) as total_profit
+		from `tabCRM Customer` c
+		left join `tabCRM Customer Transaction` t on t.customer = c.name
+		where c.disabled = 0 {names_condition}
+		group by c.name
+		""",
+		{"start": window_start, "as_of": as_of, "names": tuple(names or ())},
+		as_dict=True,
+	)
+
+
+def to_activity(row) -> grading.Activity:
+	return grading.Activity(
+		customer=row.name,
+		purchases=cint(row.purchases),
+		sales=flt(row.sales),
+		profit=flt(row.profit),
+		last_purchase=getdate(row.last_purchase) if row.last_purchase else None,
+		credit=cint(row.credit_factor),
+		strategic=cint(row.strategic_factor),
+	)
+
+
+def regrade_customers(names: list[str] | None = None, source: str = "Regrade", as_of=None) -> dict:
+	"""Grade the given customers (all active ones when names is None) and write back what changed.
+
+	Returns counts: graded, changed, downgrades. Idempotent: a second run changes nothing.
+	"""
+	config = load_config()
+	tiers = load_tiers()
+	if not tiers:
+		return {"graded": 0, "changed": 0, "downgrades": 0}
+	as_of = getdate(as_of or today())
+	if names is not None and config.method == "quantile":
+		# Quantiles rank each customer against all the others: grade everybody.
+		names = None
+	rows = gather(names, as_of, config.window_days)
+	results = {
+		r.customer: r for r in grading.grade_customers([to_activity(r) for r in rows], config, tiers, as_of)
+	}
+	notify_tiers = {
+		t.name for t in frappe.get_all("CRM Customer Grade", {"notify_on_downgrade": 1}, pluck="name")
+	}
+
+	updates, logs, downgrades = [], [], []
+	now = now_datetime()
+	for row in rows:
+		result = results[row.name]
+		new = {
+			"suggested_grade": result.grade,
+			"grade": row.grade if row.grade_locked else result.grade,
+			"grade_score": result.score,
+			"r_score": result.scores["r"],
+			"f_score": result.scores["f"],
+			"m_score": result.scores["m"],
+			"p_score": result.scores["p"],
+			"first_transaction_date": row.first_transaction_date,
+			"last_transaction_date": row.last_transaction_date,
+			"transaction_count": cint(row.transaction_count),
+			"total_sales": flt(row.total_sales),
+			"total_profit": flt(row.total_profit),
+		}
+		old = {f: row.get(f) for f in GRADE_FIELDS} | {
+			"first_transaction_date": row.old_first,
+			"last_transaction_date": row.old_last,
+			"transaction_count": cint(row.old_count),
+			"total_sales": flt(row.old_sales),
+			"total_profit": flt(row.old_profit),
+		}
+		if not _changed(old, new):
+			continue
+		updates.append((row.name, new))
+		if new["grade"] != row.grade:
+			down = grading.is_downgrade(row.grade, new["grade"], tiers)
+			logs.append((row.name, row.grade, new["grade"], result.score, source, down))
+			if down and row.grade in notify_tiers:
+				downgrades.append((row, new["grade"]))
+
+	for start in range(0, len(updates), CHUNK):
+		chunk = updates[start : start + CHUNK]
+		_bulk_update(chunk, now)
+		chunk_names = {name for name, _values in chunk}
+		_insert_logs([log for log in logs if log[0] in chunk_names], now)
+		_notify_downgrades([d for d in downgrades if d[0].name in chunk_names])
+		if names is None:
+			frappe.db.commit()  # each chunk is whole: a killed job leaves no half-graded chunk
+			frappe.publish_progress(
+				(start + len(chunk)) * 100 / len(updates), title=_("Regrading customers"), description=None
+			)
+	return {"graded": len(rows), "changed": len(updates), "downgrades": len(downgrades)}
+
+
+def _changed(old: dict, new: dict) -> bool:
+	for key, value in new.items():
+		before = old.get(key)
+		if isinstance(value, float) or isinstance(before, float):
+			if abs(flt(value) - flt(before)) > 0.005:
+				return True
+		elif (str(before) if before is not None else None) != (str(value) if value is not None else None):
+			return True
+	return False
+
+
+def _bulk_update(chunk: list[tuple[str, dict]], now) -> None:
+	"""One UPDATE ... CASE statement per chunk, values escaped."""
+	if not chunk:
+		return
+	names = ", ".join(frappe.db.escape(name) for name, _values in chunk)
+	sets = []
+	for field in (*GRADE_FIELDS, *STAT_FIELDS):
+		cases = " ".join(
+			f"when {frappe.db.escape(name)} then {_sql_value(values[field])}" for name, values in chunk
+		)
+		sets.append(f"`{field}` = case `name` {cases} end")
+	sets.append(f"`graded_on` = {frappe.db.escape(str(now))}")
+	frappe.db.sql(f"update `tabCRM Customer` set {', '.join(sets)} where `name` in ({names})")
+
+
+def _sql_value(value) -> str:
+	if value is None:
+		return "null"
+	if isinstance(value, int | float):
+		return repr(float(value)) if isinstance(value, float) else str(value)
+	return frappe.db.escape(str(value))
+
+
+def _insert_logs(logs: list[tuple], now) -> None:
+	if not logs:
+		return
+	user = frappe.session.user
+	values = [
+		(customer, old, new, score, source, int(down), now, user, now, now, user, user)
+		for customer, old, new, score, source, down in logs
+	]
+	frappe.db.bulk_insert(
+		"CRM Customer Grade Log",
+		fields=[
+			"customer",
+			"from_grade",
+			"to_grade",
+			"score",
+			"source",
+			"is_downgrade",
+			"changed_at",
+			"changed_by",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		],
+		values=values,
+	)
+
+
+def _notify_downgrades(downgrades: list) -> None:
+	"""Tell the account manager's manager (their team's manager) that a top customer was downgraded."""
+	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+	for row, new_grade in downgrades:
+		manager = row.sales_team and frappe.db.get_value("CRM Sales Team", row.sales_team, "manager")
+		recipients = [u for u in {manager, row.account_manager} if u]
+		if not recipients:
+			continue
+		make_notification_logs(
+			{
+				"type": "Alert",
+				"document_type": "CRM Customer",
+				"document_name": row.name,
+				"subject": _("Customer {0} was downgraded from {1} to {2}").format(
+					row.customer_name, _(row.grade), _(new_grade)
+				),
+				"from_user": "Administrator",
+			},
+			recipients,
+		)
+
+
+def nightly_regrade():
+	"""Scheduled (daily_long): regrade every active customer, set-based."""
+	return regrade_customers(None, source="Regrade")
+
+
+@frappe.whitelist()
+def enqueue_regrade():
+	"""Start a regrade of all customers as a long background job (from CRM Plus Settings)."""
+	frappe.only_for(["CRM Admin", "System Manager"])
+	frappe.enqueue(
+		"crm_plus.crm_plus.grading.nightly_regrade",
+		queue="long",
+		job_id="crm_plus_regrade",
+		deduplicate=True,
+		timeout=3600,
+	)
+	frappe.msgprint(_("Regrading of all customers has started in the background"), alert=True)
+
+
+@frappe.whitelist()
+def override_grade(customer: str, grade: str | None, reason: str):
+	"""Set a customer's grade by hand (or give it back to the scores with an empty grade)."""
+	if not set(frappe.get_roles()) & GRADE_OVERRIDE_ROLES:
+		frappe.throw(_("Only sales managers and CRM admins can set a grade by hand"), frappe.PermissionError)
+	doc = frappe.get_doc("CRM Customer", customer)
+	doc.check_permission("write")
+	if not (reason or "").strip():
+		frappe.throw(_("Please give a reason for the manual grade"))
+	if grade and not frappe.db.exists("CRM Customer Grade", grade):
+		frappe.throw(_("Customer grade {0} does not exist").format(grade))
+	old = doc.grade
+	new = grade or doc.suggested_grade
+	frappe.db.set_value(
+		"CRM Customer",
+		customer,
+		{
+			"grade": new,
+			"grade_locked": 1 if grade else 0,
+			"grade_override_reason": reason.strip() if grade else None,
+		},
+	)
+	if old != new:
+		tiers = load_tiers()
+		_insert_logs(
+			[(customer, old, new, doc.grade_score, "Manual", grading.is_downgrade(old, new, tiers))],
+			now_datetime(),
+		)
+		frappe.db.set_value(
+			"CRM Customer Grade Log",
+			frappe.db.get_value(
+				"CRM Customer Grade Log", {"customer": customer}, "name", order_by="creation desc, name desc"
+			),
+			"reason",
+			reason.strip(),
+		)
+	return frappe.db.get_value(
+		"CRM Customer", customer, ["grade", "grade_locked", "grade_override_reason"], as_dict=True
+	)

@@ -1,0 +1,111 @@
+"""Who may see and edit which customer (MISSION section 3), as one rule used two ways.
+
+`build_scope` turns a user's roles and place in the organisation into a Scope. The Scope answers
+for one record in Python (`can_read`, `can_write`: the deny-only has_permission hook) and renders
+the same rule as an SQL condition (`condition_sql`: permission_query_conditions for lists,
+reports, link search, counts and exports). Tests hold the two to the same answers.
+
+- A sales rep sees the customers they manage or that are assigned to them.
+- A sales team's manager sees the customers of that team and of every team below it.
+- A division head sees the customers of their division; divisions never see each other.
+- Service staff read (never edit) the customers of the divisions they serve.
+- Executives and CRM admins see everything.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from crm_plus.domain.roles import SERVICE_ROLES, UNRESTRICTED_ROLES
+
+
+@dataclass(frozen=True)
+class Scope:
+	user: str
+	unrestricted: bool = False
+	teams: frozenset[str] = frozenset()  # sales teams managed, with every team below them
+	divisions: frozenset[str] = frozenset()  # divisions headed
+	served_divisions: frozenset[str] = frozenset()  # divisions served (read only)
+
+
+def build_scope(
+	user: str,
+	roles: Iterable[str],
+	managed_teams: Iterable[str] = (),
+	headed_divisions: Iterable[str] = (),
+	served_divisions: Iterable[str] = (),
+) -> Scope:
+	roles = set(roles)
+	if user == "Administrator" or roles & UNRESTRICTED_ROLES:
+		return Scope(user, unrestricted=True)
+	return Scope(
+		user,
+		teams=frozenset(managed_teams),
+		divisions=frozenset(headed_divisions),
+		served_divisions=frozenset(served_divisions) if roles & SERVICE_ROLES else frozenset(),
+	)
+
+
+def assigned_users(assign_json: str | None) -> list[str]:
+	"""The users in Frappe's `_assign` column (a JSON list of user ids)."""
+	try:
+		users = json.loads(assign_json or "[]")
+	except ValueError:
+		return []
+	return [u for u in users if isinstance(u, str)] if isinstance(users, list) else []
+
+
+def can_write(scope: Scope, record: dict) -> bool:
+	"""May the user edit this customer? `record` has account_manager, sales_team, division, _assign."""
+	if scope.unrestricted:
+		return True
+	if record.get("account_manager") == scope.user:
+		return True
+	if scope.user in assigned_users(record.get("_assign")):
+		return True
+	if record.get("sales_team") and record.get("sales_team") in scope.teams:
+		return True
+	return bool(record.get("division") and record.get("division") in scope.divisions)
+
+
+def can_read(scope: Scope, record: dict) -> bool:
+	if can_write(scope, record):
+		return True
+	return bool(record.get("division") and record.get("division") in scope.served_divisions)
+
+
+def condition_sql(scope: Scope, table: str, escape: Callable[[str], str], for_write: bool = False) -> str:
+	"""The rule as an SQL condition on `table` (e.g. "`tabCRM Customer`"); "" when unrestricted.
+
+	`escape` quotes a value for SQL (frappe.db.escape in the shell). The `_assign` test matches the
+	JSON-quoted user id with instr() rather than LIKE, so that no character of an id acts as a
+	wildcard and one user's id cannot match inside another's.
+	"""
+	if scope.unrestricted:
+		return ""
+
+	def values(items: Iterable[str]) -> str:
+		return ", ".join(escape(v) for v in sorted(items))
+
+	parts = [
+		f"{table}.`account_manager` = {escape(scope.user)}",
+		f"instr(ifnull({table}.`_assign`, ''), {escape(json.dumps(scope.user))}) > 0",
+	]
+	if scope.teams:
+		parts.append(f"{table}.`sales_team` in ({values(scope.teams)})")
+	divisions = set(scope.divisions) | (set() if for_write else set(scope.served_divisions))
+	if divisions:
+		parts.append(f"{table}.`division` in ({values(divisions)})")
+	return "(" + " or ".join(parts) + ")"
+
+
+def linked_condition_sql(
+	scope: Scope, table: str, customer_field: str, escape: Callable[[str], str], customer_table: str
+) -> str:
+	"""The rule for records that belong to a customer (transactions, logs, visits, complaints)."""
+	inner = condition_sql(scope, f"`{customer_table}`", escape)
+	if not inner:
+		return ""
+	return f"{table}.`{customer_field}` in (select `name` from `{customer_table}` where {inner})"

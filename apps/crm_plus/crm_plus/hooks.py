@@ -1,0 +1,50 @@
+app_name = "crm_plus"
+app_title = "CRM Plus"
+app_publisher = "CRM Plus"
+app_description = (
+	"Customer relationship management: archives, grading, data permissions, visits, surveys, complaints"
+)
+app_email = "dev@crmplus.example"
+app_license = "mit"
+required_apps = ["frappe"]
+
+export_python_type_annotations = True
+
+# Install, migrate, uninstall
+after_install = "crm_plus.install.after_install"
+after_migrate = "crm_plus.install.after_migrate"
+before_uninstall = "crm_plus.install.before_uninstall"
+
+# Default records (grades, masters) added where missing; later modules append theirs.
+crm_plus_default_records = ["crm_plus.crm_plus.setup.ensure_default_records"]
+
+# Records that belong to a customer and move with it when a departing rep's customers are
+# transferred (分配客户): {"doctype", "customer_field", "user_field", "open_filters"}.
+crm_plus_transfer = []
+
+# Data permissions: one rule (crm_plus.domain.access) for lists, reports, link search, counts,
+# exports (permission_query_conditions) and for single documents and attachments (has_permission).
+_customer_linked = [
+	"CRM Customer Transaction",
+	"CRM Customer Status Log",
+	"CRM Customer Grade Log",
+	"CRM Customer Event",
+]
+permission_query_conditions = {"CRM Customer": "crm_plus.permissions.customer_query_conditions"} | {
+	doctype: "crm_plus.permissions.linked_query_conditions" for doctype in _customer_linked
+}
+has_permission = {"CRM Customer": "crm_plus.permissions.customer_has_permission"} | {
+	doctype: "crm_plus.permissions.linked_has_permission" for doctype in _customer_linked
+}
+
+doc_events = {
+	"User": {"on_update": "crm_plus.crm_plus.transfer.warn_when_owner_disabled"},
+	"Contact": {"validate": "crm_plus.permissions.check_contact_links"},
+}
+
+scheduler_events = {
+	"daily": ["crm_plus.crm_plus.reminders.send_care_reminders"],
+	"daily_long": ["crm_plus.crm_plus.grading.nightly_regrade"],
+}
+
+# Translations are compiled from locale/*.po on install and migrate (see install.py).

@@ -1,0 +1,72 @@
+"""Install, migrate and uninstall steps of CRM Plus. Every step is idempotent."""
+
+import frappe
+from frappe import _
+
+from crm_plus.domain.roles import ALL_ROLES
+
+ROLE_DESCRIPTIONS = {
+	"CRM Sales User": "Sales rep / account manager: sees and edits only their own customers",
+	"CRM Sales Manager": "Sales manager: sees the customers of their team and its sub-teams",
+	"CRM Division Head": "Division head: sees the customers of their division",
+	"CRM Service Agent": "Service agent: handles complaints and surveys for the customers served",
+	"CRM Service Supervisor": "Service supervisor: first level of complaint escalation",
+	"CRM Service Manager": "Service manager: second level of complaint escalation",
+	"CRM Executive": "Executive: reads every customer and report of every division",
+	"CRM Admin": "CRM administrator: configures grading, SLA policies, surveys and masters",
+}
+
+
+def after_install():
+	ensure_roles()
+	ensure_defaults()
+	compile_translations()
+
+
+def after_migrate():
+	ensure_roles()
+	ensure_defaults()
+	compile_translations()
+
+
+def before_uninstall():
+	remove_roles()
+
+
+def ensure_roles():
+	for role in ALL_ROLES:
+		if frappe.db.exists("Role", role):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Role",
+				"role_name": role,
+				"desk_access": 1,
+				"description": ROLE_DESCRIPTIONS.get(role),
+			}
+		).insert(ignore_permissions=True)
+
+
+def ensure_defaults():
+	"""Default records the app needs (grades, masters); added only where missing, never overwritten."""
+	for hook in frappe.get_hooks("crm_plus_default_records"):
+		frappe.get_attr(hook)()
+
+
+def remove_roles():
+	for role in ALL_ROLES:
+		if frappe.db.exists("Role", role):
+			frappe.db.delete("Has Role", {"role": role})
+			frappe.db.delete("Custom DocPerm", {"role": role})
+			frappe.delete_doc("Role", role, force=True, ignore_permissions=True)
+
+
+def compile_translations():
+	"""Compile locale/*.po to the .mo files Frappe reads, so Chinese works without `bench build`."""
+	try:
+		from frappe.gettext.translate import compile_translations as compile_po
+
+		compile_po("crm_plus", force=True)
+		frappe.translate.clear_cache()
+	except Exception:
+		frappe.log_error(title=_("CRM Plus: compiling translations failed"))

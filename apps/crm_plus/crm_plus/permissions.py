@@ -1,0 +1,126 @@
+"""Data permissions of CRM Plus: the Frappe side of crm_plus.domain.access.
+
+The rule is built once per request from the user's roles and place in the organisation, then used
+as an SQL condition (lists, reports, link search, counts, group-by sidebar, exports) and as a
+deny-only check of single documents (form, REST, frappe.client, attachments).
+"""
+
+import frappe
+from frappe import _
+
+from crm_plus.domain import access
+
+CUSTOMER = "CRM Customer"
+
+
+def get_scope(user: str | None = None) -> access.Scope:
+	user = user or frappe.session.user
+	cache = frappe.local.__dict__.setdefault("crm_plus_scopes", {})
+	if user not in cache:
+		cache[user] = _build_scope(user)
+	return cache[user]
+
+
+def _build_scope(user: str) -> access.Scope:
+	roles = frappe.get_roles(user)
+	if user == "Administrator" or access.build_scope(user, roles).unrestricted:
+		return access.Scope(user, unrestricted=True)
+	return access.build_scope(
+		user,
+		roles,
+		managed_teams=managed_teams(user),
+		headed_divisions=frappe.get_all(
+			"CRM Division", filters={"division_head": user, "disabled": 0}, pluck="name"
+		),
+		served_divisions=frappe.get_all(
+			"CRM Division Member", filters={"user": user, "parenttype": "CRM Division"}, pluck="parent"
+		),
+	)
+
+
+def managed_teams(user: str) -> list[str]:
+	"""The teams a user manages, with every team below them in the reports-to tree (nested set)."""
+	team = frappe.qb.DocType("CRM Sales Team")
+	sub = frappe.qb.DocType("CRM Sales Team").as_("sub")
+	return (
+		frappe.qb.from_(team)
+		.join(sub)
+		.on((sub.lft >= team.lft) & (sub.rgt <= team.rgt))
+		.where(team.manager == user)
+		.select(sub.name)
+		.distinct()
+		.run(pluck=True)
+	)
+
+
+def clear_scope_cache(*args, **kwargs):
+	frappe.local.__dict__.pop("crm_plus_scopes", None)
+
+
+def customer_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	return access.condition_sql(get_scope(user), f"`tab{CUSTOMER}`", frappe.db.escape)
+
+
+def linked_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	return access.linked_condition_sql(
+		get_scope(user), f"`tab{doctype}`", "customer", frappe.db.escape, f"tab{CUSTOMER}"
+	)
+
+
+def customer_record(name: str) -> dict | None:
+	return frappe.db.get_value(
+		CUSTOMER, name, ["account_manager", "sales_team", "division", "_assign"], as_dict=True
+	)
+
+
+def _allowed(scope: access.Scope, record: dict | None, ptype: str | None) -> bool:
+	if record is None:
+		return True  # a new record: its customer is checked when it is linked
+	if ptype in (None, "read", "select", "print", "email", "report", "export"):
+		return access.can_read(scope, record)
+	return access.can_write(scope, record)
+
+
+def customer_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
+	scope = get_scope(user)
+	if scope.unrestricted:
+		return None
+	if doc.is_new() or not doc.name:
+		return None
+	# Judge by what is stored, so that changing the account manager in the form grants nothing.
+	stored = customer_record(doc.name) or doc.as_dict()
+	return None if _allowed(scope, stored, ptype) else False
+
+
+def linked_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
+	scope = get_scope(user)
+	if scope.unrestricted:
+		return None
+	customer = doc.get("customer")
+	if not customer:
+		return None
+	return None if _allowed(scope, customer_record(customer), ptype) else False
+
+
+def check_customer_access(customer: str, ptype: str = "read", user: str | None = None) -> None:
+	"""Throw a translated PermissionError unless the user may `ptype` the customer."""
+	if not customer:
+		return
+	if not frappe.has_permission(CUSTOMER, ptype, customer, user=user):
+		frappe.throw(
+			_("You are not permitted to access the customer {0}").format(frappe.bold(customer)),
+			frappe.PermissionError,
+		)
+
+
+def check_linked_customer(doc, method=None) -> None:
+	"""validate hook of records that belong to a customer: the user must be able to write to it."""
+	if doc.get("customer") and not frappe.flags.in_install and not frappe.flags.in_migrate:
+		check_customer_access(doc.customer, "write")
+
+
+def check_contact_links(doc, method=None) -> None:
+	"""A contact can only be linked to customers the user may edit."""
+	for link in doc.get("links") or []:
+		if link.link_doctype == CUSTOMER and link.link_name:
+			check_customer_access(link.link_name, "write")

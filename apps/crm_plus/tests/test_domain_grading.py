@@ -1,0 +1,242 @@
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crm_plus.domain import formula
+from crm_plus.domain.grading import (
+	DEFAULT_TIERS,
+	Activity,
+	GradingConfig,
+	GradingConfigError,
+	Tier,
+	composite_score,
+	grade_customers,
+	grade_for,
+	is_downgrade,
+	parse_limits,
+	quantile_scores,
+	score_recency,
+	score_upward,
+)
+
+TODAY = date(2026, 11, 22)
+TIERS = [Tier(*t) for t in DEFAULT_TIERS]
+FIXED = GradingConfig()
+
+
+def grade_one(activity, config=FIXED):
+	return grade_customers([activity], config, TIERS, TODAY)[0]
+
+
+def test_fixed_scores_follow_the_limits():
+	assert score_upward(0, (2, 4, 8, 12)) == 1
+	assert score_upward(2, (2, 4, 8, 12)) == 2
+	assert score_upward(12, (2, 4, 8, 12)) == 5
+	assert score_recency(None, (30, 90, 180, 365)) == 1
+	assert score_recency(0, (30, 90, 180, 365)) == 5
+	assert score_recency(30, (30, 90, 180, 365)) == 5
+	assert score_recency(31, (30, 90, 180, 365)) == 4
+	assert score_recency(366, (30, 90, 180, 365)) == 1
+
+
+def test_composite_score_examples():
+	weights = {"r": 2, "f": 2, "m": 3, "p": 2, "credit": 0.5, "strategic": 0.5}
+	assert composite_score({"r": 5, "f": 5, "m": 5, "p": 5}, {}, weights) == 100.0
+	assert composite_score({"r": 1, "f": 1, "m": 1, "p": 1}, {}, weights) == 0.0
+	# (2*3 + 2*3 + 3*3 + 2*3) / 9 = 3 -> 50
+	assert composite_score({"r": 3, "f": 3, "m": 3, "p": 3}, {}, weights) == 50.0
+	# Manual factors count only when given: a 5 for credit lifts a middling customer.
+	with_credit = composite_score({"r": 3, "f": 3, "m": 3, "p": 3}, {"credit": 5, "strategic": 0}, weights)
+	assert with_credit == round(((9 * 3 + 0.5 * 5) / 9.5 - 1) / 4 * 100, 2)
+
+
+def test_the_pyramid_vip_key_ordinary_small():
+	big = Activity(
+		"Suning", purchases=24, sales=2_000_000, profit=300_000, last_purchase=TODAY - timedelta(days=3)
+	)
+	good = Activity(
+		"Gome", purchases=8, sales=250_000, profit=45_000, last_purchase=TODAY - timedelta(days=40)
+	)
+	fair = Activity(
+		"Guangyuan", purchases=3, sales=20_000, profit=3_000, last_purchase=TODAY - timedelta(days=100)
+	)
+	none = Activity("Xinglong")
+	grades = {r.customer: r.grade for r in grade_customers([big, good, fair, none], FIXED, TIERS, TODAY)}
+	assert grades == {"Suning": "VIP", "Gome": "Key", "Guangyuan": "Ordinary", "Xinglong": "Small"}
+
+
+def test_grade_for_and_downgrade():
+	assert grade_for(80, TIERS) == "VIP"
+	assert grade_for(79.99, TIERS) == "Key"
+	assert grade_for(0, TIERS) == "Small"
+	assert grade_for(-5, TIERS) == "Small"
+	assert is_downgrade("VIP", "Key", TIERS)
+	assert not is_downgrade("Key", "VIP", TIERS)
+	assert not is_downgrade(None, "Small", TIERS)
+	assert not is_downgrade("Key", "Key", TIERS)
+
+
+def test_quantile_scores_rank_in_fifths_with_ties_equal():
+	values = {f"c{i}": float(i) for i in range(10)}
+	scores = quantile_scores(values)
+	assert [scores[f"c{i}"] for i in range(10)] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+	tied = quantile_scores({"a": 5, "b": 5, "c": 5})
+	assert set(tied.values()) == {1}
+	assert quantile_scores({}) == {}
+
+
+def test_quantile_method_grades_relative_to_the_customer_base():
+	config = GradingConfig(method="quantile")
+	acts = [
+		Activity(
+			f"c{i}",
+			purchases=i,
+			sales=i * 1000,
+			profit=i * 100,
+			last_purchase=TODAY - timedelta(days=100 - i),
+		)
+		for i in range(1, 11)
+	]
+	results = {r.customer: r for r in grade_customers(acts, config, TIERS, TODAY)}
+	assert results["c10"].scores == {"r": 5, "f": 5, "m": 5, "p": 5}
+	assert results["c10"].grade == "VIP"
+	assert results["c1"].scores == {"r": 1, "f": 1, "m": 1, "p": 1}
+	assert results["c1"].grade == "Small"
+
+
+def test_parse_limits():
+	assert parse_limits("30, 90,180，365") == (30, 90, 180, 365)
+	for text, code in [
+		("", "limits_missing"),
+		("1,2,3", "limits_need_four"),
+		("1,2,a,4", "limits_not_numbers"),
+		("1,3,2,4", "limits_not_increasing"),
+		("-1,2,3,4", "limits_not_numbers"),
+	]:
+		with pytest.raises(GradingConfigError) as e:
+			parse_limits(text)
+		assert e.value.code == code
+
+
+@pytest.mark.parametrize(
+	"config, code",
+	[
+		(GradingConfig(method="magic"), "unknown_method"),
+		(GradingConfig(window_days=0), "window_not_positive"),
+		(GradingConfig(weights={"r": -1, "f": 1, "m": 1, "p": 1}), "negative_weight"),
+		(GradingConfig(weights={"r": 0, "f": 0, "m": 0, "p": 0, "credit": 1}), "no_weight"),
+		(GradingConfig(formula="__import__('os')"), "bad_formula"),
+		(GradingConfig(recency_limits=(1, 1, 2, 3)), "limits_not_increasing"),
+	],
+)
+def test_bad_configuration_is_refused(config, code):
+	with pytest.raises(GradingConfigError) as e:
+		grade_customers([Activity("x")], config, TIERS, TODAY)
+	assert e.value.code == code
+
+
+def test_tiers_are_checked():
+	with pytest.raises(GradingConfigError) as e:
+		grade_customers([Activity("x")], FIXED, [], TODAY)
+	assert e.value.code == "no_tiers"
+	with pytest.raises(GradingConfigError) as e:
+		grade_customers([Activity("x")], FIXED, [Tier("A", 120, 1)], TODAY)
+	assert e.value.code == "tier_score_out_of_range"
+
+
+def test_admin_formula_replaces_the_weights_and_is_clamped():
+	act = Activity("x", purchases=12, sales=1_000_000, profit=0, last_purchase=TODAY)
+	config = GradingConfig(formula="20 * m")
+	assert grade_one(act, config).score == 100.0  # 20 * 5 = 100
+	config = GradingConfig(formula="sales / 1000")
+	assert grade_one(act, config).score == 100.0  # 1000, clamped
+	config = GradingConfig(formula="m - 10")
+	assert grade_one(act, config).score == 0.0
+	config = GradingConfig(formula="50 if days_since_last < 7 and purchases >= 12 else 10")
+	assert grade_one(act, config).grade == "Ordinary"
+
+
+activity = st.builds(
+	Activity,
+	customer=st.just("x"),
+	purchases=st.integers(0, 50),
+	sales=st.floats(-10_000, 5_000_000, allow_nan=False),
+	profit=st.floats(-10_000, 1_000_000, allow_nan=False),
+	last_purchase=st.one_of(st.none(), st.integers(0, 1000).map(lambda d: TODAY - timedelta(days=d))),
+	credit=st.integers(0, 5),
+	strategic=st.integers(0, 5),
+)
+
+
+@given(activity, st.floats(0, 5_000_000, allow_nan=False))
+def test_more_spend_never_lowers_the_grade_fixed(act, extra):
+	richer = Activity(
+		act.customer,
+		act.purchases,
+		act.sales + extra,
+		act.profit,
+		act.last_purchase,
+		act.credit,
+		act.strategic,
+	)
+	before, after = grade_one(act), grade_one(richer)
+	assert after.score >= before.score
+	assert not is_downgrade(before.grade, after.grade, TIERS)
+
+
+@given(st.lists(st.floats(0, 1_000_000, allow_nan=False), min_size=2, max_size=30), st.data())
+def test_more_spend_never_lowers_the_grade_quantile(sales, data):
+	config = GradingConfig(method="quantile")
+	acts = [
+		Activity(f"c{i}", purchases=3, sales=s, profit=100, last_purchase=TODAY) for i, s in enumerate(sales)
+	]
+	results = {r.customer: r for r in grade_customers(acts, config, TIERS, TODAY)}
+	for a in acts:
+		for b in acts:
+			if a.sales >= b.sales:
+				assert results[a.customer].score >= results[b.customer].score
+
+
+@given(activity)
+def test_scores_stay_in_range(act):
+	r = grade_one(act)
+	assert 0 <= r.score <= 100
+	assert all(1 <= s <= 5 for s in r.scores.values())
+	assert r.grade in {t.name for t in TIERS}
+
+
+def test_formula_evaluator_refuses_everything_but_arithmetic():
+	for text in [
+		"__import__('os').system('true')",
+		"().__class__",
+		"open('x')",
+		"[1, 2]",
+		"'a' * 3",
+		"lambda: 1",
+		"x[0]",
+		"r.real",
+		"min(r, key=abs)",
+		"unknown_name + 1",
+	]:
+		with pytest.raises(formula.FormulaError):
+			formula.evaluate(text, {"r": 1, "x": 2})
+
+
+def test_formula_evaluator_arithmetic():
+	vals = {"a": 3, "b": 4}
+	assert formula.evaluate("a * b + 1", vals) == 13
+	assert formula.evaluate("max(a, b) - min(a, b)", vals) == 1
+	assert formula.evaluate("(a ** 2 + b ** 2) ** 0.5", vals) == 5
+	assert formula.evaluate("1 if a < b < 5 else 0", vals) == 1
+	assert formula.evaluate("-a + abs(-b) + round(2.6)", vals) == 4
+	with pytest.raises(formula.FormulaError) as e:
+		formula.evaluate("a / (b - 4)", vals)
+	assert e.value.code == "division_by_zero"
+	with pytest.raises(formula.FormulaError) as e:
+		formula.evaluate("9 ** 9 ** 9", vals)
+	assert e.value.code == "exponent_too_large"
+	with pytest.raises(formula.FormulaError) as e:
+		formula.evaluate("", vals)
+	assert e.value.code == "empty_formula"

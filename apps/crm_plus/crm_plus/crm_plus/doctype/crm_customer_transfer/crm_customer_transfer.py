@@ -1,8 +1,35 @@
 # Copyright (c) 2026, CRM Plus and contributors
 # For license information, please see license.txt
 
+import frappe
+from frappe import _
 from frappe.model.document import Document
+
+from crm_plus.crm_plus import transfer
 
 
 class CRMCustomerTransfer(Document):
-	pass
+	def validate(self):
+		if self.from_user == self.to_user:
+			frappe.throw(_("Choose a different rep to transfer the customers to"))
+		if not frappe.db.get_value("User", self.to_user, "enabled"):
+			frappe.throw(_("{0} is disabled and cannot take over customers").format(self.to_user))
+		if self.to_sales_team and self.only_division:
+			team_division = frappe.db.get_value("CRM Sales Team", self.to_sales_team, "division")
+			if team_division != self.only_division:
+				frappe.throw(_("The new sales team belongs to another division"))
+
+	def before_submit(self):
+		customers = transfer.customers_to_move(self.from_user, self.only_division)
+		if not customers:
+			frappe.throw(_("{0} manages no customers that you may transfer").format(self.from_user))
+		frappe.flags.crm_plus_transfer = True
+		try:
+			moved = transfer.move(self.from_user, self.to_user, customers, self.to_sales_team, self.reason)
+		finally:
+			frappe.flags.crm_plus_transfer = False
+		self.customers_moved = moved.pop("CRM Customer")
+		self.set("moved", [{"reference_doctype": dt, "records_moved": n} for dt, n in moved.items()])
+
+	def on_cancel(self):
+		frappe.throw(_("A transfer cannot be cancelled: make a new transfer back instead"))

@@ -3,6 +3,9 @@
 
 from frappe.model.document import Document
 
+from crm_plus.permissions import clear_scope_cache
+
 
 class CRMDivision(Document):
-	pass
+	def on_update(self):
+		clear_scope_cache()

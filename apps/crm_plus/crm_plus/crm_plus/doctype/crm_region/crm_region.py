@@ -5,4 +5,4 @@ from frappe.utils.nestedset import NestedSet
 
 
 class CRMRegion(NestedSet):
-	pass
+	nsm_parent_field = "parent_crm_region"

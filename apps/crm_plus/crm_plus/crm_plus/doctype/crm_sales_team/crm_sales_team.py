@@ -1,8 +1,29 @@
 # Copyright (c) 2026, CRM Plus and contributors
 # For license information, please see license.txt
 
+import frappe
+from frappe import _
 from frappe.utils.nestedset import NestedSet
+
+from crm_plus.permissions import clear_scope_cache
 
 
 class CRMSalesTeam(NestedSet):
-	pass
+	nsm_parent_field = "parent_crm_sales_team"
+
+	def validate(self):
+		if self.parent_crm_sales_team:
+			parent_division = frappe.db.get_value("CRM Sales Team", self.parent_crm_sales_team, "division")
+			if parent_division and parent_division != self.division:
+				frappe.throw(
+					_("A team reports to a team of its own division ({0}): divisions are kept apart").format(
+						parent_division
+					)
+				)
+		users = [m.user for m in self.members]
+		if len(users) != len(set(users)):
+			frappe.throw(_("A user is listed twice among the members"))
+
+	def on_update(self):
+		super().on_update()
+		clear_scope_cache()

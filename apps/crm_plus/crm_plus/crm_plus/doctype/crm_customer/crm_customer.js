@@ -1,0 +1,69 @@
+// Copyright (c) 2026, CRM Plus and contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("CRM Customer", {
+	setup(frm) {
+		frm.set_query("sales_team", () => ({ filters: { is_group: 0 } }));
+		frm.set_query("account_manager", () => ({ query: "frappe.core.doctype.user.user.user_query" }));
+	},
+
+	refresh(frm) {
+		if (frm.is_new()) {
+			return;
+		}
+		frappe.contacts.render_address_and_contact(frm);
+		if (frm.doc.disabled) {
+			frm.dashboard.set_headline_alert(
+				__("Deactivated on {0}: a historical customer", [frappe.datetime.str_to_user(frm.doc.deactivated_on)]),
+				"orange"
+			);
+			frm.add_custom_button(__("Restore"), () => crm_plus_ask_reason(frm, "restore", __("Restore Customer"), false));
+		} else {
+			frm.add_custom_button(__("Deactivate"), () => crm_plus_ask_reason(frm, "deactivate", __("Deactivate Customer"), true), __("Actions"));
+		}
+		frm.add_custom_button(__("Set Grade by Hand"), () => crm_plus_override_grade(frm), __("Actions"));
+		frm.add_custom_button(__("Transaction"), () => frappe.new_doc("CRM Customer Transaction", { customer: frm.doc.name }), __("Create"));
+		frm.add_custom_button(__("Major Event"), () => frappe.new_doc("CRM Customer Event", { customer: frm.doc.name }), __("Create"));
+		if (frm.doc.grade_locked) {
+			frm.set_intro(__("Grade set by hand: {0}", [frm.doc.grade_override_reason || ""]), "blue");
+		}
+	},
+
+	customer_kind(frm) {
+		frm.refresh_fields();
+	},
+});
+
+function crm_plus_ask_reason(frm, method, title, reqd) {
+	frappe.prompt(
+		[{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: reqd ? 1 : 0 }],
+		(values) => frm.call(method, { reason: values.reason }).then(() => frm.reload_doc()),
+		title,
+		__("Confirm")
+	);
+}
+
+function crm_plus_override_grade(frm) {
+	frappe.prompt(
+		[
+			{
+				fieldname: "grade",
+				fieldtype: "Link",
+				options: "CRM Customer Grade",
+				label: __("Grade"),
+				description: __("Leave empty to give the grade back to the scores"),
+			},
+			{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+		],
+		(values) =>
+			frappe
+				.call("crm_plus.crm_plus.grading.override_grade", {
+					customer: frm.doc.name,
+					grade: values.grade,
+					reason: values.reason,
+				})
+				.then(() => frm.reload_doc()),
+		__("Set Grade by Hand"),
+		__("Save")
+	);
+}

@@ -48,3 +48,7 @@ scheduler_events = {
 }
 
 # Translations are compiled from locale/*.po on install and migrate (see install.py).
+
+override_whitelisted_methods = {
+	"frappe.desk.listview.get_group_by_count": "crm_plus.overrides.get_group_by_count",
+}

@@ -175,6 +175,11 @@ def load_app(package: Path = PACKAGE) -> AppMetadata:
 	meta = AppMetadata()
 	meta.modules = [m.strip() for m in (package / "modules.txt").read_text().splitlines() if m.strip()]
 	for path in sorted(package.rglob("*.json")):
+		if path.name == "default_records.json":
+			records = json.loads(path.read_text())
+			rows = [{"doctype": dt, **row} for dt, dt_rows in records.items() for row in dt_rows]
+			meta.fixtures[str(path.relative_to(package))] = rows
+			continue
 		kind = _kind_of(path.relative_to(package))
 		if kind:
 			getattr(meta, kind)[str(path.relative_to(package))] = json.loads(path.read_text())

@@ -1,51 +1,21 @@
-"""Default records of the CRM Plus module, added where missing and never overwritten."""
+"""Default records of the CRM Plus module (default_records.json), added where missing, never overwritten.
+
+Their names are English, like every source string, and translated by the catalogue: grades, industries,
+sources and types are translated DocTypes, so links show them in the user's language.
+"""
+
+import json
+from pathlib import Path
 
 import frappe
 
-from crm_plus.domain.grading import DEFAULT_TIERS
-
-DEFAULT_GRADE_DESCRIPTIONS = {
-	"VIP": "VIP customers: the top of the pyramid",
-	"Key": "Key customers",
-	"Ordinary": "Ordinary customers",
-	"Small": "Small customers",
-}
-INDUSTRIES = (
-	"Manufacturing",
-	"Retail",
-	"Logistics",
-	"Real Estate",
-	"Finance",
-	"Information Technology",
-	"Other",
-)
-SOURCES = ("Referral", "Website", "Trade Show", "Cold Call", "Advertising", "Existing Relationship", "Other")
-CUSTOMER_TYPES = ("Distributor", "End User", "Partner", "Government", "Other")
-ROOT_REGION = "All Regions"
+DEFAULT_RECORDS = Path(__file__).with_name("default_records.json")
 
 
 def ensure_default_records():
-	for name, min_score, rank in DEFAULT_TIERS:
-		if not frappe.db.exists("CRM Customer Grade", name):
-			frappe.get_doc(
-				{
-					"doctype": "CRM Customer Grade",
-					"grade_name": name,
-					"min_score": min_score,
-					"rank": rank,
-					"notify_on_downgrade": 1 if rank <= 2 else 0,
-					"description": DEFAULT_GRADE_DESCRIPTIONS[name],
-				}
-			).insert(ignore_permissions=True)
-	for doctype, fieldname, names in (
-		("CRM Industry", "industry_name", INDUSTRIES),
-		("CRM Customer Source", "source_name", SOURCES),
-		("CRM Customer Type", "type_name", CUSTOMER_TYPES),
-	):
-		for name in names:
-			if not frappe.db.exists(doctype, name):
-				frappe.get_doc({"doctype": doctype, fieldname: name}).insert(ignore_permissions=True)
-	if not frappe.db.exists("CRM Region", ROOT_REGION):
-		frappe.get_doc({"doctype": "CRM Region", "region_name": ROOT_REGION, "is_group": 1}).insert(
-			ignore_permissions=True
-		)
+	records = json.loads(DEFAULT_RECORDS.read_text())
+	for doctype, rows in records.items():
+		name_field = frappe.get_meta(doctype).autoname.removeprefix("field:")
+		for row in rows:
+			if not frappe.db.exists(doctype, row[name_field]):
+				frappe.get_doc({"doctype": doctype, **row}).insert(ignore_permissions=True)

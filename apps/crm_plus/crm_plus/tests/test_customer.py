@@ -1,0 +1,172 @@
+"""Customer archive on a real site: coding rule, bad input, duplicates, lifecycle, deactivation."""
+
+import random
+
+import frappe
+from frappe.utils import add_days, random_string, today
+
+from crm_plus.domain.validation import id_number_check_char, uscc_check_char
+from crm_plus.tests.utils import CRMTestCase, make_customer, make_transaction
+
+
+def valid_id(born="19870109"):
+	first17 = "130302" + born + "123"
+	return first17 + id_number_check_char(first17)
+
+
+def valid_uscc():
+	first17 = "91130300" + "".join(random.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+	return first17 + uscc_check_char(first17)
+
+
+class TestCustomerArchive(CRMTestCase):
+	def test_seed_002_enterprise_with_key_person(self):
+		doc = make_customer(
+			f"苏宁电器 {random_string(4)}",
+			address="河北大街1号",
+			company_phone="0335-6666",
+			main_business="家电销售",
+			tax_id=valid_uscc(),
+			key_people=[
+				{"person_name": "秘书", "position": "秘书", "phone": "0335-6666", "hobbies": "高尔夫"}
+			],
+		)
+		self.assertTrue(doc.name.startswith("CUST-"))
+		self.assertEqual(doc.customer_code, doc.name)
+		self.assertEqual(len(doc.key_people), 1)
+		self.assertEqual(doc.status, "Potential")
+		self.assertEqual(doc.grade, "Small")  # suggested on insert: no purchases yet
+
+	def test_seed_002_individual(self):
+		doc = make_customer(
+			f"刘雁峰 {random_string(4)}",
+			customer_kind="Individual",
+			address="河涧里",
+			landline="0335-9876",
+			birth_date="1987-01-09",
+			occupation="教师",
+			hobbies="读书",
+			id_number=valid_id(),
+			mobile="13812345678",
+		)
+		self.assertEqual(doc.id_number, valid_id())
+
+	def test_coding_rule_comes_from_settings(self):
+		frappe.db.set_single_value("CRM Plus Settings", "customer_code_series", "KH-.YYYY.-.####")
+		frappe.clear_document_cache("CRM Plus Settings", "CRM Plus Settings")
+		try:
+			doc = make_customer()
+			self.assertRegex(doc.name, r"^KH-\d{4}-\d{4}$")
+		finally:
+			frappe.db.set_single_value("CRM Plus Settings", "customer_code_series", "CUST-.#####")
+
+	def assert_refused(self, message_part, **fields):
+		before = frappe.db.count("CRM Customer")
+		with self.assertRaises(frappe.ValidationError) as ctx:
+			make_customer(**fields)
+		self.assertIn(message_part, str(ctx.exception))
+		self.assertEqual(frappe.db.count("CRM Customer"), before)
+
+	def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(self):
+		self.assert_refused("not a valid phone number", company_phone="12ab")
+		self.assert_refused("not a valid email address", email="someone@@example")
+		self.assert_refused("not a valid mobile number", customer_kind="Individual", mobile="12345")
+		self.assert_refused(
+			"not a valid resident ID number", customer_kind="Individual", id_number="130302198701091230"
+		)
+		self.assert_refused("not a valid unified social credit code", tax_id="91130300MA0A1B2C3X")
+		self.assert_refused("cannot be negative", registered_capital=-1)
+		self.assert_refused("cannot be negative", annual_revenue=-100)
+		self.assert_refused("cannot be in the future", founding_date=add_days(today(), 1))
+
+	def test_duplicates_name_the_existing_customer(self):
+		tax_id = valid_uscc()
+		first = make_customer(f"国美电器 {random_string(5)}", tax_id=tax_id)
+		with self.assertRaises(frappe.DuplicateEntryError) as ctx:
+			make_customer(first.customer_name.replace(" ", "  "))
+		self.assertIn(first.name, str(ctx.exception))
+		with self.assertRaises(frappe.DuplicateEntryError) as ctx:
+			make_customer(tax_id=tax_id)
+		self.assertIn(first.name, str(ctx.exception))
+
+	def test_duplicate_phone(self):
+		phone = f"0335-{random.randint(1000000, 9999999)}"
+		first = make_customer(company_phone=phone)
+		with self.assertRaises(frappe.DuplicateEntryError) as ctx:
+			make_customer(company_phone=phone)
+		self.assertIn(first.name, str(ctx.exception))
+
+	def test_status_changes_are_logged_with_time_in_status(self):
+		doc = make_customer()
+		logs = frappe.get_all("CRM Customer Status Log", {"customer": doc.name}, ["from_status", "to_status"])
+		self.assertEqual([(row.from_status, row.to_status) for row in logs], [(None, "Potential")])
+		doc.status = "Target"
+		doc.save()
+		logs = frappe.get_all(
+			"CRM Customer Status Log",
+			{"customer": doc.name},
+			["from_status", "to_status", "days_in_previous_status"],
+			order_by="creation asc, name asc",
+		)
+		self.assertEqual(logs[-1].from_status, "Potential")
+		self.assertEqual(logs[-1].to_status, "Target")
+		self.assertIsNotNone(logs[-1].days_in_previous_status)
+
+	def test_purchases_move_the_lifecycle_forward(self):
+		doc = make_customer()
+		make_transaction(doc.name, 1000)
+		self.assertEqual(frappe.db.get_value("CRM Customer", doc.name, "status"), "First Purchase")
+		make_transaction(doc.name, 2000)
+		self.assertEqual(frappe.db.get_value("CRM Customer", doc.name, "status"), "Repeat")
+
+	def test_returns_are_negative_and_counted(self):
+		doc = make_customer()
+		make_transaction(doc.name, 1000, gross_profit=200)
+		ret = make_transaction(doc.name, 300, gross_profit=60, is_return=1)
+		self.assertEqual(ret.amount, -300)
+		self.assertEqual(ret.gross_profit, -60)
+		stats = frappe.db.get_value(
+			"CRM Customer", doc.name, ["total_sales", "total_profit", "transaction_count"], as_dict=True
+		)
+		self.assertEqual((stats.total_sales, stats.total_profit, stats.transaction_count), (700, 140, 2))
+
+	def test_deactivate_and_restore(self):
+		doc = make_customer()
+		make_transaction(doc.name, 500)
+		doc.reload()
+		with self.assertRaises(frappe.ValidationError):
+			doc.deactivate("")
+		doc.deactivate("Company closed its office here")
+		self.assertEqual(frappe.db.get_value("CRM Customer", doc.name, "disabled"), 1)
+		with self.assertRaises(frappe.ValidationError) as ctx:
+			make_transaction(doc.name, 100)
+		self.assertIn("deactivated", str(ctx.exception))
+		# A customer with history is never deleted.
+		with self.assertRaises(frappe.LinkExistsError):
+			frappe.delete_doc("CRM Customer", doc.name)
+		doc.reload()
+		doc.restore("Reopened")
+		self.assertEqual(frappe.db.get_value("CRM Customer", doc.name, "disabled"), 0)
+		events = frappe.get_all("CRM Customer Event", {"customer": doc.name}, pluck="event_type")
+		self.assertEqual(sorted(events), ["Deactivated", "Restored"])
+
+	def test_customer_without_history_can_be_deleted(self):
+		doc = make_customer()
+		frappe.delete_doc("CRM Customer", doc.name)
+		self.assertFalse(frappe.db.exists("CRM Customer", doc.name))
+		self.assertFalse(frappe.db.exists("CRM Customer Status Log", {"customer": doc.name}))
+
+	def test_bad_transactions_are_refused(self):
+		doc = make_customer()
+		with self.assertRaises(frappe.ValidationError):
+			make_transaction(doc.name, 100, posting_date=add_days(today(), 2))
+		with self.assertRaises(frappe.ValidationError):
+			make_transaction(doc.name, -100)
+		self.assertEqual(frappe.db.count("CRM Customer Transaction", {"customer": doc.name}), 0)
+
+	def test_changes_are_tracked_and_enterprise_drops_personal_fields(self):
+		doc = make_customer(customer_kind="Individual", mobile="13912345678")
+		doc.customer_kind = "Enterprise"
+		doc.save()
+		self.assertIsNone(frappe.db.get_value("CRM Customer", doc.name, "mobile"))
+		self.assertTrue(frappe.db.exists("Version", {"ref_doctype": "CRM Customer", "docname": doc.name}))

@@ -1,0 +1,158 @@
+"""Integration-test helpers: a base class for Frappe v15 and v16, users per role, an organisation."""
+
+import frappe
+from frappe.utils import random_string
+
+try:  # Frappe v16
+	from frappe.tests import IntegrationTestCase as _Base
+except ImportError:  # Frappe v15
+	from frappe.tests.utils import FrappeTestCase as _Base
+
+from crm_plus.domain.roles import ALL_ROLES
+
+
+class CRMTestCase(_Base):
+	"""Base class of the app's integration tests; every test starts and ends as Administrator."""
+
+	def setUp(self):
+		super().setUp()
+		frappe.set_user("Administrator")
+		clear_scope_cache()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		clear_scope_cache()
+		super().tearDown()
+
+	def as_user(self, user: str):
+		frappe.set_user(user)
+		clear_scope_cache()
+		return user
+
+
+def clear_scope_cache():
+	from crm_plus.permissions import clear_scope_cache as clear
+
+	clear()
+
+
+def make_user(email: str, roles: list[str], first_name: str | None = None) -> str:
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": first_name or email.split("@")[0],
+				"send_welcome_email": 0,
+				"user_type": "System User",
+				"new_password": "Crm-Test-Pass-2026!",
+			}
+		).insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	missing = [r for r in roles if r not in {d.role for d in user.roles}]
+	if missing or not user.enabled:
+		user.enabled = 1
+		user.add_roles(*missing) if missing else user.save(ignore_permissions=True)
+	return email
+
+
+def make_role_users(prefix: str = "crm-role") -> dict[str, str]:
+	"""One test user per CRM Plus role: {role: email}."""
+	return {role: make_user(f"{prefix}-{frappe.scrub(role)}@test.example", [role]) for role in ALL_ROLES}
+
+
+def make_customer(name: str | None = None, **fields) -> "frappe.model.document.Document":
+	doc = frappe.get_doc(
+		{
+			"doctype": "CRM Customer",
+			"customer_name": name or f"Test Customer {random_string(8)}",
+			"customer_kind": fields.pop("customer_kind", "Enterprise"),
+			"account_manager": fields.pop("account_manager", "Administrator"),
+			**fields,
+		}
+	)
+	return doc.insert(ignore_permissions=True)
+
+
+def make_transaction(customer: str, amount: float, posting_date=None, **fields):
+	return frappe.get_doc(
+		{
+			"doctype": "CRM Customer Transaction",
+			"customer": customer,
+			"amount": amount,
+			"gross_profit": fields.pop("gross_profit", amount * 0.2),
+			"posting_date": posting_date or frappe.utils.today(),
+			**fields,
+		}
+	).insert(ignore_permissions=True)
+
+
+class Org:
+	"""Two divisions, a three-level sales tree in one of them, and users for every place.
+
+	Division A: team A (manager mgr_a) with sub-team A-1 (reps rep_a1, rep_a2); head head_a;
+	agent_a serves division A. Division B: team B (manager mgr_b, rep rep_b); head head_b.
+	"""
+
+	def __init__(self):
+		s = self.suffix = random_string(6).lower()
+		sales, manager = "CRM Sales User", "CRM Sales Manager"
+		self.rep_a1 = make_user(f"rep-a1-{s}@test.example", [sales])
+		self.rep_a2 = make_user(f"rep-a2-{s}@test.example", [sales])
+		self.rep_b = make_user(f"rep-b-{s}@test.example", [sales])
+		self.mgr_a = make_user(f"mgr-a-{s}@test.example", [sales, manager])
+		self.mgr_b = make_user(f"mgr-b-{s}@test.example", [sales, manager])
+		self.head_a = make_user(f"head-a-{s}@test.example", ["CRM Division Head"])
+		self.head_b = make_user(f"head-b-{s}@test.example", ["CRM Division Head"])
+		self.agent_a = make_user(f"agent-a-{s}@test.example", ["CRM Service Agent"])
+		self.executive = make_user(f"exec-{s}@test.example", ["CRM Executive"])
+		self.div_a = self._division(f"Division A {s}", self.head_a, [self.agent_a])
+		self.div_b = self._division(f"Division B {s}", self.head_b, [])
+		self.team_a = self._team(f"Team A {s}", self.div_a, self.mgr_a, None, [self.mgr_a], is_group=1)
+		self.team_a1 = self._team(f"Team A-1 {s}", self.div_a, None, self.team_a, [self.rep_a1, self.rep_a2])
+		self.team_b = self._team(f"Team B {s}", self.div_b, self.mgr_b, None, [self.rep_b])
+		self.c_a1 = make_customer(
+			f"A1 Customer {s}", account_manager=self.rep_a1, sales_team=self.team_a1
+		).name
+		self.c_a2 = make_customer(
+			f"A2 Customer {s}", account_manager=self.rep_a2, sales_team=self.team_a1
+		).name
+		self.c_b = make_customer(f"B Customer {s}", account_manager=self.rep_b, sales_team=self.team_b).name
+		clear_scope_cache()
+
+	@staticmethod
+	def _division(name, head, service_staff):
+		return (
+			frappe.get_doc(
+				{
+					"doctype": "CRM Division",
+					"division_name": name,
+					"division_head": head,
+					"service_staff": [{"user": u} for u in service_staff],
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+
+	@staticmethod
+	def _team(name, division, manager, parent, members, is_group=0):
+		return (
+			frappe.get_doc(
+				{
+					"doctype": "CRM Sales Team",
+					"team_name": name,
+					"division": division,
+					"manager": manager,
+					"parent_crm_sales_team": parent,
+					"is_group": is_group,
+					"members": [{"user": u} for u in members],
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+
+	@property
+	def all_customers(self) -> set[str]:
+		return {self.c_a1, self.c_a2, self.c_b}

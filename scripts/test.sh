@@ -119,6 +119,7 @@ else
 			else
 				passed=$((passed + ran - bad))
 				failed=$((failed + bad))
+				[ "$bad" -gt 0 ] && status=1
 			fi
 			[ "$t2" -ne 0 ] && status=1
 		fi

@@ -6,7 +6,6 @@ app_description = (
 )
 app_email = "dev@crmplus.example"
 app_license = "mit"
-required_apps = ["frappe"]
 
 export_python_type_annotations = True
 
@@ -51,4 +50,5 @@ scheduler_events = {
 
 override_whitelisted_methods = {
 	"frappe.desk.listview.get_group_by_count": "crm_plus.overrides.get_group_by_count",
+	"frappe.client.get_count": "crm_plus.overrides.get_count",
 }

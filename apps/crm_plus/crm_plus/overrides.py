@@ -1,7 +1,9 @@
 """Whitelisted framework methods that CRM Plus narrows so that they respect its data permissions."""
 
 import frappe
+from frappe import client
 from frappe.desk import listview
+from frappe.utils import get_safe_filters
 
 
 @frappe.whitelist()
@@ -24,6 +26,22 @@ def get_group_by_count(doctype: str, current_filters: str, field: str) -> list[d
 		{"doctype": doctype},
 		as_dict=True,
 	)
+
+
+@frappe.whitelist()
+def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
+	"""`frappe.client.get_count`. Frappe v15 counts with no permission check at all; for CRM Plus
+	DocTypes the count goes through get_list, so it covers only the records the user may read."""
+	if doctype not in permissioned_doctypes():
+		return client.get_count(doctype, filters=filters, debug=debug, cache=cache)
+	rows = frappe.get_list(
+		doctype,
+		filters=get_safe_filters(filters),
+		fields=["count(*) as count"],
+		limit_page_length=0,
+		order_by=None,
+	)
+	return rows[0].count if rows else 0
 
 
 def permissioned_doctypes() -> set[str]:

@@ -15,7 +15,9 @@ CUSTOMER = "CRM Customer"
 
 def get_scope(user: str | None = None) -> access.Scope:
 	user = user or frappe.session.user
-	cache = frappe.local.__dict__.setdefault("crm_plus_scopes", {})
+	cache = getattr(frappe.local, "crm_plus_scopes", None)
+	if cache is None:
+		cache = frappe.local.crm_plus_scopes = {}
 	if user not in cache:
 		cache[user] = _build_scope(user)
 	return cache[user]
@@ -54,7 +56,7 @@ def managed_teams(user: str) -> list[str]:
 
 
 def clear_scope_cache(*args, **kwargs):
-	frappe.local.__dict__.pop("crm_plus_scopes", None)
+	frappe.local.crm_plus_scopes = {}
 
 
 def customer_query_conditions(user: str | None = None, doctype: str | None = None) -> str:

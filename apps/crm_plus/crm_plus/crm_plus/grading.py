@@ -9,6 +9,7 @@ from frappe.utils import cint, flt, getdate, now_datetime, today
 
 from crm_plus.domain import grading
 from crm_plus.domain.roles import GRADE_OVERRIDE_ROLES
+from crm_plus.utils import bulk_insert_logs
 
 CHUNK = 1000
 GRADE_FIELDS = ("grade", "suggested_grade", "grade_score", "r_score", "f_score", "m_score", "p_score")
@@ -141,9 +142,7 @@ def regrade_customers(names: list[str] | None = None, source: str = "Regrade", a
 	results = {
 		r.customer: r for r in grading.grade_customers([to_activity(r) for r in rows], config, tiers, as_of)
 	}
-	notify_tiers = {
-		t.name for t in frappe.get_all("CRM Customer Grade", {"notify_on_downgrade": 1}, pluck="name")
-	}
+	notify_tiers = set(frappe.get_all("CRM Customer Grade", {"notify_on_downgrade": 1}, pluck="name"))
 
 	updates, logs, downgrades = [], [], []
 	now = now_datetime()
@@ -228,30 +227,14 @@ def _sql_value(value) -> str:
 
 
 def _insert_logs(logs: list[tuple], now) -> None:
-	if not logs:
-		return
 	user = frappe.session.user
-	values = [
-		(customer, old, new, score, source, int(down), now, user, now, now, user, user)
-		for customer, old, new, score, source, down in logs
-	]
-	frappe.db.bulk_insert(
+	bulk_insert_logs(
 		"CRM Customer Grade Log",
-		fields=[
-			"customer",
-			"from_grade",
-			"to_grade",
-			"score",
-			"source",
-			"is_downgrade",
-			"changed_at",
-			"changed_by",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
+		["customer", "from_grade", "to_grade", "score", "source", "is_downgrade", "changed_at", "changed_by"],
+		[
+			(customer, old, new, score, source, int(down), now, user)
+			for customer, old, new, score, source, down in logs
 		],
-		values=values,
 	)
 
 
@@ -260,8 +243,7 @@ def _notify_downgrades(downgrades: list) -> None:
 	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 
 	for row, new_grade in downgrades:
-		manager = row.sales_team and frappe.db.get_value("CRM Sales Team", row.sales_team, "manager")
-		recipients = [u for u in {manager, row.account_manager} if u]
+		recipients = [u for u in {team_manager(row.sales_team), row.account_manager} if u]
 		if not recipients:
 			continue
 		make_notification_logs(
@@ -276,6 +258,25 @@ def _notify_downgrades(downgrades: list) -> None:
 			},
 			recipients,
 		)
+
+
+def team_manager(team: str | None) -> str | None:
+	"""The manager of a team, or of the nearest team above it that has one (the reports-to line)."""
+	if not team:
+		return None
+	bounds = frappe.db.get_value("CRM Sales Team", team, ["lft", "rgt"], as_dict=True)
+	if not bounds:
+		return None
+	t = frappe.qb.DocType("CRM Sales Team")
+	found = (
+		frappe.qb.from_(t)
+		.select(t.manager)
+		.where((t.lft <= bounds.lft) & (t.rgt >= bounds.rgt) & t.manager.isnotnull() & (t.manager != ""))
+		.orderby(t.lft, order=frappe.qb.desc)
+		.limit(1)
+		.run()
+	)
+	return found[0][0] if found else None
 
 
 def nightly_regrade():

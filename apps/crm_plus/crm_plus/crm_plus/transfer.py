@@ -5,6 +5,8 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import get_url_to_form, now_datetime, today
 
+from crm_plus.utils import bulk_insert_logs
+
 CUSTOMER = "CRM Customer"
 
 
@@ -48,23 +50,11 @@ def move(
 		moved[doctype] = frappe.qb.from_(t).select(Count("*")).where(criterion).run()[0][0]
 		frappe.qb.update(t).set(t[entry["user_field"]], to_user).where(criterion).run()
 
-	user = frappe.session.user
-	now = now_datetime()
 	title = _("Transferred from {0} to {1}").format(from_user, to_user)
-	frappe.db.bulk_insert(
+	bulk_insert_logs(
 		"CRM Customer Event",
-		fields=[
-			"customer",
-			"event_date",
-			"event_type",
-			"title",
-			"description",
-			"owner",
-			"modified_by",
-			"creation",
-			"modified",
-		],
-		values=[(c, today(), "Ownership Change", title, reason, user, user, now, now) for c in customers],
+		["customer", "event_date", "event_type", "title", "description"],
+		[(c, today(), "Ownership Change", title, reason) for c in customers],
 	)
 	return moved
 

@@ -8,7 +8,7 @@ from frappe.desk.reportview import get as reportview_get
 from frappe.desk.reportview import get_count as reportview_count
 from frappe.desk.search import search_link
 
-from crm_plus.overrides import get_group_by_count
+from crm_plus.overrides import get_count, get_group_by_count
 from crm_plus.tests.utils import CRMTestCase, Org, make_transaction
 
 CUSTOMER = "CRM Customer"
@@ -63,16 +63,21 @@ class TestCustomerPermissions(CRMTestCase):
 		self.assertFalse(frappe.has_permission(CUSTOMER, "read", o.c_a2))
 		with self.assertRaises(frappe.PermissionError):
 			getdoc(CUSTOMER, o.c_b)
+		frappe.local.response = frappe._dict(docs=[])
 		getdoc(CUSTOMER, o.c_a1)
-		self.assertEqual(frappe.response.docs[0].name, o.c_a1)
+		self.assertEqual([d.name for d in frappe.response.docs], [o.c_a1])
 
 	def test_frappe_client_calls(self):
 		o = self.org
 		self.as_user(o.rep_a1)
 		with self.assertRaises(frappe.PermissionError):
 			frappe.client.get(CUSTOMER, o.c_b)
-		self.assertIsNone(frappe.client.get_value(CUSTOMER, "customer_name", {"name": o.c_b}))
-		self.assertEqual(frappe.client.get_count(CUSTOMER, {"name": ("in", list(o.all_customers))}), 1)
+		self.assertFalse(frappe.client.get_value(CUSTOMER, "customer_name", {"name": o.c_b}))
+		self.assertEqual(frappe.client.get_value(CUSTOMER, "name", {"name": o.c_a1}), {"name": o.c_a1})
+		# The desk and the REST API reach frappe.client.get_count through the override (see test_rest_api).
+		overrides = frappe.get_hooks("override_whitelisted_methods")
+		self.assertEqual(overrides["frappe.client.get_count"], ["crm_plus.overrides.get_count"])
+		self.assertEqual(get_count(CUSTOMER, {"name": ("in", list(o.all_customers))}), 1)
 		names = {r["name"] for r in frappe.client.get_list(CUSTOMER, limit_page_length=0)}
 		self.assertNotIn(o.c_b, names)
 
@@ -133,24 +138,27 @@ class TestCustomerPermissions(CRMTestCase):
 		from frappe.desk.reportview import export_query
 
 		o = self.org
-		self.as_user(o.mgr_b)
-		frappe.local.form_dict = frappe._dict(
-			doctype=CUSTOMER,
-			fields=json.dumps(["`tabCRM Customer`.`name`", "`tabCRM Customer`.`customer_name`"]),
-			filters=json.dumps([["name", "in", list(o.all_customers)]]),
-			file_format_type="CSV",
-			title="Customers",
-		)
-		export_query()
+
+		def export_as(user):
+			self.as_user(user)
+			frappe.local.form_dict = frappe._dict(
+				doctype=CUSTOMER,
+				fields=json.dumps(["`tabCRM Customer`.`name`", "`tabCRM Customer`.`customer_name`"]),
+				filters=json.dumps([["name", "in", list(o.all_customers)]]),
+				file_format_type="CSV",
+				title="Customers",
+			)
+			export_query()
+
+		export_as(o.mgr_b)
 		content = frappe.response["filecontent"]
 		content = content.decode() if isinstance(content, bytes) else content
 		self.assertIn(o.c_b, content)
 		self.assertNotIn(o.c_a1, content)
 		self.assertNotIn(o.c_a2, content)
 		# Reps cannot export at all.
-		self.as_user(o.rep_a1)
 		with self.assertRaises(frappe.PermissionError):
-			export_query()
+			export_as(o.rep_a1)
 
 	def test_attachments_follow_the_customer(self):
 		o = self.org
@@ -248,7 +256,9 @@ class TestCustomerTransfer(CRMTestCase):
 		frappe.clear_messages()
 		user.enabled = 0
 		user.save(ignore_permissions=True)
-		messages = " ".join(json.loads(m).get("message", "") for m in frappe.local.message_log)
+		messages = " ".join(
+			(m if isinstance(m, dict) else json.loads(m)).get("message", "") for m in frappe.local.message_log
+		)
 		self.assertIn(
 			"CRM Customer Transfer", messages.replace("crm-customer-transfer", "CRM Customer Transfer")
 		)

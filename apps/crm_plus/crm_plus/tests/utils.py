@@ -106,6 +106,8 @@ class Org:
 		self.head_b = make_user(f"head-b-{s}@test.example", ["CRM Division Head"])
 		self.agent_a = make_user(f"agent-a-{s}@test.example", ["CRM Service Agent"])
 		self.executive = make_user(f"exec-{s}@test.example", ["CRM Executive"])
+		# Frappe refuses to disable a user while no other System Manager is enabled.
+		make_user("crm-system-manager@test.example", ["System Manager"])
 		self.div_a = self._division(f"Division A {s}", self.head_a, [self.agent_a])
 		self.div_b = self._division(f"Division B {s}", self.head_b, [])
 		self.team_a = self._team(f"Team A {s}", self.div_a, self.mgr_a, None, [self.mgr_a], is_group=1)

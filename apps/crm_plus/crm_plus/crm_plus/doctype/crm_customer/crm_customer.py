@@ -3,7 +3,7 @@
 
 import frappe
 from frappe import _
-from frappe.contacts.address_and_contact import load_address_and_contacts
+from frappe.contacts.address_and_contact import load_address_and_contact
 from frappe.model.document import Document
 from frappe.model.naming import make_autoname
 from frappe.utils import getdate, now_datetime, today
@@ -27,11 +27,21 @@ MESSAGES = {
 }
 
 HISTORY_DOCTYPES = ("CRM Customer Transaction",)
+GRADE_FIELDS = (
+	"grade",
+	"suggested_grade",
+	"grade_score",
+	"r_score",
+	"f_score",
+	"m_score",
+	"p_score",
+	"graded_on",
+)
 
 
 class CRMCustomer(Document):
 	def onload(self):
-		load_address_and_contacts(self)
+		load_address_and_contact(self)
 
 	def autoname(self):
 		if not self.customer_code:
@@ -54,6 +64,7 @@ class CRMCustomer(Document):
 		from crm_plus.crm_plus.grading import regrade_customers
 
 		regrade_customers([self.name], source="Suggested")
+		self.update(frappe.db.get_value("CRM Customer", self.name, GRADE_FIELDS, as_dict=True) or {})
 
 	def on_update(self):
 		self.log_status_change()

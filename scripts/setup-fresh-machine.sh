@@ -63,7 +63,7 @@ port=$(awk '/^port/ {print $2}' "$BENCH_DIR/config/redis_cache.conf")
 for _ in $(seq 60); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 1; done
 
 echo "== the crm_plus app and site $SITE"
-[ -d "$BENCH_DIR/apps/crm_plus" ] || as_bench "cd '$BENCH_DIR' && bench get-app '$APP_DIR'"
+[ -d "$BENCH_DIR/apps/crm_plus" ] || bash "$(dirname "$APP_DIR")/../scripts/bench-get-app.sh" "$BENCH_DIR"
 if [ ! -d "$BENCH_DIR/sites/$SITE" ]; then
 	as_bench "cd '$BENCH_DIR' && bench new-site '$SITE' --db-root-password '$DB_ROOT_PASSWORD' --admin-password '$ADMIN_PASSWORD' --install-app crm_plus"
 fi

@@ -17,6 +17,7 @@ from crm_plus.domain.grading import (
 	is_downgrade,
 	parse_limits,
 	quantile_scores,
+	rating_to_stars,
 	score_recency,
 	score_upward,
 )
@@ -65,6 +66,15 @@ def test_the_pyramid_vip_key_ordinary_small():
 	none = Activity("Xinglong")
 	grades = {r.customer: r.grade for r in grade_customers([big, good, fair, none], FIXED, TIERS, TODAY)}
 	assert grades == {"Suning": "VIP", "Gome": "Key", "Guangyuan": "Ordinary", "Xinglong": "Small"}
+
+
+def test_rating_fractions_become_stars():
+	assert rating_to_stars(None) == 0
+	assert rating_to_stars(0) == 0
+	assert rating_to_stars(0.2) == 1
+	assert rating_to_stars(0.8) == 4
+	assert rating_to_stars(1.0) == 5
+	assert rating_to_stars(3.0) == 5  # never more than the scale
 
 
 def test_grade_for_and_downgrade():

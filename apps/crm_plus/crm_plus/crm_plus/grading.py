@@ -120,8 +120,8 @@ def to_activity(row) -> grading.Activity:
 		sales=flt(row.sales),
 		profit=flt(row.profit),
 		last_purchase=getdate(row.last_purchase) if row.last_purchase else None,
-		credit=cint(row.credit_factor),
-		strategic=cint(row.strategic_factor),
+		credit=grading.rating_to_stars(row.credit_factor),
+		strategic=grading.rating_to_stars(row.strategic_factor),
 	)
 
 

@@ -73,6 +73,13 @@ class GradeResult:
 	grade: str
 
 
+def rating_to_stars(value: float | None, out_of: int = 5) -> int:
+	"""Frappe v15 stores a Rating field as a fraction (4 stars of 5 = 0.8); the factor is in stars."""
+	if not value:
+		return 0
+	return max(0, min(out_of, round(float(value) * out_of)))
+
+
 def parse_limits(text: str | Sequence[float] | None, name: str = "") -> tuple[float, ...]:
 	"""Four increasing limits, from '30,90,180,365' or a sequence; raises GradingConfigError."""
 	if text is None or text == "":

@@ -68,6 +68,16 @@ class CRMCustomer(Document):
 
 	def on_update(self):
 		self.log_status_change()
+		self.regrade_on_factor_change()
+
+	def regrade_on_factor_change(self):
+		"""Credit standing and strategic value take part in the score: a change regrades at once."""
+		if self.flags.in_insert:
+			return  # after_insert grades the new customer
+		if self.has_value_changed("credit_factor") or self.has_value_changed("strategic_factor"):
+			from crm_plus.crm_plus.grading import regrade_customers
+
+			regrade_customers([self.name], source="Regrade")
 
 	def on_trash(self):
 		history = {dt: frappe.db.count(dt, {"customer": self.name}) for dt in history_doctypes()}

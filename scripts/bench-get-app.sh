@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Put this checkout's app into a bench: bash scripts/bench-get-app.sh /path/to/frappe-bench
+#
+# `bench get-app` takes a URL or a local git repository whose root is the app. The app lives in
+# apps/crm_plus of this repository, so this makes a git snapshot of that folder (owned by the bench's
+# user, under the bench's own tmp folder) and runs `bench get-app` on it. Run it as the bench's owner,
+# or as root (it then switches to the owner).
+set -euo pipefail
+
+bench_dir=$(cd "${1:?usage: $0 /path/to/frappe-bench}" && pwd)
+app_src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../apps/crm_plus" && pwd)
+owner=$(stat -c %U "$bench_dir")
+snapshot="$bench_dir/tmp/crm_plus"
+
+run_as_owner() {
+	if [ "$(id -un)" = "$owner" ]; then bash -c "$1"; else runuser -u "$owner" -- bash -lc "$1"; fi
+}
+
+rm -rf "$snapshot"
+mkdir -p "$snapshot"
+(cd "$app_src" && tar cf - --exclude=__pycache__ --exclude='*.egg-info' .) | (cd "$snapshot" && tar xf -)
+[ "$(id -u)" = 0 ] && chown -R "$owner": "$bench_dir/tmp"
+run_as_owner "cd '$snapshot' && git init -q -b main && git add -A && git -c user.name=crm_plus -c user.email=crm_plus@localhost commit -qm 'crm_plus snapshot'"
+run_as_owner "cd '$bench_dir' && bench get-app --skip-assets '$snapshot'"
+echo "crm_plus is in $bench_dir/apps; install it with: bench --site SITE install-app crm_plus"

@@ -73,10 +73,12 @@ else
 	else
 		say "Tier 2: integration suite on $bench_dir, site $site, as $owner"
 		as_owner() {
+			# A login shell, with ~/.local/bin where `pip install --user frappe-bench` puts bench.
+			local cmd="export PATH=\"\$HOME/.local/bin:\$PATH\"; $1"
 			if [ "$(id -un)" = "$owner" ]; then
-				bash -c "$1"
+				bash -lc "$cmd"
 			else
-				runuser -u "$owner" -- bash -c "$1"
+				runuser -u "$owner" -- bash -lc "$cmd"
 			fi
 		}
 		# Services: MariaDB and the bench's Redis (cache and queue), started when not running.

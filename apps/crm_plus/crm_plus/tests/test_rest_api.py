@@ -28,6 +28,11 @@ class TestRestAPI(CRMTestCase):
 			for dt in ("CRM Customer Status Log", "CRM Customer Grade Log", "CRM Customer Event"):
 				frappe.db.delete(dt, {"customer": name})
 			frappe.db.delete(CUSTOMER, {"name": name})
+		o = cls.org
+		for team in (o.team_a1, o.team_a, o.team_b):
+			frappe.delete_doc("CRM Sales Team", team, force=True, ignore_permissions=True)
+		for division in (o.div_a, o.div_b):
+			frappe.delete_doc("CRM Division", division, force=True, ignore_permissions=True)
 		frappe.db.commit()
 		super().tearDownClass()
 

@@ -96,16 +96,17 @@ class Org:
 
 	def __init__(self):
 		s = self.suffix = random_string(6).lower()
+		# Users keep fixed ids across runs: Frappe throttles creating more than 60 users an hour.
 		sales, manager = "CRM Sales User", "CRM Sales Manager"
-		self.rep_a1 = make_user(f"rep-a1-{s}@test.example", [sales])
-		self.rep_a2 = make_user(f"rep-a2-{s}@test.example", [sales])
-		self.rep_b = make_user(f"rep-b-{s}@test.example", [sales])
-		self.mgr_a = make_user(f"mgr-a-{s}@test.example", [sales, manager])
-		self.mgr_b = make_user(f"mgr-b-{s}@test.example", [sales, manager])
-		self.head_a = make_user(f"head-a-{s}@test.example", ["CRM Division Head"])
-		self.head_b = make_user(f"head-b-{s}@test.example", ["CRM Division Head"])
-		self.agent_a = make_user(f"agent-a-{s}@test.example", ["CRM Service Agent"])
-		self.executive = make_user(f"exec-{s}@test.example", ["CRM Executive"])
+		self.rep_a1 = make_user("org-rep-a1@test.example", [sales])
+		self.rep_a2 = make_user("org-rep-a2@test.example", [sales])
+		self.rep_b = make_user("org-rep-b@test.example", [sales])
+		self.mgr_a = make_user("org-mgr-a@test.example", [sales, manager])
+		self.mgr_b = make_user("org-mgr-b@test.example", [sales, manager])
+		self.head_a = make_user("org-head-a@test.example", ["CRM Division Head"])
+		self.head_b = make_user("org-head-b@test.example", ["CRM Division Head"])
+		self.agent_a = make_user("org-agent-a@test.example", ["CRM Service Agent"])
+		self.executive = make_user("org-exec@test.example", ["CRM Executive"])
 		# Frappe refuses to disable a user while no other System Manager is enabled.
 		make_user("crm-system-manager@test.example", ["System Manager"])
 		self.div_a = self._division(f"Division A {s}", self.head_a, [self.agent_a])

@@ -19,7 +19,14 @@ crm_plus_default_records = ["crm_plus.crm_plus.setup.ensure_default_records"]
 
 # Records that belong to a customer and move with it when a departing rep's customers are
 # transferred (分配客户): {"doctype", "customer_field", "user_field", "open_filters"}.
-crm_plus_transfer = []
+crm_plus_transfer = [
+	{
+		"doctype": "CRM Visit",
+		"customer_field": "customer",
+		"user_field": "sales_rep",
+		"open_filters": {"status": ["Planned", "Checked In", "Missed"]},
+	},
+]
 
 # Data permissions: one rule (crm_plus.domain.access) for lists, reports, link search, counts,
 # exports (permission_query_conditions) and for single documents and attachments (has_permission).
@@ -29,12 +36,16 @@ _customer_linked = [
 	"CRM Customer Grade Log",
 	"CRM Customer Event",
 ]
-permission_query_conditions = {"CRM Customer": "crm_plus.permissions.customer_query_conditions"} | {
-	doctype: "crm_plus.permissions.linked_query_conditions" for doctype in _customer_linked
-}
-has_permission = {"CRM Customer": "crm_plus.permissions.customer_has_permission"} | {
-	doctype: "crm_plus.permissions.linked_has_permission" for doctype in _customer_linked
-}
+permission_query_conditions = {
+	"CRM Customer": "crm_plus.permissions.customer_query_conditions",
+	"CRM Visit": "crm_plus.permissions.visit_query_conditions",
+	"CRM Visit Plan": "crm_plus.permissions.plan_query_conditions",
+} | {doctype: "crm_plus.permissions.linked_query_conditions" for doctype in _customer_linked}
+has_permission = {
+	"CRM Customer": "crm_plus.permissions.customer_has_permission",
+	"CRM Visit": "crm_plus.permissions.visit_has_permission",
+	"CRM Visit Plan": "crm_plus.permissions.plan_has_permission",
+} | {doctype: "crm_plus.permissions.linked_has_permission" for doctype in _customer_linked}
 
 doc_events = {
 	"User": {"on_update": "crm_plus.crm_plus.transfer.warn_when_owner_disabled"},
@@ -42,9 +53,22 @@ doc_events = {
 }
 
 scheduler_events = {
-	"daily": ["crm_plus.crm_plus.reminders.send_care_reminders"],
+	"cron": {
+		"*/10 * * * *": [
+			"crm_plus.crm_visits.jobs.mark_missed_visits",
+			"crm_plus.crm_visits.jobs.send_visit_reminders",
+		],
+	},
+	"daily": [
+		"crm_plus.crm_plus.reminders.send_care_reminders",
+		"crm_plus.crm_visits.jobs.send_daily_digests",
+		"crm_plus.crm_visits.jobs.update_plan_completion",
+	],
+	"weekly": ["crm_plus.crm_visits.jobs.notify_coverage_gaps"],
 	"daily_long": ["crm_plus.crm_plus.grading.nightly_regrade"],
 }
+
+calendars = ["CRM Visit"]
 
 # Translations are compiled from locale/*.po on install and migrate (see install.py).
 

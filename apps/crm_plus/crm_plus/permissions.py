@@ -126,3 +126,73 @@ def check_contact_links(doc, method=None) -> None:
 	for link in doc.get("links") or []:
 		if link.link_doctype == CUSTOMER and link.link_name:
 			check_customer_access(link.link_name, "write")
+
+
+# ---------------------------------------------------------------- records of a rep and of a customer
+
+
+def visible_reps(scope: access.Scope) -> set[str]:
+	"""The reps whose own records (visits, plans) a manager or division head sees: their teams' members."""
+	if not scope.teams and not scope.divisions:
+		return set()
+	member = frappe.qb.DocType("CRM Sales Team Member")
+	team = frappe.qb.DocType("CRM Sales Team")
+	criterion = None
+	if scope.teams:
+		criterion = team.name.isin(list(scope.teams))
+	if scope.divisions:
+		by_division = team.division.isin(list(scope.divisions))
+		criterion = by_division if criterion is None else criterion | by_division
+	return set(
+		frappe.qb.from_(member)
+		.join(team)
+		.on(member.parent == team.name)
+		.where(member.parenttype == "CRM Sales Team")
+		.where(criterion)
+		.select(member.user)
+		.distinct()
+		.run(pluck=True)
+	)
+
+
+def rep_condition(scope: access.Scope, table: str, rep_field: str) -> str:
+	users = {scope.user, *visible_reps(scope)}
+	return f"{table}.`{rep_field}` in ({', '.join(frappe.db.escape(u) for u in sorted(users))})"
+
+
+def visit_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""A visit is seen by whoever sees its customer, and by its rep and the rep's managers."""
+	scope = get_scope(user)
+	if scope.unrestricted:
+		return ""
+	table = f"`tab{doctype or 'CRM Visit'}`"
+	by_customer = access.linked_condition_sql(scope, table, "customer", frappe.db.escape, f"tab{CUSTOMER}")
+	return f"({by_customer} or {rep_condition(scope, table, 'sales_rep')})"
+
+
+def visit_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
+	scope = get_scope(user)
+	if scope.unrestricted or doc.is_new():
+		return None
+	if doc.get("sales_rep") in {scope.user, *visible_reps(scope)}:
+		return None
+	return None if _allowed(scope, customer_record(doc.get("customer")), ptype) else False
+
+
+def plan_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	scope = get_scope(user)
+	if scope.unrestricted:
+		return ""
+	table = "`tabCRM Visit Plan`"
+	return (
+		f"({rep_condition(scope, table, 'sales_rep')} or {table}.`approver` = {frappe.db.escape(scope.user)})"
+	)
+
+
+def plan_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
+	scope = get_scope(user)
+	if scope.unrestricted or doc.is_new():
+		return None
+	if doc.get("sales_rep") in {scope.user, *visible_reps(scope)} or doc.get("approver") == scope.user:
+		return None
+	return False

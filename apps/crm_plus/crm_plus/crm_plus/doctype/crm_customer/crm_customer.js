@@ -22,6 +22,8 @@ frappe.ui.form.on("CRM Customer", {
 			frm.add_custom_button(__("Deactivate"), () => crm_plus_ask_reason(frm, "deactivate", __("Deactivate Customer"), true), __("Actions"));
 		}
 		frm.add_custom_button(__("Set Grade by Hand"), () => crm_plus_override_grade(frm), __("Actions"));
+		frm.add_custom_button(__("Set Location from This Device"), () => crm_plus_set_location(frm), __("Actions"));
+		frm.add_custom_button(__("Visit"), () => frappe.new_doc("CRM Visit", { customer: frm.doc.name }), __("Create"));
 		frm.add_custom_button(__("Transaction"), () => frappe.new_doc("CRM Customer Transaction", { customer: frm.doc.name }), __("Create"));
 		frm.add_custom_button(__("Major Event"), () => frappe.new_doc("CRM Customer Event", { customer: frm.doc.name }), __("Create"));
 		if (frm.doc.grade_locked) {
@@ -65,5 +67,22 @@ function crm_plus_override_grade(frm) {
 				.then(() => frm.reload_doc()),
 		__("Set Grade by Hand"),
 		__("Save")
+	);
+}
+
+// Stores where the customer is, from the phone or computer the rep is using at the customer's site.
+function crm_plus_set_location(frm) {
+	if (!navigator.geolocation) {
+		frappe.msgprint(__("This device cannot tell its position"));
+		return;
+	}
+	navigator.geolocation.getCurrentPosition(
+		(pos) => {
+			frm.set_value("latitude", pos.coords.latitude);
+			frm.set_value("longitude", pos.coords.longitude);
+			frm.save();
+		},
+		() => frappe.msgprint(__("Your position could not be read")),
+		{ enableHighAccuracy: true, timeout: 15000 }
 	);
 }

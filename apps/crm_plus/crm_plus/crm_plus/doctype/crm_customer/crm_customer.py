@@ -8,7 +8,7 @@ from frappe.model.document import Document
 from frappe.model.naming import make_autoname
 from frappe.utils import getdate, now_datetime, today
 
-from crm_plus.domain import lifecycle, validation
+from crm_plus.domain import geo, lifecycle, validation
 from crm_plus.domain.roles import GRADE_OVERRIDE_ROLES
 
 # Error codes of crm_plus.domain.validation, as the messages users read.
@@ -26,6 +26,12 @@ MESSAGES = {
 	"date_in_future": lambda label, value: _("{0} cannot be in the future").format(label),
 }
 
+COORDINATE_MESSAGES = {
+	"not_a_number": lambda: _("the position is not a number"),
+	"latitude_out_of_range": lambda: _("the latitude must be between -90 and 90"),
+	"longitude_out_of_range": lambda: _("the longitude must be between -180 and 180"),
+	"incomplete_coordinates": lambda: _("give both the latitude and the longitude"),
+}
 HISTORY_DOCTYPES = ("CRM Customer Transaction",)
 GRADE_FIELDS = (
 	"grade",
@@ -116,6 +122,9 @@ class CRMCustomer(Document):
 			),
 		]
 		errors = []
+		if self.latitude or self.longitude:
+			if code := geo.validate_coordinates(self.latitude, self.longitude):
+				errors.append(_("Location: {0}").format(COORDINATE_MESSAGES[code]()))
 		for fieldname, check in checks:
 			value = self.get(fieldname)
 			if value in (None, "") or (code := check(value)) is None:

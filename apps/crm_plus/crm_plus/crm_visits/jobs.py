@@ -1,0 +1,170 @@
+"""Scheduled jobs of visits: missed visits, reminders, daily digests, plan completion, coverage.
+
+Each gathers with set-based queries, decides with crm_plus.domain.visits, and claims a key in
+CRM Sent Notification before notifying, so a rerun (or two overlapping runs) sends nothing twice.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import add_to_date, cint, getdate, now_datetime, today
+
+from crm_plus.crm_plus.reminders import notify, record_sent
+from crm_plus.domain import visits
+
+
+def settings():
+	return frappe.get_cached_doc("CRM Plus Settings")
+
+
+def mark_missed_visits(now=None) -> int:
+	"""Planned visits past their end (or start) by the grace time become Missed: one UPDATE."""
+	cutoff = visits.overdue_cutoff(now or now_datetime(), cint(settings().missed_after_minutes))
+	names = frappe.db.sql_list(
+		"""select name from `tabCRM Visit`
+		where status = 'Planned' and coalesce(planned_end, planned_start) < %(cutoff)s""",
+		{"cutoff": cutoff},
+	)
+	if names:
+		frappe.db.sql(
+			"""update `tabCRM Visit` set status = 'Missed', modified = %(now)s
+			where status = 'Planned' and name in %(names)s""",
+			{"names": tuple(names), "now": now_datetime()},
+		)
+	return len(names)
+
+
+def claim(key: str, doctype: str, name: str, user: str) -> bool:
+	"""Claim a notification key; False when it was claimed before (by this or another run)."""
+	if frappe.db.exists("CRM Sent Notification", {"key": key}):
+		return False
+	try:
+		record_sent(key, doctype, name, user)
+	except frappe.DuplicateEntryError:
+		return False
+	return True
+
+
+def send_visit_reminders(now=None) -> int:
+	now = now or now_datetime()
+	lead = cint(settings().visit_reminder_minutes) or 60
+	rows = frappe.db.sql(
+		"""select name, customer, customer_name, sales_rep, planned_start, status from `tabCRM Visit`
+		where status = 'Planned' and planned_start between %(now)s and %(horizon)s""",
+		{"now": now, "horizon": add_to_date(now, minutes=lead)},
+		as_dict=True,
+	)
+	sent = 0
+	names = {r.name: r for r in rows}
+	for reminder in visits.reminders_due(rows, now, lead):
+		if claim(reminder["key"], "CRM Visit", reminder["visit"], reminder["rep"]):
+			row = names[reminder["visit"]]
+			notify(
+				reminder["rep"],
+				"CRM Visit",
+				reminder["visit"],
+				_("Visit to {0} starts in {1} minutes").format(row.customer_name, reminder["minutes_until"]),
+			)
+			sent += 1
+	return sent
+
+
+def followups_overdue(as_of=None) -> list[dict]:
+	"""Active customers without a completed visit within the follow-up interval (one GROUP BY)."""
+	as_of = getdate(as_of or today())
+	interval = cint(settings().followup_interval_days) or 30
+	cutoff = visits.followup_cutoff(as_of, interval)
+	rows = frappe.db.sql(
+		"""
+		select c.name, c.account_manager, c.status, c.disabled, c.creation, max(v.check_out_at) as last_contact,
+			max(v.planned_start) as last_planned
+		from `tabCRM Customer` c
+		left join `tabCRM Visit` v on v.customer = c.name and v.status = 'Completed'
+		where c.disabled = 0 and c.status != 'Lost'
+		group by c.name
+		having coalesce(max(date(coalesce(v.check_out_at, v.planned_start))), date(c.creation)) < %(cutoff)s
+		""",
+		{"cutoff": cutoff},
+		as_dict=True,
+	)
+	last = {r.name: (r.last_contact or r.last_planned) for r in rows}
+	return visits.followups_due(rows, last, as_of, interval)
+
+
+def send_daily_digests(as_of=None) -> int:
+	day = getdate(as_of or today())
+	todays = frappe.db.sql(
+		"""select name, customer, customer_name, sales_rep, planned_start, status from `tabCRM Visit`
+		where planned_start >= %(day)s and planned_start < %(next)s""",
+		{"day": day, "next": add_to_date(day, days=1)},
+		as_dict=True,
+	)
+	digests = visits.daily_digest(todays, followups_overdue(day), day=day)
+	sent = 0
+	for rep, digest in digests.items():
+		if claim(digest["key"], "User", rep, rep):
+			notify(
+				rep,
+				"User",
+				rep,
+				_("Today: {0} visits planned, {1} customers overdue for a follow-up").format(
+					digest["visit_count"], digest["followup_count"]
+				),
+			)
+			sent += 1
+	return sent
+
+
+def update_plan_completion() -> int:
+	plans = frappe.get_all(
+		"CRM Visit Plan", {"docstatus": 1, "period_end": (">=", add_to_date(today(), days=-31))}, pluck="name"
+	)
+	for name in plans:
+		frappe.get_doc("CRM Visit Plan", name).update_completion()
+	return len(plans)
+
+
+def coverage_report(as_of=None) -> dict:
+	"""Visit coverage of customers with an annual target (年拜访率), for the year to date."""
+	as_of = getdate(as_of or today())
+	year_start = as_of.replace(month=1, day=1)
+	targets = dict(frappe.get_all("CRM Customer Grade", fields=["name", "annual_visit_target"], as_list=True))
+	graded = [g for g, t in targets.items() if cint(t)]
+	if not graded:
+		return visits.coverage([], {}, {}, as_of, year_start)
+	customers = frappe.db.sql(
+		"""select name, grade, account_manager, status, disabled from `tabCRM Customer`
+		where disabled = 0 and grade in %(grades)s""",
+		{"grades": tuple(graded)},
+		as_dict=True,
+	)
+	counts = dict(
+		frappe.db.sql(
+			"""select v.customer, count(*) from `tabCRM Visit` v join `tabCRM Customer` c on c.name = v.customer
+			where v.status = 'Completed' and c.grade in %(grades)s
+				and date(coalesce(v.check_out_at, v.planned_start)) between %(start)s and %(as_of)s
+			group by v.customer""",
+			{"grades": tuple(graded), "start": year_start, "as_of": as_of},
+		)
+	)
+	return visits.coverage(customers, counts, {g: cint(t) for g, t in targets.items()}, as_of, year_start)
+
+
+def notify_coverage_gaps(as_of=None) -> int:
+	"""Weekly: each rep hears how many of their key customers are behind the visit target."""
+	as_of = getdate(as_of or today())
+	behind: dict[str, int] = {}
+	for row in coverage_report(as_of)["rows"]:
+		if row["behind"] and row["rep"]:
+			behind[row["rep"]] = behind.get(row["rep"], 0) + 1
+	week = as_of.isocalendar()
+	sent = 0
+	for rep, count in behind.items():
+		if claim(f"visit-coverage:{rep}:{week[0]}-W{week[1]}", "User", rep, rep):
+			notify(
+				rep,
+				"User",
+				rep,
+				_("{0} of your key customers are behind their visit target for the year").format(count),
+			)
+			sent += 1
+	return sent

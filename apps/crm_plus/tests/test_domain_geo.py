@@ -180,3 +180,20 @@ def test_assess_check_in_missing_and_invalid_positions():
 	bad = assess_check_in(*TIANANMEN, 123, 116, 10, 500, "reason")
 	assert not bad.allowed and bad.code == "latitude_out_of_range"
 	assert assess_check_in(*TIANANMEN, *TIANANMEN, "n/a", 500, None).allowed  # unreadable accuracy = 0
+
+
+def test_point_from_geojson_reads_the_last_marker():
+	from crm_plus.domain.geo import point_from_geojson
+
+	collection = (
+		'{"type": "FeatureCollection", "features": ['
+		'{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [116.3975, 39.9087]}},'
+		'{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [121.4737, 31.2304]}}]}'
+	)
+	assert point_from_geojson(collection) == (31.2304, 121.4737)
+	line = '{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[1, 2], [3, 4]]}}]}'
+	assert point_from_geojson(line) is None
+	assert point_from_geojson("not json") is None
+	assert point_from_geojson(None) is None
+	out_of_range = '{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [10, 95]}}]}'
+	assert point_from_geojson(out_of_range) is None

@@ -163,3 +163,25 @@ def assess_check_in(
 	)
 	distance = None if distance is None else float(round(distance))
 	return CheckIn(allowed, code, distance)
+
+
+def point_from_geojson(text: str | None) -> tuple[float, float] | None:
+	"""(latitude, longitude) of the last Point in a GeoJSON FeatureCollection, as Frappe's map field stores it.
+
+	GeoJSON orders coordinates longitude first. Anything else (no point, bad JSON) gives None.
+	"""
+	import json
+
+	try:
+		data = json.loads(text or "")
+	except (TypeError, ValueError):
+		return None
+	features = data.get("features", []) if isinstance(data, dict) else []
+	for feature in reversed(features):
+		geometry = (feature or {}).get("geometry") or {}
+		coords = geometry.get("coordinates")
+		if geometry.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
+			lon, lat = to_number(coords[0]), to_number(coords[1])
+			if lat is not None and lon is not None and validate_coordinates(lat, lon) is None:
+				return (lat, lon)
+	return None

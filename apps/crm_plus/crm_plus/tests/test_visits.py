@@ -89,6 +89,15 @@ class TestVisits(CRMTestCase):
 		with self.assertRaises(frappe.ValidationError):
 			frappe.get_doc("CRM Customer", o.c_a1).update({"latitude": 91, "longitude": 0}).save()
 
+	def test_a_marker_on_the_map_sets_the_customer_location(self):
+		doc = frappe.get_doc("CRM Customer", self.org.c_b)
+		doc.location_map = (
+			'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+			'"geometry": {"type": "Point", "coordinates": [119.6005, 39.9354]}}]}'
+		)
+		doc.save()
+		self.assertEqual((doc.latitude, doc.longitude), (39.9354, 119.6005))
+
 	def test_completing_plans_the_next_visit(self):
 		o = self.org
 		self.as_user(o.rep_a1)

@@ -122,6 +122,7 @@ class CRMCustomer(Document):
 			),
 		]
 		errors = []
+		self.set_location_from_map()
 		if self.latitude or self.longitude:
 			if code := geo.validate_coordinates(self.latitude, self.longitude):
 				errors.append(_("Location: {0}").format(COORDINATE_MESSAGES[code]()))
@@ -143,6 +144,14 @@ class CRMCustomer(Document):
 			self.id_number = self.id_number.strip().upper()
 		if errors:
 			frappe.throw("<br>".join(errors), title=_("Please correct the customer"))
+
+	def set_location_from_map(self):
+		"""A marker put on the map (GeoJSON from the Geolocation field) sets latitude and longitude."""
+		if not self.location_map or not self.has_value_changed("location_map"):
+			return
+		point = geo.point_from_geojson(self.location_map)
+		if point:
+			self.latitude, self.longitude = point
 
 	def check_duplicates(self):
 		settings = frappe.get_cached_doc("CRM Plus Settings")

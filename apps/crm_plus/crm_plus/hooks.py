@@ -15,7 +15,10 @@ after_migrate = "crm_plus.install.after_migrate"
 before_uninstall = "crm_plus.install.before_uninstall"
 
 # Default records (grades, masters) added where missing; later modules append theirs.
-crm_plus_default_records = ["crm_plus.crm_plus.setup.ensure_default_records"]
+crm_plus_default_records = [
+	"crm_plus.crm_plus.setup.ensure_default_records",
+	"crm_plus.crm_plus.setup.ensure_complaint_records",
+]
 
 # Records that belong to a customer and move with it when a departing rep's customers are
 # transferred (分配客户): {"doctype", "customer_field", "user_field", "open_filters"}.
@@ -25,6 +28,12 @@ crm_plus_transfer = [
 		"customer_field": "customer",
 		"user_field": "sales_rep",
 		"open_filters": {"status": ["Planned", "Checked In", "Missed"]},
+	},
+	{
+		"doctype": "CRM Complaint",
+		"customer_field": "customer",
+		"user_field": "handler",
+		"open_filters": {"status": ["New", "Acknowledged", "In Progress", "Waiting on Customer", "Reopened"]},
 	},
 ]
 
@@ -40,20 +49,26 @@ permission_query_conditions = {
 	"CRM Customer": "crm_plus.permissions.customer_query_conditions",
 	"CRM Visit": "crm_plus.permissions.visit_query_conditions",
 	"CRM Visit Plan": "crm_plus.permissions.plan_query_conditions",
+	"CRM Complaint": "crm_plus.permissions.complaint_query_conditions",
 } | {doctype: "crm_plus.permissions.linked_query_conditions" for doctype in _customer_linked}
 has_permission = {
 	"CRM Customer": "crm_plus.permissions.customer_has_permission",
 	"CRM Visit": "crm_plus.permissions.visit_has_permission",
 	"CRM Visit Plan": "crm_plus.permissions.plan_has_permission",
+	"CRM Complaint": "crm_plus.permissions.complaint_has_permission",
 } | {doctype: "crm_plus.permissions.linked_has_permission" for doctype in _customer_linked}
 
 doc_events = {
 	"User": {"on_update": "crm_plus.crm_plus.transfer.warn_when_owner_disabled"},
 	"Contact": {"validate": "crm_plus.permissions.check_contact_links"},
+	"ToDo": {
+		"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.set_handler_from_assignment"
+	},
 }
 
 scheduler_events = {
 	"cron": {
+		"*/5 * * * *": ["crm_plus.crm_complaints.service_level.escalate"],
 		"*/10 * * * *": [
 			"crm_plus.crm_visits.jobs.mark_missed_visits",
 			"crm_plus.crm_visits.jobs.send_visit_reminders",

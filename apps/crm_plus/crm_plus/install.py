@@ -49,8 +49,17 @@ def ensure_roles():
 
 def ensure_defaults():
 	"""Default records the app needs (grades, masters); added only where missing, never overwritten."""
+	ensure_settings_defaults()
 	for hook in frappe.get_hooks("crm_plus_default_records"):
 		frappe.get_attr(hook)()
+
+
+def ensure_settings_defaults():
+	"""Settings fields added by an update get their default once, where no value was ever stored."""
+	stored = set(frappe.db.sql_list("select field from `tabSingles` where doctype = 'CRM Plus Settings'"))
+	for df in frappe.get_meta("CRM Plus Settings").fields:
+		if df.default is not None and df.fieldname not in stored:
+			frappe.db.set_single_value("CRM Plus Settings", df.fieldname, df.default)
 
 
 def remove_roles():

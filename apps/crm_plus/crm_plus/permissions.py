@@ -196,3 +196,22 @@ def plan_has_permission(doc, ptype: str | None = None, user: str | None = None, 
 	if doc.get("sales_rep") in {scope.user, *visible_reps(scope)} or doc.get("approver") == scope.user:
 		return None
 	return False
+
+
+def complaint_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""A complaint is seen by whoever sees its customer (service staff: the divisions they serve)
+	and by its handler."""
+	scope = get_scope(user)
+	if scope.unrestricted:
+		return ""
+	table = "`tabCRM Complaint`"
+	by_customer = access.linked_condition_sql(scope, table, "customer", frappe.db.escape, f"tab{CUSTOMER}")
+	return f"({by_customer} or {table}.`handler` = {frappe.db.escape(scope.user)})"
+
+
+def complaint_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
+	"""Service staff handle complaints of the customers they serve, so reading the customer is enough."""
+	scope = get_scope(user)
+	if scope.unrestricted or doc.is_new() or doc.get("handler") == scope.user:
+		return None
+	return None if access.can_read(scope, customer_record(doc.get("customer")) or {}) else False

@@ -56,15 +56,9 @@ def send_care_reminders(as_of=None) -> int:
 	for occasion in occasions:
 		customer = occasion.key.split("/")[0]
 		key = f"care:{occasion.key}:{occasion.kind}:{occasion.occurs_on}"
-		if frappe.db.exists("CRM Sent Notification", {"key": key}):
-			continue
 		owner = frappe.db.get_value("CRM Customer", customer, "account_manager")
-		if not owner:
+		if not owner or not claim(key, "CRM Customer", customer, owner):
 			continue
-		try:
-			record_sent(key, "CRM Customer", customer, owner)
-		except frappe.DuplicateEntryError:
-			continue  # another run sent it a moment ago
 		notify(
 			owner,
 			"CRM Customer",
@@ -81,7 +75,19 @@ def send_care_reminders(as_of=None) -> int:
 	return sent
 
 
-def record_sent(key: str, doctype: str, name: str, recipient: str) -> None:
+def claim(key: str, doctype: str, name: str, recipient: str | None) -> bool:
+	"""Claim a notification key; False when it was claimed before, by this run or an overlapping one."""
+	if frappe.db.exists("CRM Sent Notification", {"key": key}):
+		return False
+	try:
+		record_sent(key, doctype, name, recipient)
+	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
+		frappe.clear_last_message()
+		return False
+	return True
+
+
+def record_sent(key: str, doctype: str, name: str, recipient: str | None) -> None:
 	"""Claim a notification key; the unique index makes a second claim fail, so nothing is sent twice."""
 	frappe.get_doc(
 		{

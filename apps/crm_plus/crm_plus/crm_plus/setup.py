@@ -12,10 +12,14 @@ import frappe
 DEFAULT_RECORDS = Path(__file__).with_name("default_records.json")
 
 
-def ensure_default_records():
-	records = json.loads(DEFAULT_RECORDS.read_text())
+def ensure_default_records(path: Path = DEFAULT_RECORDS):
+	records = json.loads(Path(path).read_text())
 	for doctype, rows in records.items():
 		name_field = frappe.get_meta(doctype).autoname.removeprefix("field:")
 		for row in rows:
 			if not frappe.db.exists(doctype, row[name_field]):
 				frappe.get_doc({"doctype": doctype, **row}).insert(ignore_permissions=True)
+
+
+def ensure_complaint_records():
+	ensure_default_records(Path(__file__).parents[1] / "crm_complaints" / "default_records.json")

@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, getdate, now_datetime, today
 
-from crm_plus.crm_plus.reminders import notify, record_sent
+from crm_plus.crm_plus.reminders import claim, notify
 from crm_plus.domain import visits
 
 
@@ -31,17 +31,6 @@ def mark_missed_visits(now=None) -> int:
 			{"names": tuple(names), "now": now_datetime()},
 		)
 	return len(names)
-
-
-def claim(key: str, doctype: str, name: str, user: str) -> bool:
-	"""Claim a notification key; False when it was claimed before (by this or another run)."""
-	if frappe.db.exists("CRM Sent Notification", {"key": key}):
-		return False
-	try:
-		record_sent(key, doctype, name, user)
-	except frappe.DuplicateEntryError:
-		return False
-	return True
 
 
 def send_visit_reminders(now=None) -> int:

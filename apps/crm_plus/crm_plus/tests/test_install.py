@@ -48,3 +48,14 @@ class TestInstall(CRMTestCase):
 			self.assertEqual(frappe._("VIP"), "VIP 客户")
 		finally:
 			frappe.local.lang = "en"
+
+	def test_settings_added_by_an_update_get_their_defaults(self):
+		frappe.db.sql(
+			"delete from `tabSingles` where doctype = 'CRM Plus Settings' and field = 'reopen_window_days'"
+		)
+		after_migrate()
+		self.assertEqual(frappe.db.get_single_value("CRM Plus Settings", "reopen_window_days"), 30)
+		frappe.db.set_single_value("CRM Plus Settings", "reopen_window_days", 7)
+		after_migrate()
+		self.assertEqual(frappe.db.get_single_value("CRM Plus Settings", "reopen_window_days"), 7)
+		frappe.db.set_single_value("CRM Plus Settings", "reopen_window_days", 30)

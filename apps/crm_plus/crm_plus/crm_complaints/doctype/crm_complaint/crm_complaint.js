@@ -1,0 +1,35 @@
+// Copyright (c) 2026, CRM Plus and contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("CRM Complaint", {
+	setup(frm) {
+		frm.set_query("category", () => ({ filters: { is_group: 0 } }));
+		frm.set_query("transaction", () => ({ filters: { customer: frm.doc.customer } }));
+	},
+	refresh(frm) {
+		const colors = { "On Track": "green", "At Risk": "orange", Breached: "red", Met: "blue", Paused: "gray" };
+		if (frm.doc.sla_status) {
+			let text = __("SLA: {0}", [__(frm.doc.sla_status)]);
+			if (frm.doc.sla_status === "Breached") {
+				text += " " + __("by {0} working minutes", [Math.round(frm.doc.breach_minutes || 0)]);
+			}
+			if (frm.doc.resolution_by && !["Resolved", "Closed"].includes(frm.doc.status)) {
+				text += " · " + __("resolve by {0}", [frappe.datetime.str_to_user(frm.doc.resolution_by)]);
+			}
+			frm.dashboard.set_headline_alert(text, colors[frm.doc.sla_status] || "gray");
+		}
+		if (!frm.is_new() && !["Resolved", "Closed"].includes(frm.doc.status)) {
+			frm.add_custom_button(__("Forward to Department"), () =>
+				frappe.prompt(
+					[
+						{ fieldname: "department", fieldtype: "Data", label: __("Department"), reqd: 1 },
+						{ fieldname: "user", fieldtype: "Link", options: "User", label: __("Forward To"), reqd: 1 },
+						{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
+					],
+					(values) => frm.call("forward", values).then(() => frm.reload_doc()),
+					__("Forward to Department")
+				)
+			);
+		}
+	},
+});

@@ -1,0 +1,114 @@
+# Copyright (c) 2026, CRM Plus and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import add_days, cint, flt, get_datetime, getdate, now_datetime
+
+from crm_plus.crm_complaints import service_level
+from crm_plus.permissions import check_customer_access
+
+
+class CRMComplaint(Document):
+	def validate(self):
+		if self.is_new() or self.has_value_changed("customer"):
+			check_customer_access(self.customer, "read")
+		self.validate_inputs()
+		self.track_status()
+		service_level.apply(self)
+
+	def validate_inputs(self):
+		if get_datetime(self.received_at) > now_datetime():
+			frappe.throw(_("A complaint cannot be received in the future"))
+		if self.rating not in (None, "", 0) and not 1 <= cint(self.rating) <= 5:
+			frappe.throw(_("The customer's rating must be between 1 and 5"))
+		if flt(self.compensation) < 0:
+			frappe.throw(_("Compensation cannot be negative"))
+		if self.status in ("Resolved", "Closed") and not (self.resolution or "").strip():
+			frappe.throw(_("Please describe the resolution before resolving or closing the complaint"))
+
+	def track_status(self):
+		before = self.get_doc_before_save()
+		previous = before.status if before else None
+		if previous == self.status:
+			return
+		now = now_datetime()
+		if self.status in service_level.RESPONDED_STATUSES and not self.first_response_at:
+			self.first_response_at = now
+		if previous == "Waiting on Customer" and self.paused_since:
+			self.paused_minutes = flt(self.paused_minutes) + service_level.paused_working_minutes(self, now)
+			self.paused_since = None
+		if self.status == "Waiting on Customer":
+			self.paused_since = now
+		if self.status == "Resolved":
+			self.resolved_at = now
+		if self.status == "Closed":
+			self.closed_at = now
+			self.resolved_at = self.resolved_at or now
+		if self.status == "Reopened":
+			self.check_reopen(previous, now)
+
+	def check_reopen(self, previous, now):
+		if previous not in ("Resolved", "Closed"):
+			frappe.throw(_("Only a resolved or closed complaint can be reopened"))
+		window = cint(frappe.db.get_single_value("CRM Plus Settings", "reopen_window_days"))
+		done = getdate(self.closed_at or self.resolved_at)
+		if window and getdate(now) > add_days(done, window):
+			frappe.throw(
+				_("This complaint was closed more than {0} days ago: log a new complaint instead").format(
+					window
+				)
+			)
+		self.reopen_count = cint(self.reopen_count) + 1
+		self.resolved_at = self.closed_at = None
+
+	@frappe.whitelist()
+	def forward(self, department: str, user: str, note: str | None = None):
+		"""Forward to another department as a tracked task (反馈提交): a ToDo for the user, logged here."""
+		from frappe.desk.form.assign_to import add as assign
+
+		self.check_permission("write")
+		if not (department or "").strip() or not frappe.db.exists("User", {"name": user, "enabled": 1}):
+			frappe.throw(_("Choose the department and an active user to forward the complaint to"))
+		assign(
+			{
+				"assign_to": [user],
+				"doctype": self.doctype,
+				"name": self.name,
+				"description": _("Forwarded from the service desk ({0}): {1}").format(
+					department, note or self.subject
+				),
+			}
+		)
+		todo = frappe.db.get_value(
+			"ToDo",
+			{
+				"reference_type": self.doctype,
+				"reference_name": self.name,
+				"allocated_to": user,
+				"status": "Open",
+			},
+			"name",
+		)
+		self.append(
+			"forwards",
+			{
+				"department": department,
+				"forwarded_to": user,
+				"forwarded_at": now_datetime(),
+				"note": note,
+				"todo": todo,
+			},
+		)
+		self.save()
+		return todo
+
+
+def set_handler_from_assignment(doc, method=None):
+	"""ToDo after_insert: a complaint assigned by an Assignment Rule (or by hand) gets its handler."""
+	if doc.reference_type == "CRM Complaint" and doc.allocated_to and doc.status == "Open":
+		if not frappe.db.get_value("CRM Complaint", doc.reference_name, "handler"):
+			frappe.db.set_value(
+				"CRM Complaint", doc.reference_name, "handler", doc.allocated_to, update_modified=False
+			)

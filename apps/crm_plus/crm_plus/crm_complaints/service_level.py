@@ -1,0 +1,192 @@
+"""The Frappe side of complaint service levels: policies as calendars, deadlines on save, and the
+escalation job (every five minutes, over open complaints only, idempotent and safe to overlap)."""
+
+from datetime import time
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt, get_datetime, get_time, getdate, now_datetime
+
+from crm_plus.crm_plus.reminders import claim, notify
+from crm_plus.domain import sla
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+OPEN_STATUSES = ("New", "Acknowledged", "In Progress", "Waiting on Customer", "Reopened")
+RESPONDED_STATUSES = ("Acknowledged", "In Progress", "Waiting on Customer", "Resolved", "Closed")
+
+
+def calendar_of(policy) -> sla.WorkingCalendar:
+	hours: dict[int, list[tuple[time, time]]] = {}
+	for row in policy.working_hours:
+		hours.setdefault(WEEKDAYS.index(row.weekday), []).append(
+			(get_time(row.start_time), get_time(row.end_time))
+		)
+	holidays, makeup = set(), {}
+	for row in policy.holidays:
+		if row.is_working_day:
+			makeup[getdate(row.holiday_date)] = WEEKDAYS.index(row.work_as or "Monday")
+		else:
+			holidays.add(getdate(row.holiday_date))
+	return sla.WorkingCalendar(hours, frozenset(holidays), makeup)
+
+
+def choose_policy(grade: str | None, severity: str | None):
+	policies = frappe.get_all("CRM SLA Policy", fields=["name", "customer_grade", "severity", "is_default"])
+	chosen = sla.select_policy(policies, grade, severity)
+	return frappe.get_cached_doc("CRM SLA Policy", chosen["name"]) if chosen else None
+
+
+def apply(doc, now=None) -> None:
+	"""Set the policy, the deadlines and the SLA state of a complaint (called on every save)."""
+	now = now or now_datetime()
+	grade = frappe.db.get_value("CRM Customer", doc.customer, "grade")
+	policy = choose_policy(grade, doc.severity)
+	if not policy:
+		doc.sla_policy = doc.response_by = doc.resolution_by = doc.sla_status = None
+		return
+	doc.sla_policy = policy.name
+	calendar = calendar_of(policy)
+	received = get_datetime(doc.received_at)
+	doc.response_by = sla.add_working_time(calendar, received, cint(policy.response_minutes))
+	due = sla.deadline(
+		calendar,
+		received,
+		cint(policy.resolution_minutes),
+		flt(doc.paused_minutes),
+		get_datetime(doc.paused_since) if doc.paused_since else None,
+	)
+	doc.resolution_by = due.due
+	state, breach = state_of(doc, policy, calendar, now)
+	doc.sla_status, doc.breach_minutes = state, breach
+
+
+def state_of(doc, policy, calendar, now) -> tuple[str, float]:
+	done = doc.resolved_at if doc.status in ("Resolved", "Closed") else None
+	return sla.sla_state(
+		calendar,
+		get_datetime(doc.received_at),
+		cint(policy.resolution_minutes),
+		now,
+		done_at=get_datetime(done) if done else None,
+		paused_minutes=flt(doc.paused_minutes),
+		paused_since=get_datetime(doc.paused_since) if doc.paused_since and not done else None,
+		at_risk_share=flt(policy.at_risk_percent or 75) / 100,
+	)
+
+
+def paused_working_minutes(doc, until) -> float:
+	policy = frappe.get_cached_doc("CRM SLA Policy", doc.sla_policy) if doc.sla_policy else None
+	if not policy or not doc.paused_since:
+		return 0.0
+	return sla.working_minutes_between(calendar_of(policy), get_datetime(doc.paused_since), until)
+
+
+# ---------------------------------------------------------------- the escalation job
+
+
+def escalate(now=None) -> dict:
+	"""Every five minutes: refresh the SLA state of open complaints and escalate what is due.
+
+	Only open complaints are read, so the cost follows the open queue, not the archive. Each step is
+	claimed with a unique key before anything is written or sent: a rerun, or a second run overlapping
+	this one, finds the key taken and does nothing for that step.
+	"""
+	now = now or now_datetime()
+	complaints = frappe.db.sql(
+		"""
+		select c.name, c.customer, c.customer_name, c.subject, c.status, c.severity, c.handler, c.received_at,
+			c.resolved_at, c.paused_since, c.paused_minutes, c.sla_policy, c.sla_status, c.breach_minutes,
+			c.escalation_level, cu.division
+		from `tabCRM Complaint` c left join `tabCRM Customer` cu on cu.name = c.customer
+		where c.status in %(open)s and c.sla_policy is not null
+		""",
+		{"open": OPEN_STATUSES},
+		as_dict=True,
+	)
+	policies, calendars = {}, {}
+	counts = {"checked": len(complaints), "updated": 0, "escalated": 0}
+	for row in complaints:
+		try:
+			if row.sla_policy not in policies:
+				policies[row.sla_policy] = frappe.get_cached_doc("CRM SLA Policy", row.sla_policy)
+				calendars[row.sla_policy] = calendar_of(policies[row.sla_policy])
+			policy, calendar = policies[row.sla_policy], calendars[row.sla_policy]
+			state, breach = state_of(row, policy, calendar, now)
+			if state != row.sla_status or abs(flt(breach) - flt(row.breach_minutes)) >= 1:
+				frappe.db.set_value(
+					"CRM Complaint",
+					row.name,
+					{"sla_status": state, "breach_minutes": breach},
+					update_modified=False,
+				)
+				counts["updated"] += 1
+			steps = sla.escalation_steps(
+				cint(row.escalation_level), state, breach, cint(policy.manager_after_minutes)
+			)
+			for step in steps:
+				if escalate_step(row, step, now):
+					counts["escalated"] += 1
+		except Exception:
+			frappe.log_error(title=_("CRM Plus: escalation of complaint {0} failed").format(row.name))
+	return counts
+
+
+def escalate_step(row, step: sla.EscalationStep, now) -> bool:
+	key = f"complaint-escalation:{row.name}:{step.level}"
+	recipients = recipients_for(row, step)
+	if not claim(key, "CRM Complaint", row.name, recipients[0] if recipients else None):
+		return False
+	frappe.db.sql(
+		"""update `tabCRM Complaint` set escalation_level = greatest(escalation_level, %(level)s)
+		where name = %(name)s""",
+		{"level": step.level, "name": row.name},
+	)
+	reason = {
+		"at_risk": _("The resolution deadline is near"),
+		"breached": _("The resolution deadline has passed"),
+		"still_breached": _("The resolution deadline passed long ago"),
+	}[step.reason]
+	for user in recipients or [None]:
+		child = frappe.get_doc(
+			{
+				"doctype": "CRM Complaint Escalation",
+				"parent": row.name,
+				"parenttype": "CRM Complaint",
+				"parentfield": "escalations",
+				"level": step.level,
+				"escalated_to": user,
+				"target_role": step.target,
+				"escalated_at": now,
+				"reason": reason,
+				"idx": step.level * 100 + (recipients.index(user) if user in recipients else 0),
+			}
+		)
+		child.db_insert()
+		if user:
+			notify(
+				user,
+				"CRM Complaint",
+				row.name,
+				_("Complaint {0} of {1}: {2}").format(row.name, row.customer_name, reason),
+			)
+	return True
+
+
+def recipients_for(row, step: sla.EscalationStep) -> list[str]:
+	"""The handler for a warning; otherwise the holders of the role who serve the customer's division,
+	or every enabled holder of the role when nobody is assigned to the division."""
+	if step.target == "Handler":
+		return [row.handler] if row.handler else []
+	holders = set(frappe.get_all("Has Role", {"role": step.target, "parenttype": "User"}, pluck="parent")) - {
+		"Administrator"
+	}
+	enabled = (
+		set(frappe.get_all("User", {"name": ("in", list(holders)), "enabled": 1}, pluck="name"))
+		if holders
+		else set()
+	)
+	if row.division:
+		serving = set(frappe.get_all("CRM Division Member", {"parent": row.division}, pluck="user"))
+		if enabled & serving:
+			return sorted(enabled & serving)
+	return sorted(enabled)

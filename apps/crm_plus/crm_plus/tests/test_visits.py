@@ -189,7 +189,7 @@ class TestVisits(CRMTestCase):
 		transfer.submit()
 		self.assertEqual(frappe.db.get_value("CRM Visit", open_visit, "sales_rep"), o.rep_a1)
 		self.assertEqual(frappe.db.get_value("CRM Visit", done.name, "sales_rep"), o.rep_a2)
-		self.assertEqual({m.reference_doctype: m.records_moved for m in transfer.moved}, {"CRM Visit": 1})
+		self.assertEqual({m.reference_doctype: m.records_moved for m in transfer.moved}, {"CRM Visit": 1, "CRM Complaint": 0})
 
 
 class TestVisitPlans(CRMTestCase):

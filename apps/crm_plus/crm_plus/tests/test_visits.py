@@ -76,6 +76,11 @@ class TestVisits(CRMTestCase):
 		visit = make_visit(o.c_a1, o.rep_a1)
 		with self.assertRaises(frappe.ValidationError):
 			visit.check_in(latitude=95, longitude=10, accuracy=5)
+		visit.reload()
+		visit.status = "Checked In"  # by hand, without a position
+		with self.assertRaises(frappe.ValidationError):
+			visit.save()
+		visit.reload()
 		with self.assertRaises(frappe.ValidationError):
 			visit.check_out()
 		self.as_user("Administrator")
@@ -189,7 +194,10 @@ class TestVisits(CRMTestCase):
 		transfer.submit()
 		self.assertEqual(frappe.db.get_value("CRM Visit", open_visit, "sales_rep"), o.rep_a1)
 		self.assertEqual(frappe.db.get_value("CRM Visit", done.name, "sales_rep"), o.rep_a2)
-		self.assertEqual({m.reference_doctype: m.records_moved for m in transfer.moved}, {"CRM Visit": 1, "CRM Complaint": 0})
+		self.assertEqual(
+			{m.reference_doctype: m.records_moved for m in transfer.moved},
+			{"CRM Visit": 1, "CRM Complaint": 0},
+		)
 
 
 class TestVisitPlans(CRMTestCase):

@@ -53,6 +53,7 @@ function crm_plus_position() {
 async function crm_plus_check_in(frm, reason) {
 	const position = await crm_plus_position();
 	frm.call({
+		doc: frm.doc,
 		method: "check_in",
 		args: { ...position, reason: reason || null },
 		freeze: true,

@@ -54,6 +54,8 @@ class CRMVisit(Document):
 	def validate_status_change(self):
 		before = self.get_doc_before_save()
 		previous = before.status if before else None
+		if self.status == "Checked In" and previous != "Checked In" and not self.flags.checking_in:
+			frappe.throw(_("Use the Check In button: it records where and when you checked in"))
 		if not visits.allowed_transition(previous, self.status):
 			frappe.throw(
 				_("A visit cannot go from {0} to {1}").format(_(previous or "New"), _(self.status)),
@@ -112,6 +114,7 @@ class CRMVisit(Document):
 		)
 		if photo:
 			self.check_in_photo = photo
+		self.flags.checking_in = True
 		self.save()
 		return {"distance": result.distance_m, "code": result.code}
 

@@ -1,0 +1,62 @@
+"""Data for the browser tests (tests/browser): run with
+`bench --site SITE execute crm_plus.tests.browser_fixtures.setup`. Idempotent; prints JSON."""
+
+import json
+
+import frappe
+from frappe.utils import add_to_date, now_datetime
+
+from crm_plus.tests.utils import make_user
+
+PASSWORD = "Crm-Browser-Pass-2026!"
+SHOP = (39.9354, 119.6005)
+
+
+def setup() -> str:
+	frappe.local.conf["throttle_user_limit"] = 100_000
+	# A test site skips Frappe's setup wizard, which would otherwise greet every desk user.
+	frappe.db.set_single_value(
+		"System Settings",
+		{
+			"setup_complete": 1,
+			"date_format": "yyyy-mm-dd",
+			"time_format": "HH:mm:ss",
+			"time_zone": "Asia/Shanghai",
+			"language": "zh",
+			"country": "China",
+		},
+	)
+	rep = make_user("browser-rep@test.example", ["CRM Sales User"], first_name="王销售")
+	user = frappe.get_doc("User", rep)
+	user.new_password = PASSWORD
+	user.language = "zh"
+	user.save(ignore_permissions=True)
+	name = frappe.db.get_value("CRM Customer", {"customer_name": "苏宁电器（浏览器测试）"})
+	if not name:
+		customer = frappe.get_doc(
+			{
+				"doctype": "CRM Customer",
+				"customer_name": "苏宁电器（浏览器测试）",
+				"account_manager": rep,
+				"address": "河北大街1号",
+				"company_phone": "0335-6666",
+				"latitude": SHOP[0],
+				"longitude": SHOP[1],
+			}
+		).insert(ignore_permissions=True)
+		name = customer.name
+	visit = frappe.get_doc(
+		{
+			"doctype": "CRM Visit",
+			"customer": name,
+			"sales_rep": rep,
+			"planned_start": add_to_date(now_datetime(), minutes=30),
+			"planned_end": add_to_date(now_datetime(), minutes=90),
+			"purpose": "Care",
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.commit()
+	frappe.clear_cache()
+	result = {"user": rep, "password": PASSWORD, "customer": name, "visit": visit.name, "shop": SHOP}
+	print(json.dumps(result))
+	return json.dumps(result)

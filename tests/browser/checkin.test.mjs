@@ -1,0 +1,70 @@
+// A sales rep on a phone-sized screen checks in to a visit at the customer's address.
+// Needs: a running bench (CRM_PLUS_URL, default http://127.0.0.1:8000) and the fixture JSON from
+// `bench --site SITE execute crm_plus.tests.browser_fixtures.setup` in CRM_PLUS_FIXTURE.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const base = process.env.CRM_PLUS_URL || "http://127.0.0.1:8000";
+const fixture = JSON.parse(process.env.CRM_PLUS_FIXTURE || "{}");
+const shots = process.env.CRM_PLUS_ARTIFACTS || "artifacts";
+mkdirSync(shots, { recursive: true });
+
+test("a rep checks in from a phone at the customer's address", { timeout: 120_000 }, async (t) => {
+	if (!fixture.visit) {
+		t.skip("no fixture: set CRM_PLUS_FIXTURE");
+		return;
+	}
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+		args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"],
+	});
+	try {
+		const context = await browser.newContext({
+			viewport: { width: 390, height: 844 },
+			deviceScaleFactor: 2,
+			isMobile: true,
+			hasTouch: true,
+			geolocation: { latitude: fixture.shop[0] + 0.0002, longitude: fixture.shop[1] + 0.0002, accuracy: 15 },
+			permissions: ["geolocation"],
+			locale: "zh-CN",
+		});
+		const page = await context.newPage();
+		const login = await page.request.post(`${base}/api/method/login`, {
+			data: { usr: fixture.user, pwd: fixture.password },
+		});
+		assert.equal(login.status(), 200);
+
+		await page.goto(`${base}/app/crm-visit/${fixture.visit}`, { waitUntil: "networkidle" });
+		await page.locator(".page-title").first().waitFor({ timeout: 30_000 });
+		await page.screenshot({ path: `${shots}/visit-before-check-in.png` });
+		// On a phone the form's buttons sit in the "..." menu of the page head.
+		const direct = page.locator(".page-actions button:visible", { hasText: "签到" });
+		if (await direct.count()) {
+			await direct.first().click();
+		} else {
+			await page.locator(".page-actions .menu-btn-group button:visible").first().click();
+			await page.locator(".dropdown-menu.show .dropdown-item", { hasText: "签到" }).first().click();
+		}
+
+		// The server accepts the position and the visit becomes "Checked In" (已签到).
+		let status;
+		for (let i = 0; i < 60 && status !== "Checked In"; i++) {
+			await page.waitForTimeout(500);
+			const r = await page.request.get(`${base}/api/resource/CRM Visit/${fixture.visit}`);
+			status = (await r.json()).data.status;
+		}
+		await page.waitForTimeout(1500);
+		await page.screenshot({ path: `${shots}/visit-checked-in.png` });
+		const visit = await (await page.request.get(`${base}/api/resource/CRM Visit/${fixture.visit}`)).json();
+		assert.equal(visit.data.status, "Checked In");
+		assert.ok(visit.data.check_in_distance < 100, `distance ${visit.data.check_in_distance}`);
+
+		await page.goto(`${base}/app/crm-customer/${fixture.customer}`, { waitUntil: "networkidle" });
+		await page.waitForTimeout(1500);
+		await page.screenshot({ path: `${shots}/customer-form-mobile.png` });
+	} finally {
+		await browser.close();
+	}
+});

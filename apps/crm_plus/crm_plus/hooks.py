@@ -18,6 +18,7 @@ before_uninstall = "crm_plus.install.before_uninstall"
 crm_plus_default_records = [
 	"crm_plus.crm_plus.setup.ensure_default_records",
 	"crm_plus.crm_plus.setup.ensure_complaint_records",
+	"crm_plus.crm_plus.setup.ensure_survey_records",
 ]
 
 # Records that belong to a customer and move with it when a departing rep's customers are
@@ -44,6 +45,8 @@ _customer_linked = [
 	"CRM Customer Status Log",
 	"CRM Customer Grade Log",
 	"CRM Customer Event",
+	"CRM Survey Invitation",
+	"CRM Survey Response",
 ]
 permission_query_conditions = {
 	"CRM Customer": "crm_plus.permissions.customer_query_conditions",

@@ -78,16 +78,24 @@ def metadata_strings(path: Path, data: dict) -> set[str]:
 	return found
 
 
-def record_strings(records: dict) -> set[str]:
-	"""Names and descriptions of the records the app ships (grades, industries, sources...)."""
+TRANSLATED_RECORD_KEYS = ("description", "question", "section", "introduction", "thank_you")
+
+
+def record_strings(records) -> set[str]:
+	"""Names, descriptions and texts of the records the app ships (grades, categories, survey templates),
+	child rows included; the choices of a question one per line."""
 	found = set()
-	for rows in records.values():
-		for row in rows:
-			found |= {
-				v
-				for k, v in row.items()
-				if isinstance(v, str) and (k.endswith("_name") or k == "description")
-			}
+	if isinstance(records, dict):
+		for key, value in records.items():
+			if isinstance(value, str) and (key.endswith("_name") or key in TRANSLATED_RECORD_KEYS):
+				found.add(value)
+			elif isinstance(value, str) and key == "options":
+				found |= {o.strip() for o in value.split("\n") if o.strip()}
+			elif isinstance(value, list | dict):
+				found |= record_strings(value)
+	elif isinstance(records, list):
+		for item in records:
+			found |= record_strings(item)
 	return found
 
 

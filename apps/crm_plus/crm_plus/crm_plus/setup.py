@@ -23,3 +23,7 @@ def ensure_default_records(path: Path = DEFAULT_RECORDS):
 
 def ensure_complaint_records():
 	ensure_default_records(Path(__file__).parents[1] / "crm_complaints" / "default_records.json")
+
+
+def ensure_survey_records():
+	ensure_default_records(Path(__file__).parents[1] / "crm_surveys" / "default_records.json")

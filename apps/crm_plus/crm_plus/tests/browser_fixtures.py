@@ -55,8 +55,25 @@ def setup() -> str:
 			"purpose": "Care",
 		}
 	).insert(ignore_permissions=True)
+	campaign = frappe.get_doc(
+		{
+			"doctype": "CRM Survey Campaign",
+			"campaign_name": f"Browser test {frappe.generate_hash(length=6)}",
+			"template": "Customer Satisfaction",
+			"filter_account_manager": rep,
+		}
+	).insert(ignore_permissions=True)
+	campaign.start()
+	token = frappe.db.get_value("CRM Survey Invitation", {"campaign": campaign.name, "customer": name}, "token")
 	frappe.db.commit()
 	frappe.clear_cache()
-	result = {"user": rep, "password": PASSWORD, "customer": name, "visit": visit.name, "shop": SHOP}
+	result = {
+		"user": rep,
+		"password": PASSWORD,
+		"customer": name,
+		"visit": visit.name,
+		"shop": SHOP,
+		"survey_token": token,
+	}
 	print(json.dumps(result))
 	return json.dumps(result)

@@ -1,0 +1,286 @@
+"""Surveys on the Frappe side: campaigns invite a sample, customers answer by a public link (no login)
+or agents enter their answers, and every response is scored; an unhappy one opens a complaint."""
+
+import json
+
+import frappe
+from frappe import _
+from frappe.rate_limiter import rate_limit
+from frappe.utils import add_days, cint, flt, get_datetime, get_url, now_datetime, today
+
+from crm_plus.domain import surveys
+
+ERRORS = {
+	"required": lambda: _("Please answer this question"),
+	"not_a_number": lambda: _("Please choose a number"),
+	"out_of_range": lambda: _("This answer is out of range"),
+	"unknown_option": lambda: _("Please choose one of the given answers"),
+	"too_long": lambda: _("Please keep the answer under 2000 characters"),
+}
+
+
+def questions_of(template: str) -> list[dict]:
+	doc = frappe.get_cached_doc("CRM Survey Template", template)
+	return [
+		{
+			"id": q.name,
+			"section": q.section,
+			"question": q.question,
+			"type": q.question_type,
+			"options": q.options,
+			"required": q.required,
+			"weight": q.weight,
+			"max_rating": q.max_rating,
+		}
+		for q in doc.questions
+	]
+
+
+def invitation_by_token(token: str):
+	if not token or len(token) > 100:
+		return None
+	name = frappe.db.get_value("CRM Survey Invitation", {"token": token}, "name")
+	return frappe.get_doc("CRM Survey Invitation", name) if name else None
+
+
+def token_state(invitation) -> str:
+	if invitation is None:
+		return "forged"
+	return surveys.token_state(
+		get_datetime(invitation.expires_at) if invitation.expires_at else None,
+		get_datetime(invitation.answered_at) if invitation.answered_at else None,
+		now_datetime(),
+	)
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=10, seconds=600)
+def submit(token: str, answers: str | dict):
+	"""The public page posts here. Expired, used and forged tokens store nothing."""
+	invitation = invitation_by_token(token)
+	state = token_state(invitation)
+	if state != "valid":
+		return {"ok": False, "state": state}
+	answers = frappe.parse_json(answers) if isinstance(answers, str) else answers
+	# Lock the invitation row: of two submissions at once, the second sees it answered.
+	frappe.db.sql("select name from `tabCRM Survey Invitation` where name = %s for update", invitation.name)
+	if frappe.db.get_value("CRM Survey Invitation", invitation.name, "answered_at"):
+		return {"ok": False, "state": "used"}
+	questions = questions_of(frappe.db.get_value("CRM Survey Campaign", invitation.campaign, "template"))
+	typed, errors = surveys.validate_answers(questions, answers or {})
+	if errors:
+		return {"ok": False, "state": "invalid", "errors": {q: ERRORS[e]() for q, e in errors.items()}}
+	response = save_response(invitation, questions, typed, "Web Link")
+	return {"ok": True, "state": "answered", "response": response}
+
+
+@frappe.whitelist()
+def get_questions(invitation: str) -> list[dict]:
+	doc = frappe.get_doc("CRM Survey Invitation", invitation)
+	doc.check_permission("read")
+	return questions_of(frappe.db.get_value("CRM Survey Campaign", doc.campaign, "template"))
+
+
+@frappe.whitelist()
+def record_answers(invitation: str, answers: str | dict):
+	"""An agent enters the answers given on the phone or face to face."""
+	doc = frappe.get_doc("CRM Survey Invitation", invitation)
+	doc.check_permission("write")
+	if doc.answered_at:
+		frappe.throw(_("This customer has already answered the survey"))
+	questions = questions_of(frappe.db.get_value("CRM Survey Campaign", doc.campaign, "template"))
+	typed, errors = surveys.validate_answers(
+		questions, frappe.parse_json(answers) if isinstance(answers, str) else answers
+	)
+	if errors:
+		labels = {q["id"]: q["question"] for q in questions}
+		frappe.throw(
+			"<br>".join(f"{labels[q]}: {ERRORS[e]()}" for q, e in errors.items()),
+			title=_("Please correct the answers"),
+		)
+	return save_response(doc, questions, typed, doc.channel or "Phone")
+
+
+def save_response(invitation, questions: list[dict], typed: dict, channel: str) -> str:
+	scores = surveys.response_scores(questions, typed)
+	unhappy = surveys.unhappy_reasons(questions, typed)
+	response = frappe.get_doc(
+		{
+			"doctype": "CRM Survey Response",
+			"campaign": invitation.campaign,
+			"invitation": invitation.name,
+			"customer": invitation.customer,
+			"channel": channel,
+			"submitted_at": now_datetime(),
+			"average_score": scores["average"],
+			"csat": scores["csat"],
+			"nps_score": scores["nps_score"],
+			"unhappy": 1 if unhappy else 0,
+			"answers": [
+				{
+					"question_id": q["id"],
+					"question": q["question"],
+					"question_type": q["type"],
+					"answer": json.dumps(typed[q["id"]], ensure_ascii=False)
+					if isinstance(typed[q["id"]], list)
+					else str(typed[q["id"]]),
+					"score": typed[q["id"]] if q["type"] in ("Satisfaction", "NPS", "Rating") else None,
+				}
+				for q in questions
+				if q["id"] in typed
+			],
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.set_value(
+		"CRM Survey Invitation", invitation.name, {"status": "Answered", "answered_at": now_datetime()}
+	)
+	if scores["average"] is not None:
+		frappe.db.set_value(
+			"CRM Customer",
+			invitation.customer,
+			{"latest_survey_score": scores["average"], "latest_survey_date": today()},
+		)
+	if unhappy:
+		response.db_set("follow_up", open_follow_up(invitation, questions, typed, unhappy))
+	refresh_progress(invitation.campaign)
+	return response.name
+
+
+def open_follow_up(invitation, questions, typed, reasons) -> str:
+	"""An unhappy answer opens a complaint handled by the customer's account manager."""
+	labels = {q["id"]: q["question"] for q in questions}
+	lines = [f"{labels[qid]}: {value}" for _reason, qid, value in reasons]
+	owner = frappe.db.get_value("CRM Customer", invitation.customer, "account_manager")
+	complaint = frappe.get_doc(
+		{
+			"doctype": "CRM Complaint",
+			"customer": invitation.customer,
+			"channel": "Survey",
+			"received_at": now_datetime(),
+			"severity": "High" if any(v <= 1 for _r, _q, v in reasons if isinstance(v, int)) else "Medium",
+			"handler": owner,
+			"subject": _("Unhappy survey answer from {0}").format(
+				invitation.customer_name or invitation.customer
+			),
+			"description": "<br>".join(lines),
+		}
+	)
+	complaint.flags.ignore_permissions = True
+	complaint.insert()
+	return complaint.name
+
+
+def refresh_progress(campaign: str) -> None:
+	counts = dict(
+		frappe.db.sql(
+			"select status, count(*) from `tabCRM Survey Invitation` where campaign = %s group by status",
+			campaign,
+		)
+	)
+	invited = sum(counts.values())
+	answered = counts.get("Answered", 0)
+	opened = answered + counts.get("Opened", 0)
+	stats = surveys.progress(invited, opened, answered)
+	sat = frappe.db.sql_list(
+		"""select a.score from `tabCRM Survey Answer` a join `tabCRM Survey Response` r on r.name = a.parent
+		where r.campaign = %s and a.question_type = 'Satisfaction'""",
+		campaign,
+	)
+	nps = frappe.db.sql_list(
+		"""select a.score from `tabCRM Survey Answer` a join `tabCRM Survey Response` r on r.name = a.parent
+		where r.campaign = %s and a.question_type = 'NPS'""",
+		campaign,
+	)
+	agg = surveys.aggregate([int(v) for v in sat], [int(v) for v in nps])
+	frappe.db.set_value(
+		"CRM Survey Campaign",
+		campaign,
+		{
+			"invited": invited,
+			"opened": opened,
+			"answered": answered,
+			"response_rate": flt(stats["response_rate"]),
+			"average_score": flt(agg["average"]),
+			"csat": flt(agg["csat"]),
+			"nps": flt(agg["nps"]),
+		},
+		update_modified=False,
+	)
+
+
+def mark_opened(invitation) -> None:
+	if invitation.status in ("Pending", "Sent"):
+		frappe.db.set_value(
+			"CRM Survey Invitation", invitation.name, {"status": "Opened", "opened_at": now_datetime()}
+		)
+		refresh_progress(invitation.campaign)
+
+
+def survey_url(token: str) -> str:
+	return get_url(f"/survey?token={token}")
+
+
+def invite(campaign) -> int:
+	"""Sample the campaign's customers (as the user starting it may see them) and invite each once."""
+	filters = {"disabled": 0}
+	for field, customer_field in (
+		("filter_grade", "grade"),
+		("filter_region", "region"),
+		("filter_industry", "industry"),
+		("filter_status", "status"),
+		("filter_account_manager", "account_manager"),
+	):
+		if campaign.get(field):
+			filters[customer_field] = campaign.get(field)
+	customers = frappe.get_list(
+		"CRM Customer",
+		filters=filters,
+		fields=["name", "grade", "email"],
+		limit_page_length=0,
+		order_by="name asc",
+	)
+	already = set(frappe.get_all("CRM Survey Invitation", {"campaign": campaign.name}, pluck="customer"))
+	picked = surveys.sample(
+		customers,
+		size=cint(campaign.sample_size) or None,
+		percentage=flt(campaign.sample_percentage) or None,
+		seed=cint(campaign.seed),
+		stratify_by="grade" if campaign.stratify_by_grade else None,
+	)
+	emails = {c.name: c.email for c in customers}
+	expires = add_days(now_datetime(), cint(campaign.expires_in_days) or 14)
+	created, can_email = 0, True
+	for name in picked:
+		if name in already:
+			continue
+		token = surveys.new_token()
+		doc = frappe.get_doc(
+			{
+				"doctype": "CRM Survey Invitation",
+				"campaign": campaign.name,
+				"customer": name,
+				"email": emails.get(name),
+				"channel": campaign.channel,
+				"expires_at": expires,
+				"token": token,
+				"survey_link": survey_url(token),
+			}
+		).insert(ignore_permissions=True)
+		if campaign.channel == "Web Link" and doc.email and can_email:
+			try:
+				frappe.sendmail(
+					recipients=[doc.email],
+					subject=_("How did we do? A short survey"),
+					message=_("Please tell us how satisfied you are: {0}").format(doc.survey_link),
+					reference_doctype=doc.doctype,
+					reference_name=doc.name,
+					delayed=True,
+				)
+				doc.db_set({"status": "Sent", "sent_at": now_datetime()})
+			except frappe.OutgoingEmailError:
+				# No outgoing email account: the links stay listed for the agents to send or phone.
+				can_email = False
+				frappe.clear_last_message()
+		created += 1
+	refresh_progress(campaign.name)
+	return created

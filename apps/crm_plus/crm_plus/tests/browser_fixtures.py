@@ -64,7 +64,9 @@ def setup() -> str:
 		}
 	).insert(ignore_permissions=True)
 	campaign.start()
-	token = frappe.db.get_value("CRM Survey Invitation", {"campaign": campaign.name, "customer": name}, "token")
+	token = frappe.db.get_value(
+		"CRM Survey Invitation", {"campaign": campaign.name, "customer": name}, "token"
+	)
 	frappe.db.commit()
 	frappe.clear_cache()
 	result = {

@@ -1,0 +1,31 @@
+"""Values of the workspace's custom number cards, filtered by the viewer's data permissions."""
+
+import frappe
+from frappe.utils import get_first_day, today
+
+from crm_plus.crm_plus.report_utils import customer_condition
+from crm_plus.domain.performance import rate
+
+
+@frappe.whitelist()
+def overdue_followups(filters=None) -> dict:
+	"""Customers the viewer may see that nobody has followed up within the configured interval."""
+	from crm_plus.crm_visits.jobs import followups_overdue
+
+	return {"value": len(followups_overdue(condition=customer_condition("c"))), "fieldtype": "Int"}
+
+
+@frappe.whitelist()
+def csat_this_month(filters=None) -> dict:
+	"""Share of satisfaction answers of 4 or 5 this month, on customers the viewer may see."""
+	answers, satisfied = frappe.db.sql(
+		f"""
+		select count(*), coalesce(sum(a.score >= 4), 0)
+		from `tabCRM Survey Answer` a
+		join `tabCRM Survey Response` r on r.name = a.parent and a.parenttype = 'CRM Survey Response'
+		join `tabCRM Customer` c on c.name = r.customer
+		where a.question_type = 'Satisfaction' and r.submitted_at >= %(start)s and {customer_condition("c")}
+		""",
+		{"start": get_first_day(today())},
+	)[0]
+	return {"value": rate(satisfied, answers) or 0, "fieldtype": "Percent"}

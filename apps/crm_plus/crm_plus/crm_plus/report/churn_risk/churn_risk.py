@@ -1,0 +1,103 @@
+# Copyright (c) 2026, CRM Plus and contributors
+# For license information, please see license.txt
+"""Customers at risk of leaving: no purchase for N days, falling recency, a recent downgrade,
+open complaints and unhappy survey answers; the riskiest first."""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, getdate, today
+
+from crm_plus.crm_plus.report_utils import customer_condition, org_condition
+from crm_plus.domain.performance import churn_risk
+
+REASONS = {
+	"no_recent_purchase": lambda: _("No recent purchase"),
+	"recency_falling": lambda: _("Buying less recently"),
+	"downgraded": lambda: _("Downgraded"),
+	"open_complaints": lambda: _("Open complaints"),
+	"unhappy_survey": lambda: _("Unhappy survey answer"),
+}
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	days = cint(filters.get("days_without_purchase")) or 90
+	rows = frappe.db.sql(
+		f"""
+		select c.name as customer, c.customer_name, c.grade, c.account_manager, c.last_transaction_date, c.r_score,
+			(select count(*) from `tabCRM Complaint` x where x.customer = c.name
+				and x.status not in ('Resolved', 'Closed')) as open_complaints,
+			(select count(*) from `tabCRM Survey Response` r where r.customer = c.name and r.unhappy = 1
+				and r.submitted_at > date_sub(curdate(), interval 180 day)) as unhappy_surveys,
+			(select count(*) from `tabCRM Customer Grade Log` l where l.customer = c.name and l.is_downgrade = 1
+				and l.changed_at > date_sub(curdate(), interval 180 day)) as downgrades
+		from `tabCRM Customer` c
+		where c.disabled = 0 and c.status != 'Lost' and {customer_condition("c")} and {org_condition(filters, "c")}
+			and (c.last_transaction_date is null or c.last_transaction_date < date_sub(curdate(), interval %(days)s day)
+				or c.r_score <= 2
+				or exists(select 1 from `tabCRM Complaint` x where x.customer = c.name and x.status not in ('Resolved', 'Closed'))
+				or exists(select 1 from `tabCRM Survey Response` r where r.customer = c.name and r.unhappy = 1))
+		limit 5000
+		""",
+		{"days": days},
+		as_dict=True,
+	)
+	now = getdate(today())
+	data = []
+	for r in rows:
+		since = (now - getdate(r.last_transaction_date)).days if r.last_transaction_date else None
+		score, reasons = churn_risk(
+			since,
+			days,
+			max(0, 3 - cint(r.r_score)) if r.r_score else 0,
+			bool(r.downgrades),
+			r.open_complaints,
+			r.unhappy_surveys,
+		)
+		if score:
+			data.append(
+				{
+					**r,
+					"days_since_purchase": since,
+					"risk": score,
+					"reasons": ", ".join(REASONS[x]() for x in reasons),
+				}
+			)
+	data.sort(key=lambda r: (-r["risk"], r["customer"]))
+	return columns(), data[:1000]
+
+
+def columns():
+	return [
+		{
+			"fieldname": "customer",
+			"label": _("Customer"),
+			"fieldtype": "Link",
+			"options": "CRM Customer",
+			"width": 130,
+		},
+		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 200},
+		{
+			"fieldname": "grade",
+			"label": _("Grade"),
+			"fieldtype": "Link",
+			"options": "CRM Customer Grade",
+			"width": 100,
+		},
+		{
+			"fieldname": "account_manager",
+			"label": _("Account Manager"),
+			"fieldtype": "Link",
+			"options": "User",
+			"width": 180,
+		},
+		{"fieldname": "risk", "label": _("Risk"), "fieldtype": "Int", "width": 80},
+		{
+			"fieldname": "days_since_purchase",
+			"label": _("Days Since Last Purchase"),
+			"fieldtype": "Int",
+			"width": 150,
+		},
+		{"fieldname": "open_complaints", "label": _("Open Complaints"), "fieldtype": "Int", "width": 120},
+		{"fieldname": "reasons", "label": _("Reasons"), "fieldtype": "Data", "width": 320},
+	]

@@ -1,0 +1,50 @@
+# Copyright (c) 2026, CRM Plus and contributors
+# For license information, please see license.txt
+"""A Pareto of complaint causes for a period (seed 002, table 4.1 投诉因素比例表)."""
+
+import frappe
+from frappe import _
+
+from crm_plus.crm_plus.report_utils import customer_condition, org_condition, period
+from crm_plus.domain.performance import pareto
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	start, end = period(filters)
+	counts = dict(
+		frappe.db.sql(
+			f"""
+			select coalesce(x.category, ''), count(*)
+			from `tabCRM Complaint` x join `tabCRM Customer` c on c.name = x.customer
+			where date(x.received_at) between %(start)s and %(end)s
+				and {customer_condition("c")} and {org_condition(filters, "c")}
+			group by x.category
+			""",
+			{"start": start, "end": end},
+		)
+	)
+	rows = pareto({(cause or _("Not Categorised")): n for cause, n in counts.items()})
+	for r in rows:
+		r["cause_label"] = _(r["cause"])
+	chart = {
+		"data": {
+			"labels": [r["cause_label"] for r in rows],
+			"datasets": [
+				{"name": _("Complaints"), "chartType": "bar", "values": [r["count"] for r in rows]},
+				{"name": _("Cumulative %"), "chartType": "line", "values": [r["cumulative"] for r in rows]},
+			],
+		},
+		"type": "axis-mixed",
+	}
+	return columns(), rows, None, chart
+
+
+def columns():
+	return [
+		{"fieldname": "cause_label", "label": _("Cause"), "fieldtype": "Data", "width": 260},
+		{"fieldname": "count", "label": _("Complaints"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "share", "label": _("Share %"), "fieldtype": "Percent", "width": 100},
+		{"fieldname": "cumulative", "label": _("Cumulative %"), "fieldtype": "Percent", "width": 120},
+		{"fieldname": "vital", "label": _("Vital Few"), "fieldtype": "Check", "width": 90},
+	]

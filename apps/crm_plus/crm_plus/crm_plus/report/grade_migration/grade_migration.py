@@ -1,0 +1,54 @@
+# Copyright (c) 2026, CRM Plus and contributors
+# For license information, please see license.txt
+"""Grade migration between two dates: a from/to matrix built from the grade history."""
+
+import frappe
+from frappe import _
+
+from crm_plus.crm_plus.report_utils import customer_condition, org_condition, period
+from crm_plus.domain.performance import migration_matrix
+
+
+def grades_at(moment, where: str) -> dict[str, str]:
+	"""Each visible customer's grade at the end of a day: the last change logged by then (one query)."""
+	return dict(
+		frappe.db.sql(
+			f"""
+			select l.customer, l.to_grade from `tabCRM Customer Grade Log` l
+			join (
+				select customer, max(name) as last from `tabCRM Customer Grade Log`
+				where changed_at < date_add(%(moment)s, interval 1 day) group by customer
+			) m on m.last = l.name
+			join `tabCRM Customer` c on c.name = l.customer
+			where {where}
+			""",
+			{"moment": moment},
+		)
+	)
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	start, end = period(filters)
+	where = f"{customer_condition('c')} and {org_condition(filters, 'c')}"
+	grades = frappe.get_all("CRM Customer Grade", order_by="`rank` asc", pluck="name")
+	matrix = migration_matrix(grades_at(start, where), grades_at(end, where), grades)
+	labels = [*grades, ""]
+	rows = []
+	for src in labels:
+		row = {"from_grade": _(src) if src else _("Not Graded")}
+		row.update({frappe.scrub(dst or "not_graded"): matrix.get(src, {}).get(dst, 0) for dst in labels})
+		row["total"] = sum(matrix.get(src, {}).values())
+		rows.append(row)
+	columns = [{"fieldname": "from_grade", "label": _("From \\ To"), "fieldtype": "Data", "width": 140}]
+	columns += [
+		{
+			"fieldname": frappe.scrub(g or "not_graded"),
+			"label": _(g) if g else _("Not Graded"),
+			"fieldtype": "Int",
+			"width": 110,
+		}
+		for g in labels
+	]
+	columns.append({"fieldname": "total", "label": _("Total"), "fieldtype": "Int", "width": 90})
+	return columns, rows

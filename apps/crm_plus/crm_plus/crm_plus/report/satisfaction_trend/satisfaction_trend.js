@@ -1,0 +1,11 @@
+// Copyright (c) 2026, CRM Plus and contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Satisfaction Trend"] = {
+	filters: [
+		{ fieldname: "from_date", label: __("From"), fieldtype: "Date", default: frappe.datetime.add_months(frappe.datetime.get_today(), -12), reqd: 1 },
+		{ fieldname: "to_date", label: __("To"), fieldtype: "Date", default: frappe.datetime.get_today(), reqd: 1 },
+		{ fieldname: "group_by", label: __("Group By"), fieldtype: "Select", options: ["Month", "Grade", "Account Manager"].map((v) => ({ value: v, label: __(v) })), default: "Month" },
+		{ fieldname: "division", label: __("Division"), fieldtype: "Link", options: "CRM Division" },
+	],
+};

@@ -1,0 +1,54 @@
+"""What every CRM Plus report shares: the viewer's permission condition on customers, the reps the
+viewer may see, and the date filters."""
+
+import frappe
+from frappe import _
+from frappe.utils import add_months, getdate, today
+
+from crm_plus.domain import access
+from crm_plus.permissions import get_scope, visible_reps
+
+
+def customer_condition(alias: str = "c") -> str:
+	"""The data-permission rule on the customer table aliased `alias` ("1=1" for executives)."""
+	return access.condition_sql(get_scope(), f"`{alias}`", frappe.db.escape) or "1=1"
+
+
+def rep_condition(column: str) -> str:
+	"""Rows of reps the viewer may see: their own, and their teams' for managers and division heads."""
+	scope = get_scope()
+	if scope.unrestricted:
+		return "1=1"
+	users = {scope.user, *visible_reps(scope)}
+	return f"{column} in ({', '.join(frappe.db.escape(u) for u in sorted(users))})"
+
+
+def period(filters) -> tuple:
+	start = getdate(filters.get("from_date") or add_months(today(), -12))
+	end = getdate(filters.get("to_date") or today())
+	if start > end:
+		frappe.throw(_("The start of the period is after its end"))
+	return start, end
+
+
+def org_condition(filters, alias: str = "c") -> str:
+	"""Division, team and rep filters on the customer table."""
+	parts = []
+	if filters.get("division"):
+		parts.append(f"`{alias}`.division = {frappe.db.escape(filters.division)}")
+	if filters.get("sales_team"):
+		parts.append(f"`{alias}`.sales_team = {frappe.db.escape(filters.sales_team)}")
+	if filters.get("account_manager"):
+		parts.append(f"`{alias}`.account_manager = {frappe.db.escape(filters.account_manager)}")
+	return " and ".join(parts) or "1=1"
+
+
+ROLES = [
+	"CRM Sales User",
+	"CRM Sales Manager",
+	"CRM Division Head",
+	"CRM Executive",
+	"CRM Admin",
+	"System Manager",
+]
+SERVICE_ROLES = ["CRM Service Agent", "CRM Service Supervisor", "CRM Service Manager"]

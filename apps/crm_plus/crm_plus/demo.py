@@ -1,0 +1,544 @@
+"""Demo and scale data: a company with divisions, a three-level sales tree, customers, transactions,
+visits, complaints and survey answers, reproducible from a seed and inserted in bulk.
+
+	bench --site SITE execute crm_plus.demo.generate --kwargs '{"size": "demo"}'
+	bench --site SITE execute crm_plus.demo.generate --kwargs '{"size": "large", "seed": 1}'
+
+Sizes: demo (300 customers), medium (10k) and large (100k customers, 1M transactions, 300k visits,
+100k complaints, 20k survey responses, 50 reps, 5 divisions). Records are named with a D prefix so
+that a second run adds nothing (it stops when the demo data is already there).
+"""
+
+import json
+import random
+from datetime import datetime, timedelta
+
+import frappe
+from frappe.utils import now_datetime
+
+SIZES = {
+	"demo": {
+		"customers": 300,
+		"transactions": 3_000,
+		"visits": 900,
+		"complaints": 300,
+		"responses": 100,
+		"reps": 12,
+		"divisions": 3,
+	},
+	"medium": {
+		"customers": 10_000,
+		"transactions": 100_000,
+		"visits": 30_000,
+		"complaints": 10_000,
+		"responses": 2_000,
+		"reps": 30,
+		"divisions": 5,
+	},
+	"large": {
+		"customers": 100_000,
+		"transactions": 1_000_000,
+		"visits": 300_000,
+		"complaints": 100_000,
+		"responses": 20_000,
+		"reps": 50,
+		"divisions": 5,
+	},
+}
+DIVISIONS = ["华北事业部", "华东事业部", "华南事业部", "西部事业部", "国际事业部"]
+CITIES = ["北京", "上海", "广州", "深圳", "天津", "秦皇岛", "杭州", "南京", "成都", "武汉", "西安", "重庆"]
+WORDS = [
+	"恒通",
+	"宏达",
+	"华鑫",
+	"远大",
+	"金鼎",
+	"瑞丰",
+	"新世纪",
+	"东方",
+	"长城",
+	"盛世",
+	"天成",
+	"正大",
+	"鸿运",
+	"汇丰",
+	"永安",
+]
+TRADES = ["电器", "超市", "物流", "置业", "科技", "贸易", "制造", "医药", "食品", "建材"]
+SUFFIXES = ["有限公司", "股份有限公司", "集团", "商行"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚"
+STATUSES = ["Potential", "Target", "First Purchase", "Repeat", "Repeat", "Loyal", "At Risk", "Lost"]
+CATEGORIES = (
+	["Delivery Delay"] * 9
+	+ ["Inconsistent Answers Between Departments"] * 5
+	+ ["Damage"] * 3
+	+ ["Staff Attitude"] * 2
+	+ ["Billing"]
+)
+CHUNK = 5_000
+PASSWORD = "Crm-Demo-Pass-2026!"
+
+
+def generate(size: str = "demo", seed: int = 7) -> dict:
+	if size not in SIZES:
+		frappe.throw(f"size must be one of {', '.join(SIZES)}")
+	if frappe.db.exists("CRM Customer", "D000001"):
+		print("Demo data is already there: nothing added.")
+		return {"added": 0}
+	n = SIZES[size]
+	rng = random.Random(seed)
+	frappe.local.conf["throttle_user_limit"] = 100_000
+	start = datetime.now()
+	org = make_org(rng, n["reps"], n["divisions"])
+	customers = make_customers(rng, n["customers"], org)
+	make_transactions(rng, n["transactions"], customers)
+	make_visits(rng, n["visits"], customers)
+	make_complaints(rng, n["complaints"], customers, org)
+	make_responses(rng, n["responses"], customers)
+	frappe.db.commit()
+	from crm_plus.crm_plus.grading import regrade_customers
+
+	progress("Grading customers", 0, 1)
+	regrade_customers(None)
+	frappe.db.commit()
+	progress("Grading customers", 1, 1)
+	summary = {
+		k: frappe.db.count(dt)
+		for k, dt in (
+			("customers", "CRM Customer"),
+			("transactions", "CRM Customer Transaction"),
+			("visits", "CRM Visit"),
+			("complaints", "CRM Complaint"),
+			("responses", "CRM Survey Response"),
+		)
+	}
+	summary["seconds"] = round((datetime.now() - start).total_seconds(), 1)
+	print(json.dumps(summary))
+	return summary
+
+
+def progress(title: str, done: int, total: int) -> None:
+	width = 30
+	filled = int(width * done / max(total, 1))
+	print(
+		f"\r{title:<24} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+		end="" if done < total else "\n",
+		flush=True,
+	)
+
+
+def bulk(doctype: str, fields: list[str], rows: list[tuple], title: str) -> None:
+	now = now_datetime()
+	total = len(rows)
+	for i in range(0, total, CHUNK):
+		chunk = rows[i : i + CHUNK]
+		frappe.db.bulk_insert(
+			doctype,
+			fields=[*fields, "owner", "modified_by", "modified", "docstatus", "idx"],
+			values=[(*r, "Administrator", "Administrator", now, 0, 0) for r in chunk],
+		)
+		progress(title, min(i + CHUNK, total), total)
+	if not total:
+		progress(title, 0, 0)
+
+
+def make_org(rng, reps: int, divisions: int) -> dict:
+	"""Divisions with a head, a three-level tree (division team > regional team > sales team), reps."""
+	org = {"reps": [], "team_of": {}, "division_of_team": {}, "managers": [], "agents": []}
+	names = DIVISIONS[:divisions]
+	per_division = max(1, reps // divisions)
+	count = 0
+	for d, division in enumerate(names, start=1):
+		head = make_user(
+			f"demo-head-{d}@crm-demo.example", ["CRM Division Head"], first_name=f"{SURNAMES[d]}总"
+		)
+		agent = make_user(f"demo-agent-{d}@crm-demo.example", ["CRM Service Agent"], first_name=f"客服{d}")
+		org["agents"].append(agent)
+		if not frappe.db.exists("CRM Division", division):
+			frappe.get_doc(
+				{
+					"doctype": "CRM Division",
+					"division_name": division,
+					"division_head": head,
+					"service_staff": [{"user": agent}],
+				}
+			).insert(ignore_permissions=True)
+		top_manager = make_user(
+			f"demo-mgr-{d}@crm-demo.example",
+			["CRM Sales Manager", "CRM Sales User"],
+			first_name=f"{SURNAMES[d + 5]}经理",
+		)
+		top = team(f"{division}销售部", division, top_manager, None, 1)
+		for r in range(2):
+			regional_manager = make_user(
+				f"demo-mgr-{d}-{r}@crm-demo.example",
+				["CRM Sales Manager", "CRM Sales User"],
+				first_name=f"{SURNAMES[d + r + 8]}主管",
+			)
+			regional = team(
+				f"{division}{CITIES[(d + r) % len(CITIES)]}组", division, regional_manager, top, 0
+			)
+			for _ in range(per_division // 2 + (1 if r == 0 and per_division % 2 else 0)):
+				count += 1
+				if count > reps:
+					break
+				rep = make_user(
+					f"demo-rep-{count:02d}@crm-demo.example",
+					["CRM Sales User"],
+					first_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+				)
+				member(regional, rep)
+				org["reps"].append(rep)
+				org["team_of"][rep] = regional
+				org["division_of_team"][regional] = division
+	frappe.db.commit()
+	return org
+
+
+def make_user(email: str, roles: list[str], first_name: str) -> str:
+	"""A demo user with a known password and Chinese as language (see `credentials`)."""
+	from frappe.utils.password import update_password
+
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": first_name,
+				"send_welcome_email": 0,
+				"language": "zh",
+			}
+		)
+		user.insert(ignore_permissions=True)
+		user.add_roles(*roles)
+		update_password(email, PASSWORD)
+	return email
+
+
+def team(name, division, manager, parent, is_group):
+	if not frappe.db.exists("CRM Sales Team", name):
+		frappe.get_doc(
+			{
+				"doctype": "CRM Sales Team",
+				"team_name": name,
+				"division": division,
+				"manager": manager,
+				"parent_crm_sales_team": parent,
+				"is_group": is_group,
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def member(team_name, user):
+	doc = frappe.get_doc("CRM Sales Team", team_name)
+	if user not in {m.user for m in doc.members}:
+		doc.append("members", {"user": user})
+		doc.save(ignore_permissions=True)
+
+
+def make_customers(rng, count: int, org) -> list[tuple]:
+	rows, customers = [], []
+	base = now_datetime()
+	for i in range(1, count + 1):
+		name = f"D{i:06d}"
+		rep = rng.choice(org["reps"])
+		team_name = org["team_of"][rep]
+		created = base - timedelta(days=rng.randint(0, 5 * 365))
+		individual = rng.random() < 0.25
+		title = (
+			(rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN))
+			if individual
+			else (rng.choice(CITIES) + rng.choice(WORDS) + rng.choice(TRADES) + rng.choice(SUFFIXES))
+		)
+		title = f"{title}{i}"
+		status = rng.choice(STATUSES)
+		rows.append(
+			(
+				name,
+				"Individual" if individual else "Enterprise",
+				title,
+				name,
+				title.lower(),
+				status,
+				created,
+				rep,
+				team_name,
+				org["division_of_team"][team_name],
+				created,
+				0,
+				round(39 + rng.random() * 2, 6),
+				round(116 + rng.random() * 4, 6),
+			)
+		)
+		customers.append((name, rep, created))
+	bulk(
+		"CRM Customer",
+		[
+			"name",
+			"customer_kind",
+			"customer_name",
+			"customer_code",
+			"name_key",
+			"status",
+			"status_since",
+			"account_manager",
+			"sales_team",
+			"division",
+			"creation",
+			"disabled",
+			"latitude",
+			"longitude",
+		],
+		rows,
+		"Customers",
+	)
+	return customers
+
+
+def make_transactions(rng, count: int, customers) -> None:
+	rows = []
+	today = now_datetime().date()
+	weights = [rng.paretovariate(1.2) for _ in customers]  # a few customers buy most (the pyramid)
+	picks = rng.choices(customers, weights=weights, k=count)
+	for i, (customer, rep, created) in enumerate(picks, start=1):
+		day = today - timedelta(days=rng.randint(0, min(900, max(0, (today - created.date()).days))))
+		amount = round(rng.lognormvariate(8.5, 1.0), 2)
+		is_return = rng.random() < 0.03
+		sign = -1 if is_return else 1
+		rows.append(
+			(
+				f"DTXN{i:07d}",
+				customer,
+				day,
+				sign * amount,
+				sign * round(amount * rng.uniform(0.1, 0.35), 2),
+				int(is_return),
+				rep,
+				rng.choice(TRADES),
+				day,
+			)
+		)
+	bulk(
+		"CRM Customer Transaction",
+		[
+			"name",
+			"customer",
+			"posting_date",
+			"amount",
+			"gross_profit",
+			"is_return",
+			"sales_person",
+			"product_category",
+			"creation",
+		],
+		rows,
+		"Transactions",
+	)
+
+
+def make_visits(rng, count: int, customers) -> None:
+	rows = []
+	now = now_datetime()
+	for i in range(1, count + 1):
+		customer, rep, _created = rng.choice(customers)
+		start = now + timedelta(days=rng.randint(-365, 30), hours=rng.randint(8, 17) - now.hour)
+		past = start < now
+		status = rng.choice(["Completed"] * 7 + ["Missed", "Cancelled"]) if past else "Planned"
+		rows.append(
+			(
+				f"DVIS{i:07d}",
+				customer,
+				rep,
+				start,
+				start + timedelta(hours=1),
+				status,
+				rng.choice(["Phone", "On-site", "On-site", "Video"]),
+				rng.choice(["Care", "Sales", "Collection", "Survey"]),
+				start + timedelta(hours=1) if status == "Completed" else None,
+				start,
+			)
+		)
+	bulk(
+		"CRM Visit",
+		[
+			"name",
+			"customer",
+			"sales_rep",
+			"planned_start",
+			"planned_end",
+			"status",
+			"visit_type",
+			"purpose",
+			"check_out_at",
+			"creation",
+		],
+		rows,
+		"Visits",
+	)
+
+
+def make_complaints(rng, count: int, customers, org) -> None:
+	rows = []
+	now = now_datetime()
+	policy = frappe.db.get_value("CRM SLA Policy", {"is_default": 1}, "name")
+	for i in range(1, count + 1):
+		customer, _rep, _created = rng.choice(customers)
+		received = now - timedelta(days=rng.randint(0, 365), minutes=rng.randint(0, 600))
+		open_ = rng.random() < 0.05
+		status = (
+			rng.choice(["New", "In Progress", "Waiting on Customer"])
+			if open_
+			else rng.choice(["Resolved", "Closed", "Closed"])
+		)
+		resolved = None if open_ else received + timedelta(minutes=rng.randint(30, 2000))
+		category = rng.choice(CATEGORIES)
+		rows.append(
+			(
+				f"DCMP{i:07d}",
+				customer,
+				category,
+				category,
+				category,
+				"Hotline",
+				received,
+				status,
+				rng.choice(["Low", "Medium", "Medium", "High"]),
+				rng.choice(org["agents"]),
+				received + timedelta(minutes=rng.randint(1, 60)),
+				resolved,
+				resolved if status == "Closed" else None,
+				"Handled" if not open_ else None,
+				rng.randint(1, 5) if not open_ else 0,
+				policy,
+				"Met" if resolved and rng.random() < 0.8 else ("Breached" if resolved else None),
+				received,
+			)
+		)
+	bulk(
+		"CRM Complaint",
+		[
+			"name",
+			"customer",
+			"category",
+			"subject",
+			"description",
+			"channel",
+			"received_at",
+			"status",
+			"severity",
+			"handler",
+			"first_response_at",
+			"resolved_at",
+			"closed_at",
+			"resolution",
+			"rating",
+			"sla_policy",
+			"sla_status",
+			"creation",
+		],
+		rows,
+		"Complaints",
+	)
+
+
+def make_responses(rng, count: int, customers) -> None:
+	template = "Customer Satisfaction"
+	questions = frappe.get_doc("CRM Survey Template", template).questions
+	campaign = "演示满意度调查"
+	if not frappe.db.exists("CRM Survey Campaign", campaign):
+		frappe.get_doc(
+			{
+				"doctype": "CRM Survey Campaign",
+				"campaign_name": campaign,
+				"template": template,
+				"status": "Closed",
+			}
+		).insert(ignore_permissions=True)
+	responses, answers = [], []
+	now = now_datetime()
+	for i in range(1, count + 1):
+		customer, _rep, _created = rng.choice(customers)
+		submitted = now - timedelta(days=rng.randint(0, 365))
+		values = {}
+		for q in questions:
+			if q.question_type == "Satisfaction":
+				values[q.name] = rng.choices([5, 4, 3, 2, 1], weights=[35, 35, 15, 10, 5])[0]
+			elif q.question_type == "NPS":
+				values[q.name] = rng.choices(range(11), weights=[1, 1, 1, 1, 2, 3, 4, 8, 12, 15, 12])[0]
+		sat = [v for q in questions if q.question_type == "Satisfaction" for v in [values[q.name]]]
+		nps = next((values[q.name] for q in questions if q.question_type == "NPS"), None)
+		name = f"DRSP{i:06d}"
+		responses.append(
+			(
+				name,
+				campaign,
+				customer,
+				"Web Link",
+				submitted,
+				round(sum(sat) / len(sat), 2),
+				round(100 * sum(v >= 4 for v in sat) / len(sat), 1),
+				nps,
+				int(min(sat) <= 2 or (nps or 10) <= 6),
+				submitted,
+			)
+		)
+		for idx, q in enumerate(questions, start=1):
+			if q.name in values:
+				answers.append(
+					(
+						f"{name}-{idx}",
+						name,
+						"CRM Survey Response",
+						"answers",
+						q.name,
+						q.question,
+						q.question_type,
+						str(values[q.name]),
+						values[q.name],
+						submitted,
+					)
+				)
+	bulk(
+		"CRM Survey Response",
+		[
+			"name",
+			"campaign",
+			"customer",
+			"channel",
+			"submitted_at",
+			"average_score",
+			"csat",
+			"nps_score",
+			"unhappy",
+			"creation",
+		],
+		responses,
+		"Survey responses",
+	)
+	bulk(
+		"CRM Survey Answer",
+		[
+			"name",
+			"parent",
+			"parenttype",
+			"parentfield",
+			"question_id",
+			"question",
+			"question_type",
+			"answer",
+			"score",
+			"creation",
+		],
+		answers,
+		"Survey answers",
+	)
+
+
+def credentials() -> dict:
+	"""The demo users' password, for trying the app as each role."""
+	return {
+		"password": PASSWORD,
+		"users": frappe.get_all("User", {"name": ("like", "demo-%@crm-demo.example")}, pluck="name"),
+	}

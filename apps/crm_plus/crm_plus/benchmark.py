@@ -1,0 +1,178 @@
+"""Benchmarks of the performance targets (shared/DESIGN.md), each beside its raw-SQL lower bound
+measured in the same run, printed as ratios. Run on a site filled by crm_plus.demo (size "large"):
+
+	bench --site SITE execute crm_plus.benchmark.run
+	bench --site SITE execute crm_plus.benchmark.run --kwargs '{"survey_url": "http://127.0.0.1:8000"}'
+
+The survey part posts 50 answers at once to a running server (loopback only) and is skipped
+without survey_url. Benchmarks change data the way the app does (grades, SLA states) and leave it so.
+"""
+
+import json
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import frappe
+from frappe.utils import add_days, add_to_date, now_datetime, today
+
+
+def timed(fn, repeat: int = 1) -> tuple[list[float], object]:
+	times, result = [], None
+	for _ in range(repeat):
+		start = time.perf_counter()
+		result = fn()
+		times.append(time.perf_counter() - start)
+	return times, result
+
+
+def p95(values: list[float]) -> float:
+	ordered = sorted(values)
+	return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def line(name: str, value: float, bound: float, target: str) -> dict:
+	ratio = value / bound if bound else float("inf")
+	print(f"{name:<46} {value:9.3f} s   lower bound {bound:9.3f} s   ratio {ratio:6.2f}   target {target}")
+	return {"name": name, "seconds": round(value, 4), "lower_bound": round(bound, 4), "ratio": round(ratio, 2), "target": target}
+
+
+def run(survey_url: str | None = None) -> list[dict]:
+	counts = {dt: frappe.db.count(dt) for dt in ("CRM Customer", "CRM Customer Transaction", "CRM Visit", "CRM Complaint")}
+	print("data:", json.dumps(counts))
+	results = [bench_regrade(), bench_report(), bench_list(), bench_escalation()]
+	if survey_url:
+		results.append(bench_survey(survey_url))
+	frappe.db.commit()
+	return results
+
+
+def bench_regrade() -> dict:
+	from crm_plus.crm_plus.grading import gather, load_config, regrade_customers
+
+	config = load_config()
+	raw, _ = timed(lambda: gather(None, frappe.utils.getdate(today()), config.window_days))
+	# Make every grade stale so that the pass writes as much as a night after a rules change does.
+	frappe.db.sql("update `tabCRM Customer` set grade_score = -1")
+	full, result = timed(lambda: regrade_customers(None))
+	print(f"  regrade changed {result['changed']} of {result['graded']} customers")
+	return line("nightly regrade of all customers", full[0], raw[0], "<= 30 s, <= 3x")
+
+
+def bench_report() -> dict:
+	from crm_plus.crm_plus.report.sales_rep_performance.sales_rep_performance import execute
+
+	filters = frappe._dict(from_date=add_days(today(), -365), to_date=today())
+
+	def raw():
+		return frappe.db.sql(
+			"""select sales_person, sum(amount), sum(gross_profit), count(*) from `tabCRM Customer Transaction`
+			where posting_date between %s and %s group by sales_person""",
+			(filters.from_date, filters.to_date),
+		)
+
+	raw_times, _ = timed(raw, 3)
+	report_times, _ = timed(lambda: execute(filters), 3)
+	return line("sales rep performance report, one year", min(report_times), min(raw_times), "<= 2 s, <= 2x")
+
+
+def bench_list() -> dict:
+	from crm_plus.permissions import clear_scope_cache
+
+	rep = frappe.db.get_value("CRM Customer", {"account_manager": ("like", "demo-rep-%")}, "account_manager")
+	args = {"fields": ["name", "customer_name", "status", "grade"], "limit_page_length": 20, "order_by": "modified desc"}
+
+	def listing(user):
+		frappe.set_user(user)
+		clear_scope_cache()
+		return frappe.get_list("CRM Customer", **args)
+
+	listing(rep), listing("Administrator")  # warm up
+	rep_times, _ = timed(lambda: listing(rep), 50)
+	admin_times, _ = timed(lambda: listing("Administrator"), 50)
+	frappe.set_user("Administrator")
+	print(f"  rep list p95 {p95(rep_times) * 1000:.1f} ms, administrator p95 {p95(admin_times) * 1000:.1f} ms")
+	return line("a rep's customer list, 20 rows (p95)", p95(rep_times), p95(admin_times), "p95 <= 50 ms, <= 1.5x")
+
+
+def bench_escalation() -> dict:
+	from crm_plus.crm_complaints.service_level import OPEN_STATUSES, escalate
+
+	policy = frappe.db.get_value("CRM SLA Policy", {"is_default": 1}, "name")
+	open_now = frappe.db.count("CRM Complaint", {"status": ("in", OPEN_STATUSES)})
+	if open_now < 5000:
+		frappe.db.sql(
+			f"""update `tabCRM Complaint` set status = 'In Progress', resolved_at = null, closed_at = null,
+			sla_policy = %s, received_at = %s order by name limit {5000 - open_now}""",
+			(policy, add_to_date(now_datetime(), hours=-3)),
+		)
+		frappe.db.commit()
+
+	def raw():
+		return frappe.db.sql(
+			"""select c.name, c.status, c.received_at, c.sla_policy, cu.division from `tabCRM Complaint` c
+			left join `tabCRM Customer` cu on cu.name = c.customer where c.status in %s""",
+			(OPEN_STATUSES,),
+		)
+
+	raw_times, _ = timed(raw, 3)
+	first, counts = timed(lambda: escalate())
+	print(f"  escalation pass: {json.dumps(counts)}")
+	second, counts = timed(lambda: escalate())
+	print(f"  second pass (nothing new to escalate): {second[0]:.3f} s, {json.dumps(counts)}")
+	return line("escalation pass, 5k open complaints", first[0], min(raw_times), "<= 5 s")
+
+
+def bench_survey(url: str) -> dict:
+	"""50 concurrent submissions of the public survey page over loopback; none may be lost."""
+	import requests
+
+	from crm_plus.crm_surveys.api import questions_of
+	from crm_plus.domain.surveys import new_token
+
+	if not url.startswith(("http://127.", "http://localhost")):
+		frappe.throw("The survey benchmark only targets loopback")
+	template = "Customer Satisfaction"
+	campaign = frappe.get_doc(
+		{"doctype": "CRM Survey Campaign", "campaign_name": f"Load {frappe.generate_hash(length=6)}", "template": template}
+	).insert()
+	customers = frappe.get_all("CRM Customer", limit=50, pluck="name")
+	tokens = []
+	for customer in customers:
+		token = new_token()
+		frappe.get_doc(
+			{
+				"doctype": "CRM Survey Invitation",
+				"campaign": campaign.name,
+				"customer": customer,
+				"token": token,
+				"expires_at": add_days(now_datetime(), 1),
+			}
+		).insert()
+		tokens.append(token)
+	frappe.db.commit()
+	answers = {q["id"]: ("5" if q["type"] == "Satisfaction" else "9" if q["type"] == "NPS" else "") for q in questions_of(template)}
+	host = frappe.local.site
+
+	def post(token):
+		start = time.perf_counter()
+		r = requests.post(
+			f"{url}/api/method/crm_plus.crm_surveys.api.submit",
+			json={"token": token, "answers": answers},
+			headers={"Host": host},
+			timeout=60,
+		)
+		return time.perf_counter() - start, r.status_code, (r.json().get("message") or {}).get("ok")
+
+	def lower_bound(_):
+		start = time.perf_counter()
+		requests.get(f"{url}/api/method/ping", headers={"Host": host}, timeout=60)
+		return time.perf_counter() - start
+
+	with ThreadPoolExecutor(max_workers=50) as pool:
+		pings = list(pool.map(lower_bound, range(50)))
+		results = list(pool.map(post, tokens))
+	stored = frappe.db.count("CRM Survey Response", {"campaign": campaign.name})
+	ok = sum(1 for _t, status, good in results if status == 200 and good)
+	print(f"  {ok} of 50 accepted, {stored} responses stored, median {statistics.median(r[0] for r in results):.3f} s")
+	return line("50 concurrent survey submissions (p95)", p95([r[0] for r in results]), p95(pings), "p95 <= 300 ms, none lost")

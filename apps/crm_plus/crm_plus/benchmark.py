@@ -28,17 +28,26 @@ def timed(fn, repeat: int = 1) -> tuple[list[float], object]:
 
 def p95(values: list[float]) -> float:
 	ordered = sorted(values)
-	return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+	return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def line(name: str, value: float, bound: float, target: str) -> dict:
 	ratio = value / bound if bound else float("inf")
 	print(f"{name:<46} {value:9.3f} s   lower bound {bound:9.3f} s   ratio {ratio:6.2f}   target {target}")
-	return {"name": name, "seconds": round(value, 4), "lower_bound": round(bound, 4), "ratio": round(ratio, 2), "target": target}
+	return {
+		"name": name,
+		"seconds": round(value, 4),
+		"lower_bound": round(bound, 4),
+		"ratio": round(ratio, 2),
+		"target": target,
+	}
 
 
 def run(survey_url: str | None = None) -> list[dict]:
-	counts = {dt: frappe.db.count(dt) for dt in ("CRM Customer", "CRM Customer Transaction", "CRM Visit", "CRM Complaint")}
+	counts = {
+		dt: frappe.db.count(dt)
+		for dt in ("CRM Customer", "CRM Customer Transaction", "CRM Visit", "CRM Complaint")
+	}
 	print("data:", json.dumps(counts))
 	results = [bench_regrade(), bench_report(), bench_list(), bench_escalation()]
 	if survey_url:
@@ -80,7 +89,11 @@ def bench_list() -> dict:
 	from crm_plus.permissions import clear_scope_cache
 
 	rep = frappe.db.get_value("CRM Customer", {"account_manager": ("like", "demo-rep-%")}, "account_manager")
-	args = {"fields": ["name", "customer_name", "status", "grade"], "limit_page_length": 20, "order_by": "modified desc"}
+	args = {
+		"fields": ["name", "customer_name", "status", "grade"],
+		"limit_page_length": 20,
+		"order_by": "modified desc",
+	}
 
 	def listing(user):
 		frappe.set_user(user)
@@ -91,8 +104,12 @@ def bench_list() -> dict:
 	rep_times, _ = timed(lambda: listing(rep), 50)
 	admin_times, _ = timed(lambda: listing("Administrator"), 50)
 	frappe.set_user("Administrator")
-	print(f"  rep list p95 {p95(rep_times) * 1000:.1f} ms, administrator p95 {p95(admin_times) * 1000:.1f} ms")
-	return line("a rep's customer list, 20 rows (p95)", p95(rep_times), p95(admin_times), "p95 <= 50 ms, <= 1.5x")
+	print(
+		f"  rep list p95 {p95(rep_times) * 1000:.1f} ms, administrator p95 {p95(admin_times) * 1000:.1f} ms"
+	)
+	return line(
+		"a rep's customer list, 20 rows (p95)", p95(rep_times), p95(admin_times), "p95 <= 50 ms, <= 1.5x"
+	)
 
 
 def bench_escalation() -> dict:
@@ -134,7 +151,11 @@ def bench_survey(url: str) -> dict:
 		frappe.throw("The survey benchmark only targets loopback")
 	template = "Customer Satisfaction"
 	campaign = frappe.get_doc(
-		{"doctype": "CRM Survey Campaign", "campaign_name": f"Load {frappe.generate_hash(length=6)}", "template": template}
+		{
+			"doctype": "CRM Survey Campaign",
+			"campaign_name": f"Load {frappe.generate_hash(length=6)}",
+			"template": template,
+		}
 	).insert()
 	customers = frappe.get_all("CRM Customer", limit=50, pluck="name")
 	tokens = []
@@ -151,7 +172,10 @@ def bench_survey(url: str) -> dict:
 		).insert()
 		tokens.append(token)
 	frappe.db.commit()
-	answers = {q["id"]: ("5" if q["type"] == "Satisfaction" else "9" if q["type"] == "NPS" else "") for q in questions_of(template)}
+	answers = {
+		q["id"]: ("5" if q["type"] == "Satisfaction" else "9" if q["type"] == "NPS" else "")
+		for q in questions_of(template)
+	}
 	host = frappe.local.site
 
 	def post(token):
@@ -174,5 +198,12 @@ def bench_survey(url: str) -> dict:
 		results = list(pool.map(post, tokens))
 	stored = frappe.db.count("CRM Survey Response", {"campaign": campaign.name})
 	ok = sum(1 for _t, status, good in results if status == 200 and good)
-	print(f"  {ok} of 50 accepted, {stored} responses stored, median {statistics.median(r[0] for r in results):.3f} s")
-	return line("50 concurrent survey submissions (p95)", p95([r[0] for r in results]), p95(pings), "p95 <= 300 ms, none lost")
+	print(
+		f"  {ok} of 50 accepted, {stored} responses stored, median {statistics.median(r[0] for r in results):.3f} s"
+	)
+	return line(
+		"50 concurrent survey submissions (p95)",
+		p95([r[0] for r in results]),
+		p95(pings),
+		"p95 <= 300 ms, none lost",
+	)

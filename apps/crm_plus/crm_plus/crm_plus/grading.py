@@ -287,7 +287,8 @@ def nightly_regrade():
 @frappe.whitelist()
 def enqueue_regrade():
 	"""Start a regrade of all customers as a long background job (from CRM Plus Settings)."""
-	frappe.only_for(["CRM Admin", "System Manager"])
+	if not set(frappe.get_roles()) & {"CRM Admin", "System Manager"}:
+		frappe.throw(_("Only CRM admins can start a regrade of all customers"), frappe.PermissionError)
 	frappe.enqueue(
 		"crm_plus.crm_plus.grading.nightly_regrade",
 		queue="long",

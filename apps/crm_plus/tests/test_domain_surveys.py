@@ -138,3 +138,10 @@ def test_tokens_and_limits():
 		"open_rate": 75.0,
 		"response_rate": 25.0,
 	}
+
+
+def test_unhappy_rule_is_configurable():
+	typed = {"q1": 2, "q3": 5}
+	assert s.unhappy_reasons(QUESTIONS, typed, threshold=1) == [("nps_detractor", "q3", 5)]
+	assert s.unhappy_reasons(QUESTIONS, typed, threshold=0, nps_detractor=False) == []
+	assert s.unhappy_reasons(QUESTIONS, typed, threshold=3, nps_detractor=False) == [("low_score", "q1", 2)]

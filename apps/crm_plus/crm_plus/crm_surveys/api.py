@@ -103,7 +103,10 @@ def record_answers(invitation: str, answers: str | dict):
 
 def save_response(invitation, questions: list[dict], typed: dict, channel: str) -> str:
 	scores = surveys.response_scores(questions, typed)
-	unhappy = surveys.unhappy_reasons(questions, typed)
+	settings = frappe.get_cached_doc("CRM Plus Settings")
+	unhappy = surveys.unhappy_reasons(
+		questions, typed, cint(settings.unhappy_threshold), bool(cint(settings.unhappy_on_detractor))
+	)
 	response = frappe.get_doc(
 		{
 			"doctype": "CRM Survey Response",

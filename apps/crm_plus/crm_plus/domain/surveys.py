@@ -113,8 +113,11 @@ def aggregate(satisfaction_values: Iterable[int], nps_values: Iterable[int]) -> 
 	}
 
 
-def unhappy_reasons(questions: Sequence[Mapping], typed: Mapping, threshold: int = 2) -> list[tuple]:
-	"""Answers that call for a follow-up: a satisfaction or rating at or below the threshold, an NPS detractor."""
+def unhappy_reasons(
+	questions: Sequence[Mapping], typed: Mapping, threshold: int = 2, nps_detractor: bool = True
+) -> list[tuple]:
+	"""Answers that call for a follow-up: a satisfaction or rating at or below the threshold (0: never),
+	an NPS detractor (when nps_detractor)."""
 	reasons = []
 	for q in questions:
 		value = typed.get(q["id"])
@@ -122,7 +125,7 @@ def unhappy_reasons(questions: Sequence[Mapping], typed: Mapping, threshold: int
 			continue
 		if q["type"] in ("Satisfaction", "Rating") and value <= threshold:
 			reasons.append(("low_score", q["id"], value))
-		elif q["type"] == "NPS" and value <= 6:
+		elif q["type"] == "NPS" and nps_detractor and value <= 6:
 			reasons.append(("nps_detractor", q["id"], value))
 	return reasons
 

@@ -13,6 +13,7 @@ RANGE = {"from_date": add_days(today(), -30), "to_date": today()}
 def run(report, **filters):
 	module = frappe.get_module(f"crm_plus.crm_plus.report.{frappe.scrub(report)}.{frappe.scrub(report)}")
 	result = module.execute(frappe._dict({**RANGE, **filters}))
+	assert len(result) == 4 and result[3]["data"]["labels"] is not None, f"{report} has no chart"
 	return result[0], result[1]
 
 

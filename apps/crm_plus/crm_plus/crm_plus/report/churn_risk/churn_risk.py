@@ -64,7 +64,20 @@ def execute(filters=None):
 				}
 			)
 	data.sort(key=lambda r: (-r["risk"], r["customer"]))
-	return columns(), data[:1000]
+	bands = [(_("High (60+)"), 60, 101), (_("Medium (30-59)"), 30, 60), (_("Low (1-29)"), 1, 30)]
+	chart = {
+		"data": {
+			"labels": [label for label, _low, _high in bands],
+			"datasets": [
+				{
+					"name": _("Customers"),
+					"values": [sum(low <= r["risk"] < high for r in data) for _l, low, high in bands],
+				}
+			],
+		},
+		"type": "bar",
+	}
+	return columns(), data[:1000], None, chart
 
 
 def columns():

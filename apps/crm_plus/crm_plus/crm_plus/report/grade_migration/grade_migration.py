@@ -51,4 +51,17 @@ def execute(filters=None):
 		for g in labels
 	]
 	columns.append({"fieldname": "total", "label": _("Total"), "fieldtype": "Int", "width": 90})
-	return columns, rows
+	rank = {g: i for i, g in enumerate(grades)}
+	moves = {"up": 0, "same": 0, "down": 0}
+	for src in grades:
+		for dst in grades:
+			kind = "same" if src == dst else ("up" if rank[dst] < rank[src] else "down")
+			moves[kind] += matrix.get(src, {}).get(dst, 0)
+	chart = {
+		"data": {
+			"labels": [_("Upgraded"), _("Unchanged"), _("Downgraded")],
+			"datasets": [{"name": _("Customers"), "values": [moves["up"], moves["same"], moves["down"]]}],
+		},
+		"type": "bar",
+	}
+	return columns, rows, None, chart

@@ -106,6 +106,8 @@ def escalate(now=None) -> dict:
 	policies, calendars = {}, {}
 	counts = {"checked": len(complaints), "updated": 0, "escalated": 0}
 	for row in complaints:
+		# Each complaint in its own savepoint: a failure leaves no claimed key without its escalation.
+		frappe.db.savepoint("crm_plus_escalation")
 		try:
 			if row.sla_policy not in policies:
 				policies[row.sla_policy] = frappe.get_cached_doc("CRM SLA Policy", row.sla_policy)
@@ -127,6 +129,7 @@ def escalate(now=None) -> dict:
 				if escalate_step(row, step, now):
 					counts["escalated"] += 1
 		except Exception:
+			frappe.db.rollback(save_point="crm_plus_escalation")
 			frappe.log_error(title=_("CRM Plus: escalation of complaint {0} failed").format(row.name))
 	return counts
 

@@ -94,6 +94,25 @@ class TestComplaints(CRMTestCase):
 		self.assertEqual([row.level for row in doc.escalations], [1, 2, 3])
 		self.assertEqual(doc.escalations[1].escalated_to, self.supervisor)
 
+	def test_a_failure_in_the_middle_leaves_no_half_escalation(self):
+		from unittest.mock import patch
+
+		o = self.org
+		doc = make_complaint(o.c_a1, handler=o.agent_a)
+		with patch(
+			"crm_plus.crm_complaints.service_level.notify", side_effect=RuntimeError("mail server down")
+		):
+			service_level.escalate(now=datetime(2026, 11, 16, 15, 0))
+		# Nothing of the failed pass stayed: no key claimed, no level, no log row.
+		self.assertEqual(frappe.db.get_value("CRM Complaint", doc.name, "escalation_level"), 0)
+		self.assertFalse(frappe.db.exists("CRM Sent Notification", {"reference_name": doc.name}))
+		self.assertEqual(frappe.db.count("CRM Complaint Escalation", {"parent": doc.name}), 0)
+		service_level.escalate(now=datetime(2026, 11, 16, 15, 0))  # the next run does it all, once
+		doc.reload()
+		self.assertEqual([row.level for row in doc.escalations], [1, 2])
+		service_level.escalate(now=datetime(2026, 11, 16, 15, 5))
+		self.assertEqual(frappe.db.count("CRM Complaint Escalation", {"parent": doc.name}), 2)
+
 	def test_a_skipped_warning_is_logged_before_the_escalation(self):
 		doc = make_complaint(self.org.c_a1, handler=self.org.agent_a)
 		service_level.escalate(now=datetime(2026, 11, 16, 15, 0))

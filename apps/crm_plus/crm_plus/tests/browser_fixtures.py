@@ -55,6 +55,31 @@ def setup() -> str:
 			"purpose": "Care",
 		}
 	).insert(ignore_permissions=True)
+	# A supervisor serving the customer's division, and a complaint past its deadline.
+	supervisor = make_user("browser-supervisor@test.example", ["CRM Service Supervisor"], first_name="李主管")
+	sup = frappe.get_doc("User", supervisor)
+	sup.new_password = PASSWORD
+	sup.language = "zh"
+	sup.save(ignore_permissions=True)
+	division = "浏览器测试版块"
+	if not frappe.db.exists("CRM Division", division):
+		frappe.get_doc(
+			{"doctype": "CRM Division", "division_name": division, "service_staff": [{"user": supervisor}]}
+		).insert(ignore_permissions=True)
+	frappe.db.set_value("CRM Customer", name, "division", division)
+	complaint = frappe.get_doc(
+		{
+			"doctype": "CRM Complaint",
+			"customer": name,
+			"subject": "快件延误三天未送达",
+			"description": "客户反映上海方向的快件延误三天。",
+			"category": "Delivery Delay",
+			"received_at": add_to_date(now_datetime(), days=-3),
+		}
+	).insert(ignore_permissions=True)
+	from crm_plus.crm_complaints.service_level import escalate
+
+	escalate()
 	campaign = frappe.get_doc(
 		{
 			"doctype": "CRM Survey Campaign",
@@ -76,6 +101,8 @@ def setup() -> str:
 		"visit": visit.name,
 		"shop": SHOP,
 		"survey_token": token,
+		"supervisor": supervisor,
+		"complaint": complaint.name,
 	}
 	print(json.dumps(result))
 	return json.dumps(result)

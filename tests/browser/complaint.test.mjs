@@ -1,0 +1,46 @@
+// A complaint past its deadline shows up, breached and escalated, for the service supervisor.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const base = process.env.CRM_PLUS_URL || "http://127.0.0.1:8000";
+const fixture = JSON.parse(process.env.CRM_PLUS_FIXTURE || "{}");
+const shots = process.env.CRM_PLUS_ARTIFACTS || "artifacts";
+mkdirSync(shots, { recursive: true });
+
+test("the supervisor sees the breached complaint", { timeout: 120_000 }, async (t) => {
+	if (!fixture.complaint) {
+		t.skip("no fixture: set CRM_PLUS_FIXTURE");
+		return;
+	}
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+		args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"],
+	});
+	try {
+		const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "zh-CN" });
+		const page = await context.newPage();
+		const login = await page.request.post(`${base}/api/method/login`, {
+			data: { usr: fixture.supervisor, pwd: fixture.password },
+		});
+		assert.equal(login.status(), 200);
+		// The escalation reached the supervisor as a notification.
+		const notes = await page.request.get(
+			`${base}/api/resource/Notification Log?fields=["document_name","subject"]&filters=[["document_name","=","${fixture.complaint}"]]`
+		);
+		assert.ok((await notes.json()).data.length >= 1, "no notification for the supervisor");
+		await page.goto(`${base}/app/crm-complaint?sla_status=Breached`, { waitUntil: "networkidle" });
+		await page.locator(`.list-row-checkbox[data-name="${fixture.complaint}"]`).waitFor({ state: "attached", timeout: 30_000 });
+		await page.screenshot({ path: `${shots}/complaints-breached-supervisor.png` });
+		await page.goto(`${base}/app/crm-complaint/${fixture.complaint}`, { waitUntil: "networkidle" });
+		await page.waitForTimeout(1500);
+		// The form's headline: "服务时限：已超时 超时 N 个工作分钟" (SLA: Breached by N working minutes).
+		const headline = page.getByText(/服务时限：已超时/).first();
+		await headline.waitFor({ timeout: 30_000 });
+		assert.match(await headline.innerText(), /超时 \d+ 个工作分钟/);
+		await page.screenshot({ path: `${shots}/complaint-breached-form.png` });
+	} finally {
+		await browser.close();
+	}
+});

@@ -92,6 +92,7 @@ def escalate(now=None) -> dict:
 	this one, finds the key taken and does nothing for that step.
 	"""
 	now = now or now_datetime()
+	frappe.local.crm_plus_escalation_recipients = {}  # role holders, looked up once per pass
 	complaints = frappe.db.sql(
 		"""
 		select c.name, c.customer, c.customer_name, c.subject, c.status, c.severity, c.handler, c.received_at,
@@ -180,7 +181,17 @@ def recipients_for(row, step: sla.EscalationStep) -> list[str]:
 	or every enabled holder of the role when nobody is assigned to the division."""
 	if step.target == "Handler":
 		return [row.handler] if row.handler else []
-	holders = set(frappe.get_all("Has Role", {"role": step.target, "parenttype": "User"}, pluck="parent")) - {
+	cache = getattr(frappe.local, "crm_plus_escalation_recipients", None)
+	if cache is None:
+		cache = frappe.local.crm_plus_escalation_recipients = {}
+	key = (step.target, row.division or "")
+	if key not in cache:
+		cache[key] = role_holders(step.target, row.division)
+	return cache[key]
+
+
+def role_holders(role: str, division: str | None) -> list[str]:
+	holders = set(frappe.get_all("Has Role", {"role": role, "parenttype": "User"}, pluck="parent")) - {
 		"Administrator"
 	}
 	enabled = (
@@ -188,8 +199,8 @@ def recipients_for(row, step: sla.EscalationStep) -> list[str]:
 		if holders
 		else set()
 	)
-	if row.division:
-		serving = set(frappe.get_all("CRM Division Member", {"parent": row.division}, pluck="user"))
+	if division:
+		serving = set(frappe.get_all("CRM Division Member", {"parent": division}, pluck="user"))
 		if enabled & serving:
 			return sorted(enabled & serving)
 	return sorted(enabled)

@@ -54,7 +54,8 @@ def token_state(invitation) -> str:
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
-@rate_limit(limit=10, seconds=600)
+@rate_limit(key="token", limit=5, seconds=600, ip_based=False)  # repeated submissions of one link
+@rate_limit(limit=300, seconds=600)  # one address hammering with forged links
 def submit(token: str, answers: str | dict):
 	"""The public page posts here. Expired, used and forged tokens store nothing."""
 	invitation = invitation_by_token(token)

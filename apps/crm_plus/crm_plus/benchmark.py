@@ -43,15 +43,22 @@ def line(name: str, value: float, bound: float, target: str) -> dict:
 	}
 
 
-def run(survey_url: str | None = None) -> list[dict]:
+def run(survey_url: str | None = None, only: str | None = None) -> list[dict]:
+	"""All benchmarks, or `only` one of: regrade, report, list, escalation, survey."""
 	counts = {
 		dt: frappe.db.count(dt)
 		for dt in ("CRM Customer", "CRM Customer Transaction", "CRM Visit", "CRM Complaint")
 	}
 	print("data:", json.dumps(counts))
-	results = [bench_regrade(), bench_report(), bench_list(), bench_escalation()]
+	benches = {
+		"regrade": bench_regrade,
+		"report": bench_report,
+		"list": bench_list,
+		"escalation": bench_escalation,
+	}
 	if survey_url:
-		results.append(bench_survey(survey_url))
+		benches["survey"] = lambda: bench_survey(survey_url)
+	results = [fn() for name, fn in benches.items() if only in (None, name)]
 	frappe.db.commit()
 	return results
 
@@ -196,6 +203,7 @@ def bench_survey(url: str) -> dict:
 	with ThreadPoolExecutor(max_workers=50) as pool:
 		pings = list(pool.map(lower_bound, range(50)))
 		results = list(pool.map(post, tokens))
+	frappe.db.rollback()  # a fresh snapshot: see what the server committed
 	stored = frappe.db.count("CRM Survey Response", {"campaign": campaign.name})
 	ok = sum(1 for _t, status, good in results if status == 200 and good)
 	print(

@@ -3,29 +3,17 @@
 // `bench --site SITE execute crm_plus.tests.browser_fixtures.setup` in CRM_PLUS_FIXTURE.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
-
-const base = process.env.CRM_PLUS_URL || "http://127.0.0.1:8000";
-const fixture = JSON.parse(process.env.CRM_PLUS_FIXTURE || "{}");
-const shots = process.env.CRM_PLUS_ARTIFACTS || "artifacts";
-mkdirSync(shots, { recursive: true });
+import { base, fixture, launch, phone, shots } from "./helpers.mjs";
 
 test("a rep checks in from a phone at the customer's address", { timeout: 120_000 }, async (t) => {
 	if (!fixture.visit) {
 		t.skip("no fixture: set CRM_PLUS_FIXTURE");
 		return;
 	}
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-		args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"],
-	});
+	const browser = await launch();
 	try {
 		const context = await browser.newContext({
-			viewport: { width: 390, height: 844 },
-			deviceScaleFactor: 2,
-			isMobile: true,
-			hasTouch: true,
+			...phone,
 			geolocation: { latitude: fixture.shop[0] + 0.0002, longitude: fixture.shop[1] + 0.0002, accuracy: 15 },
 			permissions: ["geolocation"],
 			locale: "zh-CN",

@@ -1,23 +1,14 @@
 // A complaint past its deadline shows up, breached and escalated, for the service supervisor.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
-
-const base = process.env.CRM_PLUS_URL || "http://127.0.0.1:8000";
-const fixture = JSON.parse(process.env.CRM_PLUS_FIXTURE || "{}");
-const shots = process.env.CRM_PLUS_ARTIFACTS || "artifacts";
-mkdirSync(shots, { recursive: true });
+import { base, fixture, launch, shots } from "./helpers.mjs";
 
 test("the supervisor sees the breached complaint", { timeout: 120_000 }, async (t) => {
 	if (!fixture.complaint) {
 		t.skip("no fixture: set CRM_PLUS_FIXTURE");
 		return;
 	}
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-		args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"],
-	});
+	const browser = await launch();
 	try {
 		const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "zh-CN" });
 		const page = await context.newPage();

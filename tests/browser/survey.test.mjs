@@ -1,30 +1,17 @@
 // A customer answers the satisfaction survey from its public link on a phone, in Chinese, without logging in.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
-
-const base = process.env.CRM_PLUS_URL || "http://127.0.0.1:8000";
-const fixture = JSON.parse(process.env.CRM_PLUS_FIXTURE || "{}");
-const shots = process.env.CRM_PLUS_ARTIFACTS || "artifacts";
-mkdirSync(shots, { recursive: true });
+import { base, fixture, launch, phone, shots } from "./helpers.mjs";
 
 test("a customer answers the survey on a phone", { timeout: 120_000 }, async (t) => {
 	if (!fixture.survey_token) {
 		t.skip("no fixture: set CRM_PLUS_FIXTURE");
 		return;
 	}
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-		args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu", "--lang=zh-CN"],
-	});
+	const browser = await launch();
 	try {
 		const context = await browser.newContext({
-			viewport: { width: 390, height: 844 },
-			deviceScaleFactor: 2,
-			isMobile: true,
-			hasTouch: true,
-			locale: "zh-CN",
+			...phone,
 			extraHTTPHeaders: { "Accept-Language": "zh-CN,zh;q=0.9" },
 		});
 		const page = await context.newPage();

@@ -15,6 +15,12 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	start, end = period(filters)
 	cond = f"{customer_condition('c')} and {org_condition(filters, 'c')}"
+	# Join the customers only when their rows narrow the result (a restricted viewer, an org filter).
+	restricted = cond != "1=1 and 1=1"
+
+	def customers_of(alias: str) -> str:
+		return f"join `tabCRM Customer` c on c.name = {alias}.customer" if restricted else ""
+
 	args = {"start": start, "end": end}
 	rows: dict[str, dict] = {}
 
@@ -29,8 +35,9 @@ def execute(filters=None):
 		frappe.db.sql(
 			f"""
 		select t.sales_person as rep, sum(t.amount) as sales, sum(t.gross_profit) as gross_profit, count(*) as transactions
-		from `tabCRM Customer Transaction` t join `tabCRM Customer` c on c.name = t.customer
-		where t.posting_date between %(start)s and %(end)s and {cond} and {rep_condition("t.sales_person")}
+		from `tabCRM Customer Transaction` t {customers_of("t")}
+		where t.posting_date between %(start)s and %(end)s and {cond if restricted else "1=1"}
+			and {rep_condition("t.sales_person")}
 		group by t.sales_person""",
 			args,
 			as_dict=True,
@@ -52,8 +59,9 @@ def execute(filters=None):
 		frappe.db.sql(
 			f"""
 		select v.sales_rep as rep, count(*) as visits_planned, sum(v.status = 'Completed') as visits_completed
-		from `tabCRM Visit` v join `tabCRM Customer` c on c.name = v.customer
-		where date(v.planned_start) between %(start)s and %(end)s and {cond} and {rep_condition("v.sales_rep")}
+		from `tabCRM Visit` v {customers_of("v")}
+		where v.planned_start >= %(start)s and v.planned_start < date_add(%(end)s, interval 1 day)
+			and {cond if restricted else "1=1"} and {rep_condition("v.sales_rep")}
 		group by v.sales_rep""",
 			args,
 			as_dict=True,

@@ -24,6 +24,9 @@ def execute(filters=None):
 	args = {"start": start, "end": end}
 	rows: dict[str, dict] = {}
 
+	def section(sql: str) -> list[dict]:
+		return frappe.db.sql(sql, args, as_dict=True)
+
 	def add(section_rows, rep_key="rep"):
 		for r in section_rows:
 			if r[rep_key]:
@@ -32,87 +35,59 @@ def execute(filters=None):
 				)
 
 	add(
-		frappe.db.sql(
-			f"""
+		section(f"""
 		select t.sales_person as rep, sum(t.amount) as sales, sum(t.gross_profit) as gross_profit, count(*) as transactions
 		from `tabCRM Customer Transaction` t {customers_of("t")}
 		where t.posting_date between %(start)s and %(end)s and {cond if restricted else "1=1"}
 			and {rep_condition("t.sales_person")}
-		group by t.sales_person""",
-			args,
-			as_dict=True,
-		)
+		group by t.sales_person""")
 	)
 	add(
-		frappe.db.sql(
-			f"""
+		section(f"""
 		select c.account_manager as rep, sum(date(c.creation) between %(start)s and %(end)s) as new_customers,
 			sum(exists(select 1 from `tabCRM Customer Status Log` l where l.customer = c.name
 				and l.to_status = 'First Purchase' and date(l.changed_at) between %(start)s and %(end)s)) as converted
 		from `tabCRM Customer` c where {cond} and {rep_condition("c.account_manager")}
-		group by c.account_manager""",
-			args,
-			as_dict=True,
-		)
+		group by c.account_manager""")
 	)
 	add(
-		frappe.db.sql(
-			f"""
+		section(f"""
 		select v.sales_rep as rep, count(*) as visits_planned, sum(v.status = 'Completed') as visits_completed
 		from `tabCRM Visit` v {customers_of("v")}
 		where v.planned_start >= %(start)s and v.planned_start < date_add(%(end)s, interval 1 day)
 			and {cond if restricted else "1=1"} and {rep_condition("v.sales_rep")}
-		group by v.sales_rep""",
-			args,
-			as_dict=True,
-		)
+		group by v.sales_rep""")
 	)
 	add(
-		frappe.db.sql(
-			f"""
+		section(f"""
 		select c.account_manager as rep, count(*) as key_customers,
 			sum(exists(select 1 from `tabCRM Visit` v where v.customer = c.name and v.status = 'Completed'
 				and date(v.planned_start) between %(start)s and %(end)s)) as key_customers_visited
 		from `tabCRM Customer` c join `tabCRM Customer Grade` g on g.name = c.grade
 		where g.annual_visit_target > 0 and c.disabled = 0 and {cond} and {rep_condition("c.account_manager")}
-		group by c.account_manager""",
-			args,
-			as_dict=True,
-		)
+		group by c.account_manager""")
 	)
 	add(
-		frappe.db.sql(
-			f"""
+		section(f"""
 		select c.account_manager as rep, count(*) as complaints
 		from `tabCRM Complaint` x join `tabCRM Customer` c on c.name = x.customer
 		where date(x.received_at) between %(start)s and %(end)s and {cond} and {rep_condition("c.account_manager")}
-		group by c.account_manager""",
-			args,
-			as_dict=True,
-		)
+		group by c.account_manager""")
 	)
 	add(
-		frappe.db.sql(
-			f"""
+		section(f"""
 		select c.account_manager as rep, avg(r.average_score) as satisfaction
 		from `tabCRM Survey Response` r join `tabCRM Customer` c on c.name = r.customer
 		where date(r.submitted_at) between %(start)s and %(end)s and r.average_score is not null
 			and {cond} and {rep_condition("c.account_manager")}
-		group by c.account_manager""",
-			args,
-			as_dict=True,
-		)
+		group by c.account_manager""")
 	)
 	add(
-		frappe.db.sql(
-			f"""
+		section(f"""
 		select s.sales_rep as rep, sum(s.target_amount) as target
 		from `tabCRM Sales Target` s
 		where s.from_date >= %(start)s and s.to_date <= %(end)s and {rep_condition("s.sales_rep")}
-		group by s.sales_rep""",
-			args,
-			as_dict=True,
-		)
+		group by s.sales_rep""")
 	)
 
 	data = sorted(rows.values(), key=lambda r: (-(r.get("sales") or 0), r["rep"]))

@@ -119,7 +119,7 @@ class CRMVisit(Document):
 		return {"distance": result.distance_m, "code": result.code}
 
 	@frappe.whitelist()
-	def check_out(self, latitude=None, longitude=None, outcome: str | None = None):
+	def check_out(self, latitude=None, longitude=None, outcome: str | None = None, accuracy=None):
 		self.check_permission("write")
 		if self.status != "Checked In":
 			frappe.throw(_("Check in before checking out"))

@@ -1,0 +1,95 @@
+// A rep on a phone: opens the workspace, creates a customer, plans a visit, checks in at the
+// customer (emulated position), checks out with the outcome. Everything through the desk UI.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { base, fixture, launch, phone, shots } from "./helpers.mjs";
+
+async function menuAction(page, label) {
+	// On a phone the form's buttons sit in the "..." menu of the page head.
+	const direct = page.locator(".page-actions button:visible", { hasText: label });
+	if (await direct.count()) {
+		await direct.first().click();
+		return;
+	}
+	await page.locator(".page-actions .menu-btn-group button:visible").first().click();
+	await page.locator(".dropdown-menu.show .dropdown-item", { hasText: label }).first().click();
+}
+
+async function serverStatus(page, visit, wanted) {
+	let status;
+	for (let i = 0; i < 60 && status !== wanted; i++) {
+		await page.waitForTimeout(500);
+		status = (await (await page.request.get(`${base}/api/resource/CRM Visit/${visit}`)).json()).data.status;
+	}
+	return status;
+}
+
+async function save(page) {
+	await page.keyboard.press("Control+s");
+	await page.waitForFunction(() => !cur_frm.is_dirty() && !cur_frm.is_new(), null, { timeout: 30_000 });
+}
+
+test("a rep creates a customer, plans a visit, checks in and records the outcome", { timeout: 180_000 }, async (t) => {
+	if (!fixture.user) {
+		t.skip("no fixture: set CRM_PLUS_FIXTURE");
+		return;
+	}
+	const browser = await launch();
+	try {
+		const context = await browser.newContext({
+			...phone,
+			geolocation: { latitude: 39.9087, longitude: 116.3975, accuracy: 10 },
+			permissions: ["geolocation"],
+		});
+		const page = await context.newPage();
+		const login = await page.request.post(`${base}/api/method/login`, { data: { usr: fixture.user, pwd: fixture.password } });
+		assert.equal(login.status(), 200);
+
+		await page.goto(`${base}/app/crm-plus`, { waitUntil: "networkidle" });
+		await page.getByText("我今天的拜访").first().waitFor({ timeout: 30_000 });
+		await page.screenshot({ path: `${shots}/rep-workspace-phone.png` });
+
+		// A new customer, standing where the visit will take place (Tiananmen, Beijing).
+		const name = `天安门贸易有限公司 ${Date.now()}`;
+		await page.goto(`${base}/app/crm-customer/new`, { waitUntil: "networkidle" });
+		await page.locator('[data-fieldname="customer_name"] input').fill(name);
+		await page.evaluate(() => cur_frm.set_value({ latitude: 39.9087, longitude: 116.3975 }));
+		await save(page);
+		const customer = await page.evaluate(() => cur_frm.doc.name);
+
+		// Plan a visit from the customer.
+		const start = new Date(Date.now() + 30 * 60 * 1000);
+		const pad = (n) => String(n).padStart(2, "0");
+		const when = `${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())} ${pad(start.getHours())}:${pad(start.getMinutes())}:00`;
+		await page.goto(`${base}/app/crm-visit/new`, { waitUntil: "networkidle" });
+		await page.evaluate(
+			([c, w]) => cur_frm.set_value({ customer: c, planned_start: w, purpose: "Sales" }),
+			[customer, when]
+		);
+		await page.waitForTimeout(800);
+		await save(page);
+		const visit = await page.evaluate(() => cur_frm.doc.name);
+
+		await menuAction(page, "签到");
+		assert.equal(await serverStatus(page, visit, "Checked In"), "Checked In");
+		await page.goto(`${base}/app/crm-visit/${visit}`, { waitUntil: "networkidle" });
+		await page.waitForTimeout(1000);
+		await menuAction(page, "签退");
+		const dialog = page.locator(".modal.show").filter({ has: page.locator('[data-fieldname="outcome"]') }).last();
+		await dialog.waitFor();
+		await dialog.locator('[data-fieldname="outcome"] textarea').fill("客户同意下月试用新产品");
+		await page.waitForTimeout(300);
+		await dialog.locator(".modal-footer .btn-primary").click();
+		assert.equal(await serverStatus(page, visit, "Completed"), "Completed");
+		await page.goto(`${base}/app/crm-visit/${visit}`, { waitUntil: "networkidle" });
+		await page.waitForTimeout(1000);
+		await page.screenshot({ path: `${shots}/rep-visit-completed-phone.png` });
+
+		const stored = (await (await page.request.get(`${base}/api/resource/CRM Visit/${visit}`)).json()).data;
+		assert.equal(stored.status, "Completed");
+		assert.equal(stored.outcome, "客户同意下月试用新产品");
+		assert.ok(stored.check_in_distance < 100, `distance ${stored.check_in_distance}`);
+	} finally {
+		await browser.close();
+	}
+});

@@ -1,82 +1,183 @@
-from datetime import date, datetime, time
+"""Deadlines across working hours, holidays, make-up days and pauses; SLA states; policy choice."""
+
+from datetime import date, datetime, time, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from crm_plus.domain import sla
+from crm_plus.domain import escalation, sla
 
-CAL = sla.default_calendar(holidays=[date(2026, 10, 1)])  # National Day, a Thursday
-FRI_1700 = datetime(2026, 11, 20, 17, 0)  # a Friday
+# 2026-10-01 (Thursday) to 2026-10-07: National Day holidays; Saturday 10 October is worked as a Friday.
+NATIONAL_DAY = [date(2026, 10, 1) + timedelta(days=i) for i in range(7)]
+CAL = sla.default_calendar(holidays=NATIONAL_DAY, makeup_days={date(2026, 10, 10): 4})
+MON = datetime(2026, 11, 23, 9, 0)  # a Monday, 09:00
+FRI_1700 = datetime(2026, 11, 20, 17, 0)
 
 
-def test_seed_targets_half_a_working_day():
+def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
+	return datetime(2026, month, day, hour, minute)
+
+
+# ---------------------------------------------------------------- seed defaults and the calendar
+
+
+def test_seed_defaults():
 	assert sla.DEFAULT_RESPONSE_MINUTES == 10
-	assert sla.DEFAULT_RESOLUTION_MINUTES == 240
-	# Received Monday 10:00: three working hours before lunch... 10-12 (120) + 13-15 (120) = 15:00.
-	assert sla.add_working_time(CAL, datetime(2026, 11, 23, 10, 0), 240) == datetime(2026, 11, 23, 15, 0)
+	assert sla.working_day_minutes(sla.default_calendar()) == 480
+	assert sla.DEFAULT_RESOLUTION_MINUTES == sla.working_day_minutes(sla.default_calendar()) / 2
+	assert sla.add_working_time(CAL, MON, sla.DEFAULT_RESPONSE_MINUTES) == at(23, 9, 10)
+	# Received Monday 10:00: 10-12 (120) + 13-15 (120) = 15:00, lunch left out.
+	assert sla.add_working_time(CAL, at(23, 10), sla.DEFAULT_RESOLUTION_MINUTES) == at(23, 15)
+
+
+def test_calendar_merges_and_orders_intervals():
+	cal = sla.WorkingCalendar(
+		{0: [(time(13), time(15)), (time(9), time(11)), (time(10), time(12)), (time(15), time(16))]}
+	)
+	assert cal.intervals(date(2026, 11, 23)) == [(at(23, 9), at(23, 12)), (at(23, 13), at(23, 16))]
+	assert cal.intervals(date(2026, 11, 24)) == []
+	assert sla.working_day_minutes(cal) == 360
+
+
+# ---------------------------------------------------------------- adding working time
 
 
 def test_across_the_night_and_the_weekend():
-	# Friday 17:00 + 4 working hours: 1 hour on Friday, 3 on Monday morning 09:00-12:00.
-	assert sla.add_working_time(CAL, FRI_1700, 240) == datetime(2026, 11, 23, 12, 0)
-	# Received on Saturday: the clock starts Monday 09:00.
-	assert sla.add_working_time(CAL, datetime(2026, 11, 21, 11, 0), 10) == datetime(2026, 11, 23, 9, 10)
-	# Received at lunch: the clock starts at 13:00.
-	assert sla.add_working_time(CAL, datetime(2026, 11, 23, 12, 30), 10) == datetime(2026, 11, 23, 13, 10)
+	assert sla.add_working_time(CAL, at(23, 17, 30), 60) == at(24, 9, 30)
+	# Friday 17:00 + 4 hours: 1 on Friday, 3 on Monday morning; it lands at 12:00, not after lunch.
+	assert sla.add_working_time(CAL, FRI_1700, 240) == at(23, 12)
+	assert sla.add_working_time(CAL, FRI_1700, 241) == at(23, 13, 1)
+
+
+def test_starts_outside_working_hours_roll_forward():
+	assert sla.add_working_time(CAL, at(21, 11), 10) == at(23, 9, 10)  # Saturday
+	assert sla.add_working_time(CAL, at(23, 12, 30), 10) == at(23, 13, 10)  # lunch
+	assert sla.add_working_time(CAL, at(23, 6), 10) == at(23, 9, 10)  # early morning
+	assert sla.add_working_time(CAL, at(23, 19), 10) == at(24, 9, 10)  # evening
+	# Zero minutes is the start itself, wherever it is: adding a then b equals adding a + b.
+	assert sla.add_working_time(CAL, at(21, 11), 0) == at(21, 11)
 
 
 def test_holidays_and_makeup_days():
-	# Wednesday 30 September 17:30 + 60 minutes: 30 today, National Day (Thursday) is skipped.
-	assert sla.add_working_time(CAL, datetime(2026, 9, 30, 17, 30), 60) == datetime(2026, 10, 2, 9, 30)
-	makeup = sla.WorkingCalendar(
-		CAL.hours, CAL.holidays, {date(2026, 10, 10): 4}
-	)  # Saturday worked as a Friday
-	assert sla.add_working_time(makeup, datetime(2026, 10, 9, 17, 30), 60) == datetime(2026, 10, 10, 9, 30)
+	# Wednesday 30 September 17:30 + 60: 30 minutes that day, then the whole National Day week is off.
+	assert sla.add_working_time(CAL, datetime(2026, 9, 30, 17, 30), 60) == datetime(2026, 10, 8, 9, 30)
+	# Friday 9 October 17:30 + 60: Saturday 10 October is a make-up day with Friday's hours.
+	assert sla.add_working_time(CAL, datetime(2026, 10, 9, 17, 30), 60) == datetime(2026, 10, 10, 9, 30)
+	# A make-up day that is also a holiday stays a holiday.
+	both = sla.default_calendar(holidays=[date(2026, 10, 10)], makeup_days={date(2026, 10, 10): 4})
+	assert sla.add_working_time(both, datetime(2026, 10, 9, 17, 30), 60) == datetime(2026, 10, 12, 9, 30)
+
+
+def test_several_intervals_per_day_and_a_midnight_end():
+	split = sla.WorkingCalendar(
+		{d: [(time(8), time(10)), (time(11), time(12)), (time(14), time(17))] for d in range(6)}
+	)
+	assert sla.add_working_time(split, at(23, 9), 150) == at(23, 14, 30)
+	assert sla.add_working_time(split, at(28, 16), 120) == at(30, 9)  # Saturday, then Monday
+	always = sla.WorkingCalendar({d: [(time(0), time(0))] for d in range(7)})  # 24/7: 00:00 to midnight
+	assert sla.add_working_time(always, FRI_1700, 3 * 24 * 60 + 1) == FRI_1700 + timedelta(days=3, minutes=1)
+
+
+def test_long_spans_and_refused_input():
+	# A year of working time (about 250 days of 480 minutes) is computed by whole weeks.
+	end = sla.add_working_time(CAL, MON, 480 * 250)
+	assert sla.working_minutes_between(CAL, MON, end) == 480 * 250
+	assert end.year == 2027
+	with pytest.raises(ValueError):
+		sla.add_working_time(CAL, MON, -1)
+	with pytest.raises(ValueError):
+		sla.add_working_time(sla.WorkingCalendar({}), MON, 10)
+	off = sla.default_calendar(holidays=[date(2026, 11, 23) + timedelta(days=i) for i in range(800)])
+	with pytest.raises(ValueError):
+		sla.add_working_time(off, MON, 10)
 
 
 def test_working_minutes_between():
-	assert sla.working_minutes_between(CAL, FRI_1700, datetime(2026, 11, 23, 12, 0)) == 240
-	assert sla.working_minutes_between(CAL, datetime(2026, 11, 23, 12, 0), FRI_1700) == 0
-	assert sla.working_minutes_between(CAL, datetime(2026, 11, 21, 0, 0), datetime(2026, 11, 22, 23, 0)) == 0
+	assert sla.working_minutes_between(CAL, FRI_1700, at(23, 12)) == 240
+	assert sla.working_minutes_between(CAL, at(23, 12), FRI_1700) == 0
+	assert sla.working_minutes_between(CAL, at(21, 0), at(22, 23)) == 0  # the weekend
+	assert sla.working_minutes_between(CAL, at(23, 11, 30), at(23, 13, 30)) == 60  # across lunch
+	assert sla.working_minutes_between(CAL, datetime(2026, 9, 30, 9), datetime(2026, 10, 12, 9)) == 480 * 4
+	assert sla.measure_minutes(None, at(23, 11, 30), at(23, 13, 30)) == 120
 
 
-def test_calendar_without_working_time_is_refused():
-	with pytest.raises(ValueError):
-		sla.add_working_time(sla.WorkingCalendar({}), FRI_1700, 10)
-	with pytest.raises(ValueError):
-		sla.add_working_time(CAL, FRI_1700, -1)
+# ---------------------------------------------------------------- pauses
 
 
-def test_pauses_move_the_deadline_and_an_open_pause_stops_it():
-	start = datetime(2026, 11, 23, 9, 0)
-	assert sla.deadline(CAL, start, 240).due == datetime(2026, 11, 23, 14, 0)
-	assert sla.deadline(CAL, start, 240, paused_minutes=60).due == datetime(2026, 11, 23, 15, 0)
-	open_pause = sla.deadline(CAL, start, 240, paused_since=datetime(2026, 11, 23, 10, 0))
+def test_elapsed_working_minutes_leaves_out_pauses():
+	pauses = [(at(23, 10), at(23, 11)), (at(23, 10, 30), at(23, 11, 30)), (at(23, 19), at(24, 8))]
+	# 09:00-14:00 is 240 working minutes; 10:00-11:30 paused (overlaps once); the night pause costs nothing.
+	assert sla.elapsed_working_minutes(CAL, MON, at(23, 14), pauses) == 150
+	assert sla.paused_working_minutes(CAL, MON, at(23, 14), pauses) == 90
+	# An open pause runs to now; a pause before the start is clipped to it.
+	assert sla.elapsed_working_minutes(CAL, MON, at(23, 14), [(at(23, 13), None)]) == 180
+	assert sla.elapsed_working_minutes(CAL, MON, at(23, 10), [(at(22, 10), at(23, 9, 30))]) == 30
+	assert sla.elapsed_working_minutes(CAL, at(23, 10), MON) == 0
+
+
+def test_deadline_with_pauses():
+	assert sla.deadline_with_pauses(CAL, MON, 240) == at(23, 14)
+	# An hour waiting on the customer in working time moves the deadline by an hour...
+	assert sla.deadline_with_pauses(CAL, MON, 240, [(at(23, 10), at(23, 11))], at(23, 15)) == at(23, 15)
+	# ...an evening pause does not, and neither does a pause begun after the deadline passed.
+	assert sla.deadline_with_pauses(CAL, MON, 240, [(at(23, 19), at(24, 8))], at(24, 9)) == at(23, 14)
+	assert sla.deadline_with_pauses(CAL, MON, 240, [(at(23, 15), at(23, 17))], at(23, 18)) == at(23, 14)
+	# Two pauses: runs 09:00-10:00, paused to 09:30 next day, runs to 11:00, paused 15 minutes, then
+	# the last 90 minutes run 11:15-12:00 and 13:00-13:45.
+	pauses = [(at(23, 10), at(24, 9, 30)), (at(24, 11), at(24, 11, 15))]
+	assert sla.deadline_with_pauses(CAL, MON, 240, pauses, at(24, 18)) == at(24, 13, 45)
+
+
+def test_an_open_pause_stops_the_clock():
+	assert sla.deadline_with_pauses(CAL, MON, 240, [(at(23, 10), None)], at(23, 16)) is None
+	# A pause ending after now is still running; one starting after now has not begun.
+	assert sla.deadline_with_pauses(CAL, MON, 240, [(at(23, 10), at(23, 17))], at(23, 16)) is None
+	assert sla.deadline_with_pauses(CAL, MON, 240, [(at(23, 17), None)], at(23, 16)) == at(23, 14)
+	# Set to wait on the customer after the deadline passed: still due (and breached) at 14:00.
+	assert sla.deadline_with_pauses(CAL, MON, 240, [(at(23, 15), None)], at(23, 16)) == at(23, 14)
+
+
+def test_deadline_from_stored_fields():
+	assert sla.deadline(CAL, MON, 240).due == at(23, 14)
+	assert sla.deadline(CAL, MON, 240, paused_minutes=60).due == at(23, 15)
+	open_pause = sla.deadline(CAL, MON, 240, paused_since=at(23, 10))
 	assert open_pause.due is None and open_pause.paused
 
 
+# ---------------------------------------------------------------- SLA state
+
+
 def test_states():
-	start = datetime(2026, 11, 23, 9, 0)  # due 14:00 (240 working minutes, lunch excluded)
-	assert sla.sla_state(CAL, start, 240, datetime(2026, 11, 23, 10, 0)) == (sla.ON_TRACK, 0.0)
-	assert sla.sla_state(CAL, start, 240, datetime(2026, 11, 23, 13, 30)) == (sla.AT_RISK, 0.0)
-	assert sla.sla_state(CAL, start, 240, datetime(2026, 11, 23, 15, 30)) == (sla.BREACHED, 90.0)
-	done_early = sla.sla_state(
-		CAL, start, 240, datetime(2026, 11, 24, 9, 0), done_at=datetime(2026, 11, 23, 11, 0)
-	)
-	assert done_early == (sla.MET, 0.0)
-	done_late = sla.sla_state(
-		CAL, start, 240, datetime(2026, 11, 24, 9, 0), done_at=datetime(2026, 11, 23, 17, 0)
-	)
-	assert done_late == (sla.BREACHED, 180.0)
-	paused = sla.sla_state(
-		CAL, start, 240, datetime(2026, 11, 23, 16, 0), paused_since=datetime(2026, 11, 23, 10, 0)
-	)
-	assert paused == (sla.PAUSED, 0.0)
-	# Two hours paused push the breach back: at 15:30 it is still on time (due 16:00).
-	assert (
-		sla.sla_state(CAL, start, 240, datetime(2026, 11, 23, 15, 30), paused_minutes=120)[0] == sla.AT_RISK
-	)
+	due = at(23, 14)  # 240 working minutes from Monday 09:00
+	assert sla.sla_state(due, None, at(23, 10), MON, 0.75, CAL) == (sla.ON_TRACK, 0.0)
+	assert sla.sla_state(due, None, at(23, 11, 59), MON, 0.75, CAL) == (sla.ON_TRACK, 0.0)
+	assert sla.sla_state(due, None, at(23, 12), MON, 0.75, CAL) == (sla.AT_RISK, 0.0)  # 180 of 240
+	assert sla.sla_state(due, None, due, MON, 0.75, CAL) == (sla.AT_RISK, 0.0)
+	assert sla.sla_state(due, None, at(23, 15, 30), MON, 0.75, CAL) == (sla.BREACHED, 90.0)
+	assert sla.sla_state(due, None, at(24, 10), MON, 0.75, CAL) == (sla.BREACHED, 300.0)  # night left out
+	assert sla.sla_state(due, None, at(24, 10), MON) == (sla.BREACHED, 1200.0)  # wall minutes
+	assert sla.sla_state(due, at(23, 11), at(24, 9), MON, 0.75, CAL) == (sla.MET, 0.0)
+	assert sla.sla_state(due, due, at(24, 9), MON, 0.75, CAL) == (sla.MET, 0.0)
+	assert sla.sla_state(due, at(23, 17), at(24, 9), MON, 0.75, CAL) == (sla.BREACHED, 180.0)
+	assert sla.sla_state(None, None, at(23, 16), MON, 0.75, CAL) == (sla.PAUSED, 0.0)
+	assert sla.sla_state(None, at(23, 16), at(23, 16), MON, 0.75, CAL) == (sla.MET, 0.0)
+	# Two paused hours move the due moment to 16:00 and leave the share of 240 minutes: at 14:30,
+	# 270 - 120 = 150 minutes ran (on track); at 15:00, 180 (at risk).
+	paused = {"paused_minutes": 120}
+	assert sla.sla_state(at(23, 16), None, at(23, 14, 30), MON, 0.75, CAL, **paused) == (sla.ON_TRACK, 0.0)
+	assert sla.sla_state(at(23, 16), None, at(23, 15), MON, 0.75, CAL, **paused) == (sla.AT_RISK, 0.0)
+
+
+def test_target_state_from_stored_fields():
+	assert sla.target_state(CAL, MON, 240, at(23, 13, 30)) == (sla.AT_RISK, 0.0)
+	assert sla.target_state(CAL, MON, 240, at(23, 15, 30)) == (sla.BREACHED, 90.0)
+	assert sla.target_state(CAL, MON, 240, at(24, 9), done_at=at(23, 17)) == (sla.BREACHED, 180.0)
+	assert sla.target_state(CAL, MON, 240, at(23, 16), paused_since=at(23, 10)) == (sla.PAUSED, 0.0)
+	assert sla.target_state(CAL, MON, 240, at(23, 15, 30), paused_minutes=120)[0] == sla.AT_RISK
+
+
+# ---------------------------------------------------------------- policy
 
 
 def test_policy_selection_prefers_the_most_specific():
@@ -91,54 +192,102 @@ def test_policy_selection_prefers_the_most_specific():
 	assert sla.select_policy(policies, "VIP", "Low")["name"] == "VIP"
 	assert sla.select_policy(policies, "Small", "Critical")["name"] == "Critical"
 	assert sla.select_policy(policies, "Small", "Low")["name"] == "Default"
+	assert sla.select_policy(policies, None, None)["name"] == "Default"
 	assert sla.select_policy([{"name": "x", "customer_grade": "Key"}], "Small", "Low") is None
+	assert sla.select_policy([], "VIP", "Low") is None
 
 
-def test_escalation_ladder():
-	assert sla.escalation_steps(0, sla.ON_TRACK, 0, 120) == []
-	assert [s.level for s in sla.escalation_steps(0, sla.AT_RISK, 0, 120)] == [1]
-	steps = sla.escalation_steps(0, sla.BREACHED, 5, 120)
-	assert [(s.level, s.target) for s in steps] == [(1, "Handler"), (2, "CRM Service Supervisor")]
-	assert [s.level for s in sla.escalation_steps(2, sla.BREACHED, 130, 120)] == [3]
-	assert sla.escalation_steps(3, sla.BREACHED, 999, 120) == []
-	assert sla.escalation_steps(1, sla.PAUSED, 0, 120) == []
-	assert sla.escalation_steps(0, sla.MET, 0, 120) == []
+def test_policy_ties_are_deterministic():
+	a, b = {"name": "A", "severity": "High"}, {"name": "B", "severity": "High"}
+	assert sla.select_policy([b, a], None, "High") is a
+	assert sla.select_policy([a, {**b, "priority": 5}], None, "High")["name"] == "B"
+	assert sla.select_policy([{**a, "disabled": 1}, b], None, "High") is b
 
 
-moments = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 1)).map(
-	lambda d: d.replace(microsecond=0)
-)
-minutes = st.integers(min_value=0, max_value=5000)
+def test_escalation_names_stay_reachable_from_sla():
+	assert sla.escalation_steps is escalation.escalation_steps
+	assert sla.EscalationStep is escalation.EscalationStep
+	with pytest.raises(AttributeError):
+		_ = sla.no_such_name
 
 
-@settings(max_examples=150, deadline=None)
-@given(moments, minutes, minutes)
-def test_adding_working_time_composes(start, a, b):
-	assert sla.add_working_time(CAL, start, a + b) == sla.add_working_time(
-		CAL, sla.add_working_time(CAL, start, a), b
+# ---------------------------------------------------------------- properties
+
+
+def reference_add(cal: sla.WorkingCalendar, start: datetime, minutes: int) -> datetime:
+	"""Day by day, straight from the calendar's fields (intervals given sorted and disjoint)."""
+	remaining, day = timedelta(minutes=minutes), start.date()
+	if not remaining:
+		return start
+	while True:
+		if day not in cal.holidays:
+			for s, e in sorted(cal.hours.get(cal.makeup_days.get(day, day.weekday()), ())):
+				begin, end = max(datetime.combine(day, s), start), datetime.combine(day, e)
+				if end > begin:
+					if end - begin >= remaining:
+						return begin + remaining
+					remaining -= end - begin
+		day += timedelta(days=1)
+
+
+QUARTER_CUTS = st.lists(st.sets(st.integers(1, 95), max_size=6), min_size=7, max_size=7)  # quarter hours
+DAYS = st.dates(date(2026, 1, 1), date(2027, 12, 31))
+HOLIDAYS = st.frozensets(DAYS, max_size=15)
+MAKEUP_DAYS = st.dictionaries(DAYS, st.integers(0, 6), max_size=5)
+
+
+@st.composite
+def calendars(draw) -> sla.WorkingCalendar:
+	hours = {}
+	for weekday, cuts in enumerate(draw(QUARTER_CUTS)):
+		cuts = sorted(cuts)
+		spans = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2)]
+		hours[weekday] = [(time(s // 4, s % 4 * 15), time(e // 4, e % 4 * 15)) for s, e in spans]
+	assume(any(hours.values()))
+	return sla.WorkingCalendar(hours, draw(HOLIDAYS), draw(MAKEUP_DAYS))
+
+
+FIXED = st.sampled_from([CAL, sla.default_calendar()])
+moments = st.datetimes(datetime(2026, 1, 1), datetime(2027, 6, 1)).map(lambda d: d.replace(microsecond=0))
+minutes = st.integers(min_value=0, max_value=20000)
+
+
+@settings(max_examples=120, deadline=None)
+@given(calendars() | FIXED, moments, minutes, minutes)
+def test_adding_working_time_composes(cal, start, a, b):
+	assert sla.add_working_time(cal, start, a + b) == sla.add_working_time(
+		cal, sla.add_working_time(cal, start, a), b
 	)
 
 
+@settings(max_examples=120, deadline=None)
+@given(calendars() | FIXED, moments, minutes)
+def test_minutes_between_inverts_adding(cal, start, m):
+	end = sla.add_working_time(cal, start, m)
+	assert abs(sla.working_minutes_between(cal, start, end) - m) < 1e-6
+
+
+@settings(max_examples=120, deadline=None)
+@given(calendars() | FIXED, moments, minutes, minutes)
+def test_deadlines_are_monotone_in_minutes(cal, start, a, b):
+	assert sla.add_working_time(cal, start, min(a, b)) <= sla.add_working_time(cal, start, max(a, b))
+
+
+@settings(max_examples=120, deadline=None)
+@given(calendars() | FIXED, moments, st.integers(0, 200000))
+def test_skipping_whole_weeks_matches_the_day_by_day_reference(cal, start, m):
+	assert sla.add_working_time(cal, start, m) == reference_add(cal, start, m)
+
+
 @settings(max_examples=150, deadline=None)
-@given(moments, minutes)
-def test_minutes_between_inverts_adding(start, m):
-	end = sla.add_working_time(CAL, start, m)
-	assert abs(sla.working_minutes_between(CAL, start, end) - m) < 1e-6
-
-
-@settings(max_examples=100, deadline=None)
 @given(
-	st.integers(0, 3),
-	st.sampled_from([sla.ON_TRACK, sla.AT_RISK, sla.BREACHED, sla.MET, sla.PAUSED]),
-	st.floats(0, 1000),
+	FIXED,
+	moments,
+	st.integers(1, 3000),
+	st.lists(st.tuples(st.integers(0, 20000), st.integers(1, 3000)), max_size=4),
 )
-def test_escalation_is_idempotent_and_never_goes_down(level, state, breach):
-	steps = sla.escalation_steps(level, state, breach, 120)
-	assert all(s.level > level for s in steps)
-	reached = max([level, *[s.level for s in steps]])
-	assert sla.escalation_steps(reached, state, breach, 120) == []
-
-
-def test_time_objects_in_calendar():
-	cal = sla.WorkingCalendar({0: [(time(9), time(17))]})
-	assert sla.add_working_time(cal, datetime(2026, 11, 23, 8, 0), 60) == datetime(2026, 11, 23, 10, 0)
+def test_a_deadline_with_pauses_leaves_exactly_the_target_unpaused(cal, start, target, raw):
+	pauses = [(start + timedelta(minutes=s), start + timedelta(minutes=s + d)) for s, d in raw]
+	due = sla.deadline_with_pauses(cal, start, target, pauses)
+	assert due is not None and due >= sla.add_working_time(cal, start, target)
+	assert abs(sla.elapsed_working_minutes(cal, start, due, pauses) - target) < 1e-6

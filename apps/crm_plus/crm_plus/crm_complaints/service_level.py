@@ -62,7 +62,7 @@ def apply(doc, now=None) -> None:
 
 def state_of(doc, policy, calendar, now) -> tuple[str, float]:
 	done = doc.resolved_at if doc.status in ("Resolved", "Closed") else None
-	return sla.sla_state(
+	return sla.target_state(
 		calendar,
 		get_datetime(doc.received_at),
 		cint(policy.resolution_minutes),

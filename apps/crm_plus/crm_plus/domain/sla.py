@@ -1,85 +1,246 @@
-"""Service levels of complaints (MISSION section 6): deadlines across working hours, holidays and pauses,
-the SLA state of a complaint, the choice of a policy, and the escalation ladder (自动升级).
+"""Service levels of complaints (MISSION section 6): working-time deadlines across working hours,
+holidays, make-up working days (调休) and pauses; the SLA state of one target; the choice of a policy.
 
-Times are naive datetimes in the site's time zone. A calendar says when the service desk works:
-intervals per weekday, holidays, and make-up working days (调休) that use another weekday's hours.
+Times are naive datetimes in the site's time zone; nothing here reads the clock. A deadline lands
+exactly where the working time runs out (12:00 at the end of a morning, not 13:00 after lunch), and
+adding zero minutes returns the start itself, so adding a then b equals adding a + b.
+States are plain strings (stored as they are in `CRM Complaint.sla_status`); the shell translates them.
+The escalation ladder lives in `escalation.py`.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-MAX_DAYS = 366 * 2
+MAX_IDLE_DAYS = 366 * 2  # no working time for this long: the calendar is refused
 # Seed 002: queries answered within 10 minutes; complaints resolved within half a working day.
 DEFAULT_RESPONSE_MINUTES = 10
 DEFAULT_RESOLUTION_MINUTES = 240
+DEFAULT_AT_RISK_SHARE = 0.75
 
 ON_TRACK, AT_RISK, BREACHED, MET, PAUSED = "On Track", "At Risk", "Breached", "Met", "Paused"
+STATES = (ON_TRACK, AT_RISK, BREACHED, MET, PAUSED)
+
+Interval = tuple[time, time]
+Pause = tuple[datetime, datetime | None]  # (start, end); an end of None is a pause still running
+_DAY, _WEEK, _MIDNIGHT = timedelta(days=1), timedelta(days=7), timedelta(days=1)
+
+
+def _offset(t: time) -> timedelta:
+	return timedelta(hours=t.hour, minutes=t.minute, seconds=t.second, microseconds=t.microsecond)
+
+
+def _merge(intervals: Iterable[Interval]) -> tuple[tuple[timedelta, timedelta], ...]:
+	"""Offsets from midnight, sorted, overlaps merged; an end of 00:00 means midnight, empty spans dropped."""
+	spans = sorted((_offset(s), _MIDNIGHT if e == time(0) else _offset(e)) for s, e in intervals)
+	merged: list[list[timedelta]] = []
+	for begin, end in spans:
+		if end <= begin:
+			continue
+		if merged and begin <= merged[-1][1]:
+			merged[-1][1] = max(merged[-1][1], end)
+		else:
+			merged.append([begin, end])
+	return tuple((b, e) for b, e in merged)
 
 
 @dataclass(frozen=True)
 class WorkingCalendar:
-	hours: Mapping[int, Sequence[tuple[time, time]]]  # weekday (0 = Monday) -> working intervals
+	"""When the service desk works: intervals per weekday (0 = Monday), holidays (never worked, even
+	when also listed as make-up days), and make-up working days mapped to the weekday whose hours apply."""
+
+	hours: Mapping[int, Sequence[Interval]]
 	holidays: frozenset[date] = frozenset()
-	makeup_days: Mapping[date, int] = field(default_factory=dict)  # worked date -> weekday whose hours apply
+	makeup_days: Mapping[date, int] = field(default_factory=dict)
+	_week: tuple = field(init=False, repr=False, compare=False)
+	_week_total: timedelta = field(init=False, repr=False, compare=False)
+	_special: tuple[date, ...] = field(init=False, repr=False, compare=False)
+
+	def __post_init__(self) -> None:
+		week = tuple(_merge(self.hours.get(d, ())) for d in range(7))
+		object.__setattr__(self, "holidays", frozenset(self.holidays))
+		object.__setattr__(self, "_week", week)
+		object.__setattr__(self, "_week_total", sum((e - b for day in week for b, e in day), timedelta()))
+		object.__setattr__(self, "_special", tuple(sorted(set(self.holidays) | set(self.makeup_days))))
 
 	def intervals(self, day: date) -> list[tuple[datetime, datetime]]:
+		"""The working intervals of one date, in order."""
 		if day in self.holidays:
 			return []
+		midnight = datetime.combine(day, time(0))
 		weekday = self.makeup_days.get(day, day.weekday())
-		return [
-			(datetime.combine(day, start), datetime.combine(day, end))
-			for start, end in sorted(self.hours.get(weekday, ()))
-			if end > start
-		]
+		return [(midnight + b, midnight + e) for b, e in self._week[weekday]]
 
-	def works_at_all(self) -> bool:
-		return any(end > start for spans in self.hours.values() for start, end in spans) or bool(
-			self.makeup_days
-		)
+	def weeks_without_exceptions(self, day: date) -> int | None:
+		"""Whole weeks from `day` with no holiday or make-up day in them (None: no exception ahead)."""
+		i = bisect_left(self._special, day)
+		return None if i == len(self._special) else (self._special[i] - day).days // 7
 
 
-def default_calendar(holidays: Iterable[date] = ()) -> WorkingCalendar:
+def default_calendar(
+	holidays: Iterable[date] = (), makeup_days: Mapping[date, int] | None = None
+) -> WorkingCalendar:
 	"""Monday to Friday, 09:00-12:00 and 13:00-18:00 (8 working hours)."""
 	day = [(time(9), time(12)), (time(13), time(18))]
-	return WorkingCalendar({d: day for d in range(5)}, frozenset(holidays))
+	return WorkingCalendar({d: day for d in range(5)}, frozenset(holidays), dict(makeup_days or {}))
 
 
-def add_working_time(calendar: WorkingCalendar, start: datetime, minutes: float) -> datetime:
-	"""The moment `minutes` of working time after `start` (outside working hours, the clock waits)."""
-	if minutes < 0:
-		raise ValueError("minutes must not be negative")
-	if not calendar.works_at_all():
-		raise ValueError("the calendar has no working time")
-	remaining = timedelta(minutes=minutes)
-	day = start.date()
-	for _ in range(MAX_DAYS):
-		for begin, end in calendar.intervals(day):
-			if end <= start:
+def working_day_minutes(calendar: WorkingCalendar, weekday: int = 0) -> float:
+	"""Working minutes of a standard day (Monday unless told): half of it is the seed's resolution target."""
+	return sum((e - b for b, e in calendar._week[weekday]), timedelta()).total_seconds() / 60
+
+
+# ---------------------------------------------------------------- working time
+
+
+def _add(calendar: WorkingCalendar, start: datetime, remaining: timedelta) -> datetime:
+	if remaining <= timedelta():
+		return start
+	day, idle = start.date(), 0
+	while True:
+		if day > start.date() and calendar._week_total:
+			# Whole weeks without exceptions are skipped at once; at least a moment is left for the loop.
+			weeks = (remaining - timedelta.resolution) // calendar._week_total
+			free = calendar.weeks_without_exceptions(day)
+			weeks = weeks if free is None else min(weeks, free)
+			if weeks > 0:
+				day += weeks * _WEEK
+				remaining -= weeks * calendar._week_total
 				continue
+		worked = False
+		for begin, end in calendar.intervals(day):
 			begin = max(begin, start)
+			if end <= begin:
+				continue
+			worked = True
 			if end - begin >= remaining:
 				return begin + remaining
 			remaining -= end - begin
-		day += timedelta(days=1)
-	raise ValueError("no working time within two years")
+		idle = 0 if worked else idle + 1
+		if idle > MAX_IDLE_DAYS:
+			raise ValueError("no working time within two years")
+		day += _DAY
 
 
-def working_minutes_between(calendar: WorkingCalendar, start: datetime, end: datetime) -> float:
-	"""Working minutes from start to end (0 when end is not after start)."""
-	if end <= start:
-		return 0.0
-	total = timedelta()
-	day = start.date()
-	while day <= end.date():
+def _working(calendar: WorkingCalendar, start: datetime, end: datetime) -> timedelta:
+	total, day, last = timedelta(), start.date(), end.date()
+	while day <= last:
+		if day > start.date():
+			# Whole weeks strictly before the last day and without exceptions count a standard week each.
+			weeks = (last - day).days // 7
+			free = calendar.weeks_without_exceptions(day)
+			weeks = weeks if free is None else min(weeks, free)
+			if weeks > 0:
+				total += weeks * calendar._week_total
+				day += weeks * _WEEK
+				continue
 		for begin, finish in calendar.intervals(day):
 			lo, hi = max(begin, start), min(finish, end)
 			if hi > lo:
 				total += hi - lo
-		day += timedelta(days=1)
+		day += _DAY
+	return total
+
+
+def add_working_time(calendar: WorkingCalendar, start: datetime, minutes: float) -> datetime:
+	"""The moment `minutes` of working time after `start`; outside working hours the clock waits.
+
+	Raises ValueError for negative minutes or when no working time exists for two years.
+	"""
+	if minutes < 0:
+		raise ValueError("minutes must not be negative")
+	return _add(calendar, start, timedelta(minutes=minutes))
+
+
+def working_minutes_between(calendar: WorkingCalendar, start: datetime, end: datetime) -> float:
+	"""Working minutes from start to end (0 when end is not after start)."""
+	return _working(calendar, start, end).total_seconds() / 60 if end > start else 0.0
+
+
+def measure_minutes(calendar: WorkingCalendar | None, start: datetime, end: datetime) -> float:
+	"""Working minutes with a calendar, wall-clock minutes without; 0 when end is not after start."""
+	if end <= start:
+		return 0.0
+	if calendar is None:
+		return (end - start).total_seconds() / 60
+	return working_minutes_between(calendar, start, end)
+
+
+# ---------------------------------------------------------------- pauses (waiting on the customer)
+
+
+def _normalise(pauses: Iterable[Pause], start: datetime, now: datetime | None) -> list[Pause]:
+	"""Pauses clipped to start, sorted and merged. Pauses starting after `now` are ignored and pauses
+	ending after it are still running (end None)."""
+	spans: list[Pause] = []
+	for begin, end in pauses:
+		if now is not None and begin > now:
+			continue
+		if end is not None and now is not None and end > now:
+			end = None
+		if end is not None and end <= max(begin, start):
+			continue
+		spans.append((max(begin, start), end))
+	spans.sort(key=lambda p: p[0])
+	merged: list[Pause] = []
+	for begin, end in spans:
+		if merged and (merged[-1][1] is None or begin <= merged[-1][1]):
+			last_end = merged[-1][1]
+			merged[-1] = (merged[-1][0], None if end is None or last_end is None else max(last_end, end))
+		else:
+			merged.append((begin, end))
+	return merged
+
+
+def paused_working_minutes(
+	calendar: WorkingCalendar, start: datetime, now: datetime, pauses: Iterable[Pause]
+) -> float:
+	"""Working minutes spent paused between start and now (overlapping pauses count once)."""
+	total = timedelta()
+	for begin, end in _normalise(pauses, start, now):
+		if begin < now:
+			total += _working(calendar, begin, min(end or now, now))
 	return total.total_seconds() / 60
+
+
+def elapsed_working_minutes(
+	calendar: WorkingCalendar, start: datetime, now: datetime, pauses: Iterable[Pause] = ()
+) -> float:
+	"""Working minutes the clock has run from start to now, paused working time left out."""
+	if now <= start:
+		return 0.0
+	return working_minutes_between(calendar, start, now) - paused_working_minutes(
+		calendar, start, now, pauses
+	)
+
+
+def deadline_with_pauses(
+	calendar: WorkingCalendar,
+	start: datetime,
+	target_minutes: float,
+	pauses: Iterable[Pause] = (),
+	now: datetime | None = None,
+) -> datetime | None:
+	"""The moment the clock, stopped during pauses, has run `target_minutes` of working time.
+
+	None while a pause that began before that moment is still running: there is no due moment until the
+	clock restarts (the state is PAUSED). A pause begun after the deadline passed does not move it.
+	"""
+	if target_minutes < 0:
+		raise ValueError("minutes must not be negative")
+	cursor, remaining = start, timedelta(minutes=target_minutes)
+	for begin, end in _normalise(pauses, start, now):
+		candidate = _add(calendar, cursor, remaining)
+		if candidate <= begin:
+			return candidate
+		remaining -= _working(calendar, cursor, begin)
+		if end is None:
+			return None
+		cursor = max(cursor, end)
+	return _add(calendar, cursor, remaining)
 
 
 @dataclass(frozen=True)
@@ -95,16 +256,50 @@ def deadline(
 	paused_minutes: float = 0.0,
 	paused_since: datetime | None = None,
 ) -> Deadline:
-	"""The due moment of a target, moved by the working time spent paused (waiting on the customer).
+	"""The due moment from what a complaint stores: working minutes paused so far and an open pause.
 
-	A pause that is still open stops the clock: there is no due moment until it ends.
+	The due moment moves by the paused minutes; an open pause stops the clock (no due moment).
 	"""
 	if paused_since is not None:
 		return Deadline(None, True)
 	return Deadline(add_working_time(calendar, start, target_minutes + max(0.0, paused_minutes)), False)
 
 
+# ---------------------------------------------------------------- SLA state
+
+
 def sla_state(
+	due: datetime | None,
+	done_at: datetime | None,
+	now: datetime,
+	started: datetime,
+	at_risk_share: float = DEFAULT_AT_RISK_SHARE,
+	calendar: WorkingCalendar | None = None,
+	*,
+	paused_minutes: float = 0.0,
+) -> tuple[str, float]:
+	"""(state, breach minutes) of one target due at `due`.
+
+	Done by the due moment: MET; done after it, or still open past it: BREACHED by the working minutes
+	(wall minutes without a calendar) from due to done/now, to 0.1. Open and not yet due: AT_RISK once
+	the elapsed share of the target reaches `at_risk_share`, else ON_TRACK; `paused_minutes` (paused
+	time so far) is left out of both. `due` None means the clock is paused: PAUSED, or MET if done then.
+	"""
+	if due is None:
+		return (MET if done_at is not None else PAUSED), 0.0
+	moment = done_at if done_at is not None else now
+	if moment > due:
+		return BREACHED, round(measure_minutes(calendar, due, moment), 1)
+	if done_at is not None:
+		return MET, 0.0
+	target = measure_minutes(calendar, started, due) - paused_minutes
+	elapsed = measure_minutes(calendar, started, now) - paused_minutes
+	if target <= 0 or elapsed >= at_risk_share * target:
+		return AT_RISK, 0.0
+	return ON_TRACK, 0.0
+
+
+def target_state(
 	calendar: WorkingCalendar,
 	start: datetime,
 	target_minutes: float,
@@ -112,80 +307,54 @@ def sla_state(
 	done_at: datetime | None = None,
 	paused_minutes: float = 0.0,
 	paused_since: datetime | None = None,
-	at_risk_share: float = 0.75,
+	at_risk_share: float = DEFAULT_AT_RISK_SHARE,
 ) -> tuple[str, float]:
-	"""(state, breach in working minutes) of one target: On Track, At Risk, Breached, Met or Paused."""
+	"""`sla_state` from what a complaint stores (paused minutes so far, an open pause), in working minutes."""
 	if done_at is None and paused_since is not None:
 		return PAUSED, 0.0
 	due = deadline(calendar, start, target_minutes, paused_minutes).due
-	moment = done_at or now
-	if moment > due:
-		return BREACHED, round(working_minutes_between(calendar, due, moment), 1)
-	if done_at is not None:
-		return MET, 0.0
-	elapsed = working_minutes_between(calendar, start, now) - paused_minutes
-	if target_minutes and elapsed >= at_risk_share * target_minutes:
-		return AT_RISK, 0.0
-	return ON_TRACK, 0.0
+	return sla_state(due, done_at, now, start, at_risk_share, calendar, paused_minutes=paused_minutes)
 
 
-def select_policy(policies: Sequence[Mapping], grade: str | None, severity: str | None) -> Mapping | None:
-	"""The most specific policy: grade and severity, then grade or severity alone, then the default.
+# ---------------------------------------------------------------- policy
 
-	Policies are dicts with name, customer_grade, severity, is_default; ties go to the first by name.
-	"""
+
+def select_policy(
+	policies: Sequence[Mapping], grade: str | None, severity: str | None, priority_field: str = "priority"
+) -> Mapping | None:
+	"""The most specific matching policy: grade and severity, then grade alone, then severity alone, then
+	the default (`is_default`). A policy naming a grade or severity matches only that one; disabled ones
+	never match. Ties go to the higher `priority_field` value, then to the first name."""
 
 	def score(p: Mapping) -> int | None:
 		g, s = p.get("customer_grade"), p.get("severity")
-		if (g and g != grade) or (s and s != severity):
+		if p.get("disabled") or (g and g != grade) or (s and s != severity):
 			return None
 		if g and s:
 			return 3
-		if g:
-			return 2
-		if s:
-			return 1
+		if g or s:
+			return 2 if g else 1
 		return 0 if p.get("is_default") else None
 
-	ranked = [(score(p), p.get("name") or "", p) for p in policies]
+	ranked = [
+		(score(p), -(p.get(priority_field) or 0), str(p.get("name") or ""), i) for i, p in enumerate(policies)
+	]
 	ranked = [r for r in ranked if r[0] is not None]
 	if not ranked:
 		return None
-	ranked.sort(key=lambda r: (-r[0], r[1]))
-	return ranked[0][2]
+	best = min(ranked, key=lambda r: (-r[0], r[1], r[2], r[3]))
+	return policies[best[3]]
 
 
-# ---------------------------------------------------------------- escalation ladder
-
-NONE, WARNED, SUPERVISOR, MANAGER = 0, 1, 2, 3
-LEVEL_TARGETS = {WARNED: "Handler", SUPERVISOR: "CRM Service Supervisor", MANAGER: "CRM Service Manager"}
-
-
-@dataclass(frozen=True)
-class EscalationStep:
-	level: int
-	target: str  # "Handler" or the role to escalate to
-	reason: str  # "at_risk", "breached", "still_breached"
+# The escalation ladder moved to escalation.py; these names stay reachable here for the shell.
+_MOVED = frozenset(
+	{"EscalationStep", "escalation_steps", "LEVEL_TARGETS", "NONE", "WARNED", "SUPERVISOR", "MANAGER"}
+)
 
 
-def escalation_steps(
-	current_level: int,
-	state: str,
-	breach_minutes: float,
-	manager_after_minutes: float,
-) -> list[EscalationStep]:
-	"""The steps due now above the current level, in order; a rerun at the same level returns none.
+def __getattr__(name: str):
+	if name in _MOVED:
+		from crm_plus.domain import escalation
 
-	At risk: warn the handler. Breached: the supervisor (with the warning first if it was skipped).
-	Breached for manager_after_minutes more: the service manager. Paused or met: nothing.
-	"""
-	wanted = NONE
-	if state == AT_RISK:
-		wanted = WARNED
-	elif state == BREACHED:
-		wanted = MANAGER if breach_minutes >= manager_after_minutes else SUPERVISOR
-	reasons = {WARNED: "at_risk", SUPERVISOR: "breached", MANAGER: "still_breached"}
-	return [
-		EscalationStep(level, LEVEL_TARGETS[level], reasons[level])
-		for level in range(current_level + 1, wanted + 1)
-	]
+		return getattr(escalation, name)
+	raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

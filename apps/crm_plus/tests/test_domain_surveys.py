@@ -1,10 +1,16 @@
+"""Surveys: answer validation, scores by hand, the unhappy rule, stratified samples, tokens, progress."""
+
+import string
 from collections import Counter
 from datetime import datetime, timedelta
+from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crm_plus.domain import surveys as s
+from tests.translations import LOCALE, read_po
 
 QUESTIONS = [
 	{"id": "q1", "type": "Satisfaction", "required": 1, "weight": 1},
@@ -15,9 +21,37 @@ QUESTIONS = [
 	{"id": "q6", "type": "Multiple Choice", "options": ["Price", "Speed", "Service"]},
 	{"id": "q7", "type": "Text"},
 ]
+SAT = {"id": "sat", "type": "Satisfaction"}
+NPS = {"id": "nps", "type": "NPS"}
 
 
-def test_validation_error_codes():
+# Question types and labels
+
+
+def test_five_levels_in_order_with_chinese_translations():
+	assert [v for v, _label in s.SATISFACTION_LEVELS] == [5, 4, 3, 2, 1]
+	zh = read_po(LOCALE / "zh.po")
+	assert [zh.get(label) for _v, label in s.SATISFACTION_LEVELS] == [
+		"高度满意",
+		"一般满意",
+		"无意见",
+		"有些不满意",
+		"极不满意",
+	]
+	assert set(s.QUESTION_TYPES) == {
+		"Satisfaction",
+		"NPS",
+		"Rating",
+		"Single Choice",
+		"Multiple Choice",
+		"Text",
+	}
+
+
+# Validation
+
+
+def test_each_error_code():
 	typed, errors = s.validate_answers(
 		QUESTIONS,
 		{
@@ -40,13 +74,20 @@ def test_validation_error_codes():
 		"q7": "too_long",
 	}
 	assert typed == {}
+	assert set(errors.values()) == set(s.ERROR_CODES)
 
 
 def test_valid_answers_are_typed():
-	typed, errors = s.validate_answers(
-		QUESTIONS,
-		{"q1": "5", "q2": 3, "q3": "9", "q4": "10", "q5": "Speed", "q6": "Price\nService", "q7": " 很好 "},
-	)
+	answers = {
+		"q1": "5",
+		"q2": 3,
+		"q3": " 9 ",
+		"q4": "10.0",
+		"q5": "Speed",
+		"q6": "Price\nService",
+		"q7": " 很好 ",
+	}
+	typed, errors = s.validate_answers(QUESTIONS, answers)
 	assert errors == {}
 	assert typed == {
 		"q1": 5,
@@ -57,91 +98,414 @@ def test_valid_answers_are_typed():
 		"q6": ["Price", "Service"],
 		"q7": "很好",
 	}
+	assert s.normalize_answers(QUESTIONS, answers) == typed
+	assert s.answer_errors(QUESTIONS, answers) == {}
+	assert s.answer_errors(QUESTIONS, {}) == {"q1": "required"}
 
 
-def test_scores_by_hand():
-	# 5 and 3 (weight 1 each) and a rating of 10/10 = 5 on the 1-5 scale (weight 2): (5 + 3 + 10) / 4 = 4.5
-	scores = s.response_scores(QUESTIONS, {"q1": 5, "q2": 3, "q3": 9, "q4": 10})
-	assert scores == {"average": 4.5, "csat": 50.0, "nps_score": 9, "nps_category": "promoter"}
-	assert s.response_scores(QUESTIONS, {})["average"] is None
+@pytest.mark.parametrize("blank", [None, "", "   ", [], ["", " "], "\n"])
+def test_blank_answers_are_required_or_skipped(blank):
+	assert s.normalize_answer({"type": "Satisfaction", "required": 1}, blank) == (None, "required")
+	assert s.normalize_answer({"type": "Multiple Choice", "required": 1, "options": "a"}, blank) == (
+		None,
+		"required",
+	)
+	assert s.normalize_answer({"type": "Text"}, blank) == (None, None)
 
 
-def test_aggregate_csat_and_nps_by_hand():
-	result = s.aggregate([5, 4, 3, 2, 1], [10, 9, 8, 7, 6, 0])
-	assert result["average"] == 3.0
-	assert result["csat"] == 40.0
-	assert result["nps"] == 0.0  # 2 promoters, 2 detractors of 6
-	assert s.aggregate([], [])["csat"] is None
-	assert s.aggregate([], [10, 10, 0, 5])["nps"] == 0.0
-	assert s.aggregate([], [10, 10, 9, 5])["nps"] == 50.0
+@pytest.mark.parametrize(
+	("question", "raw", "expected"),
+	[
+		(SAT, "1", (1, None)),
+		(SAT, "5", (5, None)),
+		(SAT, "0", (None, "out_of_range")),
+		(SAT, "6", (None, "out_of_range")),
+		(SAT, "-1", (None, "out_of_range")),
+		(SAT, "nan", (None, "not_a_number")),
+		(SAT, "inf", (None, "not_a_number")),
+		(SAT, True, (None, "not_a_number")),
+		(SAT, ["4"], (None, "not_a_number")),
+		(NPS, "0", (0, None)),
+		(NPS, "10", (10, None)),
+		(NPS, "11", (None, "out_of_range")),
+		(NPS, 7.0, (7, None)),
+		({"type": "Rating"}, "5", (5, None)),
+		({"type": "Rating"}, "6", (None, "out_of_range")),
+		({"type": "Rating"}, "0", (None, "out_of_range")),
+		({"type": "Rating", "max_rating": 0}, "5", (5, None)),
+		({"type": "Rating", "max_rating": 7}, "7", (7, None)),
+		({"type": "Rating", "max_rating": "7"}, "8", (None, "out_of_range")),
+	],
+)
+def test_numbers_and_their_ranges(question, raw, expected):
+	assert s.normalize_answer(question, raw) == expected
 
 
-def test_unhappy_answers():
-	reasons = s.unhappy_reasons(QUESTIONS, {"q1": 2, "q2": 5, "q3": 6, "q4": 7})
-	assert reasons == [("low_score", "q1", 2), ("nps_detractor", "q3", 6)]
-	assert s.unhappy_reasons(QUESTIONS, {"q1": 3, "q3": 7}) == []
+def test_choices():
+	single = {"type": "Single Choice", "options": "Price\n Speed \n\nService"}
+	assert s.options_of(single) == ["Price", "Speed", "Service"]
+	assert s.normalize_answer(single, " Speed ") == ("Speed", None)
+	assert s.normalize_answer(single, ["Speed"]) == ("Speed", None)
+	assert s.normalize_answer(single, ["Speed", "Price"]) == (None, "unknown_option")
+	assert s.normalize_answer(single, "speed") == (None, "unknown_option")
+	multiple = {"type": "Multiple Choice", "options": ["Price", "Speed", "Service"]}
+	assert s.normalize_answer(multiple, ["Speed", "Price", "Speed", ""]) == (["Speed", "Price"], None)
+	assert s.normalize_answer(multiple, "Service") == (["Service"], None)
+	assert s.normalize_answer(multiple, "Price\nTaste") == (None, "unknown_option")
+	assert s.normalize_answer({"type": "Single Choice"}, "x") == (None, "unknown_option")
 
 
-CUSTOMERS = [
-	{"name": f"C{i:03}", "grade": g} for i, g in enumerate(["VIP"] * 5 + ["Key"] * 15 + ["Ordinary"] * 80)
-]
+def test_text_length_and_unknown_ids():
+	assert s.normalize_answer({"type": "Text"}, "字" * 2000) == ("字" * 2000, None)
+	assert s.normalize_answer({"type": "Text"}, " " + "a" * 2000 + " ") == ("a" * 2000, None)
+	assert s.normalize_answer({"type": "Text"}, "a" * 2001) == (None, "too_long")
+	assert s.validate_answers(QUESTIONS, {"q1": "4", "forged": "x"}) == ({"q1": 4}, {})
 
 
-def test_sample_is_stratified_exact_and_reproducible():
-	picked = s.sample(CUSTOMERS, size=20, seed=42)
-	assert len(picked) == 20 and len(set(picked)) == 20
-	grades = Counter(c["grade"] for c in CUSTOMERS if c["name"] in picked)
-	assert grades == {"VIP": 1, "Key": 3, "Ordinary": 16}
-	assert s.sample(list(reversed(CUSTOMERS)), size=20, seed=42) == picked
-	assert s.sample(CUSTOMERS, size=20, seed=43) != picked
+# Scores of one response
 
 
-def test_sample_sizes_and_percentages():
-	assert len(s.sample(CUSTOMERS, percentage=10, seed=1)) == 10
-	assert len(s.sample(CUSTOMERS, percentage=0.4, seed=1)) == 1
-	assert s.sample(CUSTOMERS, size=500) == sorted(c["name"] for c in CUSTOMERS)
-	assert s.sample(CUSTOMERS, size=0) == []
-	assert s.sample([], percentage=50) == []
-	small = s.sample(CUSTOMERS, size=3, seed=5)
-	assert Counter(c["grade"] for c in CUSTOMERS if c["name"] in small) == {"VIP": 1, "Key": 1, "Ordinary": 1}
+def test_response_scores_by_hand():
+	# 5 and 3 (weight 1 each), a rating of 10/10 = 5 on the 1-5 scale (weight 2): (5 + 3 + 2 * 5) / 4 = 4.5
+	scores = s.response_scores(QUESTIONS, {"q1": 5, "q2": 3, "q3": 9, "q4": 10, "q7": "ok"})
+	assert scores == {
+		"average": 4.5,
+		"csat": 50.0,
+		"satisfied": 1,
+		"satisfaction_answers": 2,
+		"nps_score": 9,
+		"nps_category": "promoter",
+	}
+	empty = s.response_scores(QUESTIONS, {})
+	assert (empty["average"], empty["csat"], empty["nps_score"], empty["nps_category"]) == (
+		None,
+		None,
+		None,
+		None,
+	)
+
+
+def test_ratings_map_onto_five_points_and_weights_apply():
+	assert s.on_five_point_scale({"type": "Rating", "max_rating": 7}, 4) == 3  # 1 + 3 * 4 / 6
+	assert s.on_five_point_scale({"type": "Rating"}, 2) == 2
+	assert s.on_five_point_scale({"type": "Rating", "max_rating": 10}, 1) == 1
+	assert s.on_five_point_scale(NPS, 9) is None
+	questions = [
+		{"id": "a", "type": "Satisfaction", "weight": 3},
+		{"id": "b", "type": "Rating", "max_rating": 3, "weight": 1},  # 2 of 3 -> 3
+		{"id": "c", "type": "Satisfaction", "weight": 0},  # left out of the average
+	]
+	scores = s.response_scores(questions, {"a": 4, "b": 2, "c": 1})
+	assert scores["average"] == 3.75  # (3 * 4 + 3) / 4
+	assert scores["csat"] == 50.0  # weights do not apply to CSAT
+	assert s.response_scores(questions, {"c": 1})["average"] is None
+	assert s.weight_of({}) == 1 and s.weight_of({"weight": ""}) == 1 and s.weight_of({"weight": -2}) == 0
+
+
+@pytest.mark.parametrize(
+	("score", "category"),
+	[(0, "detractor"), (6, "detractor"), (7, "passive"), (8, "passive"), (9, "promoter"), (10, "promoter")],
+)
+def test_nps_categories(score, category):
+	assert s.nps_category(score) == category
+	assert s.response_scores([NPS], {"nps": score})["nps_category"] == category
+
+
+# Scores of many responses
+
+
+def test_aggregate_by_hand():
+	result = s.aggregate_scores([SAT], [{"sat": v} for v in (5, 4, 3, 2, 1)])
+	assert (result["average"], result["csat"], result["satisfied"], result["satisfaction_answers"]) == (
+		3.0,
+		40.0,
+		2,
+		5,
+	)
+	assert result["questions"]["sat"]["distribution"] == {1: 1, 2: 1, 3: 1, 4: 1, 5: 1}
+	nps = s.aggregate_scores([NPS], [{"nps": v} for v in (10, 9, 8, 7, 6, 0)])
+	assert (nps["promoters"], nps["passives"], nps["detractors"], nps["nps_answers"]) == (2, 2, 2, 6)
+	assert nps["nps"] == 0.0 and nps["average"] is None and nps["csat"] is None
+	assert s.aggregate_scores([NPS], [{"nps": 10}] * 3)["nps"] == 100.0
+	assert s.aggregate_scores([NPS], [{"nps": 3}])["nps"] == -100.0
+	legacy = s.aggregate([5, 4, 3, 2, 1], [10, 9, 8, 7, 6, 0])
+	assert legacy == {"answers": 5, "average": 3.0, "csat": 40.0, "nps_answers": 6, "nps": 0.0}
+
+
+def test_aggregate_of_nothing_is_none_not_an_error():
+	result = s.aggregate_scores(QUESTIONS, [])
+	assert result["responses"] == 0 and result["scored_responses"] == 0
+	assert result["average"] is None and result["csat"] is None and result["nps"] is None
+	assert result["questions"]["q1"] == {
+		"type": "Satisfaction",
+		"answers": 0,
+		"average": None,
+		"csat": None,
+		"distribution": {1: 0, 2: 0, 3: 0, 4: 0, 5: 0},
+	}
+	assert s.aggregate([], [])["csat"] is None and s.aggregate([], [])["nps"] is None
+
+
+def test_aggregate_counts_each_respondent_once_and_summarises_each_question():
+	responses = [
+		{"q1": 5, "q2": 5, "q3": 10, "q5": "Price", "q6": ["Price", "Speed"], "q7": "good"},
+		{"q1": 1, "q3": 0, "q6": ["Speed"]},
+		{"q7": "no scores"},
+	]
+	result = s.aggregate_scores(QUESTIONS, responses)
+	assert result["responses"] == 3 and result["scored_responses"] == 2
+	assert result["average"] == 3.0  # responses average 5 and 1, not the answers 5, 5, 1
+	assert result["csat"] == 66.7  # 2 of 3 satisfaction answers
+	assert result["nps"] == 0.0
+	questions = result["questions"]
+	assert questions["q1"]["average"] == 3.0 and questions["q1"]["csat"] == 50.0
+	assert questions["q3"]["nps"] == 0.0 and questions["q3"]["distribution"][10] == 1
+	assert questions["q4"]["answers"] == 0 and questions["q4"]["distribution"] == {v: 0 for v in range(1, 11)}
+	assert questions["q5"]["distribution"] == {"Price": 1, "Speed": 0, "Service": 0}
+	assert questions["q6"]["distribution"] == {"Price": 1, "Speed": 2, "Service": 0}
+	assert questions["q7"] == {"type": "Text", "answers": 2}
+
+
+def test_rounding_is_half_away_from_zero():
+	# 33 / 8 = 4.125: Python's round() gives 4.12 (half to even), the documented rule 4.13
+	result = s.aggregate_scores([SAT], [{"sat": v} for v in (5, 4, 4, 4, 4, 4, 4, 4)])
+	assert result["average"] == 4.13
+	assert s.aggregate([5, 4, 4, 4, 4, 4, 4, 4], [])["average"] == 4.13
+	assert s.aggregate_scores([NPS], [{"nps": v} for v in (10, 7, 7, 7, 7, 7, 7, 7)])["nps"] == 12.5
+	assert s.aggregate([1, 4, 4], [])["csat"] == 66.7
+	assert s.aggregate([4, 1, 1], [])["csat"] == 33.3
+	assert s.campaign_progress(8, 1, 1)["response_rate"] == 12.5
+	assert s.campaign_progress(800, 1, 1)["response_rate"] == 0.1  # 0.125
+	assert s._round(-12.25, 1) == -12.3 and s._round(Fraction(-1, 8), 2) == -0.13
 
 
 @settings(max_examples=100, deadline=None)
-@given(
-	st.lists(st.sampled_from(["VIP", "Key", "Ordinary", "Small", None]), min_size=1, max_size=60),
-	st.integers(0, 70),
-	st.integers(0, 99),
+@given(st.lists(st.integers(1, 5)), st.lists(st.integers(0, 10)))
+def test_aggregate_bounds(sat, nps):
+	result = s.aggregate_scores([SAT, NPS], [{"sat": v} for v in sat] + [{"nps": v} for v in nps])
+	assert result["satisfaction_answers"] == len(sat) and result["nps_answers"] == len(nps)
+	assert (result["csat"] is None) == (not sat) and (result["nps"] is None) == (not nps)
+	if sat:
+		assert 0 <= result["csat"] <= 100 and 1 <= result["average"] <= 5
+	if nps:
+		assert -100 <= result["nps"] <= 100
+		assert result["promoters"] + result["passives"] + result["detractors"] == len(nps)
+
+
+# The unhappy rule
+
+
+def test_unhappy_reasons_by_default():
+	reasons = s.is_unhappy(QUESTIONS, {"q1": 2, "q2": 5, "q3": 6, "q4": 7})
+	assert reasons == [("low_score", "q1", 2), ("nps_detractor", "q3", 6)]
+	assert s.is_unhappy(QUESTIONS, {"q1": 3, "q3": 7}) == []
+	assert s.is_unhappy(QUESTIONS, {}) == []
+
+
+def test_unhappy_rule_is_configurable():
+	typed = {"q1": 2, "q3": 5}
+	assert s.is_unhappy(QUESTIONS, typed, threshold=1) == [("nps_detractor", "q3", 5)]
+	assert s.is_unhappy(QUESTIONS, typed, threshold=0, nps_detractor=False) == []
+	assert s.is_unhappy(QUESTIONS, typed, threshold=3, nps_detractor=False) == [("low_score", "q1", 2)]
+	assert s.unhappy_reasons is s.is_unhappy
+
+
+def test_unhappy_ratings_are_judged_on_the_five_point_scale():
+	# 3 of 10 is 1.89 on 1-5 (unhappy at 2); 4 of 10 is 2.33 (not)
+	assert s.is_unhappy(QUESTIONS, {"q4": 3}) == [("low_score", "q4", 3)]
+	assert s.is_unhappy(QUESTIONS, {"q4": 4}) == []
+	assert s.is_unhappy([{"id": "r", "type": "Rating"}], {"r": 2}) == [("low_score", "r", 2)]
+
+
+# Sampling
+
+GRADES = ["VIP"] * 5 + ["Key"] * 15 + ["Ordinary"] * 80
+CUSTOMERS = [{"name": f"C{i:03}", "grade": g} for i, g in enumerate(GRADES)]
+
+
+def grades_of(names, customers=CUSTOMERS):
+	picked = set(names)
+	return Counter(c["grade"] for c in customers if c["name"] in picked)
+
+
+def test_sample_is_stratified_exact_and_reproducible():
+	picked = s.sample_customers(CUSTOMERS, size=20, seed=42)
+	assert len(picked) == 20 and len(set(picked)) == 20 and picked == sorted(picked)
+	assert grades_of(picked) == {"VIP": 1, "Key": 3, "Ordinary": 16}
+	assert s.sample_customers(list(reversed(CUSTOMERS)), size=20, seed=42) == picked
+	assert s.sample_customers(CUSTOMERS, size=20, seed="42") == s.sample_customers(
+		CUSTOMERS, size=20, seed="42"
+	)
+	assert s.sample is s.sample_customers
+
+
+def test_different_seeds_usually_give_different_samples():
+	samples = {tuple(s.sample_customers(CUSTOMERS, size=20, seed=seed)) for seed in range(20)}
+	assert len(samples) >= 18
+
+
+@pytest.mark.parametrize(
+	("population", "size", "percentage", "expected"),
+	[
+		(100, None, None, 100),
+		(100, 20, 50, 20),  # size wins
+		(100, 500, None, 100),
+		(100, 0, None, 0),
+		(100, -3, None, 0),
+		(10, None, 15, 2),  # 1.5 rounds up
+		(10, None, 25, 3),  # 2.5 rounds up (not to even)
+		(10, None, 14, 1),
+		(100, None, 0.4, 1),  # at least one
+		(100, None, 0, 0),
+		(0, None, 50, 0),
+		(30, None, 33.3, 10),  # 9.99
+		(10, None, 250, 10),
+	],
 )
-def test_sample_properties(grades, size, seed):
+def test_sample_sizes(population, size, percentage, expected):
+	assert s.sample_size(population, size, percentage) == expected
+	customers = [{"name": f"C{i}", "grade": "VIP" if i % 3 else "Key"} for i in range(population)]
+	assert len(s.sample_customers(customers, size=size, percentage=percentage, seed=1)) == expected
+
+
+def test_every_stratum_gets_one_when_the_size_allows():
+	assert grades_of(s.sample_customers(CUSTOMERS, size=3, seed=5)) == {"VIP": 1, "Key": 1, "Ordinary": 1}
+	assert s.allocate({"A": 1, "B": 1, "C": 98}, 10, {"A": 1, "B": 1, "C": 1}) == {"A": 1, "B": 1, "C": 8}
+	# fewer places than strata: plain largest remainder
+	assert sum(grades_of(s.sample_customers(CUSTOMERS, size=2, seed=5)).values()) == 2
+	assert s.allocate({"A": 1, "B": 1, "C": 98}, 2) == {"A": 0, "B": 0, "C": 2}
+
+
+def test_largest_remainder_by_hand():
+	assert s.allocate({"VIP": 5, "Key": 15, "Ordinary": 80}, 20) == {"VIP": 1, "Key": 3, "Ordinary": 16}
+	# quotas 1.2, 4.2, 4.6: 1 + 4 + 4, the last place to the largest remainder (0.6: C)
+	assert s.allocate({"A": 6, "B": 21, "C": 23}, 10) == {"A": 1, "B": 4, "C": 5}
+	# quotas 1.4, 4.2, 4.4: the tie of 0.4 goes to A, first in sorted order
+	assert s.allocate({"A": 7, "B": 21, "C": 22}, 10) == {"A": 2, "B": 4, "C": 4}
+	assert s.allocate({"B": 1, "A": 1}, 1) == {"A": 1, "B": 0}
+	assert s.allocate({}, 5) == {} and s.allocate({"A": 0, "B": 2}, 5) == {"B": 2}
+
+
+def test_minimum_per_stratum():
+	every_key = s.sample_customers(CUSTOMERS, size=30, seed=7, min_per_stratum={"Key": 15})
+	assert len(every_key) == 30
+	assert grades_of(every_key) == {"Key": 15, "VIP": 1, "Ordinary": 14}  # 15 left: 5/85 and 80/85 of them
+	# minimums are capped at the stratum and win over a smaller size
+	assert grades_of(s.sample_customers(CUSTOMERS, size=4, seed=7, min_per_stratum={"VIP": 9, "Key": 2})) == {
+		"VIP": 5,
+		"Key": 2,
+	}
+	# a stratum that does not exist is ignored
+	assert len(s.sample_customers(CUSTOMERS, size=10, seed=7, min_per_stratum={"Lost": 3})) == 10
+
+
+def test_sample_edge_cases():
+	assert s.sample_customers([], size=5) == []
+	assert s.sample_customers(CUSTOMERS, size=500) == sorted(c["name"] for c in CUSTOMERS)
+	unstratified = s.sample_customers(CUSTOMERS, size=10, seed=3, stratify_by=None)
+	assert len(unstratified) == 10
+	blank = [{"name": "A", "grade": None}, {"name": "B", "grade": ""}, {"name": "C", "grade": "VIP"}]
+	assert sorted(s.sample_customers(blank, size=2, seed=1)) in (["A", "C"], ["B", "C"])
+	twice = [*CUSTOMERS, *CUSTOMERS]
+	moved = [{"name": "A", "grade": "Key"}, {"name": "A", "grade": "VIP"}, {"name": "B", "grade": "VIP"}]
+	assert s.sample_customers(moved, seed=1) == ["A", "B"]
+	assert s.sample_customers(moved, size=1, seed=1) == s.sample_customers(moved[::-1], size=1, seed=1)
+	assert s.sample_customers(twice, size=20, seed=42) == s.sample_customers(CUSTOMERS, size=20, seed=42)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+	st.lists(st.sampled_from(["VIP", "Key", "Ordinary", "Small", None]), min_size=1, max_size=80),
+	st.integers(0, 90),
+	st.integers(0, 10**6),
+	st.randoms(use_true_random=False),
+)
+def test_sample_properties(grades, size, seed, shuffler):
 	population = [{"name": f"C{i}", "grade": g} for i, g in enumerate(grades)]
-	picked = s.sample(population, size=size, seed=seed)
-	assert len(picked) == min(size, len(population))
+	picked = s.sample_customers(population, size=size, seed=seed)
+	n, total = len(population), min(size, len(population))
+	assert len(picked) == total and len(set(picked)) == total
 	assert set(picked) <= {c["name"] for c in population}
-	assert picked == s.sample(population, size=size, seed=seed)
+	shuffled = population[:]
+	shuffler.shuffle(shuffled)
+	assert s.sample_customers(shuffled, size=size, seed=seed) == picked
+	strata = Counter(c["grade"] or "" for c in population)
+	got = Counter(c["grade"] or "" for c in population if c["name"] in set(picked))
+	if total >= len(strata):
+		assert all(got[k] >= 1 for k in strata)
+	ideal = {k: Fraction(total * strata[k], n) for k in strata}
+	if total < len(strata) or all(q >= 1 for q in ideal.values()):  # no floor binds
+		assert all(abs(got[k] - ideal[k]) < 1 for k in strata)
 
 
-def test_tokens_and_limits():
-	now = datetime(2026, 11, 22, 12, 0)
-	assert len(s.new_token()) >= 40 and s.new_token() != s.new_token()
-	assert s.token_state(now + timedelta(days=1), None, now) == "valid"
-	assert s.token_state(now - timedelta(seconds=1), None, now) == "expired"
-	assert s.token_state(now + timedelta(days=1), now, now) == "used"
-	attempts = [now - timedelta(seconds=x) for x in (10, 20, 30, 40)]
-	assert s.allow_submission(attempts, now)
-	assert not s.allow_submission([*attempts, now], now)
-	assert s.allow_submission([now - timedelta(hours=1)] * 10, now)
-	assert s.progress(0, 0, 0)["response_rate"] is None
-	assert s.progress(8, 6, 2) == {
+@settings(max_examples=200, deadline=None)
+@given(
+	st.dictionaries(st.text(string.ascii_letters, max_size=3), st.integers(0, 50), max_size=6),
+	st.integers(0, 200),
+)
+def test_allocation_without_floors_is_within_one_of_the_ideal(sizes, total):
+	counts = s.allocate(sizes, total)
+	population = sum(sizes.values())
+	assert sum(counts.values()) == min(total, population)
+	for k, count in counts.items():
+		assert 0 <= count <= sizes[k]
+		assert abs(count - Fraction(min(total, population) * sizes[k], population)) < 1
+
+
+# Tokens, submissions and progress
+
+NOW = datetime(2026, 11, 22, 12, 0)
+
+
+def test_tokens_are_unguessable_and_url_safe():
+	tokens = {s.new_token() for _ in range(100)}
+	assert len(tokens) == 100
+	assert all(len(t) == 43 and set(t) <= set(string.ascii_letters + string.digits + "-_") for t in tokens)
+
+
+@pytest.mark.parametrize(
+	("expires_at", "used_at", "state"),
+	[
+		(NOW + timedelta(days=1), None, "valid"),
+		(NOW + timedelta(microseconds=1), None, "valid"),
+		(NOW, None, "expired"),
+		(NOW - timedelta(seconds=1), None, "expired"),
+		(None, None, "valid"),
+		(NOW + timedelta(days=1), NOW, "used"),
+		(NOW - timedelta(days=1), NOW - timedelta(days=2), "used"),
+		(None, NOW, "used"),
+	],
+)
+def test_token_states_at_the_boundaries(expires_at, used_at, state):
+	assert s.token_state(expires_at, used_at, NOW) == state
+
+
+def test_submissions_are_rate_limited():
+	four = [NOW - timedelta(seconds=x) for x in (10, 20, 30, 599)]
+	assert s.allow_submission([], NOW)
+	assert s.allow_submission(four, NOW)
+	assert not s.allow_submission([*four, NOW], NOW)
+	assert s.allow_submission([*four, NOW - timedelta(seconds=600)], NOW)  # left the window
+	assert not s.allow_submission([*four, NOW + timedelta(seconds=5)], NOW)  # skewed clock still counts
+	assert s.allow_submission([NOW - timedelta(hours=1)] * 10, NOW)
+	assert not s.allow_submission([NOW], NOW, max_attempts=1)
+	assert s.allow_submission([NOW - timedelta(seconds=61)], NOW, max_attempts=1, window_seconds=60)
+
+
+def test_campaign_progress():
+	assert s.campaign_progress(0, 0, 0) == {
+		"invited": 0,
+		"opened": 0,
+		"answered": 0,
+		"open_rate": None,
+		"response_rate": None,
+	}
+	assert s.campaign_progress(8, 6, 2) == {
 		"invited": 8,
 		"opened": 6,
 		"answered": 2,
 		"open_rate": 75.0,
 		"response_rate": 25.0,
 	}
-
-
-def test_unhappy_rule_is_configurable():
-	typed = {"q1": 2, "q3": 5}
-	assert s.unhappy_reasons(QUESTIONS, typed, threshold=1) == [("nps_detractor", "q3", 5)]
-	assert s.unhappy_reasons(QUESTIONS, typed, threshold=0, nps_detractor=False) == []
-	assert s.unhappy_reasons(QUESTIONS, typed, threshold=3, nps_detractor=False) == [("low_score", "q1", 2)]
+	assert s.campaign_progress(3, 1, 1)["response_rate"] == 33.3
+	assert s.progress is s.campaign_progress

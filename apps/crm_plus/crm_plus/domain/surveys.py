@@ -1,5 +1,9 @@
 """Satisfaction surveys (满意度调查): answers, scores (average, CSAT, NPS), unhappy answers,
-stratified random samples of customers, invitation tokens and submission limits."""
+stratified random samples of customers, invitation tokens, submission limits and campaign progress.
+
+Plain values in and out; errors are codes the Frappe shell translates. Rounding, everywhere:
+averages to 2 decimals, percentages (CSAT, rates) and NPS to 1 decimal, half away from zero
+(4.125 -> 4.13, 12.25 -> 12.3, -12.25 -> -12.3); nothing to round gives None, never an error."""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ import random
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
-# The five levels of seed 000 (高度满意 5 ... 极不满意 1); English here, Chinese from the catalogue.
+# The five levels of seed 000 (高度满意 5 ... 极不满意 1): English here, Chinese from the catalogue.
 SATISFACTION_LEVELS = (
 	(5, "Very satisfied"),
 	(4, "Satisfied"),
@@ -18,48 +24,118 @@ SATISFACTION_LEVELS = (
 	(1, "Very dissatisfied"),
 )
 QUESTION_TYPES = ("Satisfaction", "NPS", "Rating", "Single Choice", "Multiple Choice", "Text")
+NUMERIC_TYPES = ("Satisfaction", "NPS", "Rating")
+ERROR_CODES = ("required", "not_a_number", "out_of_range", "unknown_option", "too_long")
 MAX_TEXT = 2000
+DEFAULT_MAX_RATING = 5
+
+
+def _round(value: float | Fraction | None, digits: int) -> float | None:
+	"""Half away from zero (not Python's half-to-even), on the decimal value."""
+	if value is None:
+		return None
+	if isinstance(value, Fraction):
+		exact = Decimal(value.numerator) / Decimal(value.denominator)
+	else:
+		exact = Decimal(repr(float(value)))
+	return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def _percent(part: int, whole: int) -> float | None:
+	return _round(Fraction(100 * part, whole), 1) if whole else None
+
+
+# Questions and answers
 
 
 def options_of(question: Mapping) -> list[str]:
+	"""The choices of a question: a list, or one per line as a Small Text field holds them."""
 	raw = question.get("options") or []
 	if isinstance(raw, str):
 		raw = raw.split("\n")
-	return [o.strip() for o in raw if o and o.strip()]
+	return [str(o).strip() for o in raw if o is not None and str(o).strip()]
 
 
-def normalize_answer(question: Mapping, raw) -> tuple[object, str | None]:
-	"""(typed value or None, error code or None) of one raw answer from a form or an agent."""
+def max_rating(question: Mapping) -> int:
+	"""The top of a rating scale (1..max); missing or below 2 means the default 5."""
+	try:
+		top = int(question.get("max_rating") or 0)
+	except (TypeError, ValueError):
+		top = 0
+	return top if top >= 2 else DEFAULT_MAX_RATING
+
+
+def weight_of(question: Mapping) -> Fraction:
+	"""A question's weight in the average (exact, as typed): missing counts as 1, zero or less leaves
+	the question out of the average (it still counts for CSAT and the unhappy rule)."""
+	raw = question.get("weight")
+	if raw is None or raw == "":
+		return Fraction(1)
+	try:
+		weight = float(raw)
+	except (TypeError, ValueError):
+		return Fraction(1)
+	return Fraction(repr(weight)) if math.isfinite(weight) and weight > 0 else Fraction(0)
+
+
+def _is_blank(raw: object) -> bool:
+	if raw is None:
+		return True
+	if isinstance(raw, str):
+		return not raw.strip()
+	if isinstance(raw, list | tuple):
+		return all(_is_blank(v) for v in raw)
+	return False
+
+
+def normalize_answer(question: Mapping, raw: object) -> tuple[object, str | None]:
+	"""(typed value or None, error code or None) of one raw answer from a web form or an agent."""
 	kind = question.get("type")
-	if raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []:
+	if _is_blank(raw):
 		return None, ("required" if question.get("required") else None)
-	if kind in ("Satisfaction", "NPS", "Rating"):
+	if kind in NUMERIC_TYPES:
+		if isinstance(raw, bool):
+			return None, "not_a_number"
 		try:
-			value = float(raw)
+			value = float(raw.strip() if isinstance(raw, str) else raw)
 		except (TypeError, ValueError):
 			return None, "not_a_number"
 		if not math.isfinite(value) or value != int(value):
 			return None, "not_a_number"
-		low, high = {"Satisfaction": (1, 5), "NPS": (0, 10)}.get(
-			kind, (1, int(question.get("max_rating") or 5))
-		)
+		low, high = {"Satisfaction": (1, 5), "NPS": (0, 10)}.get(kind, (1, max_rating(question)))
 		return (int(value), None) if low <= value <= high else (None, "out_of_range")
 	if kind == "Single Choice":
+		if isinstance(raw, list | tuple):
+			picked = [str(v).strip() for v in raw if not _is_blank(v)]
+			if len(picked) != 1:
+				return None, "unknown_option"
+			raw = picked[0]
 		value = str(raw).strip()
 		return (value, None) if value in options_of(question) else (None, "unknown_option")
 	if kind == "Multiple Choice":
 		values = raw if isinstance(raw, list | tuple) else str(raw).split("\n")
-		values = [str(v).strip() for v in values if str(v).strip()]
-		if any(v not in options_of(question) for v in values):
-			return None, "unknown_option"
-		return values, None
-	value = str(raw).strip()
+		picked = list(dict.fromkeys(str(v).strip() for v in values if not _is_blank(v)))
+		allowed = options_of(question)
+		return (picked, None) if all(v in allowed for v in picked) else (None, "unknown_option")
+	value = str(raw).strip()  # Text, and any type this module does not know
 	return (value, None) if len(value) <= MAX_TEXT else (None, "too_long")
 
 
-def validate_answers(questions: Sequence[Mapping], answers: Mapping) -> tuple[dict, dict]:
-	"""(typed answers by question id, error codes by question id)."""
+def normalize_answers(questions: Sequence[Mapping], answers: Mapping) -> dict:
+	"""Typed answers by question id: the valid, non-blank ones (ints, option strings, lists, text)."""
+	return validate_answers(questions, answers)[0]
+
+
+def answer_errors(questions: Sequence[Mapping], answers: Mapping) -> dict[str, str]:
+	"""Error codes by question id (see ERROR_CODES); empty when every answer is acceptable."""
+	return validate_answers(questions, answers)[1]
+
+
+def validate_answers(questions: Sequence[Mapping], answers: Mapping) -> tuple[dict, dict[str, str]]:
+	"""(typed answers by question id, error codes by question id) in one pass.
+	Answers to ids that are not questions are ignored."""
 	typed, errors = {}, {}
+	answers = answers or {}
 	for q in questions:
 		value, error = normalize_answer(q, answers.get(q["id"]))
 		if error:
@@ -69,133 +145,263 @@ def validate_answers(questions: Sequence[Mapping], answers: Mapping) -> tuple[di
 	return typed, errors
 
 
+# Scores
+
+
 def nps_category(score: int) -> str:
+	"""promoter (9-10), passive (7-8) or detractor (0-6)."""
 	return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
 
 
+def on_five_point_scale(question: Mapping, value: int) -> Fraction | None:
+	"""A satisfaction answer as is, a rating 1..max mapped linearly onto 1-5 (exact); None otherwise."""
+	if question.get("type") == "Satisfaction":
+		return Fraction(value)
+	if question.get("type") == "Rating":
+		return 1 + Fraction(4 * (value - 1), max_rating(question) - 1)
+	return None
+
+
+def _weighted_average(questions: Sequence[Mapping], typed: Mapping) -> Fraction | None:
+	weighted, weights = Fraction(0), Fraction(0)
+	for q in questions:
+		value = typed.get(q["id"])
+		scaled = on_five_point_scale(q, value) if value is not None else None
+		if scaled is not None:
+			weighted, weights = weighted + scaled * weight_of(q), weights + weight_of(q)
+	return weighted / weights if weights else None
+
+
 def response_scores(questions: Sequence[Mapping], typed: Mapping) -> dict:
-	"""Average (weighted, 1-5 scale) of satisfaction and rating answers, CSAT share, NPS answer."""
-	weighted, weights, satisfied, satisfaction_answers, nps = 0.0, 0.0, 0, 0, None
+	"""Scores of one response (typed answers, as from normalize_answers):
+	average: weighted mean of satisfaction and rating answers on the 1-5 scale (None without any);
+	csat: % of this response's satisfaction answers that are 4 or 5 (None without any);
+	satisfied / satisfaction_answers: the counts behind csat (unweighted);
+	nps_score, nps_category: the first NPS answer, if any."""
+	satisfied, satisfaction_answers, nps = 0, 0, None
 	for q in questions:
 		value = typed.get(q["id"])
 		if value is None:
 			continue
-		weight = float(q.get("weight") or 1)
 		if q["type"] == "Satisfaction":
-			weighted, weights = weighted + value * weight, weights + weight
 			satisfaction_answers += 1
 			satisfied += value >= 4
-		elif q["type"] == "Rating":
-			top = int(q.get("max_rating") or 5)
-			scaled = 1 + (value - 1) * 4 / (top - 1) if top > 1 else 5
-			weighted, weights = weighted + scaled * weight, weights + weight
 		elif q["type"] == "NPS" and nps is None:
 			nps = value
 	return {
-		"average": round(weighted / weights, 2) if weights else None,
-		"csat": round(100 * satisfied / satisfaction_answers, 1) if satisfaction_answers else None,
+		"average": _round(_weighted_average(questions, typed), 2),
+		"csat": _percent(satisfied, satisfaction_answers),
+		"satisfied": satisfied,
+		"satisfaction_answers": satisfaction_answers,
 		"nps_score": nps,
 		"nps_category": nps_category(nps) if nps is not None else None,
 	}
 
 
-def aggregate(satisfaction_values: Iterable[int], nps_values: Iterable[int]) -> dict:
-	"""CSAT % (share of answers 4-5) and NPS (% promoters 9-10 minus % detractors 0-6)."""
-	sat, nps = list(satisfaction_values), list(nps_values)
-	promoters = sum(1 for v in nps if v >= 9)
-	detractors = sum(1 for v in nps if v <= 6)
+def _nps_summary(values: Sequence[int]) -> dict:
+	promoters = sum(1 for v in values if v >= 9)
+	detractors = sum(1 for v in values if v <= 6)
 	return {
-		"answers": len(sat),
-		"average": round(sum(sat) / len(sat), 2) if sat else None,
-		"csat": round(100 * sum(1 for v in sat if v >= 4) / len(sat), 1) if sat else None,
-		"nps_answers": len(nps),
-		"nps": round(100 * (promoters - detractors) / len(nps), 1) if nps else None,
+		"nps_answers": len(values),
+		"promoters": promoters,
+		"passives": len(values) - promoters - detractors,
+		"detractors": detractors,
+		"nps": _round(Fraction(100 * (promoters - detractors), len(values)), 1) if values else None,
 	}
 
 
-def unhappy_reasons(
-	questions: Sequence[Mapping], typed: Mapping, threshold: int = 2, nps_detractor: bool = True
-) -> list[tuple]:
-	"""Answers that call for a follow-up: a satisfaction or rating at or below the threshold (0: never),
-	an NPS detractor (when nps_detractor)."""
+def _question_summary(question: Mapping, values: list) -> dict:
+	kind = question.get("type")
+	summary: dict = {"type": kind, "answers": len(values)}
+	if kind in NUMERIC_TYPES:
+		low, high = {"Satisfaction": (1, 5), "NPS": (0, 10)}.get(kind, (1, max_rating(question)))
+		summary["average"] = _round(Fraction(sum(values), len(values)), 2) if values else None
+		summary["distribution"] = {v: values.count(v) for v in range(low, high + 1)}
+	elif kind in ("Single Choice", "Multiple Choice"):
+		picked = [v for value in values for v in (value if isinstance(value, list) else [value])]
+		summary["distribution"] = {o: picked.count(o) for o in options_of(question)}
+	if kind == "Satisfaction":
+		summary["csat"] = _percent(sum(1 for v in values if v >= 4), len(values))
+	elif kind == "NPS":
+		summary.update(_nps_summary(values))
+	return summary
+
+
+def aggregate_scores(questions: Sequence[Mapping], responses: Iterable[Mapping]) -> dict:
+	"""Scores of many responses to one template (each a dict of typed answers by question id):
+	average: mean of the responses' averages (each respondent counts once; responses without one skipped);
+	csat: % of all satisfaction answers that are 4 or 5; nps: % promoters minus % detractors of all NPS
+	answers (-100..100); the counts behind them; and per question (its own scale) in "questions"."""
+	responses = list(responses)
+	averages = [a for a in (_weighted_average(questions, r) for r in responses) if a is not None]
+	by_question = {q["id"]: [r[q["id"]] for r in responses if r.get(q["id"]) is not None] for q in questions}
+	sat = [v for q in questions if q["type"] == "Satisfaction" for v in by_question[q["id"]]]
+	nps = [v for q in questions if q["type"] == "NPS" for v in by_question[q["id"]]]
+	return {
+		"responses": len(responses),
+		"scored_responses": len(averages),
+		"average": _round(sum(averages) / len(averages), 2) if averages else None,
+		"satisfaction_answers": len(sat),
+		"satisfied": sum(1 for v in sat if v >= 4),
+		"csat": _percent(sum(1 for v in sat if v >= 4), len(sat)),
+		**_nps_summary(nps),
+		"questions": {q["id"]: _question_summary(q, by_question[q["id"]]) for q in questions},
+	}
+
+
+def aggregate(satisfaction_values: Iterable[int], nps_values: Iterable[int]) -> dict:
+	"""From bare answer values (as a GROUP BY query returns them): answers, average of the satisfaction
+	answers, CSAT %, nps_answers and NPS."""
+	sat, nps = list(satisfaction_values), list(nps_values)
+	return {
+		"answers": len(sat),
+		"average": _round(Fraction(sum(sat), len(sat)), 2) if sat else None,
+		"csat": _percent(sum(1 for v in sat if v >= 4), len(sat)),
+		"nps_answers": len(nps),
+		"nps": _nps_summary(nps)["nps"],
+	}
+
+
+def is_unhappy(
+	questions: Sequence[Mapping], typed: Mapping, threshold: float = 2, nps_detractor: bool = True
+) -> list[tuple[str, str, int]]:
+	"""Why a response calls for a follow-up, in question order (empty: it does not):
+	("low_score", id, value) for a satisfaction or rating answer at or below threshold on the 1-5 scale
+	(0 turns this off); ("nps_detractor", id, value) for an NPS answer 0-6 when nps_detractor."""
 	reasons = []
 	for q in questions:
 		value = typed.get(q["id"])
 		if value is None:
 			continue
-		if q["type"] in ("Satisfaction", "Rating") and value <= threshold:
+		scaled = on_five_point_scale(q, value)
+		if scaled is not None and scaled <= threshold:
 			reasons.append(("low_score", q["id"], value))
 		elif q["type"] == "NPS" and nps_detractor and value <= 6:
 			reasons.append(("nps_detractor", q["id"], value))
 	return reasons
 
 
-def sample(
-	customers: Sequence[Mapping],
+# Sampling
+
+
+def sample_size(population: int, size: int | None = None, percentage: float | None = None) -> int:
+	"""How many to sample: size if given, else percentage of the population rounded half up (at least 1
+	when both are positive), else everyone; never more than the population nor less than 0."""
+	if size is None and percentage is not None:
+		share = Decimal(repr(float(percentage))) * population / 100
+		size = int(share.to_integral_value(rounding=ROUND_HALF_UP))
+		if population > 0 and percentage > 0:
+			size = max(size, 1)
+	if size is None:
+		return population
+	return max(0, min(int(size), population))
+
+
+def allocate(strata_sizes: Mapping[str, int], total: int, floors: Mapping[str, int] | None = None) -> dict:
+	"""How many to draw from each stratum so the counts add up to total: proportional to the stratum's
+	size by largest remainder (ties to the first key in sorted order), with each stratum raised to its
+	floor (capped at its size) and the others sharing what is left proportionally. When the floors alone
+	exceed total, the floors win."""
+	keys = sorted(k for k, n in strata_sizes.items() if n > 0)
+	floors = {k: min(max(0, int((floors or {}).get(k, 0))), strata_sizes[k]) for k in keys}
+	total = max(0, min(total, sum(strata_sizes[k] for k in keys)))
+	if sum(floors.values()) >= total:
+		return {k: floors[k] for k in keys}
+	fixed: dict[str, int] = {}
+	while True:
+		free = [k for k in keys if k not in fixed]
+		rest, pool = total - sum(fixed.values()), sum(strata_sizes[k] for k in free)
+		quotas = {k: Fraction(rest * strata_sizes[k], pool) for k in free}
+		raised = [k for k in free if floors[k] > quotas[k]]
+		if not raised:
+			break
+		fixed.update({k: floors[k] for k in raised})
+	counts = {k: math.floor(quotas[k]) for k in free}
+	by_remainder = sorted(free, key=lambda k: (-(quotas[k] - counts[k]), k))
+	for k in by_remainder[: rest - sum(counts.values())]:
+		counts[k] += 1
+	return {k: fixed.get(k, counts.get(k, 0)) for k in keys}
+
+
+def sample_customers(
+	customers: Iterable[Mapping],
 	size: int | None = None,
 	percentage: float | None = None,
-	seed: int = 0,
+	seed: int | str = 0,
 	stratify_by: str | None = "grade",
+	min_per_stratum: Mapping[str, int] | None = None,
 ) -> list[str]:
-	"""A reproducible random sample of customer names, stratified by a key (seed 000: key customers
-	are sampled at random). The same seed and customers (in any order) give the same sample; strata
-	get shares by largest remainder, at least one each when the size allows."""
-	population = sorted(customers, key=lambda c: c["name"])
-	n = len(population)
-	if percentage is not None and size is None:
-		size = max(1, math.floor(n * percentage / 100 + 0.5)) if n and percentage > 0 else 0
-	if size is None or size >= n:
-		return [c["name"] for c in population]
-	if size <= 0:
-		return []
-	rng = random.Random(seed)
+	"""Names of a reproducible, proportionally stratified random sample of customers, sorted.
+
+	customers: dicts with "name" and the stratify_by key (blank values form the stratum "").
+	size wins over percentage (see sample_size); neither means everyone. Strata get their share by
+	largest remainder, so the total is exact; every non-empty stratum gets at least one when the size
+	allows it; min_per_stratum (stratum -> count, replacing that floor of one) raises a stratum, e.g.
+	{"Key": 10**6} takes every key customer, the others share the rest of the size.
+	The same seed and customers in any order give the same sample (random.Random(seed) over the
+	customers sorted by name, strata in sorted order)."""
+	stratum_of = (lambda c: str(c.get(stratify_by) or "")) if stratify_by else (lambda c: "")
+	# one entry per name (a repeated name keeps its last stratum in sorted order), whatever the input order
+	ordered = sorted(customers, key=lambda c: (str(c["name"]), stratum_of(c)))
+	population = {str(c["name"]): stratum_of(c) for c in ordered}
+	total = sample_size(len(population), size, percentage)
 	strata: dict[str, list[str]] = {}
-	for c in population:
-		strata.setdefault(str(c.get(stratify_by) or "") if stratify_by else "", []).append(c["name"])
-	keys = sorted(strata)
-	quotas = {k: size * len(strata[k]) / n for k in keys}
-	alloc = {k: int(quotas[k]) for k in keys}
-	if size >= len(keys):
-		for k in keys:
-			alloc[k] = max(alloc[k], 1)
-	while sum(alloc.values()) > size:
-		k = max((k for k in keys if alloc[k] > 1), key=lambda k: (alloc[k] - quotas[k], k))
-		alloc[k] -= 1
-	for k in sorted(keys, key=lambda k: (-(quotas[k] - int(quotas[k])), k)):
-		if sum(alloc.values()) >= size:
-			break
-		if alloc[k] < len(strata[k]):
-			alloc[k] += 1
-	chosen = []
-	for k in keys:
-		chosen += rng.sample(strata[k], min(alloc[k], len(strata[k])))
+	for name, key in population.items():
+		strata.setdefault(key, []).append(name)
+	explicit = {str(k): int(v) for k, v in (min_per_stratum or {}).items() if str(k) in strata}
+	left = total - sum(min(v, len(strata[k])) for k, v in explicit.items())
+	others = [k for k in strata if k not in explicit]
+	floors = {k: 1 for k in others} if others and left >= len(others) else {}
+	floors.update(explicit)
+	counts = allocate({k: len(v) for k, v in strata.items()}, total, floors)
+	rng = random.Random(seed)
+	chosen: list[str] = []
+	for key in sorted(strata):
+		chosen += rng.sample(strata[key], counts.get(key, 0))
 	return sorted(chosen)
 
 
+# Invitations, submissions and campaign progress
+
+
 def new_token() -> str:
+	"""An unguessable invitation token (256 bits, URL-safe, 43 characters)."""
 	return secrets.token_urlsafe(32)
 
 
-def token_state(expires_at: datetime | None, answered_at: datetime | None, now: datetime) -> str:
-	if answered_at is not None:
+def token_state(expires_at: datetime | None, used_at: datetime | None, now: datetime) -> str:
+	"""The state of an invitation: "used" once answered (whatever the expiry), else "expired" from
+	expires_at on, else "valid".
+	No expiry: never expires. Compare like with like (all naive or all aware)."""
+	if used_at is not None:
 		return "used"
-	if expires_at is not None and now > expires_at:
+	if expires_at is not None and now >= expires_at:
 		return "expired"
 	return "valid"
 
 
 def allow_submission(
-	attempts: Iterable[datetime], now: datetime, limit: int = 5, window_seconds: int = 600
+	recent_attempt_times: Iterable[datetime], now: datetime, max_attempts: int = 5, window_seconds: int = 600
 ) -> bool:
+	"""Whether one more attempt is allowed: fewer than max_attempts in the window (now - window_seconds,
+	now]; an attempt exactly window_seconds old has left the window, later ones (clock skew) count."""
 	since = now - timedelta(seconds=window_seconds)
-	return sum(1 for t in attempts if t > since) < limit
+	return sum(1 for t in recent_attempt_times if t > since) < max_attempts
 
 
-def progress(invited: int, opened: int, answered: int) -> dict:
+def campaign_progress(invited: int, opened: int, answered: int) -> dict:
+	"""Counts with open_rate and response_rate as % of invited (None when nobody was invited).
+	opened should include the answered (an answer implies the link was opened)."""
 	return {
 		"invited": invited,
 		"opened": opened,
 		"answered": answered,
-		"open_rate": round(100 * opened / invited, 1) if invited else None,
-		"response_rate": round(100 * answered / invited, 1) if invited else None,
+		"open_rate": _percent(opened, invited),
+		"response_rate": _percent(answered, invited),
 	}
+
+
+# The names the Frappe shell (crm_surveys/api.py) calls; same behaviour as above.
+unhappy_reasons = is_unhappy
+sample = sample_customers
+progress = campaign_progress

@@ -48,7 +48,9 @@ class TestVisits(CRMTestCase):
 		self.assertEqual(visit.status, "Checked In")
 		self.assertTrue(visit.check_in_at)
 		# The phone sends the position's accuracy too, as the form's Check Out button does.
-		visit.check_out(latitude=NEAR[0], longitude=NEAR[1], accuracy=20, outcome="Signed the 2027 framework contract")
+		visit.check_out(
+			latitude=NEAR[0], longitude=NEAR[1], accuracy=20, outcome="Signed the 2027 framework contract"
+		)
 		visit.reload()
 		self.assertEqual(visit.status, "Completed")
 

@@ -3,7 +3,7 @@
 // `bench --site SITE execute crm_plus.tests.browser_fixtures.setup` in CRM_PLUS_FIXTURE.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base, fixture, launch, phone, shots } from "./helpers.mjs";
+import { base, fixture, launch, menuAction, phone, serverStatus, shots } from "./helpers.mjs";
 
 test("a rep checks in from a phone at the customer's address", { timeout: 120_000 }, async (t) => {
 	if (!fixture.visit) {
@@ -27,22 +27,9 @@ test("a rep checks in from a phone at the customer's address", { timeout: 120_00
 		await page.goto(`${base}/app/crm-visit/${fixture.visit}`, { waitUntil: "networkidle" });
 		await page.locator(".page-title").first().waitFor({ timeout: 30_000 });
 		await page.screenshot({ path: `${shots}/visit-before-check-in.png` });
-		// On a phone the form's buttons sit in the "..." menu of the page head.
-		const direct = page.locator(".page-actions button:visible", { hasText: "签到" });
-		if (await direct.count()) {
-			await direct.first().click();
-		} else {
-			await page.locator(".page-actions .menu-btn-group button:visible").first().click();
-			await page.locator(".dropdown-menu.show .dropdown-item", { hasText: "签到" }).first().click();
-		}
-
-		// The server accepts the position and the visit becomes "Checked In" (已签到).
-		let status;
-		for (let i = 0; i < 60 && status !== "Checked In"; i++) {
-			await page.waitForTimeout(500);
-			const r = await page.request.get(`${base}/api/resource/CRM Visit/${fixture.visit}`);
-			status = (await r.json()).data.status;
-		}
+		await menuAction(page, "签到");
+		const status = await serverStatus(page, fixture.visit, "Checked In");
+		assert.equal(status, "Checked In");
 		await page.waitForTimeout(1500);
 		await page.screenshot({ path: `${shots}/visit-checked-in.png` });
 		const visit = await (await page.request.get(`${base}/api/resource/CRM Visit/${fixture.visit}`)).json();

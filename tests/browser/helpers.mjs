@@ -16,3 +16,25 @@ export function launch() {
 }
 
 export const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "zh-CN" };
+
+// Presses a form button; on a phone the form's buttons sit in the "..." menu of the page head.
+export async function menuAction(page, label) {
+	const direct = page.locator(".page-actions button:visible", { hasText: label });
+	if (await direct.count()) {
+		await direct.first().click();
+		return;
+	}
+	await page.locator(".page-actions .menu-btn-group button:visible").first().click();
+	await page.locator(".dropdown-menu.show .dropdown-item", { hasText: label }).first().click();
+}
+
+// Polls the server until the visit reaches a status (or 30 s pass); returns the last status seen.
+export async function serverStatus(page, visit, wanted) {
+	let status;
+	for (let i = 0; i < 60 && status !== wanted; i++) {
+		await page.waitForTimeout(500);
+		status = (await (await page.request.get(`${base}/api/resource/CRM Visit/${visit}`)).json()).data.status;
+	}
+	return status;
+}
+

@@ -2,27 +2,7 @@
 // customer (emulated position), checks out with the outcome. Everything through the desk UI.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base, fixture, launch, phone, shots } from "./helpers.mjs";
-
-async function menuAction(page, label) {
-	// On a phone the form's buttons sit in the "..." menu of the page head.
-	const direct = page.locator(".page-actions button:visible", { hasText: label });
-	if (await direct.count()) {
-		await direct.first().click();
-		return;
-	}
-	await page.locator(".page-actions .menu-btn-group button:visible").first().click();
-	await page.locator(".dropdown-menu.show .dropdown-item", { hasText: label }).first().click();
-}
-
-async function serverStatus(page, visit, wanted) {
-	let status;
-	for (let i = 0; i < 60 && status !== wanted; i++) {
-		await page.waitForTimeout(500);
-		status = (await (await page.request.get(`${base}/api/resource/CRM Visit/${visit}`)).json()).data.status;
-	}
-	return status;
-}
+import { base, fixture, launch, menuAction, phone, serverStatus, shots } from "./helpers.mjs";
 
 async function save(page) {
 	await page.keyboard.press("Control+s");

@@ -384,7 +384,7 @@ def make_complaints(rng, count: int, customers, org) -> None:
 	now = now_datetime()
 	policy = frappe.db.get_value("CRM SLA Policy", {"is_default": 1}, "name")
 	for i in range(1, count + 1):
-		customer, _rep, _created = rng.choice(customers)
+		customer, rep, _created = rng.choice(customers)
 		received = now - timedelta(days=rng.randint(0, 365), minutes=rng.randint(0, 600))
 		open_ = rng.random() < 0.05
 		status = (
@@ -398,6 +398,7 @@ def make_complaints(rng, count: int, customers, org) -> None:
 			(
 				f"DCMP{i:07d}",
 				customer,
+				rep,
 				category,
 				category,
 				category,
@@ -421,6 +422,7 @@ def make_complaints(rng, count: int, customers, org) -> None:
 		[
 			"name",
 			"customer",
+			"account_manager",
 			"category",
 			"subject",
 			"description",
@@ -459,7 +461,7 @@ def make_responses(rng, count: int, customers) -> None:
 	responses, answers = [], []
 	now = now_datetime()
 	for i in range(1, count + 1):
-		customer, _rep, _created = rng.choice(customers)
+		customer, rep, _created = rng.choice(customers)
 		submitted = now - timedelta(days=rng.randint(0, 365))
 		values = {}
 		for q in questions:
@@ -475,6 +477,7 @@ def make_responses(rng, count: int, customers) -> None:
 				name,
 				campaign,
 				customer,
+				rep,
 				"Web Link",
 				submitted,
 				round(sum(sat) / len(sat), 2),
@@ -506,6 +509,7 @@ def make_responses(rng, count: int, customers) -> None:
 			"name",
 			"campaign",
 			"customer",
+			"account_manager",
 			"channel",
 			"submitted_at",
 			"average_score",

@@ -36,6 +36,12 @@ crm_plus_transfer = [
 		"user_field": "handler",
 		"open_filters": {"status": ["New", "Acknowledged", "In Progress", "Waiting on Customer", "Reopened"]},
 	},
+	{
+		"doctype": "CRM Complaint",
+		"customer_field": "customer",
+		"user_field": "account_manager",
+		"open_filters": {"status": ["New", "Acknowledged", "In Progress", "Waiting on Customer", "Reopened"]},
+	},
 ]
 
 # Data permissions: one rule (crm_plus.domain.access) for lists, reports, link search, counts,

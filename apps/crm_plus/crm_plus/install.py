@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from crm_plus.domain.roles import ALL_ROLES
+from crm_plus.indexes import ensure_indexes
 
 ROLE_DESCRIPTIONS = {
 	"CRM Sales User": "Sales rep / account manager: sees and edits only their own customers",
@@ -20,12 +21,14 @@ ROLE_DESCRIPTIONS = {
 def after_install():
 	ensure_roles()
 	ensure_defaults()
+	ensure_indexes()
 	compile_translations()
 
 
 def after_migrate():
 	ensure_roles()
 	ensure_defaults()
+	ensure_indexes()
 	compile_translations()
 
 

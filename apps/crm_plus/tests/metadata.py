@@ -144,6 +144,7 @@ class AppMetadata:
 	charts: dict[str, dict] = field(default_factory=dict)
 	fixtures: dict[str, list] = field(default_factory=dict)
 	modules: list[str] = field(default_factory=list)
+	indexes: dict[str, list] = field(default_factory=dict)  # crm_plus/indexes.py INDEXES
 
 	@property
 	def doctype_names(self) -> set[str]:
@@ -183,7 +184,17 @@ def load_app(package: Path = PACKAGE) -> AppMetadata:
 		kind = _kind_of(path.relative_to(package))
 		if kind:
 			getattr(meta, kind)[str(path.relative_to(package))] = json.loads(path.read_text())
+	meta.indexes = literal_assignment(package / "indexes.py", "INDEXES")
 	return meta
+
+
+def literal_assignment(path: Path, name: str):
+	"""The literal value assigned to `name` at the top of a module, read without importing it."""
+	for node in ast.parse(path.read_text()).body:
+		target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
+		if getattr(target, "id", None) == name:
+			return ast.literal_eval(node.value)
+	raise LookupError(f"{path} assigns no {name}")
 
 
 def scrub(name: str) -> str:
@@ -440,6 +451,48 @@ def check_fixture(path: str, records: list, meta: AppMetadata) -> list[str]:
 	return problems
 
 
+# ---------------------------------------------------------------- composite indexes
+
+# Columns every DocType table has besides its fields.
+STANDARD_COLUMNS = frozenset(["name", "creation", "modified", "owner", "modified_by", "docstatus", "idx"])
+LAYOUT_TYPES = frozenset(["Section Break", "Column Break", "Tab Break", "HTML", "Button", "Fold", "Heading"])
+# MariaDB's limit on an index name, and on the columns of one index.
+MAX_INDEX_NAME, MAX_INDEX_COLUMNS = 64, 16
+
+
+def check_indexes(indexes: dict[str, list], meta: AppMetadata) -> list[str]:
+	"""Each composite index names a DocType of the app and stored columns of it, has a legal name (the
+	name crm_plus.indexes gives it) and is not declared twice."""
+	problems: list[str] = []
+	by_name = {d["name"]: d for d in meta.doctypes.values()}
+	for doctype, entries in indexes.items():
+		dt = by_name.get(doctype)
+		if dt is None:
+			problems.append(f"indexes: unknown DocType {doctype!r}")
+			continue
+		columns = STANDARD_COLUMNS | {
+			f["fieldname"]
+			for f in dt.get("fields", [])
+			if f.get("fieldtype") not in LAYOUT_TYPES and not f.get("is_virtual")
+		}
+		if dt.get("istable"):
+			columns |= {"parent", "parenttype", "parentfield"}
+		seen = set()
+		for fields in entries:
+			fields = tuple(fields)
+			if len(fields) < 2 or len(fields) > MAX_INDEX_COLUMNS:
+				problems.append(f"indexes: {doctype} {fields}: a composite index has 2 to 16 columns")
+			if fields in seen:
+				problems.append(f"indexes: {doctype} {fields} is declared twice")
+			seen.add(fields)
+			missing = [f for f in fields if f not in columns]
+			if missing:
+				problems.append(f"indexes: {doctype} has no column {missing}")
+			if len("crm_" + "_".join(fields)[:56]) > MAX_INDEX_NAME:
+				problems.append(f"indexes: {doctype} {fields}: name longer than {MAX_INDEX_NAME}")
+	return problems
+
+
 def all_problems(meta: AppMetadata) -> list[str]:
 	problems: list[str] = []
 	names = [d.get("name") for d in meta.doctypes.values()]
@@ -456,6 +509,7 @@ def all_problems(meta: AppMetadata) -> list[str]:
 		problems += check_chart(path, chart, meta)
 	for path, records in meta.fixtures.items():
 		problems += check_fixture(path, records, meta)
+	problems += check_indexes(meta.indexes, meta)
 	return problems
 
 

@@ -242,6 +242,33 @@ def test_fixture_checks_catch_broken_samples():
 	assert any("unknown DocType 'Nonexistent'" in p for p in found)
 
 
+def test_the_app_declares_its_composite_indexes():
+	assert ("sales_person", "posting_date", "amount", "gross_profit") in META.indexes[
+		"CRM Customer Transaction"
+	]
+	assert ("account_manager", "modified") in META.indexes["CRM Customer"]
+
+
+def test_index_check_catches_broken_samples():
+	meta = sample_meta()
+	name = next(iter(meta.doctype_names))
+	meta.indexes = {
+		"Nonexistent": [("a", "b")],
+		name: [
+			("modified",),
+			("creation", "no_such_field"),
+			("creation", "modified"),
+			("creation", "modified"),
+		],
+	}
+	found = m.check_indexes(meta.indexes, meta)
+	assert "indexes: unknown DocType 'Nonexistent'" in found
+	assert any("2 to 16 columns" in p for p in found)
+	assert any("has no column ['no_such_field']" in p for p in found)
+	assert any("declared twice" in p for p in found)
+	assert len(found) == 4
+
+
 def test_frappe_import_rule_catches_every_form(tmp_path):
 	pkg = tmp_path / "domain"
 	pkg.mkdir()

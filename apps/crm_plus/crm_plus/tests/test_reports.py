@@ -5,7 +5,8 @@ from datetime import datetime
 import frappe
 from frappe.utils import add_days, today
 
-from crm_plus.tests.utils import CRMTestCase, Org, make_transaction
+from crm_plus.crm_plus import transfer
+from crm_plus.tests.utils import CRMTestCase, Org, make_customer, make_transaction
 
 RANGE = {"from_date": add_days(today(), -30), "to_date": today()}
 
@@ -75,6 +76,10 @@ class TestReports(CRMTestCase):
 		self.assertEqual((a1["visits_planned"], a1["visits_completed"], a1["completion"]), (2, 1, 50.0))
 		self.assertEqual((a1["target"], a1["achievement"]), (5000, 80.0))
 		self.assertEqual(a1["complaints"], 2)
+		# Each rep's customer was created in the period and became a first purchase with its first sale.
+		self.assertEqual((a1["new_customers"], a1["converted"]), (1, 1))
+		# Zeros, not blanks, for what a rep had none of in the period.
+		self.assertEqual((by_rep[o.rep_a2]["visits_planned"], by_rep[o.rep_a2]["complaints"]), (0, 1))
 		self.assertEqual(a1["ranking"], 1)
 		self.assertEqual(by_rep[o.rep_a2]["ranking"], 2)
 		self.assertNotIn(o.rep_b, by_rep)  # the division filter
@@ -90,6 +95,37 @@ class TestReports(CRMTestCase):
 		reps = {r["rep"] for r in run("Sales Rep Performance")[1]}
 		self.assertIn(o.rep_a1, reps)
 		self.assertNotIn(o.rep_b, reps)
+
+	def test_complaints_count_for_the_rep_who_had_the_customer(self):
+		o = self.org
+		customer = make_customer(f"Moving {o.suffix}", account_manager=o.rep_a2, sales_team=o.team_a1).name
+		self.addCleanup(frappe.delete_doc, "CRM Customer", customer, force=True, ignore_permissions=True)
+		received = add_days(datetime.now(), -40)  # outside the other tests' period
+		complaints = []
+		for subject in ("Late again", "Wrong invoice"):
+			doc = frappe.get_doc(
+				{
+					"doctype": "CRM Complaint",
+					"customer": customer,
+					"category": "Billing",
+					"subject": subject,
+					"description": subject,
+					"received_at": received,
+				}
+			).insert()
+			complaints.append(doc)
+			self.addCleanup(frappe.delete_doc, "CRM Complaint", doc.name, force=True, ignore_permissions=True)
+		self.assertEqual({c.account_manager for c in complaints}, {o.rep_a2})
+		complaints[1].status = "Closed"
+		complaints[1].resolution = "Credited"
+		complaints[1].save()
+		transfer.move(o.rep_a2, o.rep_a1, [customer])
+		owners = {c.name: frappe.db.get_value("CRM Complaint", c.name, "account_manager") for c in complaints}
+		# The open complaint moves with the customer; the closed one stays with the rep of its time.
+		self.assertEqual(owners, {complaints[0].name: o.rep_a1, complaints[1].name: o.rep_a2})
+		window = {"from_date": add_days(today(), -45), "to_date": add_days(today(), -35)}
+		by_rep = {r["rep"]: r for r in run("Sales Rep Performance", **window)[1]}
+		self.assertEqual((by_rep[o.rep_a1]["complaints"], by_rep[o.rep_a2]["complaints"]), (1, 1))
 
 	def test_complaint_pareto_by_hand_and_per_viewer(self):
 		o = self.org

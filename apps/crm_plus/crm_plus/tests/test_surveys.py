@@ -108,6 +108,8 @@ class TestSurveys(CRMTestCase):
 		self.assertEqual(
 			(response.average_score, response.csat, response.nps_score, response.unhappy), (4.5, 100, 9, 0)
 		)
+		# The response remembers the rep who served the customer then (the performance report's key).
+		self.assertEqual(response.account_manager, self.org.rep_a1)
 		self.assertEqual(frappe.db.get_value("CRM Customer", self.org.c_a1, "latest_survey_score"), 4.5)
 		campaign = frappe.get_doc("CRM Survey Campaign", self.campaign.name)
 		self.assertEqual((campaign.invited, campaign.answered), (3, 1))

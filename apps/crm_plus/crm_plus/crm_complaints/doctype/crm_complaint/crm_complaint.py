@@ -14,6 +14,8 @@ class CRMComplaint(Document):
 	def validate(self):
 		if self.is_new() or self.has_value_changed("customer"):
 			check_customer_access(self.customer, "read")
+			# The rep responsible when the complaint came in (the performance report counts by it).
+			self.account_manager = frappe.db.get_value("CRM Customer", self.customer, "account_manager")
 		self.validate_inputs()
 		self.track_status()
 		service_level.apply(self)

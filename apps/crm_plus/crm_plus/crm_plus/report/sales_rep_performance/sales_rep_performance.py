@@ -4,10 +4,13 @@
 
 import frappe
 from frappe import _
+from frappe.utils import add_days
 
 from crm_plus.crm_plus.report_utils import customer_condition, org_condition, period, rep_condition
 from crm_plus.domain.performance import rank, rate
+from crm_plus.indexes import index_name
 
+COUNTS = ("transactions", "new_customers", "converted", "visits_planned", "visits_completed", "complaints")
 SECTIONS = ("sales", "customers", "visits", "coverage", "complaints", "satisfaction", "targets")
 
 
@@ -21,7 +24,7 @@ def execute(filters=None):
 	def customers_of(alias: str) -> str:
 		return f"join `tabCRM Customer` c on c.name = {alias}.customer" if restricted else ""
 
-	args = {"start": start, "end": end}
+	args = {"start": start, "end": end, "until": add_days(end, 1)}
 	rows: dict[str, dict] = {}
 
 	def section(sql: str) -> list[dict]:
@@ -44,17 +47,24 @@ def execute(filters=None):
 	)
 	add(
 		section(f"""
-		select c.account_manager as rep, sum(date(c.creation) between %(start)s and %(end)s) as new_customers,
-			sum(exists(select 1 from `tabCRM Customer Status Log` l where l.customer = c.name
-				and l.to_status = 'First Purchase' and date(l.changed_at) between %(start)s and %(end)s)) as converted
-		from `tabCRM Customer` c where {cond} and {rep_condition("c.account_manager")}
+		select c.account_manager as rep, count(*) as new_customers
+		from `tabCRM Customer` c
+		where c.creation >= %(start)s and c.creation < %(until)s and {cond} and {rep_condition("c.account_manager")}
+		group by c.account_manager""")
+	)
+	add(
+		section(f"""
+		select c.account_manager as rep, count(distinct l.customer) as converted
+		from `tabCRM Customer Status Log` l join `tabCRM Customer` c on c.name = l.customer
+		where l.to_status = 'First Purchase' and l.changed_at >= %(start)s and l.changed_at < %(until)s
+			and {cond} and {rep_condition("c.account_manager")}
 		group by c.account_manager""")
 	)
 	add(
 		section(f"""
 		select v.sales_rep as rep, count(*) as visits_planned, sum(v.status = 'Completed') as visits_completed
 		from `tabCRM Visit` v {customers_of("v")}
-		where v.planned_start >= %(start)s and v.planned_start < date_add(%(end)s, interval 1 day)
+		where v.planned_start >= %(start)s and v.planned_start < %(until)s
 			and {cond if restricted else "1=1"} and {rep_condition("v.sales_rep")}
 		group by v.sales_rep""")
 	)
@@ -62,25 +72,28 @@ def execute(filters=None):
 		section(f"""
 		select c.account_manager as rep, count(*) as key_customers,
 			sum(exists(select 1 from `tabCRM Visit` v where v.customer = c.name and v.status = 'Completed'
-				and date(v.planned_start) between %(start)s and %(end)s)) as key_customers_visited
-		from `tabCRM Customer` c join `tabCRM Customer Grade` g on g.name = c.grade
-		where g.annual_visit_target > 0 and c.disabled = 0 and {cond} and {rep_condition("c.account_manager")}
+				and v.planned_start >= %(start)s and v.planned_start < %(until)s)) as key_customers_visited
+		from `tabCRM Customer` c {by_rep_and_grade()}
+		where c.grade in (select g.name from `tabCRM Customer Grade` g where g.annual_visit_target > 0)
+			and c.disabled = 0 and {cond} and {rep_condition("c.account_manager")}
 		group by c.account_manager""")
+	)
+	# Complaints and answers count for the rep who had the customer when they came in (like sales).
+	add(
+		section(f"""
+		select x.account_manager as rep, count(*) as complaints
+		from `tabCRM Complaint` x {customers_of("x")}
+		where x.received_at >= %(start)s and x.received_at < %(until)s
+			and {cond if restricted else "1=1"} and {rep_condition("x.account_manager")}
+		group by x.account_manager""")
 	)
 	add(
 		section(f"""
-		select c.account_manager as rep, count(*) as complaints
-		from `tabCRM Complaint` x join `tabCRM Customer` c on c.name = x.customer
-		where date(x.received_at) between %(start)s and %(end)s and {cond} and {rep_condition("c.account_manager")}
-		group by c.account_manager""")
-	)
-	add(
-		section(f"""
-		select c.account_manager as rep, avg(r.average_score) as satisfaction
-		from `tabCRM Survey Response` r join `tabCRM Customer` c on c.name = r.customer
-		where date(r.submitted_at) between %(start)s and %(end)s and r.average_score is not null
-			and {cond} and {rep_condition("c.account_manager")}
-		group by c.account_manager""")
+		select r.account_manager as rep, avg(r.average_score) as satisfaction
+		from `tabCRM Survey Response` r {customers_of("r")}
+		where r.submitted_at >= %(start)s and r.submitted_at < %(until)s and r.average_score is not null
+			and {cond if restricted else "1=1"} and {rep_condition("r.account_manager")}
+		group by r.account_manager""")
 	)
 	add(
 		section(f"""
@@ -92,6 +105,8 @@ def execute(filters=None):
 
 	data = sorted(rows.values(), key=lambda r: (-(r.get("sales") or 0), r["rep"]))
 	for r in data:
+		for key in COUNTS:
+			r.setdefault(key, 0)
 		r["completion"] = rate(r.get("visits_completed"), r.get("visits_planned"))
 		r["coverage"] = rate(r.get("key_customers_visited"), r.get("key_customers"))
 		r["achievement"] = rate(r.get("sales"), r.get("target"))
@@ -106,6 +121,14 @@ def execute(filters=None):
 		"type": "bar",
 	}
 	return columns(), data, None, chart
+
+
+def by_rep_and_grade() -> str:
+	"""Read customers through the (account_manager, grade, disabled) index when it exists: the groups
+	then come in order from the index, where the optimizer would pick the grade index and sort (1.6x
+	slower on 100k customers)."""
+	index = index_name(("account_manager", "grade", "disabled"))
+	return f"force index (`{index}`)" if frappe.db.has_index("tabCRM Customer", index) else ""
 
 
 def columns():

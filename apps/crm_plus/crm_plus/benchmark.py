@@ -58,7 +58,11 @@ def run(survey_url: str | None = None, only: str | None = None) -> list[dict]:
 	}
 	if survey_url:
 		benches["survey"] = lambda: bench_survey(survey_url)
-	results = [fn() for name, fn in benches.items() if only in (None, name)]
+	results = []
+	for name, fn in benches.items():
+		if only in (None, name):
+			result = fn()
+			results += result if isinstance(result, list) else [result]
 	frappe.db.commit()
 	return results
 
@@ -92,10 +96,33 @@ def bench_report() -> dict:
 	return line("sales rep performance report, one year", min(report_times), min(raw_times), "<= 2 s, <= 2x")
 
 
-def bench_list() -> dict:
+def bench_list() -> list[dict]:
+	"""A rep's first page of customers against the administrator's, each call as a fresh request would
+	make it (the permission scope rebuilt), the two users interleaved so that both see the same load.
+	Twice: a rep with no assigned customers, and one with five assigned to them by colleagues."""
+	from frappe.desk.form.assign_to import add as assign
+
 	from crm_plus.permissions import clear_scope_cache
 
-	rep = frappe.db.get_value("CRM Customer", {"account_manager": ("like", "demo-rep-%")}, "account_manager")
+	reps = frappe.get_all(
+		"CRM Customer",
+		filters={"account_manager": ("like", "demo-rep-%")},
+		pluck="account_manager",
+		distinct=True,
+		order_by="account_manager",
+		limit=2,
+	)
+	plain, assigned = reps[0], reps[1]
+	have = frappe.db.count(
+		"ToDo", {"allocated_to": assigned, "reference_type": "CRM Customer", "status": "Open"}
+	)
+	if have < 5:
+		others = frappe.get_all(
+			"CRM Customer", filters={"account_manager": plain}, pluck="name", limit=5 - have
+		)
+		for name in others:
+			assign({"assign_to": [assigned], "doctype": "CRM Customer", "name": name, "description": "cover"})
+		frappe.db.commit()
 	args = {
 		"fields": ["name", "customer_name", "status", "grade"],
 		"limit_page_length": 20,
@@ -105,18 +132,27 @@ def bench_list() -> dict:
 	def listing(user):
 		frappe.set_user(user)
 		clear_scope_cache()
-		return frappe.get_list("CRM Customer", **args)
+		start = time.perf_counter()
+		frappe.get_list("CRM Customer", **args)
+		return time.perf_counter() - start
 
-	listing(rep), listing("Administrator")  # warm up
-	rep_times, _ = timed(lambda: listing(rep), 50)
-	admin_times, _ = timed(lambda: listing("Administrator"), 50)
+	results = []
+	for label, rep in (
+		("a rep's customer list, 20 rows (p95)", plain),
+		("  the same, 5 customers assigned", assigned),
+	):
+		for user in (rep, "Administrator"):  # warm up
+			listing(user)
+		rep_times, admin_times = [], []
+		for _ in range(100):
+			rep_times.append(listing(rep))
+			admin_times.append(listing("Administrator"))
+		print(
+			f"  {rep}: p95 {p95(rep_times) * 1000:.1f} ms, administrator p95 {p95(admin_times) * 1000:.1f} ms"
+		)
+		results.append(line(label, p95(rep_times), p95(admin_times), "p95 <= 50 ms, <= 1.5x"))
 	frappe.set_user("Administrator")
-	print(
-		f"  rep list p95 {p95(rep_times) * 1000:.1f} ms, administrator p95 {p95(admin_times) * 1000:.1f} ms"
-	)
-	return line(
-		"a rep's customer list, 20 rows (p95)", p95(rep_times), p95(admin_times), "p95 <= 50 ms, <= 1.5x"
-	)
+	return results
 
 
 def bench_escalation() -> dict:

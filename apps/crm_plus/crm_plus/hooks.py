@@ -71,7 +71,10 @@ doc_events = {
 	"User": {"on_update": "crm_plus.crm_plus.transfer.warn_when_owner_disabled"},
 	"Contact": {"validate": "crm_plus.permissions.check_contact_links"},
 	"ToDo": {
-		"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.set_handler_from_assignment"
+		"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.set_handler_from_assignment",
+		# A scope names its user's assigned customers: an assignment made or closed renews it.
+		"on_update": "crm_plus.permissions.clear_scope_cache",
+		"on_trash": "crm_plus.permissions.clear_scope_cache",
 	},
 }
 

@@ -27,31 +27,29 @@ def _build_scope(user: str) -> access.Scope:
 	roles = frappe.get_roles(user)
 	if user == "Administrator" or access.build_scope(user, roles).unrestricted:
 		return access.Scope(user, unrestricted=True)
+	# The user's place in the organisation and their assigned customers, in one round trip: the
+	# managed teams with every team below them (nested set), the divisions headed and served, and
+	# the customers assigned through open ToDos (the same rows Frappe mirrors into `_assign`).
+	rows = frappe.db.sql(
+		"""select distinct 'team', sub.name from `tabCRM Sales Team` t
+			join `tabCRM Sales Team` sub on sub.lft >= t.lft and sub.rgt <= t.rgt where t.manager = %(user)s
+		union all select 'head', name from `tabCRM Division` where division_head = %(user)s and disabled = 0
+		union all select 'serves', parent from `tabCRM Division Member`
+			where user = %(user)s and parenttype = 'CRM Division'
+		union all select 'assigned', reference_name from `tabToDo`
+			where allocated_to = %(user)s and reference_type = %(customer)s and status = 'Open'""",
+		{"user": user, "customer": CUSTOMER},
+	)
+	found = {"team": [], "head": [], "serves": [], "assigned": []}
+	for kind, name in rows:
+		found[kind].append(name)
 	return access.build_scope(
 		user,
 		roles,
-		managed_teams=managed_teams(user),
-		headed_divisions=frappe.get_all(
-			"CRM Division", filters={"division_head": user, "disabled": 0}, pluck="name"
-		),
-		served_divisions=frappe.get_all(
-			"CRM Division Member", filters={"user": user, "parenttype": "CRM Division"}, pluck="parent"
-		),
-	)
-
-
-def managed_teams(user: str) -> list[str]:
-	"""The teams a user manages, with every team below them in the reports-to tree (nested set)."""
-	team = frappe.qb.DocType("CRM Sales Team")
-	sub = frappe.qb.DocType("CRM Sales Team").as_("sub")
-	return (
-		frappe.qb.from_(team)
-		.join(sub)
-		.on((sub.lft >= team.lft) & (sub.rgt <= team.rgt))
-		.where(team.manager == user)
-		.select(sub.name)
-		.distinct()
-		.run(pluck=True)
+		managed_teams=found["team"],
+		headed_divisions=found["head"],
+		served_divisions=found["serves"],
+		assigned=found["assigned"],
 	)
 
 

@@ -176,3 +176,29 @@ def test_a_rep_without_team_or_division_sees_only_own_or_assigned(rec, sc):
 	plain = Scope(sc.user)
 	expected = rec["account_manager"] == sc.user or sc.user in assigned_users(rec["_assign"])
 	assert can_read(plain, rec) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(record, min_size=1, max_size=12), scope)
+def test_naming_the_assigned_customers_gives_the_same_answers(records, sc):
+	"""The shell names a user's assigned customers (their open ToDos, which `_assign` mirrors)."""
+	rows = [dict(r, name=f"C{i}") for i, r in enumerate(records)]
+	named = Scope(
+		sc.user,
+		sc.unrestricted,
+		sc.teams,
+		sc.divisions,
+		sc.served_divisions,
+		assigned=frozenset(r["name"] for r in rows if sc.user in assigned_users(r["_assign"])),
+	)
+	db = make_db(rows)
+	assert visible_by_sql(db, named) == {r["name"] for r in rows if can_read(sc, r)}
+	assert visible_by_sql(db, named, for_write=True) == {r["name"] for r in rows if can_write(sc, r)}
+
+
+def test_named_assignments_replace_the_assign_column_test():
+	sql = condition_sql(Scope("rep.a@x.com", assigned=frozenset()), "`t`", sqlite_escape)
+	assert sql == "(`t`.`account_manager` = 'rep.a@x.com')"  # a rep's list can use one index
+	sql = condition_sql(Scope("rep.a@x.com", assigned=frozenset({"C2", "C1"})), "`t`", sqlite_escape)
+	assert sql == "(`t`.`account_manager` = 'rep.a@x.com' or `t`.`name` in ('C1', 'C2'))"
+	assert "_assign" in condition_sql(Scope("rep.a@x.com"), "`t`", sqlite_escape)

@@ -28,6 +28,10 @@ class Scope:
 	teams: frozenset[str] = frozenset()  # sales teams managed, with every team below them
 	divisions: frozenset[str] = frozenset()  # divisions headed
 	served_divisions: frozenset[str] = frozenset()  # divisions served (read only)
+	# The customers assigned to the user (open ToDos: what Frappe's `_assign` column lists), when the
+	# shell has read them. The SQL condition then names them, so that a rep's list can walk the
+	# (account_manager, modified) index instead of testing `_assign` on every row. None: not read.
+	assigned: frozenset[str] | None = None
 
 
 def build_scope(
@@ -36,6 +40,7 @@ def build_scope(
 	managed_teams: Iterable[str] = (),
 	headed_divisions: Iterable[str] = (),
 	served_divisions: Iterable[str] = (),
+	assigned: Iterable[str] | None = None,
 ) -> Scope:
 	roles = set(roles)
 	if user == "Administrator" or roles & UNRESTRICTED_ROLES:
@@ -45,6 +50,7 @@ def build_scope(
 		teams=frozenset(managed_teams),
 		divisions=frozenset(headed_divisions),
 		served_divisions=frozenset(served_divisions) if roles & SERVICE_ROLES else frozenset(),
+		assigned=None if assigned is None else frozenset(assigned),
 	)
 
 
@@ -79,9 +85,10 @@ def can_read(scope: Scope, record: dict) -> bool:
 def condition_sql(scope: Scope, table: str, escape: Callable[[str], str], for_write: bool = False) -> str:
 	"""The rule as an SQL condition on `table` (e.g. "`tabCRM Customer`"); "" when unrestricted.
 
-	`escape` quotes a value for SQL (frappe.db.escape in the shell). The `_assign` test matches the
-	JSON-quoted user id with instr() rather than LIKE, so that no character of an id acts as a
-	wildcard and one user's id cannot match inside another's.
+	`escape` quotes a value for SQL (frappe.db.escape in the shell). Assigned customers are named
+	when the scope knows them; otherwise the `_assign` test matches the JSON-quoted user id with
+	instr() rather than LIKE, so that no character of an id acts as a wildcard and one user's id
+	cannot match inside another's.
 	"""
 	if scope.unrestricted:
 		return ""
@@ -89,10 +96,11 @@ def condition_sql(scope: Scope, table: str, escape: Callable[[str], str], for_wr
 	def values(items: Iterable[str]) -> str:
 		return ", ".join(escape(v) for v in sorted(items))
 
-	parts = [
-		f"{table}.`account_manager` = {escape(scope.user)}",
-		f"instr(ifnull({table}.`_assign`, ''), {escape(json.dumps(scope.user))}) > 0",
-	]
+	parts = [f"{table}.`account_manager` = {escape(scope.user)}"]
+	if scope.assigned is None:
+		parts.append(f"instr(ifnull({table}.`_assign`, ''), {escape(json.dumps(scope.user))}) > 0")
+	elif scope.assigned:
+		parts.append(f"{table}.`name` in ({values(scope.assigned)})")
 	if scope.teams:
 		parts.append(f"{table}.`sales_team` in ({values(scope.teams)})")
 	divisions = set(scope.divisions) | (set() if for_write else set(scope.served_divisions))

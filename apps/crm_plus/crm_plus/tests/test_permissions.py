@@ -45,6 +45,23 @@ class TestCustomerPermissions(CRMTestCase):
 		self.assertEqual(self.visible(o.agent_a), {o.c_a1, o.c_a2})  # the division served
 		self.assertEqual(self.visible(o.executive), o.all_customers)
 
+	def test_an_assignment_closed_mid_request_hides_the_customer_again(self):
+		from frappe.desk.form.assign_to import add as assign
+		from frappe.desk.form.assign_to import remove as unassign
+
+		o = self.org
+		self.as_user(o.rep_a2)
+		self.assertNotIn(o.c_a1, set(frappe.get_list(CUSTOMER, pluck="name")))
+		frappe.set_user("Administrator")  # the scope cache is not cleared here: the ToDo hooks must do it
+		assign({"assign_to": [o.rep_a2], "doctype": CUSTOMER, "name": o.c_a1, "description": "cover"})
+		frappe.set_user(o.rep_a2)
+		self.assertIn(o.c_a1, set(frappe.get_list(CUSTOMER, pluck="name")))
+		frappe.set_user("Administrator")
+		unassign(CUSTOMER, o.c_a1, o.rep_a2)
+		frappe.set_user(o.rep_a2)
+		self.assertNotIn(o.c_a1, set(frappe.get_list(CUSTOMER, pluck="name")))
+		self.assertFalse(frappe.has_permission(CUSTOMER, "read", o.c_a1))
+
 	def test_transactions_follow_their_customer(self):
 		o = self.org
 		self.assertEqual(self.visible(o.rep_a1, "CRM Customer Transaction"), {self.txn_a1})

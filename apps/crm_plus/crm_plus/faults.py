@@ -1,0 +1,131 @@
+"""Fault drills on a filled site, driven by scripts/fault-test.sh (each step a `bench execute` call, so
+that a step can be killed like a worker): prepare a state, let a job die halfway, check what it left.
+
+A check prints one JSON line of counts and returns them; `problems` lists what must never happen
+(a grade written without its log, a duplicate escalation or notification).
+"""
+
+import json
+
+import frappe
+from frappe.utils import add_to_date, now_datetime
+
+from crm_plus.crm_complaints.service_level import OPEN_STATUSES
+
+
+def _report(counts: dict) -> dict:
+	print(json.dumps(counts, default=str))
+	return counts
+
+
+def prepare_regrade() -> str:
+	"""Forget every active customer's grade, so that a regrade rewrites and logs all of them."""
+	frappe.db.sql(
+		"""update `tabCRM Customer` set grade = null, suggested_grade = null, grade_score = -1
+		where disabled = 0 and grade_locked = 0"""
+	)
+	frappe.db.commit()
+	marker = str(now_datetime())
+	print(marker)
+	return marker
+
+
+def check_regrade(since: str) -> dict:
+	active = "c.disabled = 0 and c.grade_locked = 0"
+	counts = frappe.db.sql(
+		f"""select count(*) as customers, sum(c.grade_score = -1) as not_regraded,
+			sum(c.grade_score <> -1) as regraded from `tabCRM Customer` c where {active}""",
+		as_dict=True,
+	)[0]
+	logs = frappe.db.sql(
+		"""select customer, count(*) as n from `tabCRM Customer Grade Log`
+		where changed_at >= %s group by customer""",
+		since,
+		as_dict=True,
+	)
+	logged = {r.customer: r.n for r in logs}
+	graded_with_grade = set(
+		frappe.db.sql_list(f"select name from `tabCRM Customer` c where {active} and c.grade is not null")
+	)
+	not_regraded = set(
+		frappe.db.sql_list(f"select name from `tabCRM Customer` c where {active} and grade_score = -1")
+	)
+	problems = {
+		"grade without its log": len(graded_with_grade - set(logged)),
+		"log without its grade": len(set(logged) & not_regraded),
+		"customers logged twice": sum(1 for n in logged.values() if n > 1),
+	}
+	return _report({**counts, "logged": len(logged), "problems": problems})
+
+
+def prepare_escalation(count: int = 500) -> str:
+	"""`count` open complaints breached long ago and never escalated (their history removed)."""
+	names = frappe.db.sql_list(
+		"""select name from `tabCRM Complaint` where status in %s and sla_policy is not null
+		order by name limit %s""",
+		(OPEN_STATUSES, int(count)),
+	)
+	received = add_to_date(now_datetime(), days=-10)  # also marks the prepared ones for the check
+	frappe.db.sql(
+		"""update `tabCRM Complaint` set received_at = %s, escalation_level = 0, sla_status = null
+		where name in %s""",
+		(received, names),
+	)
+	for table, column in (
+		("CRM Complaint Escalation", "parent"),
+		("CRM Sent Notification", "reference_name"),
+		("Notification Log", "document_name"),
+	):
+		frappe.db.sql(f"delete from `tab{table}` where `{column}` in %s", (names,))
+	frappe.db.commit()
+	return _report({"prepared": len(names), "received": received})
+
+
+def check_escalation(received: str) -> dict:
+	between = {"received": received}
+	keys = frappe.db.sql(
+		"""select count(*) from `tabCRM Sent Notification` where reference_doctype = 'CRM Complaint'
+		and reference_name in (select name from `tabCRM Complaint` where received_at = %(received)s)""",
+		between,
+	)[0][0]
+	rows = frappe.db.sql(
+		"""select count(*) from `tabCRM Complaint Escalation` where parenttype = 'CRM Complaint'
+		and parent in (select name from `tabCRM Complaint` where received_at = %(received)s)""",
+		between,
+	)[0][0]
+	levels = frappe.db.sql(
+		"""select count(*) from `tabCRM Complaint` where received_at = %(received)s
+		and escalation_level > 0""",
+		between,
+	)[0][0]
+	problems = {
+		"escalation rows twice": frappe.db.sql(
+			"""select count(*) from (select 1 from `tabCRM Complaint Escalation`
+			where parenttype = 'CRM Complaint' and parent in (select name from `tabCRM Complaint` where received_at = %(received)s)
+			group by parent, level, ifnull(escalated_to, '') having count(*) > 1) d""",
+			between,
+		)[0][0],
+		"notifications twice": frappe.db.sql(
+			"""select count(*) from (select 1 from `tabNotification Log`
+			where document_type = 'CRM Complaint' and document_name in (select name from `tabCRM Complaint` where received_at = %(received)s)
+			group by for_user, document_name, subject having count(*) > 1) d""",
+			between,
+		)[0][0],
+		"level raised without a claimed key": frappe.db.sql(
+			"""select count(*) from `tabCRM Complaint` c where c.received_at = %(received)s
+			and c.escalation_level > 0 and not exists (select 1 from `tabCRM Sent Notification` s
+				where s.reference_doctype = 'CRM Complaint' and s.reference_name = c.name)""",
+			between,
+		)[0][0],
+		"claimed key without its escalation rows": frappe.db.sql(
+			"""select count(*) from `tabCRM Sent Notification` s where s.reference_doctype = 'CRM Complaint'
+			and s.reference_name in (select name from `tabCRM Complaint` where received_at = %(received)s) and not exists (
+				select 1 from `tabCRM Complaint Escalation` e where e.parent = s.reference_name
+				and e.parenttype = 'CRM Complaint'
+				and e.level = cast(substring_index(s.`key`, ':', -1) as unsigned))""",
+			between,
+		)[0][0],
+	}
+	return _report(
+		{"claimed keys": keys, "escalation rows": rows, "escalated complaints": levels, "problems": problems}
+	)

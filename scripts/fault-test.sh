@@ -3,8 +3,9 @@
 # (`bench execute`) and killed with SIGKILL halfway:
 #   1. the nightly regrade killed after its first chunks: each committed chunk is whole (no grade
 #      without its log), the rerun finishes the rest and logs nobody twice;
-#   2. an escalation pass over 500 breached complaints killed halfway: it leaves nothing (one
-#      transaction); then two passes at once, then a third: each step claimed, sent and logged once.
+#   2. an escalation pass over 500 breached complaints killed halfway: what it committed (every 250
+#      complaints) is whole; then two passes at once, then a third: each step claimed, sent and
+#      logged once.
 #   3. Redis stopped and restarted while the desk saves records and enqueues jobs (scripts/fault_redis.py).
 # Usage (as root or the bench owner):  bash scripts/fault-test.sh [SITE]    (default scale.test)
 # Exits 1 when a check finds a problem. Loopback only; every step is bounded in time.
@@ -56,8 +57,7 @@ received=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["received"
 kill_after 8 crm_plus.crm_complaints.service_level.escalate  # a pass over 500 takes longer (timed below)
 killed=$(run "crm_plus.faults.check_escalation --kwargs '{\"received\": \"$received\"}'")
 check "after the kill" "$killed"
-python3 -c 'import json,sys; c=json.loads(sys.argv[1]); sys.exit(0 if c["claimed keys"] == 0 else 1)' "$killed" \
-	|| echo "  note: the killed pass had committed (it finished within 8 s)"
+echo "  (a pass commits every 250 complaints: what it finished before the kill stays, whole)"
 as_owner "cd '$bench_dir' && bench --site '$site' execute crm_plus.crm_complaints.service_level.escalate" >/dev/null 2>&1 &
 p1=$!
 as_owner "cd '$bench_dir' && bench --site '$site' execute crm_plus.crm_complaints.service_level.escalate" >/dev/null 2>&1 &

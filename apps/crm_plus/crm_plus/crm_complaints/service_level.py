@@ -12,6 +12,7 @@ from crm_plus.domain import sla
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 OPEN_STATUSES = ("New", "Acknowledged", "In Progress", "Waiting on Customer", "Reopened")
+COMMIT_EVERY = 250  # complaints per transaction in an escalation pass
 RESPONDED_STATUSES = ("Acknowledged", "In Progress", "Waiting on Customer", "Resolved", "Closed")
 
 
@@ -106,7 +107,11 @@ def escalate(now=None) -> dict:
 	)
 	policies, calendars = {}, {}
 	counts = {"checked": len(complaints), "updated": 0, "escalated": 0}
-	for row in complaints:
+	for position, row in enumerate(complaints, start=1):
+		if position % COMMIT_EVERY == 0 and not frappe.flags.in_test:
+			# A pass that dies (a worker's time limit after a long outage) keeps what it finished:
+			# every committed complaint is whole, and the next pass goes on from there.
+			frappe.db.commit()
 		# Each complaint in its own savepoint: a failure leaves no claimed key without its escalation.
 		frappe.db.savepoint("crm_plus_escalation")
 		try:

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Fault drill: stop both Redis servers of a bench (cache and queue) while users save customers through
-the desk's REST API and a job runs, start them again, and check that nothing the server acknowledged
-is missing. Loopback only, 4 clients, about 14 seconds. Called by scripts/fault-test.sh.
+the desk's REST API, a background worker waits for jobs and an escalation pass runs; start them
+again; check that nothing the server acknowledged is missing and that a job queued after the restart
+runs. Loopback only, 4 clients, about 20 seconds. Called by scripts/fault-test.sh.
 
 Needs `requests` and a server for the site on 127.0.0.1:8000 (started with `bench serve` when none
-answers). Exit 1 when an acknowledged save is missing or a request hangs.
+answers). Exit 1 when an acknowledged save is missing, a request hangs or the job does not run
+within a minute (a worker that died in the outage is started again first, as a supervisor would).
 """
 
 import argparse
@@ -94,6 +96,47 @@ def main() -> int:
 					errors[reason] = errors.get(reason, 0) + 1
 			time.sleep(0.05)
 
+	def execute(call: str):
+		return as_owner(f"cd {bench} && timeout 120 bench --site {args.site} execute {call}")
+
+	def worker():
+		return as_owner(f"cd {bench} && exec bench worker --queue short >>logs/fault-worker.log 2>&1", True)
+
+	site_config = json.loads((bench / "sites" / args.site / "site_config.json").read_text())
+
+	def sql(query: str) -> list[str]:
+		db = site_config["db_name"]
+		out = subprocess.run(
+			[
+				"mysql",
+				"-h",
+				"127.0.0.1",
+				"-u",
+				db,
+				f"-p{site_config['db_password']}",
+				db,
+				"-N",
+				"-s",
+				"-e",
+				query,
+			],
+			capture_output=True,
+			text=True,
+			check=True,
+		)
+		return [line for line in out.stdout.split("\n") if line]
+
+	def probe_ran(marker: str, seconds: int) -> bool:
+		for _ in range(seconds):
+			if sql(
+				"select defvalue from tabDefaultValue where parent = '__global' and defkey = 'crm_plus_fault_probe'"
+			) == [marker]:
+				return True
+			time.sleep(1)
+		return False
+
+	rq_worker = worker()  # a background worker runs across the outage
+	time.sleep(3)
 	threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
 	for t in threads:
 		t.start()
@@ -102,6 +145,8 @@ def main() -> int:
 		subprocess.run(["redis-cli", "-p", port, "shutdown", "nosave"], capture_output=True, check=False)
 	down_since[0] = time.monotonic()
 	print(f"redis stopped: ports {', '.join(confs.values())}")
+	queued_down = execute(f'crm_plus.faults.enqueue_probe --kwargs \'{{"marker": "down-{drill}"}}\'')
+	print(f"a job queued while Redis was down: exit {queued_down.returncode}")
 	job = as_owner(
 		f"cd {bench} && timeout 300 bench --site {args.site} execute crm_plus.crm_complaints.service_level.escalate"
 	)
@@ -124,28 +169,16 @@ def main() -> int:
 	for t in threads:
 		t.join(timeout=60)
 	hung = sum(t.is_alive() for t in threads)
+	worker_survived = rq_worker.poll() is None
+	if not worker_survived:  # as a supervisor would: start it again
+		rq_worker = worker()
+	queued_up = execute(f'crm_plus.faults.enqueue_probe --kwargs \'{{"marker": "up-{drill}"}}\'')
+	ran_after = queued_up.returncode == 0 and probe_ran(f"up-{drill}", 60)
+	as_owner("pkill -f 'frappe.utils.bench_helper frappe worker --queue short' || true")
 
-	site_config = json.loads((bench / "sites" / args.site / "site_config.json").read_text())
 	stored = set(
-		subprocess.run(
-			[
-				"mysql",
-				"-h",
-				"127.0.0.1",
-				"-u",
-				site_config["db_name"],
-				f"-p{site_config['db_password']}",
-				site_config["db_name"],
-				"-N",
-				"-s",
-				"-e",
-				f"select customer_name from `tabCRM Customer` where customer_name like 'Redis drill {drill} %'",
-			],
-			capture_output=True,
-			text=True,
-			check=True,
-		).stdout.split("\n")
-	) - {""}
+		sql(f"select customer_name from `tabCRM Customer` where customer_name like 'Redis drill {drill} %'")
+	)
 	missing = [n for n in acknowledged if n not in stored]
 	told_failed_but_saved = [n for n in failed if n in stored]
 	print(
@@ -159,13 +192,16 @@ def main() -> int:
 				"acknowledged but missing": len(missing),
 				"failed but saved": len(told_failed_but_saved),
 				"escalation exit": job.returncode,
+				"job queued while Redis was down": "refused" if queued_down.returncode else "queued",
+				"worker survived the outage": worker_survived,
+				"job queued after the restart ran": ran_after,
 				"clients hung": hung,
 			}
 		)
 	)
 	if server:
 		as_owner(f"pkill -f 'frappe.utils.bench_helper frappe --site {args.site} serve' || true")
-	return 1 if missing or hung else 0
+	return 1 if missing or hung or not ran_after else 0
 
 
 if __name__ == "__main__":

@@ -129,3 +129,17 @@ def check_escalation(received: str) -> dict:
 	return _report(
 		{"claimed keys": keys, "escalation rows": rows, "escalated complaints": levels, "problems": problems}
 	)
+
+
+PROBE = "crm_plus_fault_probe"
+
+
+def enqueue_probe(marker: str) -> dict:
+	"""Queue a job that records `marker` (on the short queue, which has no backlog of other jobs);
+	raises when the queue cannot take it."""
+	frappe.enqueue("crm_plus.faults.probe_job", queue="short", marker=marker)
+	return _report({"queued": marker})
+
+
+def probe_job(marker: str) -> None:
+	frappe.db.set_global(PROBE, marker)

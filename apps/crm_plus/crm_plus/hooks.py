@@ -1,3 +1,7 @@
+# Underscored: Frappe reads every public name of this module as a hook.
+from crm_plus.domain import sla as _sla
+from crm_plus.domain import visits as _visits
+
 app_name = "crm_plus"
 app_title = "CRM Plus"
 app_publisher = "CRM Plus"
@@ -28,19 +32,19 @@ crm_plus_transfer = [
 		"doctype": "CRM Visit",
 		"customer_field": "customer",
 		"user_field": "sales_rep",
-		"open_filters": {"status": ["Planned", "Checked In", "Missed"]},
+		"open_filters": {"status": sorted(_visits.OPEN_STATUSES)},
 	},
 	{
 		"doctype": "CRM Complaint",
 		"customer_field": "customer",
 		"user_field": "handler",
-		"open_filters": {"status": ["New", "Acknowledged", "In Progress", "Waiting on Customer", "Reopened"]},
+		"open_filters": {"status": list(_sla.OPEN_STATUSES)},
 	},
 	{
 		"doctype": "CRM Complaint",
 		"customer_field": "customer",
 		"user_field": "account_manager",
-		"open_filters": {"status": ["New", "Acknowledged", "In Progress", "Waiting on Customer", "Reopened"]},
+		"open_filters": {"status": list(_sla.OPEN_STATUSES)},
 	},
 ]
 

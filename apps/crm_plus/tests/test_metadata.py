@@ -284,3 +284,14 @@ def test_frappe_import_rule_catches_every_form(tmp_path):
 		"domain/c.py",
 		"domain/d.py",
 	]
+
+
+def test_open_statuses_of_the_rules_are_options_of_the_status_fields():
+	from crm_plus.domain import sla, visits
+
+	def options(doctype):
+		dt = next(d for d in META.doctypes.values() if d["name"] == doctype)
+		return set(field(dt, "status")["options"].split("\n"))
+
+	assert set(sla.OPEN_STATUSES) < options("CRM Complaint")
+	assert set(visits.OPEN_STATUSES) < options("CRM Visit")

@@ -11,7 +11,7 @@ from crm_plus.crm_plus.reminders import claim, notify
 from crm_plus.domain import sla
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-OPEN_STATUSES = ("New", "Acknowledged", "In Progress", "Waiting on Customer", "Reopened")
+OPEN_STATUSES = sla.OPEN_STATUSES
 COMMIT_EVERY = 250  # complaints per transaction in an escalation pass
 RESPONDED_STATUSES = ("Acknowledged", "In Progress", "Waiting on Customer", "Resolved", "Closed")
 

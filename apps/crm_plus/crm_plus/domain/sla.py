@@ -17,6 +17,9 @@ from datetime import date, datetime, time, timedelta
 
 MAX_IDLE_DAYS = 366 * 2  # no working time for this long: the calendar is refused
 # Seed 002: queries answered within 10 minutes; complaints resolved within half a working day.
+# Complaint statuses whose clock runs (or is paused): the SLA job reads them, a transfer moves them.
+OPEN_STATUSES = ("New", "Acknowledged", "In Progress", "Waiting on Customer", "Reopened")
+
 DEFAULT_RESPONSE_MINUTES = 10
 DEFAULT_RESOLUTION_MINUTES = 240
 DEFAULT_AT_RISK_SHARE = 0.75

@@ -186,33 +186,16 @@ def bench_escalation() -> dict:
 
 def bench_escalation_burst(raw_times) -> dict:
 	"""The worst pass: every open complaint breached long ago and never escalated, so each one is
-	escalated to its handler and to the managers at once. Run in a transaction that is rolled back, so
-	that the data set keeps its escalation history."""
-	from crm_plus.crm_complaints.service_level import OPEN_STATUSES, escalate
+	escalated to its handler and to the managers at once. Run in one transaction that is rolled back,
+	so that the data set keeps its escalation history."""
+	from crm_plus.crm_complaints import service_level
+	from crm_plus.faults import breach_unescalated
 
 	frappe.db.commit()
-	open_names = frappe.db.sql_list(
-		"select name from `tabCRM Complaint` where status in %s and sla_policy is not null", (OPEN_STATUSES,)
-	)
-	frappe.db.sql(
-		"""update `tabCRM Complaint` set received_at = %s, escalation_level = 0, sla_status = null
-		where name in %s""",
-		(add_to_date(now_datetime(), days=-10), open_names),
-	)
-	frappe.db.sql(
-		"delete from `tabCRM Complaint Escalation` where parenttype = 'CRM Complaint' and parent in %s",
-		(open_names,),
-	)
-	frappe.db.sql(
-		"""delete from `tabCRM Sent Notification` where reference_doctype = 'CRM Complaint'
-		and reference_name in %s""",
-		(open_names,),
-	)
-	from crm_plus.crm_complaints import service_level
-
-	every, service_level.COMMIT_EVERY = service_level.COMMIT_EVERY, 10**9  # one transaction, rolled back
+	breach_unescalated()
+	every, service_level.COMMIT_EVERY = service_level.COMMIT_EVERY, 10**9  # no commit in the pass
 	try:
-		burst, counts = timed(lambda: escalate())
+		burst, counts = timed(service_level.escalate)
 	finally:
 		service_level.COMMIT_EVERY = every
 	print(f"  burst pass: {json.dumps(counts)}")

@@ -58,25 +58,37 @@ def check_regrade(since: str) -> dict:
 	return _report({**counts, "logged": len(logged), "problems": problems})
 
 
-def prepare_escalation(count: int = 500) -> str:
-	"""`count` open complaints breached long ago and never escalated (their history removed)."""
+def breach_unescalated(count: int | None = None) -> tuple[list[str], object]:
+	"""Make `count` open complaints (all when None) breached long ago and never escalated: their
+	escalation rows, claimed keys and notifications removed. Not committed. Returns the names and
+	the common `received_at` that marks them."""
+	limit = f"limit {int(count)}" if count is not None else ""
 	names = frappe.db.sql_list(
-		"""select name from `tabCRM Complaint` where status in %s and sla_policy is not null
-		order by name limit %s""",
-		(OPEN_STATUSES, int(count)),
+		f"""select name from `tabCRM Complaint` where status in %s and sla_policy is not null
+		order by name {limit}""",
+		(OPEN_STATUSES,),
 	)
-	received = add_to_date(now_datetime(), days=-10)  # also marks the prepared ones for the check
+	received = add_to_date(now_datetime(), days=-10)
 	frappe.db.sql(
 		"""update `tabCRM Complaint` set received_at = %s, escalation_level = 0, sla_status = null
 		where name in %s""",
 		(received, names),
 	)
-	for table, column in (
-		("CRM Complaint Escalation", "parent"),
-		("CRM Sent Notification", "reference_name"),
-		("Notification Log", "document_name"),
+	for table, type_column, column in (
+		("CRM Complaint Escalation", "parenttype", "parent"),
+		("CRM Sent Notification", "reference_doctype", "reference_name"),
+		("Notification Log", "document_type", "document_name"),
 	):
-		frappe.db.sql(f"delete from `tab{table}` where `{column}` in %s", (names,))
+		frappe.db.sql(
+			f"delete from `tab{table}` where `{type_column}` = 'CRM Complaint' and `{column}` in %s",
+			(names,),
+		)
+	return names, received
+
+
+def prepare_escalation(count: int = 500) -> dict:
+	"""`count` open complaints breached long ago and never escalated, committed for the drill."""
+	names, received = breach_unescalated(count)
 	frappe.db.commit()
 	return _report({"prepared": len(names), "received": received})
 

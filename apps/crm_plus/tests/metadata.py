@@ -462,7 +462,9 @@ MAX_INDEX_NAME, MAX_INDEX_COLUMNS = 64, 16
 
 def check_indexes(indexes: dict[str, list], meta: AppMetadata) -> list[str]:
 	"""Each composite index names a DocType of the app and stored columns of it, has a legal name (the
-	name crm_plus.indexes gives it) and is not declared twice."""
+	name crm_plus.indexes gives it, which shortens long ones) of its own, and is not declared twice."""
+	from crm_plus.indexes import index_name  # the module imports frappe only inside its functions
+
 	problems: list[str] = []
 	by_name = {d["name"]: d for d in meta.doctypes.values()}
 	for doctype, entries in indexes.items():
@@ -477,7 +479,7 @@ def check_indexes(indexes: dict[str, list], meta: AppMetadata) -> list[str]:
 		}
 		if dt.get("istable"):
 			columns |= {"parent", "parenttype", "parentfield"}
-		seen = set()
+		seen, names = set(), {}
 		for fields in entries:
 			fields = tuple(fields)
 			if len(fields) < 2 or len(fields) > MAX_INDEX_COLUMNS:
@@ -488,8 +490,12 @@ def check_indexes(indexes: dict[str, list], meta: AppMetadata) -> list[str]:
 			missing = [f for f in fields if f not in columns]
 			if missing:
 				problems.append(f"indexes: {doctype} has no column {missing}")
-			if len("crm_" + "_".join(fields)[:56]) > MAX_INDEX_NAME:
+			name = index_name(fields)
+			if len(name) > MAX_INDEX_NAME:
 				problems.append(f"indexes: {doctype} {fields}: name longer than {MAX_INDEX_NAME}")
+			if name in names and names[name] != fields:
+				problems.append(f"indexes: {doctype} {fields} and {names[name]} get the same name {name!r}")
+			names[name] = fields
 	return problems
 
 

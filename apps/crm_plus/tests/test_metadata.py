@@ -251,22 +251,24 @@ def test_the_app_declares_its_composite_indexes():
 
 def test_index_check_catches_broken_samples():
 	meta = sample_meta()
-	name = next(iter(meta.doctype_names))
+	long = ("account_manager", "sales_team", "division", "customer_name", "status")  # 56 characters
 	meta.indexes = {
 		"Nonexistent": [("a", "b")],
-		name: [
+		"CRM Visit": [
 			("modified",),
 			("creation", "no_such_field"),
 			("creation", "modified"),
 			("creation", "modified"),
 		],
+		"CRM Customer": [long, (*long, "grade")],
 	}
 	found = m.check_indexes(meta.indexes, meta)
 	assert "indexes: unknown DocType 'Nonexistent'" in found
 	assert any("2 to 16 columns" in p for p in found)
 	assert any("has no column ['no_such_field']" in p for p in found)
 	assert any("declared twice" in p for p in found)
-	assert len(found) == 4
+	assert any("get the same name" in p for p in found)  # long names are cut to one name
+	assert len(found) == 5
 
 
 def test_frappe_import_rule_catches_every_form(tmp_path):

@@ -10,6 +10,8 @@ except ImportError:  # Frappe v15
 
 from crm_plus.domain.roles import ALL_ROLES
 
+PASSWORD = "Crm-Test-Pass-2026!"
+
 
 class CRMTestCase(_Base):
 	"""Base class of the app's integration tests; every test starts and ends as Administrator."""
@@ -47,7 +49,7 @@ def make_user(email: str, roles: list[str], first_name: str | None = None) -> st
 				"first_name": first_name or email.split("@")[0],
 				"send_welcome_email": 0,
 				"user_type": "System User",
-				"new_password": "Crm-Test-Pass-2026!",
+				"new_password": PASSWORD,
 			}
 		).insert(ignore_permissions=True)
 	user = frappe.get_doc("User", email)

@@ -1,0 +1,117 @@
+"""Tests as the actor: a real HTTP request through the site's WSGI application, logged in as a user.
+
+Requests run on their own database connection, so what a test sets up for them must be committed;
+`HTTPTestCase` commits an organisation (see `utils.Org`) once per class and removes every record of
+its customers afterwards. A test walks a journey as the user who walks it:
+
+	rep = self.login(self.org.rep_b)
+	self.assertEqual(self.call(rep, "frappe.client.get_count", doctype="CRM Customer").status_code, 200)
+"""
+
+import json
+
+import frappe
+from frappe.tests.test_api import make_request
+from frappe.utils import get_test_client
+
+from crm_plus.tests.utils import PASSWORD, CRMTestCase, Org
+
+
+class HTTPTestCase(CRMTestCase):
+	"""A committed organisation and logged-in HTTP clients. Subclasses may set `make_org = False`."""
+
+	make_org = True
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls._clients = {}
+		cls.org = Org() if cls.make_org else None
+		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		if cls.org:
+			remove_org(cls.org)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	# ---------------------------------------------------------------- requests
+	def login(self, user: str):
+		"""A client with a session of `user` (cached per class); "Guest" gets a client without login."""
+		if user in self._clients:
+			return self._clients[user]
+		client = get_test_client()
+		if user != "Guest":
+			response = make_request(
+				client.post, ("/api/method/login",), {"json": {"usr": user, "pwd": PASSWORD}}
+			)
+			self.assertEqual(response.status_code, 200, response.text)
+		self._clients[user] = client
+		return client
+
+	def get(self, client, path: str, params: dict | None = None):
+		return make_request(client.get, (path,), {"query_string": _encode(params)})
+
+	def post(self, client, path: str, data: dict | None = None):
+		return make_request(client.post, (path,), {"data": _encode(data)})
+
+	def put(self, client, path: str, data: dict):
+		return make_request(client.put, (path,), {"json": data})
+
+	def delete(self, client, path: str):
+		return make_request(client.delete, (path,), {})
+
+	def call(self, client, method: str, http: str = "POST", **kwargs):
+		"""A whitelisted method over HTTP; list and dict arguments are sent as JSON."""
+		path = f"/api/method/{method}"
+		return self.get(client, path, kwargs) if http == "GET" else self.post(client, path, kwargs)
+
+	def resource(self, client, doctype: str, name: str | None = None, **params):
+		path = f"/api/resource/{doctype}" + (f"/{name}" if name else "")
+		return self.get(client, path, params)
+
+
+def _encode(values: dict | None) -> dict:
+	return {
+		k: json.dumps(v) if isinstance(v, list | dict | tuple) else v
+		for k, v in (values or {}).items()
+		if v is not None
+	}
+
+
+def customer_linked_doctypes() -> list[str]:
+	"""The app's DocTypes with a `customer` link to CRM Customer (records that belong to a customer)."""
+	return frappe.get_all(
+		"DocField",
+		filters={"fieldname": "customer", "options": "CRM Customer", "parenttype": ("like", "CRM %")},
+		pluck="parent",
+		distinct=True,
+	)
+
+
+def remove_org(org: Org) -> None:
+	"""Delete an organisation's customers with everything that belongs to them, its teams and divisions."""
+	customers = list(org.all_customers | set(getattr(org, "extra_customers", ())))
+	for doctype in customer_linked_doctypes():
+		if frappe.get_meta(doctype).istable:
+			continue
+		names = frappe.get_all(doctype, {"customer": ("in", customers)}, pluck="name")
+		for meta_child in frappe.get_meta(doctype).get_table_fields():
+			if names:
+				frappe.db.delete(meta_child.options, {"parent": ("in", names), "parenttype": doctype})
+		if names:
+			frappe.db.delete(doctype, {"name": ("in", names)})
+	for doctype in ("ToDo", "File", "Comment", "DocShare"):
+		field = {"ToDo": "reference_name", "File": "attached_to_name", "Comment": "reference_name"}.get(
+			doctype, "share_name"
+		)
+		frappe.db.delete(doctype, {field: ("in", customers)})
+	frappe.db.delete("CRM Customer Key Person", {"parent": ("in", customers)})
+	frappe.db.delete("CRM Customer", {"name": ("in", customers)})
+	for team in (org.team_a1, org.team_a, org.team_b):
+		frappe.delete_doc("CRM Sales Team", team, force=True, ignore_permissions=True)
+	for division in (org.div_a, org.div_b):
+		frappe.delete_doc("CRM Division", division, force=True, ignore_permissions=True)

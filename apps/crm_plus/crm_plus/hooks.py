@@ -58,23 +58,48 @@ _customer_linked = [
 	"CRM Survey Invitation",
 	"CRM Survey Response",
 ]
-permission_query_conditions = {
-	"CRM Customer": "crm_plus.permissions.customer_query_conditions",
-	"CRM Visit": "crm_plus.permissions.visit_query_conditions",
-	"CRM Visit Plan": "crm_plus.permissions.plan_query_conditions",
-	"CRM Complaint": "crm_plus.permissions.complaint_query_conditions",
-} | {doctype: "crm_plus.permissions.linked_query_conditions" for doctype in _customer_linked}
+# Child tables answer with their parent's rule; files, tags, comments and messages attached to the
+# app's records with the record's rule (crm_plus.permissions.CHILD_TABLES, REFERENCES).
+_child_tables = [
+	"CRM Customer Key Person",
+	"CRM Survey Answer",
+	"CRM Visit Plan Item",
+	"CRM Complaint Forward",
+	"CRM Complaint Escalation",
+	"CRM Customer Transfer Item",
+]
+_references = ["File", "Tag Link", "Communication", "Comment", "Energy Point Log"]
+permission_query_conditions = (
+	{
+		"CRM Customer": "crm_plus.permissions.customer_query_conditions",
+		"CRM Visit": "crm_plus.permissions.visit_query_conditions",
+		"CRM Visit Plan": "crm_plus.permissions.plan_query_conditions",
+		"CRM Complaint": "crm_plus.permissions.complaint_query_conditions",
+		"CRM Customer Transfer": "crm_plus.permissions.transfer_query_conditions",
+	}
+	| {doctype: "crm_plus.permissions.linked_query_conditions" for doctype in _customer_linked}
+	| {doctype: "crm_plus.permissions.child_query_conditions" for doctype in _child_tables}
+	| {doctype: "crm_plus.permissions.reference_query_conditions" for doctype in _references}
+)
 has_permission = {
 	"CRM Customer": "crm_plus.permissions.customer_has_permission",
 	"CRM Visit": "crm_plus.permissions.visit_has_permission",
 	"CRM Visit Plan": "crm_plus.permissions.plan_has_permission",
 	"CRM Complaint": "crm_plus.permissions.complaint_has_permission",
+	"CRM Customer Transfer": "crm_plus.permissions.transfer_has_permission",
 } | {doctype: "crm_plus.permissions.linked_has_permission" for doctype in _customer_linked}
 
 doc_events = {
 	"User": {"on_update": "crm_plus.crm_plus.transfer.warn_when_owner_disabled"},
 	"Contact": {"validate": "crm_plus.permissions.check_contact_links"},
+	# A record moved to another customer needs access to that customer too.
+	**{
+		doctype: {"validate": "crm_plus.permissions.check_customer_link"}
+		for doctype in [*_customer_linked, "CRM Visit", "CRM Complaint"]
+	},
 	"ToDo": {
+		# An open assignment grants access: only a user who may edit the record may make one.
+		"validate": "crm_plus.permissions.check_assignment",
 		"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.set_handler_from_assignment",
 		# A scope names its user's assigned customers: an assignment made or closed renews it.
 		"on_update": "crm_plus.permissions.clear_scope_cache",

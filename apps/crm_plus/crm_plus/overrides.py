@@ -1,48 +1,113 @@
-"""Whitelisted framework methods that CRM Plus narrows so that they respect its data permissions."""
+"""Whitelisted framework methods that ignore permissions in Frappe v15, narrowed by CRM Plus.
+
+- `frappe.client.get_count` counts with `frappe.db.count`: no permission check at all, for any
+  DocType. Here it counts what `frappe.get_list` would list (role, row rule, user permissions).
+- `frappe.desk.listview.get_group_by_count` counts the sidebar's "Assigned To" over every record of
+  the DocType and groups by any field, whatever its field-level permission. Here both cover only
+  what the user may read.
+Caller filters are checked before Frappe's query engine sees them (`checked_filters`): a filter
+given as a string is raw SQL to that engine.
+"""
 
 import frappe
-from frappe import client
+from frappe import _
 from frappe.desk import listview
-from frappe.utils import get_safe_filters
+from frappe.desk.reportview import validate_args
+from frappe.model import child_table_fields, default_fields, optional_fields
+from frappe.model.db_query import DatabaseQuery
+from frappe.query_builder import Order
+from frappe.query_builder.functions import Count
+from frappe.query_builder.terms import SubQuery
+
+from crm_plus.domain import query_args
+
+FILTER_MESSAGES = {
+	"bad_filter": lambda d: _("This filter is not allowed: {0}").format(d),
+	"bad_field": lambda d: _("Field not permitted in query: {0}").format(d),
+	"bad_doctype": lambda d: _("This filter is not allowed: {0}").format(d),
+	"bad_operator": lambda d: _("Operator not allowed in a filter: {0}").format(d),
+	"bad_value": lambda d: _("This filter value is not allowed: {0}").format(d),
+	"value_too_long": lambda d: _("A filter value is too long"),
+	"too_many_values": lambda d: _("A filter has too many values"),
+	"too_many_filters": lambda d: _("Too many filters"),
+}
 
 
-@frappe.whitelist()
-def get_group_by_count(doctype: str, current_filters: str, field: str) -> list[dict]:
-	"""The list sidebar's counts. Frappe v15 counts "Assigned To" over every record of the DocType,
-	whatever the user may see; for CRM Plus DocTypes the count covers only permitted records."""
-	if field != "assigned_to" or doctype not in permissioned_doctypes():
-		return listview.get_group_by_count(doctype, current_filters, field)
-	permitted = frappe.get_list(
-		doctype, filters=frappe.parse_json(current_filters), fields=["name"], limit_page_length=0, run=False
-	)
-	return frappe.db.sql(
-		f"""
-		select todo.allocated_to as name, count(*) as count
-		from `tabToDo` todo join `tabUser` u on u.name = todo.allocated_to
-		where todo.status != 'Cancelled' and u.user_type = 'System User'
-			and todo.reference_type = %(doctype)s and todo.reference_name in ({permitted})
-		group by todo.allocated_to order by count desc limit 50
-		""",
-		{"doctype": doctype},
-		as_dict=True,
-	)
+def checked_filters(doctype: str, filters):
+	"""The caller's filters, parsed and checked: data of the right shape (crm_plus.domain.query_args),
+	naming fields of `doctype` or its child tables that the user may read (Frappe's validate_args)."""
+	if not isinstance(doctype, str) or not frappe.db.exists("DocType", doctype):
+		frappe.throw(_("DocType {0} not found").format(str(doctype)[:140]), frappe.DoesNotExistError)
+	filters = frappe.parse_json(filters) if isinstance(filters, str) else filters
+	try:
+		named = query_args.check_filters(filters)
+	except query_args.FilterError as e:
+		frappe.throw(FILTER_MESSAGES[e.code](e.detail), frappe.PermissionError, title=_("Invalid filter"))
+	meta = frappe.get_meta(doctype)
+	children = {df.options for df in meta.get_table_fields()}
+	permlevels = meta.get_permlevel_access("read")
+	for other, field in named:
+		if other and other != doctype and other not in children:
+			frappe.throw(_("This filter is not allowed: {0}").format(other), frappe.PermissionError)
+		target = frappe.get_meta(other) if other else meta
+		df = target.get_field(field)
+		if df is None and field not in (*default_fields, *child_table_fields, *optional_fields):
+			frappe.throw(_("Field not permitted in query: {0}").format(field), frappe.PermissionError)
+		if df is not None and not other and df.permlevel and df.permlevel not in permlevels:
+			frappe.throw(_("Field not permitted in query: {0}").format(field), frappe.PermissionError)
+	validate_args(frappe._dict(doctype=doctype, filters=filters or None))
+	return filters
 
 
 @frappe.whitelist()
 def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
-	"""`frappe.client.get_count`. Frappe v15 counts with no permission check at all; for CRM Plus
-	DocTypes the count goes through get_list, so it covers only the records the user may read."""
-	if doctype not in permissioned_doctypes():
-		return client.get_count(doctype, filters=filters, debug=debug, cache=cache)
+	"""`frappe.client.get_count`: the number of records `frappe.get_list` would list to this user."""
+	filters = checked_filters(doctype, filters)
 	rows = frappe.get_list(
 		doctype,
-		filters=get_safe_filters(filters),
-		fields=["count(*) as count"],
+		filters=filters,
+		fields=[f"count(`tab{doctype}`.`name`) as count"],
 		limit_page_length=0,
 		order_by=None,
 	)
 	return rows[0].count if rows else 0
 
 
-def permissioned_doctypes() -> set[str]:
-	return set(frappe.get_hooks("permission_query_conditions").keys())
+@frappe.whitelist()
+def get_group_by_count(doctype: str, current_filters: str, field: str) -> list[dict]:
+	"""The list sidebar's counts, over the records the user may read."""
+	filters = checked_filters(doctype, current_filters)
+	if not frappe.has_permission(doctype, "read"):
+		frappe.throw(_("No permission to read {0}").format(_(doctype)), frappe.PermissionError)
+	if field != "assigned_to":
+		df = frappe.get_meta(doctype).get_field(field)
+		if (
+			df is not None
+			and df.permlevel
+			and df.permlevel not in frappe.get_meta(doctype).get_permlevel_access()
+		):
+			frappe.throw(_("Field not permitted in query: {0}").format(field), frappe.PermissionError)
+		return listview.get_group_by_count(doctype, frappe.as_json(filters or []), field)
+
+	todo, user = frappe.qb.DocType("ToDo"), frappe.qb.DocType("User")
+	query = (
+		frappe.qb.from_(todo)
+		.join(user)
+		.on(user.name == todo.allocated_to)
+		.select(todo.allocated_to.as_("name"), Count("*").as_("count"))
+		.where((todo.status != "Cancelled") & (user.user_type == "System User"))
+		.where(todo.reference_type == doctype)
+		.groupby(todo.allocated_to)
+		.orderby(Count("*"), order=Order.desc)
+		.limit(50)
+	)
+	if DatabaseQuery(doctype).build_match_conditions():
+		# A row rule applies: count the records this user may read, named.
+		names = frappe.get_list(doctype, filters=filters, pluck="name", limit_page_length=0, order_by=None)
+		if not names:
+			return []
+		query = query.where(todo.reference_name.isin(names))
+	else:
+		permitted = frappe.qb.get_query(doctype, filters=filters, fields=["name"], validate_filters=True)
+		query = query.where(todo.reference_name.isin(SubQuery(permitted)))
+	return query.run(as_dict=True)

@@ -69,7 +69,7 @@ def linked_query_conditions(user: str | None = None, doctype: str | None = None)
 
 def customer_record(name: str) -> dict | None:
 	return frappe.db.get_value(
-		CUSTOMER, name, ["account_manager", "sales_team", "division", "_assign"], as_dict=True
+		CUSTOMER, name, ["name", "account_manager", "sales_team", "division", "_assign"], as_dict=True
 	)
 
 
@@ -92,11 +92,24 @@ def customer_has_permission(doc, ptype: str | None = None, user: str | None = No
 	return None if _allowed(scope, stored, ptype) else False
 
 
+def stored(doc, fields: list[str]) -> dict:
+	"""The stored values of an existing document, its own values for a new one.
+
+	Permission is judged by what is stored, so that a field edited in the request (the customer, the
+	rep, the handler, the approver) grants nothing: a PUT or `frappe.client.set_value` that points a
+	record at yourself is judged on the record as it was. Moving a record to another customer is
+	checked separately (`check_customer_link`)."""
+	if not getattr(doc, "name", None) or (hasattr(doc, "is_new") and doc.is_new()):
+		return {f: doc.get(f) for f in fields}
+	row = frappe.db.get_value(doc.doctype, doc.name, fields, as_dict=True)
+	return row or {f: doc.get(f) for f in fields}
+
+
 def linked_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
 	scope = get_scope(user)
 	if scope.unrestricted:
 		return None
-	customer = doc.get("customer")
+	customer = stored(doc, ["customer"])["customer"]
 	if not customer:
 		return None
 	return None if _allowed(scope, customer_record(customer), ptype) else False
@@ -113,10 +126,20 @@ def check_customer_access(customer: str, ptype: str = "read", user: str | None =
 		)
 
 
-def check_linked_customer(doc, method=None) -> None:
-	"""validate hook of records that belong to a customer: the user must be able to write to it."""
-	if doc.get("customer") and not frappe.flags.in_install and not frappe.flags.in_migrate:
-		check_customer_access(doc.customer, "write")
+# Records that may point at a customer the user only reads: service staff log complaints and enter
+# survey answers for the customers of the divisions they serve. Everything else needs write.
+READ_LINKED = frozenset({"CRM Complaint", "CRM Survey Invitation", "CRM Survey Response"})
+
+
+def check_customer_link(doc, method=None) -> None:
+	"""validate hook of records that belong to a customer: a new record, or one moved to another
+	customer, needs the user's access to the customer it now points at (the stored one is checked by
+	has_permission). System writes (`ignore_permissions`) and installs are not checked."""
+	if doc.flags.ignore_permissions or frappe.flags.in_install or frappe.flags.in_migrate:
+		return
+	if not doc.get("customer") or not (doc.is_new() or doc.has_value_changed("customer")):
+		return
+	check_customer_access(doc.customer, "read" if doc.doctype in READ_LINKED else "write")
 
 
 def check_contact_links(doc, method=None) -> None:
@@ -172,9 +195,10 @@ def visit_has_permission(doc, ptype: str | None = None, user: str | None = None,
 	scope = get_scope(user)
 	if scope.unrestricted or doc.is_new():
 		return None
-	if doc.get("sales_rep") in {scope.user, *visible_reps(scope)}:
+	row = stored(doc, ["sales_rep", "customer"])
+	if row["sales_rep"] in {scope.user, *visible_reps(scope)}:
 		return None
-	return None if _allowed(scope, customer_record(doc.get("customer")), ptype) else False
+	return None if _allowed(scope, customer_record(row["customer"]), ptype) else False
 
 
 def plan_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
@@ -191,7 +215,8 @@ def plan_has_permission(doc, ptype: str | None = None, user: str | None = None, 
 	scope = get_scope(user)
 	if scope.unrestricted or doc.is_new():
 		return None
-	if doc.get("sales_rep") in {scope.user, *visible_reps(scope)} or doc.get("approver") == scope.user:
+	row = stored(doc, ["sales_rep", "approver"])
+	if row["sales_rep"] in {scope.user, *visible_reps(scope)} or row["approver"] == scope.user:
 		return None
 	return False
 
@@ -210,6 +235,138 @@ def complaint_query_conditions(user: str | None = None, doctype: str | None = No
 def complaint_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
 	"""Service staff handle complaints of the customers they serve, so reading the customer is enough."""
 	scope = get_scope(user)
-	if scope.unrestricted or doc.is_new() or doc.get("handler") == scope.user:
+	if scope.unrestricted or doc.is_new():
 		return None
-	return None if access.can_read(scope, customer_record(doc.get("customer")) or {}) else False
+	row = stored(doc, ["handler", "customer"])
+	if row["handler"] == scope.user:
+		return None
+	return None if access.can_read(scope, customer_record(row["customer"]) or {}) else False
+
+
+# ---------------------------------------------------------------- rows and records that point at a record
+
+# Child tables whose rows belong to a permission-ruled parent. Frappe applies only the parent's role
+# permission when rows are read on their own (`frappe.client.get_list(child, parent=...)`); the row
+# rule is the parent's: a row is seen by whoever sees its parent.
+CHILD_TABLES = {
+	"CRM Customer Key Person": "CRM Customer",
+	"CRM Survey Answer": "CRM Survey Response",
+	"CRM Visit Plan Item": "CRM Visit Plan",
+	"CRM Complaint Forward": "CRM Complaint",
+	"CRM Complaint Escalation": "CRM Complaint",
+	"CRM Customer Transfer Item": "CRM Customer Transfer",
+}
+
+# Framework records that point at another record: (DocType, field of the DocType, field of the name).
+REFERENCES = {
+	"File": ("attached_to_doctype", "attached_to_name"),
+	"Tag Link": ("document_type", "document_name"),
+	"Communication": ("reference_doctype", "reference_name"),
+	"Comment": ("reference_doctype", "reference_name"),
+	"Energy Point Log": ("reference_doctype", "reference_name"),
+}
+
+
+def ruled_doctypes() -> list[str]:
+	"""The app's DocTypes with a row rule of their own (not the child tables, not the references)."""
+	hooks = frappe.get_hooks("permission_query_conditions")
+	return sorted(dt for dt in hooks if dt.startswith("CRM ") and dt not in CHILD_TABLES)
+
+
+def record_condition(doctype: str, user: str) -> str:
+	"""The row rule of `doctype` for `user` as SQL on `tab{doctype}`: "" when the user sees every row."""
+	conditions = []
+	for method in frappe.get_hooks("permission_query_conditions").get(doctype, []):
+		if condition := frappe.call(frappe.get_attr(method), user, doctype=doctype):
+			conditions.append(condition)
+	return " and ".join(f"({c})" for c in conditions)
+
+
+def child_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	parent = CHILD_TABLES[doctype]
+	if get_scope(user).unrestricted:
+		return ""
+	condition = record_condition(parent, user or frappe.session.user) or "1=1"
+	table = f"`tab{doctype}`"
+	return (
+		f"({table}.`parenttype` = {frappe.db.escape(parent)} and {table}.`parent` in "
+		f"(select `name` from `tab{parent}` where {condition}))"
+	)
+
+
+def reference_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""Files, tags, comments and messages attached to the app's records: listed only for records the
+	user may read (or that the user created). Frappe lists private files of every DocType the user
+	can read and tags of every record; the record's own rule narrows that to its rows."""
+	user = user or frappe.session.user
+	if get_scope(user).unrestricted:
+		return ""
+	type_field, name_field = REFERENCES[doctype]
+	table = f"`tab{doctype}`"
+	ruled = ruled_doctypes() + [
+		parent for parent in set(CHILD_TABLES.values()) if parent not in ruled_doctypes()
+	]
+	parts = [
+		f"ifnull({table}.`{type_field}`, '') not in ({', '.join(frappe.db.escape(dt) for dt in sorted(set(ruled)))})",
+		f"{table}.`owner` = {frappe.db.escape(user)}",
+	]
+	for ruled_doctype in sorted(set(ruled)):
+		condition = record_condition(ruled_doctype, user)
+		if not condition:
+			parts.append(f"{table}.`{type_field}` = {frappe.db.escape(ruled_doctype)}")
+			continue
+		parts.append(
+			f"({table}.`{type_field}` = {frappe.db.escape(ruled_doctype)} and {table}.`{name_field}` in "
+			f"(select `name` from `tab{ruled_doctype}` where {condition}))"
+		)
+	return "(" + " or ".join(parts) + ")"
+
+
+def transfer_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""A customer transfer is seen by whoever made it and by the reps it moved customers from or to."""
+	scope = get_scope(user)
+	if scope.unrestricted:
+		return ""
+	table = "`tabCRM Customer Transfer`"
+	users = ", ".join(frappe.db.escape(u) for u in sorted({scope.user, *visible_reps(scope)}))
+	return f"({table}.`owner` = {frappe.db.escape(scope.user)} or {table}.`from_user` in ({users}) or {table}.`to_user` in ({users}))"
+
+
+def check_assignment(doc, method=None) -> None:
+	"""validate hook of ToDo. An open assignment on one of the app's records grants its assignee access
+	(a rep's assigned customers; a complaint's handler), so only a user who may edit the record may
+	make one: a ToDo that assigns a record to yourself, or `assign_to.add` (which checks only read),
+	grants nothing the assigner does not have. Guests never reach ToDo; their requests only get here
+	through the app's own system writes (a survey's follow-up complaint and its assignment rule)."""
+	if frappe.flags.in_install or frappe.flags.in_migrate or frappe.session.user == "Guest":
+		return
+	if not doc.reference_type or not doc.reference_name:
+		return
+	if doc.reference_type not in frappe.get_hooks("permission_query_conditions"):
+		return
+	granting = doc.status == "Open" and (
+		doc.is_new()
+		or any(
+			doc.has_value_changed(f) for f in ("reference_type", "reference_name", "allocated_to", "status")
+		)
+	)
+	if not granting or get_scope().unrestricted:
+		return
+	if not frappe.has_permission(doc.reference_type, "write", doc.reference_name):
+		frappe.throw(
+			_("You may only assign {0} {1} if you may edit it").format(
+				_(doc.reference_type), doc.reference_name
+			),
+			frappe.PermissionError,
+		)
+
+
+def transfer_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
+	scope = get_scope(user)
+	if scope.unrestricted or doc.is_new():
+		return None
+	row = stored(doc, ["owner", "from_user", "to_user"])
+	users = {scope.user, *visible_reps(scope)}
+	return (
+		None if row["owner"] == scope.user or row["from_user"] in users or row["to_user"] in users else False
+	)

@@ -33,3 +33,20 @@ def next_names(doctype: str, count: int) -> list[int]:
 		batch = min(10_000, count - len(names))
 		names += [r[0] for r in frappe.db.sql(f"select nextval(`{sequence}`) from seq_1_to_{batch:d}")]
 	return names
+
+
+# Fields the server owns sit at this permlevel: every role that reads the DocType reads them, no CRM
+# role writes them, so Frappe resets what a client sends for them (Document.validate_higher_perm_levels)
+# on every surface: the form, REST, frappe.client.set_value, Data Import.
+SERVER_PERMLEVEL = 2
+
+
+def server_fields(meta) -> list[str]:
+	return [df.fieldname for df in meta.fields if df.permlevel == SERVER_PERMLEVEL]
+
+
+def allow_server_fields(doc):
+	"""Let the next save of `doc` write its server-owned fields: for the app's own actions (check in,
+	deactivate, forward, approve), which have checked the user's permission themselves."""
+	doc.flags.ignore_permlevel_for_fields = server_fields(doc.meta)
+	return doc

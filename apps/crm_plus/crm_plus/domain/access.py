@@ -64,12 +64,16 @@ def assigned_users(assign_json: str | None) -> list[str]:
 
 
 def can_write(scope: Scope, record: dict) -> bool:
-	"""May the user edit this customer? `record` has account_manager, sales_team, division, _assign."""
+	"""May the user edit this customer? `record` has name, account_manager, sales_team, division, _assign."""
 	if scope.unrestricted:
 		return True
 	if record.get("account_manager") == scope.user:
 		return True
-	if scope.user in assigned_users(record.get("_assign")):
+	if scope.assigned is not None:
+		# The open assignments the shell read (ToDos), never the `_assign` copy stored on the row.
+		if record.get("name") in scope.assigned:
+			return True
+	elif scope.user in assigned_users(record.get("_assign")):
 		return True
 	if record.get("sales_team") and record.get("sales_team") in scope.teams:
 		return True

@@ -8,6 +8,7 @@ from frappe.utils import add_days, cint, flt, get_datetime, getdate, now_datetim
 
 from crm_plus.crm_complaints import service_level
 from crm_plus.permissions import check_customer_access
+from crm_plus.utils import allow_server_fields
 
 
 class CRMComplaint(Document):
@@ -103,7 +104,7 @@ class CRMComplaint(Document):
 				"todo": todo,
 			},
 		)
-		self.save()
+		allow_server_fields(self).save()
 		return todo
 
 

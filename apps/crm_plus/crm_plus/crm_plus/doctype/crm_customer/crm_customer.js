@@ -27,7 +27,7 @@ frappe.ui.form.on("CRM Customer", {
 		frm.add_custom_button(__("Transaction"), () => frappe.new_doc("CRM Customer Transaction", { customer: frm.doc.name }), __("Create"));
 		frm.add_custom_button(__("Major Event"), () => frappe.new_doc("CRM Customer Event", { customer: frm.doc.name }), __("Create"));
 		if (frm.doc.grade_locked) {
-			frm.set_intro(__("Grade set by hand: {0}", [frm.doc.grade_override_reason || ""]), "blue");
+			frm.set_intro(__("Grade set by hand: {0}", [frappe.utils.escape_html(frm.doc.grade_override_reason || "")]), "blue");
 		}
 	},
 

@@ -10,6 +10,7 @@ from frappe.utils import getdate, now_datetime, today
 
 from crm_plus.domain import geo, lifecycle, validation
 from crm_plus.domain.roles import GRADE_OVERRIDE_ROLES
+from crm_plus.utils import allow_server_fields
 
 # Error codes of crm_plus.domain.validation, as the messages users read.
 MESSAGES = {
@@ -253,7 +254,7 @@ class CRMCustomer(Document):
 		self.disabled = 1
 		self.deactivated_on = today()
 		self.deactivation_reason = reason.strip()
-		self.save()
+		allow_server_fields(self).save()
 		add_event(self.name, "Deactivated", _("Deactivated"), reason)
 		return self.as_dict()
 
@@ -265,7 +266,7 @@ class CRMCustomer(Document):
 		self.disabled = 0
 		self.deactivated_on = None
 		self.deactivation_reason = None
-		self.save()
+		allow_server_fields(self).save()
 		add_event(self.name, "Restored", _("Restored"), reason)
 		return self.as_dict()
 

@@ -8,6 +8,7 @@ from frappe.utils import cint, get_datetime, now_datetime
 
 from crm_plus.domain import geo, visits
 from crm_plus.permissions import check_customer_access
+from crm_plus.utils import allow_server_fields
 
 
 def visit_messages() -> dict[str, str]:
@@ -115,7 +116,7 @@ class CRMVisit(Document):
 		if photo:
 			self.check_in_photo = photo
 		self.flags.checking_in = True
-		self.save()
+		allow_server_fields(self).save()
 		return {"distance": result.distance_m, "code": result.code}
 
 	@frappe.whitelist()
@@ -132,7 +133,7 @@ class CRMVisit(Document):
 		if outcome:
 			self.outcome = outcome
 		self.status = "Completed"
-		self.save()
+		allow_server_fields(self).save()
 		return {"next_visit": self.next_visit}
 
 

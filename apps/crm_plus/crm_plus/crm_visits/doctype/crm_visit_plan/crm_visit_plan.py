@@ -10,6 +10,7 @@ from crm_plus.crm_plus.grading import team_manager
 from crm_plus.domain import visits
 from crm_plus.domain.roles import ADMIN, DIVISION_HEAD
 from crm_plus.permissions import check_customer_access
+from crm_plus.utils import allow_server_fields
 
 
 class CRMVisitPlan(Document):
@@ -40,7 +41,7 @@ class CRMVisitPlan(Document):
 			)
 		self.approval_status = "Pending Approval"
 		self.approver = manager
-		self.save()
+		allow_server_fields(self).save()
 		from crm_plus.crm_plus.reminders import notify
 
 		notify(
@@ -79,7 +80,7 @@ class CRMVisitPlan(Document):
 			frappe.throw(_("Please give a reason for the rejection"))
 		self.approval_status = "Rejected"
 		self.rejection_reason = reason.strip()
-		self.save()
+		allow_server_fields(self).save()
 
 	def check_approver(self):
 		user = frappe.session.user

@@ -202,3 +202,25 @@ def test_named_assignments_replace_the_assign_column_test():
 	sql = condition_sql(Scope("rep.a@x.com", assigned=frozenset({"C2", "C1"})), "`t`", sqlite_escape)
 	assert sql == "(`t`.`account_manager` = 'rep.a@x.com' or `t`.`name` in ('C1', 'C2'))"
 	assert "_assign" in condition_sql(Scope("rep.a@x.com"), "`t`", sqlite_escape)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(record, min_size=1, max_size=12), scope, st.sets(st.integers(0, 11)))
+def test_named_assignments_are_the_only_assignments(records, sc, assigned_idx):
+	"""Once the shell has read the open assignments, the `_assign` copy on the row grants nothing:
+	a row that lists the user in `_assign` (written by anybody) is judged by the ToDos alone, and
+	the Python predicate and the SQL condition still agree."""
+	rows = [dict(r, name=f"C{i}") for i, r in enumerate(records)]
+	assigned = frozenset(f"C{i}" for i in assigned_idx if i < len(rows))
+	named = Scope(sc.user, sc.unrestricted, sc.teams, sc.divisions, sc.served_divisions, assigned=assigned)
+	db = make_db(rows)
+	assert visible_by_sql(db, named) == {r["name"] for r in rows if can_read(named, r)}
+	assert visible_by_sql(db, named, for_write=True) == {r["name"] for r in rows if can_write(named, r)}
+
+
+def test_a_forged_assign_column_grants_nothing_when_assignments_are_known():
+	row = {"name": "C9", "account_manager": "rep.b@x.com", "sales_team": "South", "division": "Retail"}
+	forged = dict(row, _assign=json.dumps(["rep.a@x.com"]))
+	assert not can_write(Scope("rep.a@x.com", assigned=frozenset()), forged)
+	assert can_write(Scope("rep.a@x.com", assigned=frozenset({"C9"})), row)
+	assert can_write(Scope("rep.a@x.com"), forged)  # assignments not read: the column is the answer

@@ -91,14 +91,11 @@ def check_filters(filters) -> list[tuple[str | None, str]]:
 			raise FilterError("too_many_filters")
 		for field, value in filters.items():
 			_check_field(field)
-			if (
-				isinstance(value, list | tuple)
-				and value
-				and isinstance(value[0], str)
-				and value[0].strip().lower() in OPERATORS
-			):
+			if isinstance(value, list | tuple):
+				# Frappe reads a list value of a dict filter as [operator, value].
 				if len(value) != 2:
 					raise FilterError("bad_filter", str(field))
+				_check_operator(value[0])
 				_check_value(value[1])
 			else:
 				_check_value(value)

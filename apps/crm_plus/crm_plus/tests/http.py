@@ -38,6 +38,13 @@ class HTTPTestCase(CRMTestCase):
 		frappe.db.commit()
 		super().tearDownClass()
 
+	# ---------------------------------------------------------------- the database as the requests left it
+	def fresh(self):
+		"""End this connection's transaction, so that reads see what the requests committed (MariaDB's
+		repeatable read would otherwise show the snapshot taken before them)."""
+		frappe.db.rollback()
+		return frappe.db
+
 	# ---------------------------------------------------------------- requests
 	def login(self, user: str):
 		"""A client with a session of `user` (cached per class); "Guest" gets a client without login."""
@@ -64,9 +71,9 @@ class HTTPTestCase(CRMTestCase):
 	def delete(self, client, path: str):
 		return make_request(client.delete, (path,), {})
 
-	def call(self, client, method: str, http: str = "POST", **kwargs):
+	def call(self, client, endpoint: str, http: str = "POST", **kwargs):
 		"""A whitelisted method over HTTP; list and dict arguments are sent as JSON."""
-		path = f"/api/method/{method}"
+		path = f"/api/method/{endpoint}"
 		return self.get(client, path, kwargs) if http == "GET" else self.post(client, path, kwargs)
 
 	def resource(self, client, doctype: str, name: str | None = None, **params):

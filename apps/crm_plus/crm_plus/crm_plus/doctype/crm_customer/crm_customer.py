@@ -155,28 +155,36 @@ class CRMCustomer(Document):
 			self.latitude, self.longitude = point
 
 	def check_duplicates(self):
+		"""Refuse a second customer with the same name, credit code or phone. A duplicate the user may
+		read is named; one they may not is only said to exist (its name and code stay hidden)."""
 		settings = frappe.get_cached_doc("CRM Plus Settings")
-		found = []
+		checks = []
 		self.name_key = validation.normalize_name(self.customer_name)
 		if settings.check_duplicate_name and self.name_key:
-			for other in duplicate_candidates(self, "name_key", self.name_key):
-				found.append(_("the name {0}").format(other.customer_name) + f" ({other.name})")
+			checks.append(("name_key", self.name_key, _("the name {0}").format(self.customer_name)))
 		if settings.check_duplicate_tax_id and self.tax_id:
-			for other in duplicate_candidates(self, "tax_id", self.tax_id):
-				found.append(_("the unified social credit code {0}").format(self.tax_id) + f" ({other.name})")
+			checks.append(
+				("tax_id", self.tax_id, _("the unified social credit code {0}").format(self.tax_id))
+			)
 		if settings.check_duplicate_phone:
 			for fieldname in ("mobile", "company_phone"):
-				if self.get(fieldname):
-					for other in duplicate_candidates(self, fieldname, self.get(fieldname)):
-						found.append(
-							_("the phone number {0}").format(self.get(fieldname)) + f" ({other.name})"
-						)
+				if value := self.get(fieldname):
+					checks.append((fieldname, value, _("the phone number {0}").format(value)))
+		found, hidden = [], False
+		for fieldname, value, what in checks:
+			for other in duplicate_candidates(self, fieldname, value):
+				if frappe.has_permission("CRM Customer", "read", other.name):
+					found.append(f"{what} ({other.name} {other.customer_name})")
+				else:
+					found.append(what)
+					hidden = True
 		if found:
-			frappe.throw(
-				_("A customer with {0} already exists.").format(", ".join(found)),
-				frappe.DuplicateEntryError,
-				title=_("Duplicate customer"),
-			)
+			message = _("A customer with {0} already exists.").format(", ".join(dict.fromkeys(found)))
+			if hidden:
+				message += " " + _(
+					"It belongs to another team: ask your manager to assign it to you instead of creating it again."
+				)
+			frappe.throw(message, frappe.DuplicateEntryError, title=_("Duplicate customer"))
 
 	def set_division_from_team(self):
 		if self.sales_team:

@@ -128,6 +128,10 @@ calendars = ["CRM Visit"]
 
 # Translations are compiled from locale/*.po on install and migrate (see install.py).
 
+# Caller filters must be data on every endpoint (crm_plus.domain.query_args): Frappe's list engine
+# takes a string filter as raw SQL.
+before_request = ["crm_plus.overrides.check_request_filters"]
+
 override_whitelisted_methods = {
 	"frappe.desk.listview.get_group_by_count": "crm_plus.overrides.get_group_by_count",
 	"frappe.client.get_count": "crm_plus.overrides.get_count",

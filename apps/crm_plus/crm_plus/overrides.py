@@ -111,3 +111,67 @@ def get_group_by_count(doctype: str, current_filters: str, field: str) -> list[d
 		permitted = frappe.qb.get_query(doctype, filters=filters, fields=["name"], validate_filters=True)
 		query = query.where(todo.reference_name.isin(SubQuery(permitted)))
 	return query.run(as_dict=True)
+
+
+# ---------------------------------------------------------------- every request's filters
+
+FILTER_PARAMS = ("filters", "or_filters", "current_filters")
+# Objects that carry filters of their own: a number card or chart definition sent by the client.
+DEFINITION_PARAMS = ("doc", "chart")
+DEFINITION_FILTERS = ("filters_json", "dynamic_filters_json")
+# Report filters are the report's own values (dates, lists of reps), not query filters.
+OWN_FILTER_METHODS = ("frappe.desk.query_report.",)
+# Methods that also take a record's name in `filters`.
+NAME_FILTER_METHODS = ("frappe.client.get_value", "frappe.client.get", "frappe.client.get_single_value")
+
+
+def _decoded(value, depth: int = 0):
+	"""A filter parameter as Frappe will read it: JSON text is parsed, possibly more than once."""
+	while isinstance(value, str) and depth < 4:
+		text = value.strip()
+		if not text or text[0] not in '[{"':
+			return value
+		value = frappe.parse_json(text)
+		if value == text:
+			return value
+		depth += 1
+	return value
+
+
+def check_request_filters() -> None:
+	"""before_request: refuse a request whose filters are not data, whatever method it calls.
+
+	Frappe's list engine takes a filter given as a string as raw SQL and joins conditions with AND
+	without brackets, so `["1=1 or 1=1"]` reaches past every permission condition; several framework
+	endpoints (number cards, link search, charts) hand their filters on without the checks of
+	`frappe.client.get_list`. Checking the shape once, for every request, closes them all."""
+	path = frappe.request.path if getattr(frappe, "request", None) else ""
+	if not (path.startswith("/api/") or frappe.form_dict.get("cmd")):
+		return
+	method = frappe.form_dict.get("cmd") or path.rsplit("/", 1)[-1]
+	if method.startswith(OWN_FILTER_METHODS):
+		return
+	values = [frappe.form_dict.get(p) for p in FILTER_PARAMS]
+	for param in DEFINITION_PARAMS:
+		definition = frappe.form_dict.get(param)
+		try:
+			definition = _decoded(definition)
+		except ValueError:
+			continue
+		if isinstance(definition, dict):
+			values += [definition.get(p) for p in DEFINITION_FILTERS]
+	for value in values:
+		if value in (None, "", "null"):
+			continue
+		try:
+			decoded = _decoded(value)
+		except ValueError:
+			decoded = value
+		if isinstance(decoded, str):
+			if method in NAME_FILTER_METHODS:
+				continue  # a record's name
+			frappe.throw(_("This filter is not allowed: {0}").format(decoded[:80]), frappe.PermissionError)
+		try:
+			query_args.check_filters(decoded)
+		except query_args.FilterError as e:
+			frappe.throw(FILTER_MESSAGES[e.code](e.detail), frappe.PermissionError, title=_("Invalid filter"))

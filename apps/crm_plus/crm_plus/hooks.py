@@ -76,6 +76,7 @@ permission_query_conditions = (
 		"CRM Visit Plan": "crm_plus.permissions.plan_query_conditions",
 		"CRM Complaint": "crm_plus.permissions.complaint_query_conditions",
 		"CRM Customer Transfer": "crm_plus.permissions.transfer_query_conditions",
+		"CRM Sales Target": "crm_plus.permissions.target_query_conditions",
 	}
 	| {doctype: "crm_plus.permissions.linked_query_conditions" for doctype in _customer_linked}
 	| {doctype: "crm_plus.permissions.child_query_conditions" for doctype in _child_tables}
@@ -87,6 +88,7 @@ has_permission = {
 	"CRM Visit Plan": "crm_plus.permissions.plan_has_permission",
 	"CRM Complaint": "crm_plus.permissions.complaint_has_permission",
 	"CRM Customer Transfer": "crm_plus.permissions.transfer_has_permission",
+	"CRM Sales Target": "crm_plus.permissions.target_has_permission",
 } | {doctype: "crm_plus.permissions.linked_has_permission" for doctype in _customer_linked}
 
 doc_events = {

@@ -370,3 +370,28 @@ def transfer_has_permission(doc, ptype: str | None = None, user: str | None = No
 	return (
 		None if row["owner"] == scope.user or row["from_user"] in users or row["to_user"] in users else False
 	)
+
+
+def target_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""A sales target is seen by its rep and by the managers and division heads above the rep."""
+	scope = get_scope(user)
+	if scope.unrestricted:
+		return ""
+	return rep_condition(scope, "`tabCRM Sales Target`", "sales_rep")
+
+
+def target_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
+	scope = get_scope(user)
+	if scope.unrestricted:
+		return None
+	reps = {scope.user, *visible_reps(scope)}
+	if doc.is_new():
+		return None if doc.get("sales_rep") in reps or ptype not in ("create", "write") else False
+	if stored(doc, ["sales_rep"])["sales_rep"] not in reps:
+		return False
+	if (
+		ptype not in (None, "read", "select", "print", "email", "report", "export")
+		and doc.get("sales_rep") not in reps
+	):
+		return False  # moved to a rep outside the user's teams
+	return None

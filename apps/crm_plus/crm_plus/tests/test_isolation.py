@@ -397,3 +397,27 @@ class TestIsolation(HTTPTestCase):
 			},
 		)
 		self.assertIn(o.c_a2, mine.text)  # your own duplicate is named, so you can open it
+
+	# ---------------------------------------------------------------- performance data
+	def test_sales_targets_of_another_division_are_not_readable(self):
+		o = self.org
+		target = frappe.get_doc(
+			{
+				"doctype": "CRM Sales Target",
+				"sales_rep": o.rep_a1,
+				"from_date": today(),
+				"to_date": today(),
+				"target_amount": 123456,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		listed = self.resource(
+			self.rep, "CRM Sales Target", fields=["name", "sales_rep"], limit_page_length=0
+		)
+		self.assertEqual(listed.status_code, 200)
+		self.assertNotIn(o.rep_a1, {r["sales_rep"] for r in listed.json["data"]})
+		self.assertTrue(refused(self.resource(self.rep, "CRM Sales Target", target.name)))
+		manager = self.login(o.mgr_a)
+		self.assertEqual(self.resource(manager, "CRM Sales Target", target.name).status_code, 200)
+		frappe.db.delete("CRM Sales Target", {"name": target.name})
+		frappe.db.commit()

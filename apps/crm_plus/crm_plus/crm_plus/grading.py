@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import frappe
 from frappe import _
 from frappe.utils import cint, flt, getdate, now_datetime, today
+from frappe.utils.html_utils import sanitize_html
 
 from crm_plus.domain import grading
 from crm_plus.domain.roles import GRADE_OVERRIDE_ROLES
@@ -312,7 +313,9 @@ def override_grade(customer: str, grade: str | None, reason: str):
 		frappe.throw(_("Only sales managers and CRM admins can set a grade by hand"), frappe.PermissionError)
 	doc = frappe.get_doc("CRM Customer", customer)
 	doc.check_permission("write")
-	if not (reason or "").strip():
+	# Written without a document save, so sanitised here as a save would (the form shows it as HTML).
+	reason = sanitize_html((reason or "").strip())
+	if not reason:
 		frappe.throw(_("Please give a reason for the manual grade"))
 	if grade and not frappe.db.exists("CRM Customer Grade", grade):
 		frappe.throw(_("Customer grade {0} does not exist").format(grade))
@@ -324,7 +327,7 @@ def override_grade(customer: str, grade: str | None, reason: str):
 		{
 			"grade": new,
 			"grade_locked": 1 if grade else 0,
-			"grade_override_reason": reason.strip() if grade else None,
+			"grade_override_reason": reason if grade else None,
 		},
 	)
 	if old != new:
@@ -339,7 +342,7 @@ def override_grade(customer: str, grade: str | None, reason: str):
 				"CRM Customer Grade Log", {"customer": customer}, "name", order_by="creation desc, name desc"
 			),
 			"reason",
-			reason.strip(),
+			reason,
 		)
 	return frappe.db.get_value(
 		"CRM Customer", customer, ["grade", "grade_locked", "grade_override_reason"], as_dict=True

@@ -92,9 +92,13 @@ def setup() -> str:
 	token = frappe.db.get_value(
 		"CRM Survey Invitation", {"campaign": campaign.name, "customer": name}, "token"
 	)
+	from crm_plus.tests.xss_fixtures import setup as xss_setup
+
+	xss = xss_setup(PASSWORD)
 	frappe.db.commit()
 	frappe.clear_cache()
 	result = {
+		"xss": xss,
 		"user": rep,
 		"password": PASSWORD,
 		"customer": name,

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.contacts.address_and_contact import load_address_and_contact
 from frappe.model.document import Document
 from frappe.model.naming import make_autoname
-from frappe.utils import getdate, now_datetime, today
+from frappe.utils import escape_html, getdate, now_datetime, today
 
 from crm_plus.domain import geo, lifecycle, validation
 from crm_plus.domain.roles import GRADE_OVERRIDE_ROLES
@@ -131,10 +131,12 @@ class CRMCustomer(Document):
 			value = self.get(fieldname)
 			if value in (None, "") or (code := check(value)) is None:
 				continue
-			errors.append(MESSAGES[code](_(self.meta.get_label(fieldname)), value))
+			errors.append(MESSAGES[code](_(self.meta.get_label(fieldname)), escape_html(str(value))))
 		for row in self.get("key_people") or []:
 			if row.phone and validation.phone_error(row.phone):
-				errors.append(MESSAGES["invalid_phone"](_("Key People") + f" #{row.idx}", row.phone))
+				errors.append(
+					MESSAGES["invalid_phone"](_("Key People") + f" #{row.idx}", escape_html(row.phone))
+				)
 			if row.birthday and validation.past_date_error(getdate(row.birthday), getdate(today())):
 				errors.append(
 					MESSAGES["date_in_future"](_("Key People") + f" #{row.idx} " + _("Birthday"), None)

@@ -1,0 +1,134 @@
+"""Records whose every text carries script payloads, for the browser test tests/browser/xss.test.mjs.
+
+Texts are stored the way users store them: saved as the rep who owns them (Frappe sanitises HTML on
+save), and the manual-grade reason through the app's own method (which writes it as given). The
+survey template's texts are an admin's. Called from browser_fixtures.setup; idempotent per run."""
+
+import frappe
+from frappe.utils import add_to_date, now_datetime
+
+from crm_plus.tests.utils import make_user
+
+PAYLOADS = (
+	'<img src=x onerror="window.__xss=1">',
+	'" autofocus onfocus="window.__xss=2" x="',
+	"</script><script>window.__xss=3</script>",
+	"<svg onload=window.__xss=4>",
+)
+# Fields whose own validation refuses any text that is not a phone, an address or a code.
+VALIDATED = {"tax_id", "company_phone", "fax", "landline", "mobile", "email", "id_number", "website", "phone"}
+TEXT_TYPES = ("Data", "Small Text", "Text", "Text Editor", "Long Text")
+
+
+def payload_fields(doctype: str) -> list[str]:
+	meta = frappe.get_meta(doctype)
+	return [
+		df.fieldname
+		for df in meta.fields
+		if df.fieldtype in TEXT_TYPES
+		and not df.read_only
+		and not df.permlevel
+		and not df.options
+		and df.fieldname not in VALIDATED
+	]
+
+
+def poisoned(doctype: str, index: int = 0) -> dict:
+	return {
+		field: f"{field} {PAYLOADS[(i + index) % len(PAYLOADS)]}"
+		for i, field in enumerate(payload_fields(doctype))
+	}
+
+
+def setup(password: str) -> dict:
+	rep = make_user("browser-xss-rep@test.example", ["CRM Sales User"], first_name="XSS Rep")
+	manager = make_user("browser-xss-manager@test.example", ["CRM Sales User", "CRM Sales Manager"])
+	for user in (rep, manager):
+		doc = frappe.get_doc("User", user)
+		doc.new_password = password
+		doc.save(ignore_permissions=True)
+	suffix = frappe.generate_hash(length=6)
+	frappe.set_user(rep)
+	try:
+		values = poisoned("CRM Customer") | {
+			"customer_name": f"XSS {suffix} {PAYLOADS[0]}",
+			"customer_kind": "Enterprise",
+			"account_manager": rep,
+			"key_people": [poisoned("CRM Customer Key Person", 1) | {"person_name": f"P {PAYLOADS[1]}"}],
+		}
+		customer = frappe.get_doc({"doctype": "CRM Customer", **values}).insert()
+		complaint = frappe.get_doc(
+			{"doctype": "CRM Complaint", "customer": customer.name, **poisoned("CRM Complaint", 2)}
+			| {"subject": f"S {PAYLOADS[3]}", "description": f"D {PAYLOADS[0]}"}
+		).insert()
+		start = add_to_date(now_datetime(), hours=4)
+		visit = frappe.get_doc(
+			{"doctype": "CRM Visit", "customer": customer.name, "sales_rep": rep, **poisoned("CRM Visit", 3)}
+			| {"planned_start": start, "planned_end": add_to_date(start, hours=1)}
+		).insert()
+	finally:
+		frappe.set_user("Administrator")
+	# The manual grade's reason, written by the app's method as the manager typed it.
+	division = frappe.get_doc({"doctype": "CRM Division", "division_name": f"XSS division {suffix}"}).insert(
+		ignore_permissions=True
+	)
+	team = frappe.get_doc(
+		{
+			"doctype": "CRM Sales Team",
+			"team_name": f"XSS team {suffix}",
+			"division": division.name,
+			"manager": manager,
+			"members": [{"user": rep}],
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.set_value("CRM Customer", customer.name, "sales_team", team.name)
+	from crm_plus.crm_plus.grading import override_grade
+
+	frappe.set_user(manager)
+	try:
+		override_grade(customer.name, "VIP", f"reason {PAYLOADS[0]} {PAYLOADS[1]}")
+	finally:
+		frappe.set_user("Administrator")
+	template = frappe.get_doc(
+		{
+			"doctype": "CRM Survey Template",
+			"template_name": f"XSS template {suffix}",
+			"introduction": f"intro {PAYLOADS[0]}",
+			"thank_you": f"thanks {PAYLOADS[3]}",
+			"questions": [
+				{
+					"section": f"sec {PAYLOADS[1]}",
+					"question": f"q1 {PAYLOADS[0]}",
+					"question_type": "Satisfaction",
+					"required": 1,
+				},
+				{
+					"question": f"q2 {PAYLOADS[2]}",
+					"question_type": "Single Choice",
+					"options": f"A {PAYLOADS[1]}\nB {PAYLOADS[0]}",
+				},
+				{"question": f"q3 {PAYLOADS[3]}", "question_type": "Text"},
+			],
+		}
+	).insert(ignore_permissions=True)
+	campaign = frappe.get_doc(
+		{
+			"doctype": "CRM Survey Campaign",
+			"campaign_name": f"XSS campaign {suffix}",
+			"template": template.name,
+			"filter_account_manager": rep,
+		}
+	).insert(ignore_permissions=True)
+	campaign.start()
+	token = frappe.db.get_value(
+		"CRM Survey Invitation", {"campaign": campaign.name, "customer": customer.name}, "token"
+	)
+	return {
+		"user": rep,
+		"manager": manager,
+		"customer": customer.name,
+		"customer_name": values["customer_name"],
+		"complaint": complaint.name,
+		"visit": visit.name,
+		"survey_token": token,
+	}

@@ -23,6 +23,8 @@ crm_plus_default_records = [
 	"crm_plus.crm_plus.setup.ensure_default_records",
 	"crm_plus.crm_plus.setup.ensure_complaint_records",
 	"crm_plus.crm_plus.setup.ensure_survey_records",
+	"crm_plus.crm_plus.contacts.ensure_permissions",
+	"crm_plus.crm_plus.contacts.ensure_address_template",
 ]
 
 # Records that belong to a customer and move with it when a departing rep's customers are
@@ -81,6 +83,7 @@ permission_query_conditions = (
 	| {doctype: "crm_plus.permissions.linked_query_conditions" for doctype in _customer_linked}
 	| {doctype: "crm_plus.permissions.child_query_conditions" for doctype in _child_tables}
 	| {doctype: "crm_plus.permissions.reference_query_conditions" for doctype in _references}
+	| {doctype: "crm_plus.crm_plus.contacts.query_conditions" for doctype in ("Contact", "Address")}
 )
 has_permission = {
 	"CRM Customer": "crm_plus.permissions.customer_has_permission",
@@ -89,7 +92,12 @@ has_permission = {
 	"CRM Complaint": "crm_plus.permissions.complaint_has_permission",
 	"CRM Customer Transfer": "crm_plus.permissions.transfer_has_permission",
 	"CRM Sales Target": "crm_plus.permissions.target_has_permission",
+	"Contact": "crm_plus.crm_plus.contacts.has_permission",
+	"Address": "crm_plus.crm_plus.contacts.has_permission",
 } | {doctype: "crm_plus.permissions.linked_has_permission" for doctype in _customer_linked}
+
+# The customer's visits and complaints on its timeline.
+additional_timeline_content = {"CRM Customer": ["crm_plus.crm_plus.timeline.customer_timeline"]}
 
 doc_events = {
 	"User": {"on_update": "crm_plus.crm_plus.transfer.warn_when_owner_disabled"},

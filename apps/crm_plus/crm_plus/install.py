@@ -33,6 +33,9 @@ def after_migrate():
 
 
 def before_uninstall():
+	from crm_plus.crm_plus.contacts import remove_permissions
+
+	remove_permissions()
 	remove_roles()
 
 

@@ -28,15 +28,17 @@ class HTTPTestCase(CRMTestCase):
 		cls._clients = {}
 		cls.org = Org() if cls.make_org else None
 		frappe.db.commit()
+		# Removed even when a subclass's setUpClass fails after this point (tearDownClass would not
+		# run), so that no committed record outlives the class and changes what later tests see.
+		cls.addClassCleanup(cls._remove_org)
 
 	@classmethod
-	def tearDownClass(cls):
+	def _remove_org(cls):
 		frappe.set_user("Administrator")
 		frappe.db.rollback()
 		if cls.org:
 			remove_org(cls.org)
 		frappe.db.commit()
-		super().tearDownClass()
 
 	# ---------------------------------------------------------------- the database as the requests left it
 	def fresh(self):

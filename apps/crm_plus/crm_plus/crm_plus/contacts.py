@@ -1,0 +1,100 @@
+"""Contacts and addresses of customers follow the customer (seed 003: all contact history stays with
+the company when staff leave).
+
+Frappe gives every user only the contacts they created (`if_owner`). CRM roles get read (service
+staff) or read, write and create (sales) on Contact and Address, narrowed by the customer rule: a
+contact or address is seen by whoever may read a customer it is linked to, edited by whoever may
+edit one, and always by its creator. So the rep who takes a customer over in a transfer sees its
+contacts at once, and a rep of another division never does. System Managers and users without a
+CRM role keep Frappe's own rules.
+"""
+
+import frappe
+
+from crm_plus.domain.roles import ALL_ROLES, SERVICE_ROLES
+from crm_plus.permissions import CUSTOMER, _allowed, customer_record, get_scope, record_condition
+
+DOCTYPES = ("Contact", "Address")
+READ_PTYPES = {"read", "select", "print", "email", "report", "export"}
+
+
+def _crm_user(user: str) -> bool:
+	roles = set(frappe.get_roles(user))
+	return bool(roles & set(ALL_ROLES)) and "System Manager" not in roles and user != "Administrator"
+
+
+def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	if not _crm_user(user):
+		return ""
+	table = f"`tab{doctype}`"
+	customers = record_condition(CUSTOMER, user)
+	linked = (
+		f"select 1 from `tabDynamic Link` dl where dl.parenttype = {frappe.db.escape(doctype)} "
+		f"and dl.parent = {table}.`name` and dl.link_doctype = {frappe.db.escape(CUSTOMER)}"
+	)
+	if customers:
+		linked += f" and dl.link_name in (select `name` from `tab{CUSTOMER}` where {customers})"
+	return f"({table}.`owner` = {frappe.db.escape(user)} or exists ({linked}))"
+
+
+def has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
+	user = user or frappe.session.user
+	if not _crm_user(user) or doc.is_new():
+		return None
+	if frappe.db.get_value(doc.doctype, doc.name, "owner") == user:
+		return None
+	scope = get_scope(user)
+	customers = frappe.get_all(
+		"Dynamic Link",
+		{"parenttype": doc.doctype, "parent": doc.name, "link_doctype": CUSTOMER},
+		pluck="link_name",
+	)
+	for customer in customers:
+		if _allowed(scope, customer_record(customer), ptype if ptype not in READ_PTYPES else "read"):
+			return None
+	return False
+
+
+def ensure_permissions() -> None:
+	"""Role permissions of the CRM roles on Contact and Address (as Custom DocPerms, idempotent)."""
+	from frappe.permissions import add_permission, update_permission_property
+
+	for doctype in DOCTYPES:
+		for role in ALL_ROLES:
+			if not frappe.db.exists("Role", role):
+				continue
+			if not frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0}):
+				add_permission(doctype, role, 0)
+			writes = role not in SERVICE_ROLES
+			for ptype, value in (("read", 1), ("write", int(writes)), ("create", int(writes))):
+				update_permission_property(doctype, role, 0, ptype, value, validate=False)
+
+
+def remove_permissions() -> None:
+	frappe.db.delete("Custom DocPerm", {"parent": ("in", DOCTYPES), "role": ("in", ALL_ROLES)})
+	for doctype in DOCTYPES:
+		frappe.clear_cache(doctype=doctype)
+
+
+def ensure_address_template() -> None:
+	"""A default Address Template, which Frappe's setup wizard would create for the site's country.
+	Without one, a customer with an address cannot open its form (Frappe renders every address)."""
+	from frappe.contacts.doctype.address_template.address_template import get_default_address_template
+
+	if frappe.db.exists("Address Template", {"is_default": 1}):
+		return
+	country = frappe.db.get_single_value("System Settings", "country") or "China"
+	if not frappe.db.exists("Country", country):
+		return
+	if frappe.db.exists("Address Template", country):
+		frappe.db.set_value("Address Template", country, "is_default", 1)
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Address Template",
+			"country": country,
+			"is_default": 1,
+			"template": get_default_address_template(),
+		}
+	).insert(ignore_permissions=True)

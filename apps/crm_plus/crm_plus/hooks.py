@@ -84,6 +84,10 @@ permission_query_conditions = (
 	| {doctype: "crm_plus.permissions.child_query_conditions" for doctype in _child_tables}
 	| {doctype: "crm_plus.permissions.reference_query_conditions" for doctype in _references}
 	| {doctype: "crm_plus.crm_plus.contacts.query_conditions" for doctype in ("Contact", "Address")}
+	| {
+		doctype: "crm_plus.permissions.framework_child_query_conditions"
+		for doctype in ("Contact Phone", "Contact Email", "Dynamic Link", "Event Participants")
+	}
 )
 has_permission = {
 	"CRM Customer": "crm_plus.permissions.customer_has_permission",
@@ -95,26 +99,43 @@ has_permission = {
 	"Contact": "crm_plus.crm_plus.contacts.has_permission",
 	"Address": "crm_plus.crm_plus.contacts.has_permission",
 } | {doctype: "crm_plus.permissions.linked_has_permission" for doctype in _customer_linked}
+has_permission |= {doctype: "crm_plus.permissions.child_has_permission" for doctype in _child_tables}
 
 # The customer's visits and complaints on its timeline.
 additional_timeline_content = {"CRM Customer": ["crm_plus.crm_plus.timeline.customer_timeline"]}
 
-doc_events = {
-	"User": {"on_update": "crm_plus.crm_plus.transfer.warn_when_owner_disabled"},
-	"Contact": {"validate": "crm_plus.permissions.check_contact_links"},
+# The validate hooks of the data permissions (crm_plus.permissions), by DocType.
+_validate = {doctype: ["crm_plus.permissions.refuse_standalone_row"] for doctype in _child_tables}
+for _doctype in [*_customer_linked, "CRM Visit", "CRM Complaint"]:
 	# A record moved to another customer needs access to that customer too.
-	**{
-		doctype: {"validate": "crm_plus.permissions.check_customer_link"}
-		for doctype in [*_customer_linked, "CRM Visit", "CRM Complaint"]
-	},
-	"ToDo": {
-		# An open assignment grants access: only a user who may edit the record may make one.
-		"validate": "crm_plus.permissions.check_assignment",
-		"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.set_handler_from_assignment",
-		# A scope names its user's assigned customers: an assignment made or closed renews it.
-		"on_update": "crm_plus.permissions.clear_scope_cache",
-		"on_trash": "crm_plus.permissions.clear_scope_cache",
-	},
+	_validate.setdefault(_doctype, []).append("crm_plus.permissions.check_customer_link")
+for _doctype in [
+	"CRM Customer",
+	"CRM Visit Plan",
+	"CRM Complaint",
+	"CRM Survey Response",
+	"CRM Customer Transfer",
+]:
+	# Rows are saved with their parent, and a parent's rows must be its own.
+	_validate.setdefault(_doctype, []).append("crm_plus.permissions.check_rows_belong")
+_validate["CRM Customer"].append("crm_plus.permissions.check_sales_team")
+_validate |= {
+	"Contact": ["crm_plus.permissions.check_contact_links"],
+	"Address": ["crm_plus.permissions.check_address_links"],
+	"File": ["crm_plus.permissions.check_attachment"],
+	"Event": ["crm_plus.permissions.check_event_participants"],
+	# An open assignment grants access: only a user who may edit the record may make one.
+	"ToDo": ["crm_plus.permissions.check_assignment"],
+}
+
+doc_events = {doctype: {"validate": methods} for doctype, methods in _validate.items()}
+doc_events["User"] = {"on_update": "crm_plus.crm_plus.transfer.warn_when_owner_disabled"}
+doc_events["Version"] = {"before_insert": "crm_plus.permissions.mask_version"}
+doc_events["ToDo"] |= {
+	"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.set_handler_from_assignment",
+	# A scope names its user's assigned customers: an assignment made or closed renews it.
+	"on_update": "crm_plus.permissions.clear_scope_cache",
+	"on_trash": "crm_plus.permissions.clear_scope_cache",
 }
 
 scheduler_events = {
@@ -145,4 +166,11 @@ before_request = ["crm_plus.overrides.check_request_filters"]
 override_whitelisted_methods = {
 	"frappe.desk.listview.get_group_by_count": "crm_plus.overrides.get_group_by_count",
 	"frappe.client.get_count": "crm_plus.overrides.get_count",
+	# Frappe v15 methods that answer or write without checking the record's permission.
+	"frappe.desk.search.search_link": "crm_plus.overrides.search_link",
+	"frappe.desk.search.search_widget": "crm_plus.overrides.search_widget",
+	"frappe.desk.search.get_link_title": "crm_plus.overrides.get_link_title",
+	"frappe.email.relink": "crm_plus.overrides.relink",
+	"frappe.desk.like.toggle_like": "crm_plus.overrides.toggle_like",
+	"frappe.core.doctype.sms_settings.sms_settings.get_contact_number": "crm_plus.overrides.get_contact_number",
 }

@@ -344,9 +344,11 @@ def check_assignment(doc, method=None) -> None:
 		return
 	if doc.reference_type not in frappe.get_hooks("permission_query_conditions"):
 		return
-	granting = doc.status == "Open" and (
-		doc.is_new()
-		or any(
+	# A new ToDo, even a closed one (it writes "assigned" on the record's timeline), and one re-pointed,
+	# re-assigned or re-opened.
+	granting = doc.is_new() or (
+		doc.status == "Open"
+		and any(
 			doc.has_value_changed(f) for f in ("reference_type", "reference_name", "allocated_to", "status")
 		)
 	)
@@ -395,3 +397,170 @@ def target_has_permission(doc, ptype: str | None = None, user: str | None = None
 	):
 		return False  # moved to a rep outside the user's teams
 	return None
+
+
+# ---------------------------------------------------------------- rows, attachments, links and history
+
+
+def child_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
+	"""A row of an app child table read or written on its own (`/api/resource/<child>/<name>`) is
+	judged by its stored parent."""
+	if get_scope(user).unrestricted or doc.is_new():
+		return None
+	row = stored(doc, ["parent", "parenttype"])
+	if not row["parent"] or row["parenttype"] != CHILD_TABLES.get(doc.doctype):
+		return False
+	read = ptype in (None, "read", "select", "print", "email", "report", "export")
+	allowed = frappe.has_permission(row["parenttype"], "read" if read else "write", row["parent"], user=user)
+	return None if allowed else False
+
+
+def refuse_standalone_row(doc, method=None) -> None:
+	"""validate of the app's child tables. Runs only when a row is inserted or saved on its own (rows
+	saved with their parent run no hooks): rows are written with their parent, which checks them."""
+	if doc.flags.ignore_permissions or frappe.flags.in_install or frappe.flags.in_migrate:
+		return
+	if frappe.session.user == "Administrator":
+		return
+	frappe.throw(
+		_("Rows of {0} are saved with their {1}").format(
+			_(doc.doctype), _(CHILD_TABLES.get(doc.doctype, ""))
+		),
+		frappe.PermissionError,
+	)
+
+
+def check_rows_belong(doc, method=None) -> None:
+	"""validate of the parents of the app's child tables: a row sent with an existing row's name must be
+	a row of this record. Frappe updates a row by its name alone, so a row of another record named in
+	a save would be moved here and overwritten."""
+	for df in doc.meta.get_table_fields():
+		names = [d.name for d in doc.get(df.fieldname) if d.name and not d.get("__islocal")]
+		if not names:
+			continue
+		foreign = frappe.get_all(
+			df.options,
+			filters={"name": ("in", names), "parent": ("!=", doc.name or "")},
+			pluck="name",
+		)
+		if foreign:
+			frappe.throw(
+				_("Row {0} does not belong to {1}").format(foreign[0], doc.name), frappe.PermissionError
+			)
+
+
+def ruled_record_types() -> set[str]:
+	return {*ruled_doctypes(), *CHILD_TABLES.values()}
+
+
+def check_attachment(doc, method=None) -> None:
+	"""validate of File. A file attached to one of the app's records is private and needs the right to
+	edit the record; a file record that points at an existing private file needs the right to read
+	one of the records already holding it (otherwise a new File row with the same URL would hand
+	its owner another division's file)."""
+	if frappe.flags.in_install or frappe.flags.in_migrate or frappe.session.user == "Administrator":
+		return
+	if doc.attached_to_doctype in ruled_record_types():
+		doc.is_private = 1
+		attaching = doc.is_new() or doc.has_value_changed("attached_to_name")
+		if attaching and doc.attached_to_name and not doc.flags.ignore_permissions:
+			if not get_scope().unrestricted and not frappe.has_permission(
+				doc.attached_to_doctype, "write", doc.attached_to_name
+			):
+				frappe.throw(
+					_("You may only attach files to {0} {1} if you may edit it").format(
+						_(doc.attached_to_doctype), doc.attached_to_name
+					),
+					frappe.PermissionError,
+				)
+	# Checked even for system writes: Frappe's add_attachments copies a file by name with ignore_permissions.
+	url = doc.file_url or ""
+	if url.startswith("/private/") and (doc.is_new() or doc.has_value_changed("file_url")):
+		holders = frappe.get_all(
+			"File", filters={"file_url": url, "name": ("!=", doc.name or "")}, pluck="name"
+		)
+		if holders and not any(frappe.has_permission("File", "read", holder) for holder in holders):
+			frappe.throw(_("File {0} not found").format(url), frappe.PermissionError)
+
+
+def check_address_links(doc, method=None) -> None:
+	"""An address, like a contact, can only be linked to customers the user may edit."""
+	check_contact_links(doc, method)
+
+
+def check_event_participants(doc, method=None) -> None:
+	"""validate of Event: a participant that is one of the app's records must be readable (Frappe
+	looks up and shows the participant's contact email)."""
+	for row in doc.get("event_participants") or []:
+		if row.reference_doctype in ruled_record_types() and row.reference_docname:
+			if not frappe.has_permission(row.reference_doctype, "read", row.reference_docname):
+				frappe.throw(
+					_("You are not permitted to access {0} {1}").format(
+						_(row.reference_doctype), row.reference_docname
+					),
+					frappe.PermissionError,
+				)
+
+
+def mask_version(doc, method=None) -> None:
+	"""before_insert of Version: changes of fields at a permission level above 0 (ID numbers, personal
+	mobiles) are kept without their values, so that the history does not show them to a user who may
+	read the record but not those fields."""
+	if doc.ref_doctype not in ruled_record_types() or not doc.data:
+		return
+	hidden = {df.fieldname for df in frappe.get_meta(doc.ref_doctype).fields if df.permlevel == 1}
+	data = frappe.parse_json(doc.data)
+	changed = data.get("changed") or []
+	if hidden and any(row[0] in hidden for row in changed):
+		data["changed"] = [[row[0], "***", "***"] if row[0] in hidden else row for row in changed]
+		doc.data = frappe.as_json(data, indent=None)
+
+
+def check_sales_team(doc, method=None) -> None:
+	"""validate of CRM Customer: a customer is put in a team (and so a division) the user belongs to or
+	manages; otherwise a rep could drop records into another division's lists."""
+	if not doc.sales_team or not (doc.is_new() or doc.has_value_changed("sales_team")):
+		return
+	if doc.flags.ignore_permissions or frappe.flags.in_install or frappe.flags.crm_plus_transfer:
+		return
+	scope = get_scope()
+	if scope.unrestricted or doc.sales_team in scope.teams:
+		return
+	if frappe.db.get_value("CRM Sales Team", doc.sales_team, "division") in scope.divisions:
+		return
+	member = {"parent": doc.sales_team, "parenttype": "CRM Sales Team", "user": scope.user}
+	if frappe.db.exists("CRM Sales Team Member", member):
+		return
+	frappe.throw(
+		_("You may only put a customer in a sales team you belong to or manage"), frappe.PermissionError
+	)
+
+
+# Framework child tables whose parents have row rules: a row is seen by whoever sees its parent.
+FRAMEWORK_CHILDREN = {
+	"Contact Phone": ("Contact",),
+	"Contact Email": ("Contact",),
+	"Dynamic Link": ("Contact", "Address"),
+	"Event Participants": ("Event",),
+}
+
+
+def framework_child_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	from frappe.model.db_query import DatabaseQuery
+
+	user = user or frappe.session.user
+	if user == "Administrator" or "System Manager" in frappe.get_roles(user):
+		return ""
+	table = f"`tab{doctype}`"
+	parents = FRAMEWORK_CHILDREN[doctype]
+	parts = [f"ifnull({table}.`parenttype`, '') not in ({', '.join(frappe.db.escape(p) for p in parents)})"]
+	for parent in parents:
+		try:
+			condition = DatabaseQuery(parent, user=user).build_match_conditions()
+		except frappe.PermissionError:
+			condition = "1=0"
+		parts.append(
+			f"({table}.`parenttype` = {frappe.db.escape(parent)} and {table}.`parent` in "
+			f"(select `name` from `tab{parent}` where {condition or '1=1'}))"
+		)
+	return "(" + " or ".join(parts) + ")"

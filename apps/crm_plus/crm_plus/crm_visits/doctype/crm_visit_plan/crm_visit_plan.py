@@ -9,7 +9,7 @@ from frappe.utils import add_to_date, flt, get_datetime, getdate
 from crm_plus.crm_plus.grading import team_manager
 from crm_plus.domain import visits
 from crm_plus.domain.roles import ADMIN, DIVISION_HEAD
-from crm_plus.permissions import check_customer_access
+from crm_plus.permissions import check_customer_access, get_scope, visible_reps
 from crm_plus.utils import allow_server_fields
 
 
@@ -17,8 +17,12 @@ class CRMVisitPlan(Document):
 	def validate(self):
 		start, end = visits.plan_period(self.period_type, getdate(self.period_start))
 		self.period_start, self.period_end = start, end
+		self.check_rep()
 		for item in self.items:
+			# The rep who visits and the user who plans may both edit the customer.
 			check_customer_access(item.customer, "write", user=self.sales_rep)
+			if not self.flags.ignore_permissions:
+				check_customer_access(item.customer, "write")
 			if not start <= getdate(item.planned_date) <= end:
 				frappe.throw(
 					_("Row {0}: {1} is outside the plan's period ({2} to {3})").format(
@@ -30,6 +34,17 @@ class CRMVisitPlan(Document):
 				)
 		if self.docstatus == 0 and self.approval_status not in ("Draft", "Pending Approval", "Rejected"):
 			self.approval_status = "Draft"
+
+	def check_rep(self):
+		"""A plan is made by its rep, or by a manager or division head for a rep of their teams."""
+		if self.flags.ignore_permissions or not (self.is_new() or self.has_value_changed("sales_rep")):
+			return
+		scope = get_scope()
+		if scope.unrestricted or self.sales_rep in {scope.user, *visible_reps(scope)}:
+			return
+		frappe.throw(
+			_("You may only plan visits for yourself or the reps of your teams"), frappe.PermissionError
+		)
 
 	@frappe.whitelist()
 	def request_approval(self):

@@ -1,0 +1,302 @@
+"""Isolation through framework methods and objects the app does not own (found by an attacker who
+did not read the tests): link search asked to ignore permissions, file pointers, message relinking,
+link titles, plans and rows written on their own, contact rows, history, likes and tags, teams.
+Each test performs the attack over HTTP as rep_b (division B) or agent_a (reads division A)."""
+
+import base64
+import json
+
+import frappe
+from frappe.utils import today
+
+from crm_plus.tests.http import HTTPTestCase
+
+CUSTOMER = "CRM Customer"
+
+
+def refused(response) -> bool:
+	return response.status_code == 403
+
+
+class TestFrameworkIsolation(HTTPTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		o = cls.org
+		customer = frappe.get_doc(CUSTOMER, o.c_a1)
+		customer.append("key_people", {"person_name": "Marker Wang", "phone": "13912345678"})
+		customer.customer_kind = "Individual"
+		customer.mobile = "13800138001"
+		customer.save(ignore_permissions=True)
+		cls.key_person = customer.key_people[0].name
+		cls.secret = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": f"secret-{o.suffix}.txt",
+				"content": b"top secret terms",
+				"is_private": 1,
+				"attached_to_doctype": CUSTOMER,
+				"attached_to_name": o.c_a1,
+			}
+		).insert(ignore_permissions=True)
+		cls.contact = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": f"Marker {o.suffix}",
+				"phone_nos": [{"phone": "13700001111", "is_primary_phone": 1}],
+				"email_ids": [{"email_id": f"marker-{o.suffix}@example.com", "is_primary": 1}],
+				"links": [{"link_doctype": CUSTOMER, "link_name": o.c_a1}],
+			}
+		).insert(ignore_permissions=True)
+		cls.message = frappe.get_doc(
+			{
+				"doctype": "Communication",
+				"communication_type": "Communication",
+				"subject": "Marker subject",
+				"content": "Marker secret body",
+				"reference_doctype": CUSTOMER,
+				"reference_name": o.c_a1,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		cls.markers = [
+			f"A1 Customer {o.suffix}",
+			"13912345678",
+			"13800138001",
+			"13700001111",
+			"Marker secret",
+		]
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		for doctype, name in (
+			("File", cls.secret.name),
+			("Contact", cls.contact.name),
+			("Communication", cls.message.name),
+		):
+			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def setUp(self):
+		super().setUp()
+		self.rep = self.login(self.org.rep_b)
+
+	def assert_no_marker(self, response, what):
+		for marker in self.markers:
+			self.assertNotIn(marker, response.get_data(as_text=True), what)
+
+	def test_link_search_cannot_be_told_to_ignore_permissions(self):
+		for endpoint in ("frappe.desk.search.search_widget", "frappe.desk.search.search_link"):
+			for doctype in (CUSTOMER, "Contact", "Communication", "File"):
+				args = {"doctype": doctype, "txt": "", "ignore_user_permissions": 1, "page_length": 500}
+				if endpoint.endswith("widget"):
+					args |= {"as_dict": 1, "filter_fields": ["name"]}
+				response = self.call(self.rep, endpoint, **args)
+				self.assertIn(response.status_code, (200, 403), response.text[:300])
+				self.assert_no_marker(response, f"{endpoint} {doctype}")
+				self.assertNotIn(self.org.c_a1, response.get_data(as_text=True), f"{endpoint} {doctype}")
+
+	def test_a_new_file_record_cannot_point_at_another_divisions_private_file(self):
+		url = self.secret.file_url
+		self.assertEqual(self.get(self.rep, url).status_code, 403)
+		response = self.call(
+			self.rep,
+			"frappe.client.insert",
+			doc={"doctype": "File", "file_url": url, "is_private": 1, "file_name": "x.txt"},
+		)
+		self.assertTrue(refused(response), response.text[:300])
+		response = self.call(
+			self.rep,
+			"frappe.utils.file_manager.add_attachments",
+			doctype=CUSTOMER,
+			name=self.org.c_b,
+			attachments=[self.secret.name],
+		)
+		self.assertNotEqual(response.status_code, 200)
+		download = self.get(self.rep, url)
+		self.assertEqual(download.status_code, 403)
+		self.assertNotIn("top secret", download.get_data(as_text=True))
+
+	def test_messages_cannot_be_relinked_to_your_own_record(self):
+		response = self.call(
+			self.rep,
+			"frappe.email.relink",
+			name=self.message.name,
+			reference_doctype=CUSTOMER,
+			reference_name=self.org.c_b,
+		)
+		self.assertTrue(refused(response))
+		self.assertEqual(
+			self.fresh().get_value("Communication", self.message.name, "reference_name"), self.org.c_a1
+		)
+
+	def test_link_titles_of_unreadable_records_are_not_given(self):
+		response = self.call(
+			self.rep, "frappe.desk.search.get_link_title", doctype=CUSTOMER, docname=self.org.c_a1
+		)
+		self.assert_no_marker(response, "get_link_title")
+		own = self.call(self.rep, "frappe.desk.search.get_link_title", doctype=CUSTOMER, docname=self.org.c_b)
+		self.assertEqual(own.status_code, 200)
+
+	def test_a_plan_for_someone_else_or_with_another_divisions_customers_is_refused(self):
+		o = self.org
+		for rep in ("Administrator", o.rep_a1):
+			response = self.call(
+				self.rep,
+				"frappe.client.insert",
+				doc={
+					"doctype": "CRM Visit Plan",
+					"sales_rep": rep,
+					"period_type": "Month",
+					"period_start": today(),
+					"items": [{"customer": o.c_a1, "planned_date": today()}],
+				},
+			)
+			self.assertTrue(refused(response), response.text[:300])
+			self.assert_no_marker(response, "plan")
+
+	def test_rows_cannot_be_written_on_their_own_or_taken_from_another_record(self):
+		o = self.org
+		response = self.post(
+			self.rep,
+			"/api/resource/CRM Customer Key Person",
+			{
+				"data": json.dumps(
+					{
+						"parent": o.c_a1,
+						"parenttype": CUSTOMER,
+						"parentfield": "key_people",
+						"person_name": "Injected",
+					}
+				)
+			},
+		)
+		self.assertNotEqual(response.status_code, 200, response.text[:300])
+		row = self.resource(self.rep, "CRM Customer Key Person", self.key_person)
+		self.assertTrue(refused(row), row.text[:300])
+		response = self.put(
+			self.rep,
+			f"/api/resource/{CUSTOMER}/{o.c_b}",
+			{"key_people": [{"name": self.key_person, "person_name": "Hijacked"}]},
+		)
+		self.assertTrue(refused(response), response.text[:300])
+		row = self.fresh().get_value(
+			"CRM Customer Key Person", self.key_person, ["parent", "person_name"], as_dict=True
+		)
+		self.assertEqual((row.parent, row.person_name), (o.c_a1, "Marker Wang"))
+		self.assertFalse(self.fresh().exists("CRM Customer Key Person", {"person_name": "Injected"}))
+
+	def test_contact_rows_and_numbers_follow_the_contact(self):
+		for child in ("Contact Phone", "Contact Email", "Dynamic Link"):
+			response = self.call(
+				self.rep,
+				"frappe.client.get_list",
+				doctype=child,
+				parent="Contact",
+				fields=["*"],
+				limit_page_length=0,
+			)
+			self.assertIn(response.status_code, (200, 403))
+			self.assert_no_marker(response, child)
+			self.assertNotIn(self.contact.name, response.get_data(as_text=True), child)
+		response = self.call(
+			self.rep,
+			"frappe.core.doctype.sms_settings.sms_settings.get_contact_number",
+			contact_name=self.contact.name,
+			ref_doctype=CUSTOMER,
+			ref_name=self.org.c_a1,
+		)
+		self.assert_no_marker(response, "get_contact_number")
+		response = self.call(
+			self.rep,
+			"frappe.client.insert",
+			doc={
+				"doctype": "Event",
+				"subject": "x",
+				"starts_on": f"{today()} 10:00:00",
+				"event_participants": [{"reference_doctype": CUSTOMER, "reference_docname": self.org.c_a1}],
+			},
+		)
+		self.assertTrue(refused(response), response.text[:300])
+
+	def test_hidden_fields_cannot_be_probed_by_filters_or_read_from_history(self):
+		o = self.org
+		agent = self.login(o.agent_a)
+		for endpoint in (
+			"frappe.client.get_list",
+			"frappe.desk.reportview.get_count",
+			"frappe.desk.reportview.get",
+		):
+			response = self.call(
+				agent, endpoint, doctype=CUSTOMER, filters={"mobile": ["like", "138%"]}, fields=["name"]
+			)
+			self.assertTrue(refused(response), f"{endpoint}: {response.text[:200]}")
+		frappe.db.rollback()
+		customer = frappe.get_doc(CUSTOMER, o.c_a1)
+		customer.mobile = "13800138002"
+		customer.flags.ignore_permissions = True
+		customer.save(ignore_version=False)
+		frappe.db.commit()
+		response = self.call(agent, "frappe.desk.form.load.getdoc", http="GET", doctype=CUSTOMER, name=o.c_a1)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		self.assertNotIn("13800138002", response.get_data(as_text=True))
+		self.assertNotIn("13800138001", response.get_data(as_text=True))
+
+	def test_writes_onto_another_divisions_customer_are_refused(self):
+		o = self.org
+		response = self.call(
+			self.rep,
+			"frappe.client.insert",
+			doc={
+				"doctype": "Address",
+				"address_line1": "x",
+				"city": "y",
+				"country": "China",
+				"links": [{"link_doctype": CUSTOMER, "link_name": o.c_a1}],
+			},
+		)
+		self.assertTrue(refused(response))
+		response = self.call(
+			self.rep,
+			"frappe.client.attach_file",
+			doctype=CUSTOMER,
+			docname=o.c_a1,
+			filename="x.txt",
+			filedata=base64.b64encode(b"x").decode(),
+			decode_base64=1,
+		)
+		self.assertTrue(refused(response), response.text[:300])
+		self.assertTrue(
+			refused(
+				self.call(self.rep, "frappe.desk.like.toggle_like", doctype=CUSTOMER, name=o.c_a1, add="Yes")
+			)
+		)
+		response = self.call(
+			self.rep,
+			"frappe.client.insert",
+			doc={"doctype": "ToDo", "status": "Closed", "allocated_to": o.rep_b, "description": "x"}
+			| {"reference_type": CUSTOMER, "reference_name": o.c_a1},
+		)
+		self.assertTrue(refused(response))
+		response = self.put(self.rep, f"/api/resource/{CUSTOMER}/{o.c_b}", {"sales_team": o.team_a1})
+		self.assertTrue(refused(response), response.text[:300])
+		self.assertEqual(self.fresh().get_value(CUSTOMER, o.c_b, "sales_team"), o.team_b)
+
+	def test_files_attached_to_the_apps_records_are_private(self):
+		owner = self.login(self.org.rep_a1)
+		response = self.call(
+			owner,
+			"frappe.client.attach_file",
+			doctype=CUSTOMER,
+			docname=self.org.c_a1,
+			filename="brochure.txt",
+			filedata=base64.b64encode(b"public brochure").decode(),
+			decode_base64=1,
+			is_private=0,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		self.assertEqual(response.json["message"]["is_private"], 1)
+		listed = self.resource(self.rep, "File", fields=["name", "attached_to_name"], limit_page_length=0)
+		self.assertNotIn(self.org.c_a1, {r["attached_to_name"] for r in listed.json["data"]})

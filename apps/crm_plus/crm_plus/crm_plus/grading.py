@@ -85,14 +85,16 @@ def formula_error_message(error: formulas.FormulaError) -> str:
 		"empty_formula": lambda: _("the formula is empty"),
 		"formula_too_long": lambda: _("it is longer than {0} characters").format(formulas.MAX_LENGTH),
 		"syntax_error": lambda: _("it is not a valid expression ({0})").format(detail),
-		"not_allowed": lambda: _("{0} is not allowed").format(detail),
+		"not_allowed": lambda: _("{0} is not allowed").format(f"`{detail}`"),
 		"unknown_function": lambda: _("{0} is not a function it may use (min, max, abs, round)").format(
-			detail
+			f"`{detail}`"
 		),
-		"unknown_variable": lambda: _("{0} is not a variable it may use").format(detail),
+		"unknown_variable": lambda: _("{0} is not a variable it may use").format(f"`{detail}`"),
 		"too_complex": lambda: _("it has more than {0} parts").format(formulas.MAX_NODES),
 		"too_deep": lambda: _("it is nested more than {0} levels deep").format(formulas.MAX_DEPTH),
-		"wrong_arguments": lambda: _("{0} is given the wrong number or kind of arguments").format(detail),
+		"wrong_arguments": lambda: _("{0} is given the wrong number or kind of arguments").format(
+			f"`{detail}`"
+		),
 		"division_by_zero": lambda: _("it divides by zero"),
 		"exponent_too_large": lambda: _("an exponent is larger than {0}").format(formulas.MAX_EXPONENT),
 		"value_too_large": lambda: _("a value grows larger than {0}").format(f"{formulas.MAX_MAGNITUDE:g}"),

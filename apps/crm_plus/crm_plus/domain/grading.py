@@ -147,7 +147,10 @@ def validate_config(config: GradingConfig, tiers: Sequence[Tier], parse_formula:
 
 def formula_samples() -> list[dict[str, float]]:
 	"""Values the grading may pass to a formula: zeros, a new customer, a typical and a top customer,
-	and each of those with every variable at each of its extremes."""
+	and each of those with every variable at each of its extremes.
+
+	Scores are 1-5 when graded, yet 0 is tried for them too (a score of 0 may mean "not scored" one
+	day): a formula must guard its divisions, e.g. `m / max(f, 1)`."""
 	zeros = dict.fromkeys(FORMULA_VARIABLES, 0)
 	new = {**zeros, "r": 1, "f": 1, "m": 1, "p": 1, "days_since_last": NEVER_DAYS}
 	typical = {

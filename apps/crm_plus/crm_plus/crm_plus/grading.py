@@ -1,6 +1,17 @@
 """Grading shell: gathers activity with one aggregate query, grades with crm_plus.domain.grading,
-and writes back in bulk (never a document save per customer)."""
+and writes back in bulk (never a document save per customer).
 
+Quantiles: the full pass (nightly, or the regrade button) computes the cut points of the whole base
+and stores them in CRM Plus Settings (`quantile_cut_points`); a single customer's save grades that
+customer only, against the stored cut points. When none are stored (the method or the window was
+just changed), the first save computes them once from one aggregate query and stores them.
+
+The admin's formula never makes a save or the regrade fail: a customer whose formula fails keeps
+its grade (the rule is in the domain), and each pass writes one Error Log summarising the failures.
+"""
+
+import dataclasses
+import json
 from datetime import date, timedelta
 
 import frappe
@@ -8,6 +19,7 @@ from frappe import _
 from frappe.utils import cint, flt, getdate, now_datetime, today
 from frappe.utils.html_utils import sanitize_html
 
+from crm_plus.domain import formula as formulas
 from crm_plus.domain import grading
 from crm_plus.domain.roles import GRADE_OVERRIDE_ROLES
 from crm_plus.utils import bulk_insert_logs
@@ -34,6 +46,7 @@ def config_messages() -> dict[str, str]:
 		"negative_weight": _("Weights cannot be negative"),
 		"no_weight": _("Give at least one of the recency, frequency, monetary or profit weights"),
 		"bad_formula": _("The score formula is not valid: {0}"),
+		"formula_fails": _("The score formula fails for a customer with {0}: {1}"),
 		"no_tiers": _("Please create at least one customer grade"),
 		"duplicate_tier": _("Two customer grades have the same name"),
 		"tier_score_out_of_range": _("A grade's minimum score must be between 0 and 100"),
@@ -48,7 +61,48 @@ def config_error_message(error: grading.GradingConfigError) -> str:
 		"profit_limits": _("Profit Limits (Gross Profit)"),
 	}
 	template = config_messages().get(error.code, error.code)
+	if error.code == "formula_fails":
+		sample = ", ".join(f"{key} = {error.sample[key]:g}" for key in FORMULA_SAMPLE_ORDER)
+		return template.format(sample, formula_error_message(error.formula_error))
+	if error.formula_error is not None:
+		return template.format(formula_error_message(error.formula_error))
 	return template.format(labels.get(error.detail, error.detail))
+
+
+FORMULA_SAMPLE_ORDER = (
+	*grading.SCORE_KEYS,
+	*grading.FACTOR_KEYS,
+	"sales",
+	"profit",
+	"purchases",
+	"days_since_last",
+)
+
+
+def formula_error_message(error: formulas.FormulaError) -> str:
+	"""What a FormulaError code means, for the admin who wrote the formula."""
+	detail = error.detail
+	messages = {
+		"empty_formula": lambda: _("the formula is empty"),
+		"formula_too_long": lambda: _("it is longer than {0} characters").format(formulas.MAX_LENGTH),
+		"syntax_error": lambda: _("it is not a valid expression ({0})").format(detail),
+		"not_allowed": lambda: _("{0} is not allowed").format(f"`{detail}`"),
+		"unknown_function": lambda: _("{0} is not a function it may use (min, max, abs, round)").format(
+			f"`{detail}`"
+		),
+		"unknown_variable": lambda: _("{0} is not a variable it may use").format(f"`{detail}`"),
+		"too_complex": lambda: _("it has more than {0} parts").format(formulas.MAX_NODES),
+		"too_deep": lambda: _("it is nested more than {0} levels deep").format(formulas.MAX_DEPTH),
+		"wrong_arguments": lambda: _("{0} is given the wrong number or kind of arguments").format(
+			f"`{detail}`"
+		),
+		"division_by_zero": lambda: _("it divides by zero"),
+		"exponent_too_large": lambda: _("an exponent is larger than {0}").format(formulas.MAX_EXPONENT),
+		"value_too_large": lambda: _("a value grows larger than {0}").format(f"{formulas.MAX_MAGNITUDE:g}"),
+		"not_a_real_number": lambda: _("a negative number is raised to a fractional power"),
+		"cannot_evaluate": lambda: _("it cannot be evaluated ({0})").format(detail),
+	}
+	return messages[error.code]() if error.code in messages else error.code
 
 
 def load_config(settings=None) -> grading.GradingConfig:
@@ -123,7 +177,47 @@ def to_activity(row) -> grading.Activity:
 		last_purchase=getdate(row.last_purchase) if row.last_purchase else None,
 		credit=grading.rating_to_stars(row.credit_factor),
 		strategic=grading.rating_to_stars(row.strategic_factor),
+		grade=row.grade,
+		score=row.grade_score,
 	)
+
+
+CUT_POINTS_FIELD = "quantile_cut_points"
+
+
+def stored_cut_points(window_days: int) -> dict | None:
+	"""The cut points the last full pass stored, when they were computed for this window."""
+	text = frappe.db.get_single_value("CRM Plus Settings", CUT_POINTS_FIELD, cache=False)
+	try:
+		stored = json.loads(text) if text else None
+	except ValueError:
+		return None
+	if not isinstance(stored, dict) or cint(stored.get("window_days")) != window_days:
+		return None
+	return grading.parse_cut_points(stored)
+
+
+def store_cut_points(cuts: dict, window_days: int, as_of: date, customers: int) -> None:
+	"""Kept in CRM Plus Settings (read-only there), without touching its `modified`."""
+	value = {
+		"as_of": str(as_of),
+		"window_days": window_days,
+		"customers": customers,
+		**{key: list(cuts[key]) for key in grading.SCORE_KEYS},
+	}
+	frappe.db.set_single_value(
+		"CRM Plus Settings", CUT_POINTS_FIELD, json.dumps(value), update_modified=False
+	)
+
+
+def cut_points_for_one(config: grading.GradingConfig, as_of: date) -> dict:
+	"""The stored cut points; computed once from one aggregate query over the base when none are."""
+	cuts = stored_cut_points(config.window_days)
+	if cuts is None:
+		rows = gather(None, as_of, config.window_days)
+		cuts = grading.quantile_cut_points([to_activity(r) for r in rows], as_of)
+		store_cut_points(cuts, config.window_days, as_of, len(rows))
+	return cuts
 
 
 def regrade_customers(names: list[str] | None = None, source: str = "Regrade", as_of=None) -> dict:
@@ -136,13 +230,19 @@ def regrade_customers(names: list[str] | None = None, source: str = "Regrade", a
 	if not tiers:
 		return {"graded": 0, "changed": 0, "downgrades": 0}
 	as_of = getdate(as_of or today())
-	if names is not None and config.method == "quantile":
-		# Quantiles rank each customer against all the others: grade everybody.
-		names = None
 	rows = gather(names, as_of, config.window_days)
-	results = {
-		r.customer: r for r in grading.grade_customers([to_activity(r) for r in rows], config, tiers, as_of)
-	}
+	activities = [to_activity(r) for r in rows]
+	if config.method == "quantile":
+		# The full pass ranks the whole base and stores its cut points; one customer is scored
+		# against the stored ones (never the whole book inside one save).
+		if names is None:
+			cuts = grading.quantile_cut_points(activities, as_of)
+			store_cut_points(cuts, config.window_days, as_of, len(rows))
+		else:
+			cuts = cut_points_for_one(config, as_of)
+		config = dataclasses.replace(config, cut_points=cuts)
+	results = {r.customer: r for r in grading.grade_customers(activities, config, tiers, as_of)}
+	log_formula_failures([r for r in results.values() if r.error], len(rows), config.formula)
 	notify_tiers = set(frappe.get_all("CRM Customer Grade", {"notify_on_downgrade": 1}, pluck="name"))
 
 	updates, logs, downgrades = [], [], []
@@ -150,7 +250,8 @@ def regrade_customers(names: list[str] | None = None, source: str = "Regrade", a
 	for row in rows:
 		result = results[row.name]
 		new = {
-			"suggested_grade": result.grade,
+			# A customer whose formula failed keeps its grade and score (result.grade is the old one).
+			"suggested_grade": row.suggested_grade if result.error else result.grade,
 			"grade": row.grade if row.grade_locked else result.grade,
 			"grade_score": result.score,
 			"r_score": result.scores["r"],
@@ -191,6 +292,28 @@ def regrade_customers(names: list[str] | None = None, source: str = "Regrade", a
 				(start + len(chunk)) * 100 / len(updates), title=_("Regrading customers"), description=None
 			)
 	return {"graded": len(rows), "changed": len(updates), "downgrades": len(downgrades)}
+
+
+def log_formula_failures(failed: list, graded: int, formula: str | None) -> None:
+	"""One Error Log per pass, however many customers the formula failed for."""
+	if not failed:
+		return
+	by_code: dict[str, list[str]] = {}
+	for result in failed:
+		by_code.setdefault(result.error, []).append(result.customer)
+	lines = [
+		_("The score formula could not be evaluated for {0} of {1} customers; they kept their grade.").format(
+			len(failed), graded
+		),
+		_("Formula: {0}").format(formula),
+	]
+	for code, customers in sorted(by_code.items()):
+		shown = ", ".join(customers[:20]) + (" ..." if len(customers) > 20 else "")
+		lines.append(f"{code} ({len(customers)}): {shown}")
+	frappe.log_error(title=FORMULA_FAILED_TITLE, message="\n".join(lines))
+
+
+FORMULA_FAILED_TITLE = "Customer grading: score formula failed"
 
 
 def _changed(old: dict, new: dict) -> bool:

@@ -1,14 +1,23 @@
 """Grading on a real site: suggestion on insert, regrade on transactions, nightly set-based regrade,
 manual override, history and downgrade alerts."""
 
+import json
 from unittest.mock import patch
 
 import frappe
 from frappe.model.document import Document
-from frappe.utils import add_days, today
+from frappe.utils import add_days, getdate, today
 
-from crm_plus.crm_plus.grading import nightly_regrade, override_grade, regrade_customers
-from crm_plus.tests.utils import CRMTestCase, Org, make_customer, make_transaction
+from crm_plus.crm_plus.grading import (
+	FORMULA_FAILED_TITLE,
+	nightly_regrade,
+	override_grade,
+	regrade_customers,
+	store_cut_points,
+)
+from crm_plus.domain.grading import score_above
+from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.utils import CRMTestCase, Org, make_customer, make_transaction, make_user
 
 
 class TestGrading(CRMTestCase):
@@ -142,3 +151,207 @@ class TestGrading(CRMTestCase):
 			settings.reload()
 			settings.grade_formula = None
 			settings.save()
+
+
+def set_settings_behind_the_form(**values):
+	"""As a formula saved before the settings checked it: straight into the database."""
+	for field, value in values.items():
+		frappe.db.set_single_value("CRM Plus Settings", field, value, update_modified=False)
+
+
+class TestGradingFormulaNeverStopsGrading(CRMTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.org = Org()
+
+	def setUp(self):
+		super().setUp()
+		before = frappe.db.get_single_value("CRM Plus Settings", "grade_formula", cache=False)
+		self.addCleanup(set_settings_behind_the_form, grade_formula=before)
+
+	def formula_failures_logged(self) -> int:
+		return frappe.db.count("Error Log", {"method": FORMULA_FAILED_TITLE})
+
+	def test_a_formula_dividing_by_zero_for_some_customers_lets_the_regrade_finish(self):
+		buyer = make_customer(account_manager=self.org.rep_a1).name
+		make_transaction(buyer, 60_000, gross_profit=12_000)
+		idle = [make_customer(account_manager=self.org.rep_a1).name for _ in range(3)]
+		frappe.db.sql(
+			"update `tabCRM Customer` set grade = 'Key', suggested_grade = 'Key', grade_score = 65.5 "
+			"where name in %s",
+			[tuple(idle)],
+		)
+		set_settings_behind_the_form(grade_formula="m * 20 / purchases")
+		logged = self.formula_failures_logged()
+
+		result = nightly_regrade()
+
+		self.assertGreaterEqual(result["graded"], 4)
+		self.assertEqual(self.formula_failures_logged(), logged + 1, "one log for the whole pass")
+		log = frappe.get_last_doc("Error Log", {"method": FORMULA_FAILED_TITLE})
+		self.assertIn("division_by_zero", log.error)
+		self.assertIn(idle[0], log.error)
+		for name in idle:
+			values = frappe.db.get_value("CRM Customer", name, ["grade", "suggested_grade", "grade_score"])
+			self.assertEqual(values, ("Key", "Key", 65.5), "a customer the formula fails for keeps its grade")
+		m = frappe.db.get_value("CRM Customer", buyer, "m_score")
+		self.assertEqual(frappe.db.get_value("CRM Customer", buyer, "grade_score"), m * 20)
+
+	def test_saves_never_fail_because_of_the_formula(self):
+		set_settings_behind_the_form(grade_formula="m * 20 / purchases")
+		logged = self.formula_failures_logged()
+		doc = make_customer(account_manager=self.org.rep_a1)  # no purchases: the formula divides by 0
+		self.assertIsNone(doc.grade)
+		self.assertEqual(self.formula_failures_logged(), logged + 1)
+
+		make_transaction(doc.name, -500, is_return=1, gross_profit=0)  # still no purchase
+		values = frappe.db.get_value(
+			"CRM Customer", doc.name, ["transaction_count", "total_sales", "grade"], as_dict=True
+		)
+		self.assertEqual((values.transaction_count, values.total_sales, values.grade), (1, -500, None))
+
+		make_transaction(doc.name, 300_000)  # one purchase: the formula works again
+		self.assertEqual(frappe.db.get_value("CRM Customer", doc.name, "grade_score"), 80.0)
+		self.assertEqual(frappe.db.get_value("CRM Customer", doc.name, "grade"), "VIP")
+
+		doc.reload()
+		doc.credit_factor = 0.8
+		doc.save()  # a regrade on a factor change, too
+		set_settings_behind_the_form(grade_formula="r in f")  # a formula that does not even parse
+		doc.reload()
+		doc.credit_factor = 0.4
+		doc.save()
+		self.assertEqual(frappe.db.get_value("CRM Customer", doc.name, "grade"), "VIP")
+
+	def test_a_formula_failing_for_sample_values_is_refused_at_save(self):
+		settings = frappe.get_single("CRM Plus Settings")
+		for formula, message in [
+			("m / f", "divides by zero"),
+			("sales * 100000", "grows larger than"),
+			("((9**8)**8)**8", "grows larger than"),
+			("r in f", "`in` is not allowed"),
+			("-" * 990 + "r", "nested more than"),
+		]:
+			settings.reload()
+			settings.grade_formula = formula
+			with self.assertRaises(frappe.ValidationError) as ctx:
+				settings.save()
+			self.assertIn(message, str(ctx.exception), formula)
+
+
+class TestGradingSettingsOverHTTP(HTTPTestCase):
+	make_org = False
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.admin = make_user("grading-crm-admin@test.example", ["CRM Admin"])
+		frappe.db.commit()
+
+	def test_a_crm_admin_cannot_save_a_formula_that_fails_for_some_customers(self):
+		before = frappe.db.get_single_value("CRM Plus Settings", "grade_formula", cache=False)
+		self.addCleanup(frappe.db.commit)
+		self.addCleanup(set_settings_behind_the_form, grade_formula=before)
+		client = self.login(self.admin)
+		path = "/api/resource/CRM Plus Settings/CRM Plus Settings"
+		for formula, message in [("m / purchases", "divides by zero"), ("r in f", "`in` is not allowed")]:
+			response = self.put(client, path, {"grade_formula": formula})
+			self.assertEqual(response.status_code, 417, response.text)
+			self.assertIn(message, response.text)
+		self.assertEqual(
+			frappe.db.get_single_value("CRM Plus Settings", "grade_formula", cache=False), before
+		)
+
+		good = "m * 20 / max(purchases, 1)"
+		response = self.put(client, path, {"grade_formula": good})
+		self.assertEqual(response.status_code, 200, response.text)
+		self.assertEqual(response.json["data"]["grade_formula"], good)
+
+
+class TestQuantileGradingOfOneCustomer(CRMTestCase):
+	CUTS = {"r": (-400, -200, -60, -10), "f": (0, 1, 3, 6), "m": (0, 1000, 5000, 20000), "p": (0, 1, 2, 3)}
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.org = Org()
+
+	def setUp(self):
+		super().setUp()
+		settings = frappe.get_single("CRM Plus Settings")
+		before = {f: settings.get(f) for f in ("scoring_method", "quantile_cut_points")}
+		self.addCleanup(set_settings_behind_the_form, **before)
+		self.window = settings.grading_window_days
+		# Cut points left from an earlier time with quantiles; switching to them again drops these.
+		set_settings_behind_the_form(scoring_method="Fixed Thresholds")
+		store_cut_points(self.CUTS, self.window, add_days(getdate(), -100), 1)
+		settings = frappe.get_single("CRM Plus Settings")
+		settings.scoring_method = "Quantiles"
+		settings.save()
+
+	def stored(self) -> dict | None:
+		text = frappe.db.get_single_value("CRM Plus Settings", "quantile_cut_points", cache=False)
+		return json.loads(text) if text else None
+
+	def others(self, but: str) -> dict:
+		rows = frappe.get_all(
+			"CRM Customer",
+			{"name": ("!=", but)},
+			["name", "graded_on", "grade", "grade_score", "r_score", "f_score", "m_score", "p_score"],
+		)
+		return {row.name: row for row in rows}
+
+	def test_a_transaction_regrades_only_its_customer_against_the_stored_cut_points(self):
+		store_cut_points(self.CUTS, self.window, getdate(), 1000)
+		doc = make_customer(account_manager=self.org.rep_a1, sales_team=self.org.team_a1)
+		# Every other customer carries a stale grade: a regrade of the whole book would rewrite it.
+		frappe.db.sql(
+			"update `tabCRM Customer` set grade_score = 12.34, graded_on = '2001-01-01 00:00:00' "
+			"where name != %s",
+			doc.name,
+		)
+		before = self.others(doc.name)
+		self.assertGreaterEqual(len(before), 3)
+
+		make_transaction(doc.name, 6000, posting_date=add_days(today(), -30), gross_profit=2)
+
+		self.assertEqual(self.others(doc.name), before, "no other customer is touched")
+		values = frappe.db.get_value(
+			"CRM Customer", doc.name, ["r_score", "f_score", "m_score", "p_score"], as_dict=True
+		)
+		expected = {
+			"r": score_above(-30, self.CUTS["r"]),
+			"f": score_above(1, self.CUTS["f"]),
+			"m": score_above(6000, self.CUTS["m"]),
+			"p": score_above(2, self.CUTS["p"]),
+		}
+		self.assertEqual(expected, {"r": 4, "f": 2, "m": 4, "p": 3})
+		self.assertEqual(
+			(values.r_score, values.f_score, values.m_score, values.p_score), tuple(expected.values())
+		)
+		self.assertEqual(self.stored()["m"], list(self.CUTS["m"]), "the stored cut points stay")
+
+	def test_without_stored_cut_points_the_first_save_computes_and_stores_them(self):
+		self.assertIsNone(self.stored(), "switching to quantiles drops cut points of another method")
+		doc = make_customer(account_manager=self.org.rep_a1)
+		stored = self.stored()
+		active = frappe.db.count("CRM Customer", {"disabled": 0})
+		self.assertEqual((stored["customers"], stored["window_days"]), (active, self.window))
+		self.assertEqual(len(stored["m"]), 4)
+		# The next save uses them as they are: they are not computed again.
+		store_cut_points(self.CUTS, self.window, getdate(), 1)
+		make_transaction(doc.name, 6000, posting_date=add_days(today(), -30), gross_profit=2)
+		self.assertEqual(frappe.db.get_value("CRM Customer", doc.name, "m_score"), 4)
+		self.assertEqual(self.stored()["customers"], 1)
+
+	def test_the_nightly_pass_refreshes_the_cut_points_and_a_stale_form_keeps_them(self):
+		store_cut_points(self.CUTS, self.window, add_days(getdate(), -3), 1)
+		form = frappe.get_single("CRM Plus Settings")
+		result = nightly_regrade()
+		stored = self.stored()
+		self.assertEqual((stored["as_of"], stored["customers"]), (today(), result["graded"]))
+		self.assertNotEqual(stored["m"], list(self.CUTS["m"]))
+		form.reminder_days_ahead = 4
+		form.save()  # the form still holds the cut points it was opened with
+		self.assertEqual(self.stored(), stored)

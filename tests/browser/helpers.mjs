@@ -1,5 +1,6 @@
 // Shared set-up of the browser tests: the bench's URL, the fixture, the screenshot folder, Chromium.
 import { mkdirSync } from "node:fs";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 export const base = process.env.CRM_PLUS_URL || "http://127.0.0.1:8000";
@@ -15,7 +16,37 @@ export function launch() {
 	});
 }
 
-export const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "zh-CN" };
+export const phone = {
+	viewport: { width: 390, height: 844 },
+	deviceScaleFactor: 2,
+	isMobile: true,
+	hasTouch: true,
+	locale: "zh-CN",
+	timezoneId: "Asia/Shanghai",
+};
+
+// A saved document's form as it opened: not "Not Saved", and each Datetime field showing the stored
+// value to the second (yyyy-mm-dd HH:mm:ss; the browser fixture sets these formats and the rep's time
+// zone is the system's), never a literal "ss".
+export async function assertOpensClean(page, doctype, name) {
+	await page.waitForTimeout(1000);
+	const form = await page.evaluate(() => ({
+		dirty: cur_frm.is_dirty(),
+		indicator: (document.querySelector(".page-head .indicator-pill:not(.hide)") || {}).innerText,
+		shown: Object.fromEntries(
+			cur_frm.fields
+				.filter((f) => f.df.fieldtype === "Datetime" && f.$input && f.$input.val())
+				.map((f) => [f.df.fieldname, f.$input.val()])
+		),
+	}));
+	assert.equal(form.dirty, false, `${doctype} ${name} opened "${form.indicator}"`);
+	const stored = (await (await page.request.get(`${base}/api/resource/${doctype}/${name}`)).json()).data;
+	assert.ok(Object.keys(form.shown).length, "no datetime shown");
+	for (const [field, value] of Object.entries(form.shown)) {
+		assert.equal(value, String(stored[field]).slice(0, 19), `${field} shown as ${value}`);
+	}
+	return form;
+}
 
 // Presses a form button; on a phone the form's buttons sit in the "..." menu of the page head.
 export async function menuAction(page, label) {

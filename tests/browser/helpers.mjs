@@ -1,5 +1,6 @@
 // Shared set-up of the browser tests: the bench's URL, the fixture, the screenshot folder, Chromium.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
@@ -9,11 +10,28 @@ export const shots = process.env.CRM_PLUS_ARTIFACTS || "artifacts";
 mkdirSync(shots, { recursive: true });
 
 // Debian's chromium, never a downloaded browser; no background traffic off this machine.
-export function launch() {
-	return chromium.launch({
+// CRM_PLUS_ASSETS (optional): a checkout's crm_plus/public folder, served for /assets/crm_plus/ in
+// place of the bench's copy (for a checkout whose Python the server takes from PYTHONPATH).
+export async function launch() {
+	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
 		args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu", "--lang=zh-CN"],
 	});
+	const assets = process.env.CRM_PLUS_ASSETS;
+	if (assets) {
+		const newContext = browser.newContext.bind(browser);
+		browser.newContext = async (options) => {
+			const context = await newContext(options);
+			await context.route("**/assets/crm_plus/**", (route) => {
+				const file = join(assets, new URL(route.request().url()).pathname.replace("/assets/crm_plus/", ""));
+				if (!existsSync(file)) return route.fulfill({ status: 404 });
+				const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css" : undefined;
+				return route.fulfill({ body: readFileSync(file), contentType: type });
+			});
+			return context;
+		};
+	}
+	return browser;
 }
 
 export const phone = {
@@ -26,8 +44,8 @@ export const phone = {
 };
 
 // A saved document's form as it opened: not "Not Saved", and each Datetime field showing the stored
-// value to the second (yyyy-mm-dd HH:mm:ss; the browser fixture sets these formats and the rep's time
-// zone is the system's), never a literal "ss".
+// value to the second in the user's time zone (the browser fixture sets the time format HH:mm:ss),
+// never a literal "ss".
 export async function assertOpensClean(page, doctype, name) {
 	await page.waitForTimeout(1000);
 	const form = await page.evaluate(() => ({
@@ -43,7 +61,10 @@ export async function assertOpensClean(page, doctype, name) {
 	const stored = (await (await page.request.get(`${base}/api/resource/${doctype}/${name}`)).json()).data;
 	assert.ok(Object.keys(form.shown).length, "no datetime shown");
 	for (const [field, value] of Object.entries(form.shown)) {
-		assert.equal(value, String(stored[field]).slice(0, 19), `${field} shown as ${value}`);
+		// the stored value in the user's time zone and formats, by moment (not by the date picker)
+		const expected = await page.evaluate((v) => frappe.datetime.str_to_user(v), String(stored[field]).slice(0, 19));
+		assert.match(expected, /:\d\d:\d\d$/);
+		assert.equal(value, expected, `${field} shown as ${value}`);
 	}
 	return form;
 }

@@ -13,6 +13,11 @@ cd "$bench_dir"
 if [ ! -d "sites/$site" ]; then
 	as_owner "cd '$bench_dir' && bench new-site '$site' --db-root-password '${DB_ROOT_PASSWORD:-root}' --admin-password '${ADMIN_PASSWORD:-admin}' --install-app crm_plus"
 fi
+# Frappe's setup wizard, completed for the demo company (China, Asia/Shanghai, CNY) before any user
+# exists: a site whose setup is not complete sends every user who logs in to the wizard, and users
+# get the system's time zone when they are created (Asia/Kolkata while none is set). Does nothing
+# where the setup is complete already.
+as_owner "cd '$bench_dir' && bench --site '$site' execute frappe.desk.page.setup_wizard.setup_wizard.setup_complete --kwargs '{\"args\": {\"language\": \"English\", \"country\": \"China\", \"timezone\": \"Asia/Shanghai\", \"currency\": \"CNY\"}}'"
 as_owner "cd '$bench_dir' && bench --site '$site' execute crm_plus.demo.generate --kwargs '{\"size\": \"demo\"}'"
 as_owner "cd '$bench_dir' && bench --site '$site' execute crm_plus.demo.credentials"
 echo "Open the site (bench start, then http://$site:8000) and log in as Administrator or any user above."

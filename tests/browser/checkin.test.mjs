@@ -3,7 +3,7 @@
 // `bench --site SITE execute crm_plus.tests.browser_fixtures.setup` in CRM_PLUS_FIXTURE.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base, fixture, launch, menuAction, phone, serverStatus, shots } from "./helpers.mjs";
+import { assertOpensClean, base, fixture, launch, menuAction, phone, serverStatus, shots } from "./helpers.mjs";
 
 test("a rep checks in from a phone at the customer's address", { timeout: 120_000 }, async (t) => {
 	if (!fixture.visit) {
@@ -26,6 +26,7 @@ test("a rep checks in from a phone at the customer's address", { timeout: 120_00
 
 		await page.goto(`${base}/app/crm-visit/${fixture.visit}`, { waitUntil: "networkidle" });
 		await page.locator(".page-title").first().waitFor({ timeout: 30_000 });
+		await assertOpensClean(page, "CRM Visit", fixture.visit);
 		await page.screenshot({ path: `${shots}/visit-before-check-in.png` });
 		await menuAction(page, "签到");
 		const status = await serverStatus(page, fixture.visit, "Checked In");
@@ -39,6 +40,31 @@ test("a rep checks in from a phone at the customer's address", { timeout: 120_00
 		await page.goto(`${base}/app/crm-customer/${fixture.customer}`, { waitUntil: "networkidle" });
 		await page.waitForTimeout(1500);
 		await page.screenshot({ path: `${shots}/customer-form-mobile.png` });
+	} finally {
+		await browser.close();
+	}
+});
+
+test("a rep whose desk is in English opens a visit clean, its times to the second", { timeout: 120_000 }, async (t) => {
+	if (!fixture.visit_en) {
+		t.skip("no fixture: set CRM_PLUS_FIXTURE");
+		return;
+	}
+	const browser = await launch();
+	try {
+		const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "Asia/Shanghai" });
+		const page = await context.newPage();
+		const login = await page.request.post(`${base}/api/method/login`, {
+			data: { usr: fixture.user_en, pwd: fixture.password },
+		});
+		assert.equal(login.status(), 200);
+		await page.goto(`${base}/app/crm-visit/${fixture.visit_en}`, { waitUntil: "networkidle" });
+		await page.locator(".page-title").first().waitFor({ timeout: 30_000 });
+		assert.equal(await page.evaluate(() => frappe.boot.lang), "en");
+		const form = await assertOpensClean(page, "CRM Visit", fixture.visit_en);
+		assert.match(form.shown.planned_start, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+		await page.screenshot({ path: `${shots}/visit-english-desktop.png` });
+		await page.locator(".page-actions button:visible", { hasText: "Check In" }).first().waitFor({ timeout: 10_000 });
 	} finally {
 		await browser.close();
 	}

@@ -1,7 +1,7 @@
 // A complaint past its deadline shows up, breached and escalated, for the service supervisor.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base, fixture, launch, shots } from "./helpers.mjs";
+import { assertOpensClean, base, fixture, launch, shots } from "./helpers.mjs";
 
 test("the supervisor sees the breached complaint", { timeout: 120_000 }, async (t) => {
 	if (!fixture.complaint) {
@@ -25,7 +25,8 @@ test("the supervisor sees the breached complaint", { timeout: 120_000 }, async (
 		await page.locator(`.list-row-checkbox[data-name="${fixture.complaint}"]`).waitFor({ state: "attached", timeout: 30_000 });
 		await page.screenshot({ path: `${shots}/complaints-breached-supervisor.png` });
 		await page.goto(`${base}/app/crm-complaint/${fixture.complaint}`, { waitUntil: "networkidle" });
-		await page.waitForTimeout(1500);
+		// Opened clean, received_at to the second (the date picker's seconds come from the desk-wide script).
+		await assertOpensClean(page, "CRM Complaint", fixture.complaint);
 		// The form's headline: "服务时限：已超时 超时 N 个工作分钟" (SLA: Breached by N working minutes).
 		const headline = page.getByText(/服务时限：已超时/).first();
 		await headline.waitFor({ timeout: 30_000 });

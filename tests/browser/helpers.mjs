@@ -1,5 +1,7 @@
 // Shared set-up of the browser tests: the bench's URL, the fixture, the screenshot folder, Chromium.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 export const base = process.env.CRM_PLUS_URL || "http://127.0.0.1:8000";
@@ -8,14 +10,64 @@ export const shots = process.env.CRM_PLUS_ARTIFACTS || "artifacts";
 mkdirSync(shots, { recursive: true });
 
 // Debian's chromium, never a downloaded browser; no background traffic off this machine.
-export function launch() {
-	return chromium.launch({
+// CRM_PLUS_ASSETS (optional): a checkout's crm_plus/public folder, served for /assets/crm_plus/ in
+// place of the bench's copy (for a checkout whose Python the server takes from PYTHONPATH).
+export async function launch() {
+	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
 		args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu", "--lang=zh-CN"],
 	});
+	const assets = process.env.CRM_PLUS_ASSETS;
+	if (assets) {
+		const newContext = browser.newContext.bind(browser);
+		browser.newContext = async (options) => {
+			const context = await newContext(options);
+			await context.route("**/assets/crm_plus/**", (route) => {
+				const file = join(assets, new URL(route.request().url()).pathname.replace("/assets/crm_plus/", ""));
+				if (!existsSync(file)) return route.fulfill({ status: 404 });
+				const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css" : undefined;
+				return route.fulfill({ body: readFileSync(file), contentType: type });
+			});
+			return context;
+		};
+	}
+	return browser;
 }
 
-export const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "zh-CN" };
+export const phone = {
+	viewport: { width: 390, height: 844 },
+	deviceScaleFactor: 2,
+	isMobile: true,
+	hasTouch: true,
+	locale: "zh-CN",
+	timezoneId: "Asia/Shanghai",
+};
+
+// A saved document's form as it opened: not "Not Saved", and each Datetime field showing the stored
+// value to the second in the user's time zone (the browser fixture sets the time format HH:mm:ss),
+// never a literal "ss".
+export async function assertOpensClean(page, doctype, name) {
+	await page.waitForTimeout(1000);
+	const form = await page.evaluate(() => ({
+		dirty: cur_frm.is_dirty(),
+		indicator: (document.querySelector(".page-head .indicator-pill:not(.hide)") || {}).innerText,
+		shown: Object.fromEntries(
+			cur_frm.fields
+				.filter((f) => f.df.fieldtype === "Datetime" && f.$input && f.$input.val())
+				.map((f) => [f.df.fieldname, f.$input.val()])
+		),
+	}));
+	assert.equal(form.dirty, false, `${doctype} ${name} opened "${form.indicator}"`);
+	const stored = (await (await page.request.get(`${base}/api/resource/${doctype}/${name}`)).json()).data;
+	assert.ok(Object.keys(form.shown).length, "no datetime shown");
+	for (const [field, value] of Object.entries(form.shown)) {
+		// the stored value in the user's time zone and formats, by moment (not by the date picker)
+		const expected = await page.evaluate((v) => frappe.datetime.str_to_user(v), String(stored[field]).slice(0, 19));
+		assert.match(expected, /:\d\d:\d\d$/);
+		assert.equal(value, expected, `${field} shown as ${value}`);
+	}
+	return form;
+}
 
 // Presses a form button; on a phone the form's buttons sit in the "..." menu of the page head.
 export async function menuAction(page, label) {

@@ -2,7 +2,7 @@
 // customer (emulated position), checks out with the outcome. Everything through the desk UI.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base, fixture, launch, menuAction, phone, serverStatus, shots } from "./helpers.mjs";
+import { assertOpensClean, base, fixture, launch, menuAction, phone, serverStatus, shots } from "./helpers.mjs";
 
 async function save(page) {
 	await page.keyboard.press("Control+s");
@@ -38,10 +38,11 @@ test("a rep creates a customer, plans a visit, checks in and records the outcome
 		const customer = await page.evaluate(() => cur_frm.doc.name);
 
 		// Plan a visit from the customer.
-		const start = new Date(Date.now() + 30 * 60 * 1000);
-		const pad = (n) => String(n).padStart(2, "0");
-		const when = `${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())} ${pad(start.getHours())}:${pad(start.getMinutes())}:00`;
 		await page.goto(`${base}/app/crm-visit/new`, { waitUntil: "networkidle" });
+		// In half an hour, in the site's time zone (the test runner's clock may be in another).
+		const when = await page.evaluate(() =>
+			moment(frappe.datetime.now_datetime()).add(30, "minutes").format("YYYY-MM-DD HH:mm:00")
+		);
 		await page.evaluate(
 			([c, w]) => cur_frm.set_value({ customer: c, planned_start: w, purpose: "Sales" }),
 			[customer, when]
@@ -53,7 +54,7 @@ test("a rep creates a customer, plans a visit, checks in and records the outcome
 		await menuAction(page, "签到");
 		assert.equal(await serverStatus(page, visit, "Checked In"), "Checked In");
 		await page.goto(`${base}/app/crm-visit/${visit}`, { waitUntil: "networkidle" });
-		await page.waitForTimeout(1000);
+		await assertOpensClean(page, "CRM Visit", visit); // the check-in time, to the second
 		await menuAction(page, "签退");
 		const dialog = page.locator(".modal.show").filter({ has: page.locator('[data-fieldname="outcome"]') }).last();
 		await dialog.waitFor();

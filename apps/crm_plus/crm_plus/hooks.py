@@ -13,6 +13,10 @@ app_license = "mit"
 
 export_python_type_annotations = True
 
+# Every desk page: seconds in the date pickers where the built air-datepicker lacks them
+# (see public/js/datetime_seconds.js; the forms of the app's documents also include it).
+app_include_js = ["/assets/crm_plus/js/datetime_seconds.js"]
+
 # Install, migrate, uninstall
 after_install = "crm_plus.install.after_install"
 after_migrate = "crm_plus.install.after_migrate"

@@ -20,6 +20,7 @@ ROLE_DESCRIPTIONS = {
 
 def after_install():
 	ensure_roles()
+	ensure_desk_formats()
 	ensure_defaults()
 	ensure_indexes()
 	compile_translations()
@@ -27,6 +28,7 @@ def after_install():
 
 def after_migrate():
 	ensure_roles()
+	ensure_desk_formats()
 	ensure_defaults()
 	ensure_indexes()
 	compile_translations()
@@ -51,6 +53,28 @@ def ensure_roles():
 				"description": ROLE_DESCRIPTIONS.get(role),
 			}
 		).insert(ignore_permissions=True)
+
+
+# System Settings the desk formats every date, time and number with. The desk reads them from the
+# site defaults (frappe.boot.sysdefaults), which System Settings keeps in step only when it is saved
+# as a document; a site made without the setup wizard, or settings written straight to the table,
+# can leave a format missing or the two apart.
+DESK_FORMATS = ("date_format", "time_format", "number_format", "first_day_of_the_week")
+
+
+def ensure_desk_formats():
+	"""Each desk format has a value (an admin's own is kept, a missing one gets Frappe's default) and
+	the site defaults the desk reads hold the same value."""
+	meta = frappe.get_meta("System Settings")
+	for fieldname in DESK_FORMATS:
+		value = frappe.db.get_value("System Settings", None, fieldname)
+		if not value:
+			df = meta.get_field(fieldname)
+			value = df.default or (df.options or "").split("\n")[0]
+			frappe.db.set_single_value("System Settings", fieldname, value)
+		if frappe.db.get_default(fieldname) != value:
+			frappe.db.set_default(fieldname, value)
+	frappe.cache.delete_value("system_settings")
 
 
 def ensure_defaults():

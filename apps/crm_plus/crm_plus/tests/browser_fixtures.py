@@ -55,6 +55,37 @@ def setup() -> str:
 			"purpose": "Care",
 		}
 	).insert(ignore_permissions=True)
+	# An English-speaking rep with a customer and a visit of his own (the desk in English).
+	rep_en = make_user("browser-rep-en@test.example", ["CRM Sales User"], first_name="Tom Sales")
+	user_en = frappe.get_doc("User", rep_en)
+	user_en.new_password = PASSWORD
+	user_en.language = "en"
+	user_en.save(ignore_permissions=True)
+	customer_en = frappe.db.get_value("CRM Customer", {"customer_name": "Harbour Trading (browser test)"})
+	if not customer_en:
+		customer_en = (
+			frappe.get_doc(
+				{
+					"doctype": "CRM Customer",
+					"customer_name": "Harbour Trading (browser test)",
+					"account_manager": rep_en,
+					"company_phone": "0335-7001",
+					"latitude": SHOP[0],
+					"longitude": SHOP[1],
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	visit_en = frappe.get_doc(
+		{
+			"doctype": "CRM Visit",
+			"customer": customer_en,
+			"sales_rep": rep_en,
+			"planned_start": add_to_date(now_datetime(), minutes=45),
+			"purpose": "Sales",
+		}
+	).insert(ignore_permissions=True)
 	# A supervisor serving the customer's division, and a complaint past its deadline.
 	supervisor = make_user("browser-supervisor@test.example", ["CRM Service Supervisor"], first_name="李主管")
 	sup = frappe.get_doc("User", supervisor)
@@ -103,6 +134,8 @@ def setup() -> str:
 		"password": PASSWORD,
 		"customer": name,
 		"visit": visit.name,
+		"user_en": rep_en,
+		"visit_en": visit_en.name,
 		"shop": SHOP,
 		"survey_token": token,
 		"supervisor": supervisor,

@@ -1,6 +1,9 @@
 // Copyright (c) 2026, CRM Plus and contributors
 // For license information, please see license.txt
 
+// Seconds in the date pickers (a visit opened clean, its planned times shown as stored).
+{% include "crm_plus/public/js/datetime_seconds.js" %}
+
 frappe.ui.form.on("CRM Visit", {
 	setup(frm) {
 		frm.set_query("customer", () => ({ filters: { disabled: 0 } }));

@@ -92,6 +92,19 @@ def setup() -> str:
 	token = frappe.db.get_value(
 		"CRM Survey Invitation", {"campaign": campaign.name, "customer": name}, "token"
 	)
+	# A second link of the same customer, for the unhappy answer (tests/browser/survey-unhappy).
+	unhappy = frappe.get_doc(
+		{
+			"doctype": "CRM Survey Campaign",
+			"campaign_name": f"Browser test unhappy {frappe.generate_hash(length=6)}",
+			"template": "Customer Satisfaction",
+			"filter_account_manager": rep,
+		}
+	).insert(ignore_permissions=True)
+	unhappy.start()
+	unhappy_token = frappe.db.get_value(
+		"CRM Survey Invitation", {"campaign": unhappy.name, "customer": name}, "token"
+	)
 	frappe.db.commit()
 	frappe.clear_cache()
 	result = {
@@ -101,6 +114,7 @@ def setup() -> str:
 		"visit": visit.name,
 		"shop": SHOP,
 		"survey_token": token,
+		"unhappy_survey_token": unhappy_token,
 		"supervisor": supervisor,
 		"complaint": complaint.name,
 	}

@@ -480,6 +480,15 @@ def test_token_states_at_the_boundaries(expires_at, used_at, state):
 	assert s.token_state(expires_at, used_at, NOW) == state
 
 
+def test_a_closed_campaign_closes_its_unused_links():
+	later, earlier = NOW + timedelta(days=1), NOW - timedelta(days=1)
+	assert s.token_state(later, None, NOW, campaign_running=False) == "closed"
+	assert s.token_state(earlier, None, NOW, campaign_running=False) == "closed"
+	assert s.token_state(None, None, NOW, campaign_running=False) == "closed"
+	assert s.token_state(later, earlier, NOW, campaign_running=False) == "used"  # answered stays answered
+	assert s.token_state(later, None, NOW, campaign_running=True) == "valid"
+
+
 def test_submissions_are_rate_limited():
 	four = [NOW - timedelta(seconds=x) for x in (10, 20, 30, 599)]
 	assert s.allow_submission([], NOW)

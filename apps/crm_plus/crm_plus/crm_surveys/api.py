@@ -1,6 +1,7 @@
 """Surveys on the Frappe side: campaigns invite a sample, customers answer by a public link (no login)
 or agents enter their answers, and every response is scored; an unhappy one opens a complaint."""
 
+import hmac
 import json
 
 import frappe
@@ -9,6 +10,7 @@ from frappe.rate_limiter import rate_limit
 from frappe.utils import add_days, cint, flt, get_datetime, get_url, now_datetime, today
 
 from crm_plus.domain import surveys
+from crm_plus.domain.roles import SERVICE_ROLES
 
 ERRORS = {
 	"required": lambda: _("Please answer this question"),
@@ -37,10 +39,18 @@ def questions_of(template: str) -> list[dict]:
 
 
 def invitation_by_token(token: str):
-	if not token or len(token) > 100:
+	"""The invitation whose token is exactly `token`. The column's collation matches without regard to
+	case (and to trailing spaces), so the candidates it finds are compared byte for byte here."""
+	if not token or not isinstance(token, str) or len(token) > 100:
 		return None
-	name = frappe.db.get_value("CRM Survey Invitation", {"token": token}, "name")
-	return frappe.get_doc("CRM Survey Invitation", name) if name else None
+	for row in frappe.get_all("CRM Survey Invitation", {"token": token}, ["name", "token"]):
+		if row.token and hmac.compare_digest(row.token.encode(), token.encode()):
+			return frappe.get_doc("CRM Survey Invitation", row.name)
+	return None
+
+
+def campaign_running(campaign: str) -> bool:
+	return frappe.db.get_value("CRM Survey Campaign", campaign, "status") == "Running"
 
 
 def token_state(invitation) -> str:
@@ -50,28 +60,47 @@ def token_state(invitation) -> str:
 		get_datetime(invitation.expires_at) if invitation.expires_at else None,
 		get_datetime(invitation.answered_at) if invitation.answered_at else None,
 		now_datetime(),
+		campaign_running=campaign_running(invitation.campaign),
 	)
+
+
+USED = {"ok": False, "state": "used"}
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(key="token", limit=5, seconds=600, ip_based=False)  # repeated submissions of one link
 @rate_limit(limit=300, seconds=600)  # one address hammering with forged links
 def submit(token: str, answers: str | dict):
-	"""The public page posts here. Expired, used and forged tokens store nothing."""
+	"""The public page posts here. Expired, used, forged tokens and closed campaigns store nothing.
+	Every valid answer is stored, whoever the customer is: the page needs no login (Guest)."""
 	invitation = invitation_by_token(token)
 	state = token_state(invitation)
 	if state != "valid":
 		return {"ok": False, "state": state}
 	answers = frappe.parse_json(answers) if isinstance(answers, str) else answers
-	# Lock the invitation row: of two submissions at once, the second sees it answered.
-	frappe.db.sql("select name from `tabCRM Survey Invitation` where name = %s for update", invitation.name)
-	if frappe.db.get_value("CRM Survey Invitation", invitation.name, "answered_at"):
-		return {"ok": False, "state": "used"}
+	if not isinstance(answers, dict):
+		answers = {}
+	# Lock the invitation row and read it as committed (a locking read, not this transaction's
+	# snapshot): of two submissions at once, the second waits here and then sees it answered.
+	try:
+		locked = frappe.db.sql(
+			"select answered_at from `tabCRM Survey Invitation` where name = %s for update", invitation.name
+		)
+	except (frappe.QueryTimeoutError, frappe.QueryDeadlockError):
+		frappe.db.rollback()
+		return USED
+	if not locked or locked[0][0]:
+		return USED
 	questions = questions_of(frappe.db.get_value("CRM Survey Campaign", invitation.campaign, "template"))
-	typed, errors = surveys.validate_answers(questions, answers or {})
+	typed, errors = surveys.validate_answers(questions, answers)
 	if errors:
 		return {"ok": False, "state": "invalid", "errors": {q: ERRORS[e]() for q, e in errors.items()}}
-	response = save_response(invitation, questions, typed, "Web Link")
+	try:
+		response = save_response(invitation, questions, typed, "Web Link")
+	except (frappe.DuplicateEntryError, frappe.UniqueValidationError, frappe.QueryDeadlockError):
+		# Another submission of this link stored its answer first (one response per invitation).
+		frappe.db.rollback()
+		return USED
 	return {"ok": True, "state": "answered", "response": response}
 
 
@@ -86,9 +115,14 @@ def get_questions(invitation: str) -> list[dict]:
 def record_answers(invitation: str, answers: str | dict):
 	"""An agent enters the answers given on the phone or face to face."""
 	doc = frappe.get_doc("CRM Survey Invitation", invitation)
-	doc.check_permission("write")
-	if doc.answered_at:
+	check_may_record(doc)
+	locked = frappe.db.sql(
+		"select answered_at from `tabCRM Survey Invitation` where name = %s for update", doc.name
+	)
+	if locked[0][0]:
 		frappe.throw(_("This customer has already answered the survey"))
+	if not campaign_running(doc.campaign):
+		frappe.throw(_("This survey campaign is closed: it takes no more answers"))
 	questions = questions_of(frappe.db.get_value("CRM Survey Campaign", doc.campaign, "template"))
 	typed, errors = surveys.validate_answers(
 		questions, frappe.parse_json(answers) if isinstance(answers, str) else answers
@@ -100,6 +134,24 @@ def record_answers(invitation: str, answers: str | dict):
 			title=_("Please correct the answers"),
 		)
 	return save_response(doc, questions, typed, doc.channel or "Phone")
+
+
+def check_may_record(invitation) -> None:
+	"""Who may enter a customer's answers: whoever may edit the invitation, and service staff
+	(who never edit customers) for the customers they serve, i.e. those they may read."""
+	invitation.check_permission("read")
+	if invitation.has_permission("write"):
+		return
+	if SERVICE_ROLES & set(frappe.get_roles()) and frappe.has_permission(
+		"CRM Customer", "read", invitation.customer
+	):
+		return
+	frappe.throw(
+		_("You are not permitted to record survey answers for the customer {0}").format(
+			frappe.bold(invitation.customer)
+		),
+		frappe.PermissionError,
+	)
 
 
 def save_response(invitation, questions: list[dict], typed: dict, channel: str) -> str:
@@ -169,6 +221,7 @@ def open_follow_up(invitation, questions, typed, reasons) -> str:
 			"description": "<br>".join(lines),
 		}
 	)
+	# The system opens it, whoever answered (a Guest on the public page, an agent on the phone).
 	complaint.flags.ignore_permissions = True
 	complaint.insert()
 	return complaint.name
@@ -213,11 +266,20 @@ def refresh_progress(campaign: str) -> None:
 
 
 def mark_opened(invitation) -> None:
-	if invitation.status in ("Pending", "Sent"):
-		frappe.db.set_value(
-			"CRM Survey Invitation", invitation.name, {"status": "Opened", "opened_at": now_datetime()}
-		)
-		refresh_progress(invitation.campaign)
+	"""The public page was opened: count it once. The page is a GET, whose transaction Frappe rolls
+	back unless asked to commit (frappe.local.flags.commit, as Frappe's own GET-time writes do)."""
+	if invitation.status not in ("Pending", "Sent"):
+		return
+	status = frappe.db.sql(
+		"select status from `tabCRM Survey Invitation` where name = %s for update", invitation.name
+	)
+	if not status or status[0][0] not in ("Pending", "Sent"):
+		return  # opened meanwhile by another request
+	frappe.db.set_value(
+		"CRM Survey Invitation", invitation.name, {"status": "Opened", "opened_at": now_datetime()}
+	)
+	refresh_progress(invitation.campaign)
+	frappe.local.flags.commit = True
 
 
 def survey_url(token: str) -> str:

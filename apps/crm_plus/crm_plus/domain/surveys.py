@@ -369,12 +369,16 @@ def new_token() -> str:
 	return secrets.token_urlsafe(32)
 
 
-def token_state(expires_at: datetime | None, used_at: datetime | None, now: datetime) -> str:
-	"""The state of an invitation: "used" once answered (whatever the expiry), else "expired" from
-	expires_at on, else "valid".
+def token_state(
+	expires_at: datetime | None, used_at: datetime | None, now: datetime, campaign_running: bool = True
+) -> str:
+	"""The state of an invitation: "used" once answered (whatever the expiry or the campaign), else
+	"closed" when its campaign no longer runs, else "expired" from expires_at on, else "valid".
 	No expiry: never expires. Compare like with like (all naive or all aware)."""
 	if used_at is not None:
 		return "used"
+	if not campaign_running:
+		return "closed"
 	if expires_at is not None and now >= expires_at:
 		return "expired"
 	return "valid"

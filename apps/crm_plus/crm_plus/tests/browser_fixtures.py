@@ -126,6 +126,19 @@ def setup() -> str:
 	from crm_plus.tests.xss_fixtures import setup as xss_setup
 
 	xss = xss_setup(PASSWORD)
+	# A second link of the same customer, for the unhappy answer (tests/browser/survey-unhappy).
+	unhappy = frappe.get_doc(
+		{
+			"doctype": "CRM Survey Campaign",
+			"campaign_name": f"Browser test unhappy {frappe.generate_hash(length=6)}",
+			"template": "Customer Satisfaction",
+			"filter_account_manager": rep,
+		}
+	).insert(ignore_permissions=True)
+	unhappy.start()
+	unhappy_token = frappe.db.get_value(
+		"CRM Survey Invitation", {"campaign": unhappy.name, "customer": name}, "token"
+	)
 	frappe.db.commit()
 	frappe.clear_cache()
 	result = {
@@ -138,6 +151,7 @@ def setup() -> str:
 		"visit_en": visit_en.name,
 		"shop": SHOP,
 		"survey_token": token,
+		"unhappy_survey_token": unhappy_token,
 		"supervisor": supervisor,
 		"complaint": complaint.name,
 	}

@@ -31,6 +31,8 @@ def get_context(context):
 		"expired": _("This survey link has expired. Thank you for your interest."),
 		"used": _("This survey has already been answered. Thank you!"),
 		"forged": _("This survey link is not valid."),
+		"closed": _("This survey has ended. Thank you for your interest."),
+		"error": _("Your answers could not be sent. Please try again in a few minutes."),
 	}
 	if context.state != "valid":
 		return context

@@ -14,7 +14,10 @@ from crm_plus.utils import allow_server_fields
 class CRMComplaint(Document):
 	def validate(self):
 		if self.is_new() or self.has_value_changed("customer"):
-			check_customer_access(self.customer, "read")
+			# Not for a complaint the system opens itself (an unhappy survey answer, maybe a Guest's):
+			# only code sets this flag, never a request.
+			if not self.flags.ignore_permissions:
+				check_customer_access(self.customer, "read")
 			# The rep responsible when the complaint came in (the performance report counts by it).
 			self.account_manager = frappe.db.get_value("CRM Customer", self.customer, "account_manager")
 		self.validate_inputs()

@@ -1,0 +1,325 @@
+"""Surveys walked by their actors over HTTP: a customer (Guest) opens the public page and answers,
+happy or not; a service agent records answers given on the phone; a sales rep of another division may
+not. Closed campaigns, tokens with their case changed, two submissions of one link at once and stored
+HTML in the template's texts are handled as the public page must handle them."""
+
+import threading
+import time
+from unittest.mock import patch
+
+import frappe
+from frappe.utils import get_test_client, now_datetime, random_string
+
+from crm_plus.crm_surveys import api
+from crm_plus.domain import surveys
+from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.utils import make_customer
+
+TEMPLATE = "Customer Satisfaction"
+SUBMIT = "crm_plus.crm_surveys.api.submit"
+RECORD = "crm_plus.crm_surveys.api.record_answers"
+IMG = "<img src=x onerror=alert(1)>"
+ATTR = '" autofocus onfocus="alert(1)'
+
+
+class TestSurveyJourneys(HTTPTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.campaigns = []
+		cls.templates = []
+		cls.org.extra_customers = []
+		cls.campaign = cls.make_campaign()
+		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		super().tearDownClass()  # the organisation's invitations, responses and complaints
+		for campaign in cls.campaigns:
+			frappe.db.delete("CRM Survey Invitation", {"campaign": campaign})
+			frappe.db.delete("CRM Survey Campaign", {"name": campaign})
+		for template in cls.templates:
+			frappe.db.delete("CRM Survey Question", {"parent": template})
+			frappe.db.delete("CRM Survey Template", {"name": template})
+		frappe.db.commit()
+
+	@classmethod
+	def make_campaign(cls, template=TEMPLATE, status="Running") -> str:
+		doc = frappe.get_doc(
+			{
+				"doctype": "CRM Survey Campaign",
+				"campaign_name": f"Journeys {cls.org.suffix} {random_string(5)}",
+				"template": template,
+				"channel": "Phone",
+				"status": status,
+			}
+		).insert(ignore_permissions=True)
+		cls.campaigns.append(doc.name)
+		return doc.name
+
+	def invite(self, customer: str, campaign: str | None = None):
+		"""A committed invitation of `customer` with a fresh link (as the campaign's start makes them)."""
+		token = surveys.new_token()
+		doc = frappe.get_doc(
+			{
+				"doctype": "CRM Survey Invitation",
+				"campaign": campaign or self.campaign,
+				"customer": customer,
+				"channel": "Web Link",
+				"status": "Sent",
+				"expires_at": frappe.utils.add_days(now_datetime(), 14),
+				"token": token,
+				"survey_link": api.survey_url(token),
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		return doc
+
+	def answers(self, delivery="5", staff="4", nps="9"):
+		ids = {q["question"]: q["id"] for q in api.questions_of(TEMPLATE)}
+		return {
+			ids["How satisfied are you with our delivery times?"]: delivery,
+			ids["How satisfied are you with our service staff?"]: staff,
+			ids["How likely are you to recommend us to a friend or colleague?"]: nps,
+			ids["What should we improve first?"]: "Delivery speed",
+		}
+
+	def message(self, response):
+		self.assertEqual(response.status_code, 200, response.text)
+		return response.json["message"]
+
+	def responses_of(self, invitation: str) -> list[str]:
+		frappe.db.rollback()  # a fresh snapshot: see what the requests committed
+		return frappe.get_all("CRM Survey Response", {"invitation": invitation}, pluck="name")
+
+	# ------------------------------------------------------------------ the customer, as Guest
+	def test_guest_unhappy_answer_is_stored_and_opens_a_complaint_for_the_account_manager(self):
+		inv = self.invite(self.org.c_b)
+		guest = self.login("Guest")
+		result = self.message(
+			self.call(guest, SUBMIT, token=inv.token, answers=self.answers(delivery="1", staff="1", nps="0"))
+		)
+		self.assertEqual((result["ok"], result["state"]), (True, "answered"), result)
+		(name,) = self.responses_of(inv.name)
+		response = frappe.get_doc("CRM Survey Response", name)
+		self.assertEqual((response.unhappy, response.nps_score, response.customer), (1, 0, self.org.c_b))
+		complaint = frappe.get_doc("CRM Complaint", response.follow_up)
+		self.assertEqual(
+			(complaint.customer, complaint.channel, complaint.handler, complaint.severity),
+			(self.org.c_b, "Survey", self.org.rep_b, "High"),
+		)
+		self.assertEqual(frappe.db.get_value("CRM Survey Invitation", inv.name, "status"), "Answered")
+		# A happy answer of another customer is stored too, and opens nothing.
+		happy = self.invite(self.org.c_a1)
+		result = self.message(self.call(guest, SUBMIT, token=happy.token, answers=self.answers()))
+		self.assertTrue(result["ok"], result)
+		(name,) = self.responses_of(happy.name)
+		self.assertFalse(frappe.db.get_value("CRM Survey Response", name, "follow_up"))
+
+	def test_only_the_system_opens_a_complaint_without_the_customers_permission(self):
+		# The flag the follow-up uses cannot be sent in a request: a rep of division B still cannot
+		# open a complaint for a customer of division A, nor can a Guest.
+		before = frappe.db.count("CRM Complaint", {"customer": self.org.c_a1})
+		doc = {
+			"doctype": "CRM Complaint",
+			"customer": self.org.c_a1,
+			"channel": "Survey",
+			"received_at": str(now_datetime()),
+			"subject": "Not from a survey",
+			"flags": {"ignore_permissions": 1},
+		}
+		for user in (self.org.rep_b, "Guest"):
+			response = self.call(self.login(user), "frappe.client.insert", doc=doc)
+			self.assertEqual(response.status_code, 403, response.text)
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.count("CRM Complaint", {"customer": self.org.c_a1}), before)
+
+	def test_opening_the_page_counts_once(self):
+		campaign = self.make_campaign()
+		inv = self.invite(self.org.c_a2, campaign)
+		self.invite(self.org.c_a1, campaign)
+		api.refresh_progress(campaign)
+		frappe.db.commit()
+		self.assertEqual(frappe.db.get_value("CRM Survey Campaign", campaign, "opened"), 0)
+		guest = self.login("Guest")
+		page = self.get(guest, "/survey", {"token": inv.token})
+		self.assertEqual(page.status_code, 200, page.text[:500])
+		self.assertIn('id="crm-survey-form"', page.text)
+		frappe.db.rollback()
+		status, opened_at = frappe.db.get_value("CRM Survey Invitation", inv.name, ["status", "opened_at"])
+		self.assertEqual(status, "Opened")
+		self.assertTrue(opened_at)
+		self.assertEqual(frappe.db.get_value("CRM Survey Campaign", campaign, ["invited", "opened"]), (2, 1))
+		# Opening it again changes nothing.
+		self.assertEqual(self.get(guest, "/survey", {"token": inv.token}).status_code, 200)
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("CRM Survey Invitation", inv.name, "opened_at"), opened_at)
+		self.assertEqual(frappe.db.get_value("CRM Survey Campaign", campaign, "opened"), 1)
+
+	def test_a_closed_campaign_takes_no_more_answers(self):
+		campaign = self.make_campaign()
+		inv = self.invite(self.org.c_a1, campaign)
+		phoned = self.invite(self.org.c_a2, campaign)
+		frappe.db.set_value("CRM Survey Campaign", campaign, "status", "Closed")
+		frappe.db.commit()
+		guest = self.login("Guest")
+		result = self.message(self.call(guest, SUBMIT, token=inv.token, answers=self.answers()))
+		self.assertEqual(result, {"ok": False, "state": "closed"})
+		self.assertEqual(self.responses_of(inv.name), [])
+		self.assertFalse(frappe.db.get_value("CRM Survey Invitation", inv.name, "answered_at"))
+		page = self.get(guest, "/survey", {"token": inv.token})
+		self.assertIn('data-state="closed"', page.text)
+		self.assertNotIn('id="crm-survey-form"', page.text)
+		agent = self.login(self.org.agent_a)
+		response = self.call(agent, RECORD, invitation=phoned.name, answers=self.answers())
+		self.assertEqual(response.status_code, 417, response.text)
+		self.assertEqual(self.responses_of(phoned.name), [])
+
+	def test_a_token_with_its_case_changed_is_forged(self):
+		inv = self.invite(self.org.c_a2)
+		forged = inv.token.swapcase()
+		self.assertNotEqual(forged, inv.token)
+		guest = self.login("Guest")
+		result = self.message(self.call(guest, SUBMIT, token=forged, answers=self.answers()))
+		self.assertEqual(result, {"ok": False, "state": "forged"})
+		self.assertEqual(self.responses_of(inv.name), [])
+		page = self.get(guest, "/survey", {"token": forged})
+		self.assertIn('data-state="forged"', page.text)
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("CRM Survey Invitation", inv.name, "status"), "Sent")
+
+	def test_two_submissions_of_one_link_at_once_store_one_answer(self):
+		inv = self.invite(self.org.c_a1)
+		body, site = {"token": inv.token, "answers": self.answers()}, frappe.local.site
+		results = [None, None]
+
+		def submit(i):
+			client = get_test_client()  # its own cookie jar and database connection
+			results[i] = client.post(f"/api/method/{SUBMIT}", json=body)
+
+		# Hold the invitation's row lock, so that both requests wait for it and then race.
+		frappe.db.sql("select name from `tabCRM Survey Invitation` where name = %s for update", inv.name)
+		threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
+		with patch("frappe.app.get_site_name", return_value=site):  # as make_request does, for both
+			for t in threads:
+				t.start()
+			time.sleep(3)
+			frappe.db.commit()  # releases the lock
+			for t in threads:
+				t.join(120)
+		self.assertEqual([r.status_code for r in results], [200, 200], [r.text[:300] for r in results])
+		states = sorted(r.json["message"]["state"] for r in results)
+		self.assertEqual(states, ["answered", "used"], [r.json for r in results])
+		self.assertIn({"ok": False, "state": "used"}, [r.json["message"] for r in results])
+		self.assertEqual(len(self.responses_of(inv.name)), 1)
+
+	def test_the_page_escapes_stored_texts(self):
+		template = frappe.get_doc(
+			{
+				"doctype": "CRM Survey Template",
+				"template_name": f"Hostile {self.org.suffix}",
+				"introduction": "Intro",
+				"thank_you": "Thanks",
+				"questions": [
+					{"section": "S", "question": "Q1", "question_type": "Satisfaction", "required": 1},
+					{"section": "S", "question": "Q2", "question_type": "Single Choice", "options": "a\nb"},
+					{"section": "S", "question": "Q3", "question_type": "Multiple Choice", "options": "c"},
+				],
+			}
+		).insert(ignore_permissions=True)
+		self.templates.append(template.name)
+		# Stored as they may be (imported, or typed before a sanitiser): set beside the form's filter.
+		payload = IMG + ATTR
+		frappe.db.set_value(
+			"CRM Survey Template",
+			template.name,
+			{"introduction": payload, "thank_you": payload},
+			update_modified=False,
+		)
+		for row in template.questions:
+			values = {"section": payload, "question": payload}
+			if row.question_type != "Satisfaction":
+				values["options"] = f"{payload}\n{ATTR}"
+			frappe.db.set_value("CRM Survey Question", row.name, values, update_modified=False)
+		customer = make_customer(account_manager=self.org.rep_a1, sales_team=self.org.team_a1).name
+		self.org.extra_customers.append(customer)
+		frappe.db.set_value("CRM Customer", customer, "customer_name", payload, update_modified=False)
+		frappe.clear_document_cache("CRM Survey Template", template.name)
+		inv = self.invite(customer, self.make_campaign(template.name))
+		frappe.db.set_value("CRM Survey Invitation", inv.name, "customer_name", payload)
+		frappe.db.commit()
+
+		page = self.get(self.login("Guest"), "/survey", {"token": inv.token})
+		self.assertEqual(page.status_code, 200, page.text[:500])
+		html = page.text
+		self.assertIn('id="crm-survey-form"', html)
+		form = html[
+			html.find('<div class="crm-survey"') : html.find(
+				"</script>", html.find('<div class="crm-survey"')
+			)
+		]
+		self.assertFalse("<img src=x" in html, form)
+		self.assertFalse('" autofocus' in html, form)
+		self.assertIn("&lt;img src=x onerror=alert(1)&gt;", html)
+		# The options stay answerable: the escaped value comes back as the option itself.
+		q2 = next(q for q in api.questions_of(template.name) if q["type"] == "Single Choice")
+		self.assertIn('value="&#34; autofocus onfocus=&#34;alert(1)"', html)
+		answers = {q2["id"]: ATTR}
+		q1 = next(q for q in api.questions_of(template.name) if q["type"] == "Satisfaction")
+		answers[q1["id"]] = "2"
+		result = self.message(self.call(self.login("Guest"), SUBMIT, token=inv.token, answers=answers))
+		self.assertTrue(result["ok"], result)
+
+	# ------------------------------------------------------------------ service staff, on the phone
+	def test_a_service_agent_records_phone_answers_for_a_customer_of_a_division_served(self):
+		inv = self.invite(self.org.c_a1)
+		agent = self.login(self.org.agent_a)
+		questions = self.message(
+			self.call(agent, "crm_plus.crm_surveys.api.get_questions", invitation=inv.name)
+		)
+		self.assertEqual(len(questions), 6)
+		name = self.message(self.call(agent, RECORD, invitation=inv.name, answers=self.answers(nps="3")))
+		self.assertEqual(self.responses_of(inv.name), [name])
+		response = frappe.get_doc("CRM Survey Response", name)
+		self.assertEqual((response.customer, response.unhappy), (self.org.c_a1, 1))
+		self.assertEqual(frappe.db.get_value("CRM Complaint", response.follow_up, "handler"), self.org.rep_a1)
+		# Twice is refused.
+		again = self.call(agent, RECORD, invitation=inv.name, answers=self.answers())
+		self.assertEqual(again.status_code, 417, again.text)
+		self.assertEqual(len(self.responses_of(inv.name)), 1)
+
+	def test_others_may_not_record_answers(self):
+		inv_a = self.invite(self.org.c_a2)
+		inv_b = self.invite(self.org.c_b)
+		# A sales rep of division B, for a customer of division A.
+		rep_b = self.login(self.org.rep_b)
+		response = self.call(rep_b, RECORD, invitation=inv_a.name, answers=self.answers())
+		self.assertEqual(response.status_code, 403, response.text)
+		# The agent serves division A only.
+		agent = self.login(self.org.agent_a)
+		response = self.call(agent, RECORD, invitation=inv_b.name, answers=self.answers())
+		self.assertEqual(response.status_code, 403, response.text)
+		# An executive reads everything but serves nobody.
+		executive = self.login(self.org.executive)
+		response = self.call(executive, RECORD, invitation=inv_a.name, answers=self.answers())
+		self.assertEqual(response.status_code, 403, response.text)
+		self.assertEqual(self.responses_of(inv_a.name), [])
+		self.assertEqual(self.responses_of(inv_b.name), [])
+
+	def test_answers_over_2000_characters_are_refused(self):
+		inv = self.invite(self.org.c_a1)
+		ids = {q["question"]: q["id"] for q in api.questions_of(TEMPLATE)}
+		answers = {**self.answers(), ids["Anything else you would like to tell us?"]: "x" * 2001}
+		result = self.message(self.call(self.login("Guest"), SUBMIT, token=inv.token, answers=answers))
+		self.assertEqual(result["state"], "invalid")
+		self.assertEqual(list(result["errors"]), [ids["Anything else you would like to tell us?"]])
+		self.assertEqual(self.responses_of(inv.name), [])
+
+	def test_one_link_is_rate_limited(self):
+		inv = self.invite(self.org.c_a2)
+		guest = self.login("Guest")
+		codes = [self.call(guest, SUBMIT, token=inv.token, answers={"nope": 1}).status_code for _ in range(6)]
+		self.assertEqual(codes[:5], [200] * 5)
+		self.assertEqual(codes[5], 429)

@@ -97,6 +97,13 @@ doc_events = {
 		doctype: {"validate": "crm_plus.permissions.check_customer_link"}
 		for doctype in [*_customer_linked, "CRM Visit", "CRM Complaint"]
 	},
+	# A comment or a reply by staff is a complaint's first response.
+	"Comment": {
+		"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.record_first_response"
+	},
+	"Communication": {
+		"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.record_first_response"
+	},
 	"ToDo": {
 		# An open assignment grants access: only a user who may edit the record may make one.
 		"validate": "crm_plus.permissions.check_assignment",

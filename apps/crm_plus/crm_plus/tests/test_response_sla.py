@@ -7,7 +7,7 @@ figures of Service Performance."""
 from datetime import datetime, time
 
 import frappe
-from frappe.utils import add_to_date, now_datetime
+from frappe.utils import add_to_date, get_datetime, now_datetime
 
 from crm_plus.crm_complaints import service_level
 from crm_plus.crm_plus.report.service_performance import service_performance
@@ -213,16 +213,48 @@ class TestResponseClock(CRMTestCase):
 	def test_only_complaints_whose_state_changes_are_saved(self):
 		doc = make_complaint(self.org.c_a1, handler=self.org.agent_a)
 		answered(doc, datetime(2026, 11, 16, 9, 6))
-		service_level.escalate(now=datetime(2026, 11, 16, 14, 30))
-		modified = frappe.db.get_value("CRM Complaint", doc.name, "modified")
-		versions = frappe.db.count("Version", {"ref_doctype": "CRM Complaint", "docname": doc.name})
-		# Later passes with the same states only move the breach minutes: no save, no version.
+
+		def modified():
+			return frappe.db.get_value("CRM Complaint", doc.name, "modified")
+
+		before = modified()
+		service_level.escalate(now=datetime(2026, 11, 16, 14, 30))  # breached, escalated: saved
+		saved = modified()
+		self.assertGreater(saved, before)
+		self.assertEqual(frappe.db.get_value("CRM Complaint", doc.name, "modified_by"), "Administrator")
+		# Later passes with the same states only move the breach minutes: no save.
 		service_level.escalate(now=datetime(2026, 11, 16, 14, 50))
-		self.assertEqual(frappe.db.get_value("CRM Complaint", doc.name, "modified"), modified)
-		self.assertEqual(
-			frappe.db.count("Version", {"ref_doctype": "CRM Complaint", "docname": doc.name}), versions
-		)
+		self.assertEqual(modified(), saved)
 		self.assertEqual(frappe.db.get_value("CRM Complaint", doc.name, "breach_minutes"), 50)
+
+	def test_a_reply_sent_by_staff_is_the_first_response_and_the_customers_mail_is_not(self):
+		o = self.org
+		doc = make_complaint(o.c_a1, handler=o.agent_a)
+
+		def communication(direction):
+			return frappe.get_doc(
+				{
+					"doctype": "Communication",
+					"communication_type": "Communication",
+					"communication_medium": "Email",
+					"sent_or_received": direction,
+					"subject": f"Re: {doc.subject}",
+					"content": "The parcel left Shanghai this morning.",
+					"sender": "customer-a1@test.example" if direction == "Received" else o.agent_a,
+					"recipients": o.agent_a if direction == "Received" else "customer-a1@test.example",
+					"reference_doctype": "CRM Complaint",
+					"reference_name": doc.name,
+				}
+			).insert(ignore_permissions=True)
+
+		communication("Received")
+		self.assertIsNone(frappe.db.get_value("CRM Complaint", doc.name, "first_response_at"))
+		self.as_user(o.agent_a)
+		reply = communication("Sent")
+		self.as_user("Administrator")
+		self.assertEqual(
+			frappe.db.get_value("CRM Complaint", doc.name, "first_response_at"), get_datetime(reply.creation)
+		)
 
 	def test_service_performance_reports_response_figures(self):
 		o = self.org
@@ -283,9 +315,14 @@ class TestFirstResponseJourney(HTTPTestCase):
 		names = frappe.get_all(
 			"CRM Complaint", {"customer": ("in", list(cls.org.all_customers))}, pluck="name"
 		)
-		if names:
-			for doctype in ("Comment", "Version"):
-				field = "reference_name" if doctype == "Comment" else "docname"
+		if names:  # tests.http.remove_org leaves the customers' complaints behind
+			for doctype, field in (
+				("Comment", "reference_name"),
+				("Communication", "reference_name"),
+				("Version", "docname"),
+				("CRM Complaint Escalation", "parent"),
+				("CRM Complaint", "name"),
+			):
 				frappe.db.delete(doctype, {field: ("in", names)})
 		frappe.delete_doc("CRM SLA Policy", cls.policy, force=True, ignore_permissions=True)
 		frappe.db.commit()

@@ -142,7 +142,15 @@ def record_first_response(doc, method=None):
 	) or (None, None)
 	if first or status not in service_level.OPEN_STATUSES:
 		return
-	complaint = frappe.get_doc("CRM Complaint", doc.reference_name)
-	complaint.first_response_at = doc.creation or now_datetime()
-	complaint.flags.ignore_permissions = True  # the commenter may read only; the record is the server's
-	allow_server_fields(complaint).save()
+	# Recording the response must never cost the staff member their comment or reply.
+	frappe.db.savepoint("crm_plus_first_response")
+	try:
+		complaint = frappe.get_doc("CRM Complaint", doc.reference_name)
+		complaint.first_response_at = doc.creation or now_datetime()
+		complaint.flags.ignore_permissions = True  # a commenter may only read; the record is the server's
+		allow_server_fields(complaint).save()
+	except Exception:
+		frappe.db.rollback(save_point="crm_plus_first_response")
+		frappe.log_error(
+			title=_("CRM Plus: first response of complaint {0} not recorded").format(doc.reference_name)
+		)

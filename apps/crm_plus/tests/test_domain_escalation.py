@@ -95,7 +95,7 @@ def test_the_response_ladder_warns_then_escalates_apart_from_the_resolution_ladd
 
 	def ladder(level: int, now: datetime, responded: datetime | None = None) -> list[esc.EscalationStep]:
 		state, late = sla.response_state(CAL, MON, sla.DEFAULT_RESPONSE_MINUTES, now, responded, 0.75)
-		return esc.response_escalation_steps(level, state, late, 120)
+		return esc.response_escalation_steps(level, state, late, 120, answered=responded is not None)
 
 	assert ladder(0, at(23, 9, 7)) == []  # 7 of 10 minutes: on track
 	assert ladder(0, at(23, 9, 8)) == [esc.EscalationStep(1, "Handler", esc.RESPONSE_AT_RISK)]
@@ -111,8 +111,10 @@ def test_the_response_ladder_warns_then_escalates_apart_from_the_resolution_ladd
 	# After an outage every skipped step comes, lowest first; an answer in time stops the ladder.
 	assert levels(ladder(0, at(23, 16))) == [1, 2, 3]
 	assert ladder(0, at(23, 16), responded=at(23, 9, 5)) == []
-	# A late answer stays late: the ladder goes up to what the lateness called for.
-	assert levels(ladder(0, at(23, 16), responded=at(23, 9, 30))) == [1, 2]
+	# A late answer stays late (BREACHED), but nobody is alerted about an answer already given.
+	assert sla.response_state(CAL, MON, 10, at(23, 16), at(23, 9, 30))[0] == sla.BREACHED
+	assert ladder(0, at(23, 16), responded=at(23, 9, 30)) == []
+	assert ladder(1, at(23, 16), responded=at(23, 9, 30)) == []
 	# The response reasons are not the resolution ones: the two ladders never share a message.
 	assert set(esc.RESPONSE_LEVEL_REASONS.values()).isdisjoint(esc.LEVEL_REASONS.values())
 	assert set(esc.REASONS) == set(esc.RESPONSE_LEVEL_REASONS.values()) | set(esc.LEVEL_REASONS.values())

@@ -168,7 +168,11 @@ def escalate(now=None) -> dict:
 				*(
 					("Response", s)
 					for s in escalation.response_escalation_steps(
-						cint(row.response_escalation_level), response_state, late, manager_after
+						cint(row.response_escalation_level),
+						response_state,
+						late,
+						manager_after,
+						answered=bool(row.first_response_at),
 					)
 				),
 			]

@@ -123,9 +123,18 @@ def _wanted(state: str, breach_minutes: float, manager_after_minutes: float) -> 
 
 
 def response_escalation_steps(
-	current_level: int, state: str, late_minutes: float, manager_after_minutes: float
+	current_level: int,
+	state: str,
+	late_minutes: float,
+	manager_after_minutes: float,
+	*,
+	answered: bool = False,
 ) -> list[EscalationStep]:
 	"""The response ladder from the response clock's state (`sla.response_state`): AT_RISK warns the
 	handler, BREACHED goes to the supervisors, or to the manager once the first response is
-	`manager_after_minutes` late. MET and ON_TRACK call for nothing; skipped steps come lowest first."""
+	`manager_after_minutes` late. MET and ON_TRACK call for nothing; skipped steps come lowest first.
+	Once the complaint is `answered` the ladder stops, late or not (as a resolved one's does): its
+	state stays BREACHED for the record, but nobody is alerted about an answer already given."""
+	if answered:
+		return []
 	return _steps(current_level, _wanted(state, late_minutes, manager_after_minutes), RESPONSE_LEVEL_REASONS)

@@ -159,6 +159,21 @@ class TestResponseClock(CRMTestCase):
 		self.assertEqual(frappe.db.count("CRM Complaint Escalation", {"parent": doc.name}), 0)
 		self.assertEqual(notes(self.supervisor, doc.name), 0)
 
+	def test_a_late_answer_is_breached_but_alerts_nobody(self):
+		doc = make_complaint(self.org.c_a1, handler=self.org.agent_a)
+		answered(doc, datetime(2026, 11, 16, 9, 40))  # half an hour late, before any pass ran
+		for _ in range(2):
+			service_level.escalate(now=datetime(2026, 11, 16, 10, 0))
+		self.assertEqual(
+			frappe.db.get_value(
+				"CRM Complaint", doc.name, ["response_sla_status", "response_escalation_level"]
+			),
+			("Breached", 0),
+		)
+		self.assertEqual(frappe.db.count("CRM Complaint Escalation", {"parent": doc.name}), 0)
+		self.assertEqual(notes(self.supervisor, doc.name), 0)
+		self.assertEqual(notes(self.org.agent_a, doc.name), 0)
+
 	def test_no_email_for_a_user_who_turned_email_off(self):
 		o = self.org
 		set_email_notifications(self.supervisor, 0)

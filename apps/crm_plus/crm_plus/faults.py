@@ -70,7 +70,8 @@ def breach_unescalated(count: int | None = None) -> tuple[list[str], object]:
 	)
 	received = add_to_date(now_datetime(), days=-10)
 	frappe.db.sql(
-		"""update `tabCRM Complaint` set received_at = %s, escalation_level = 0, sla_status = null
+		"""update `tabCRM Complaint` set received_at = %s, escalation_level = 0, sla_status = null,
+			first_response_at = null, response_escalation_level = 0, response_sla_status = null
 		where name in %s""",
 		(received, names),
 	)
@@ -114,7 +115,7 @@ def check_escalation(received: str) -> dict:
 		"escalation rows twice": frappe.db.sql(
 			"""select count(*) from (select 1 from `tabCRM Complaint Escalation`
 			where parenttype = 'CRM Complaint' and parent in (select name from `tabCRM Complaint` where received_at = %(received)s)
-			group by parent, level, ifnull(escalated_to, '') having count(*) > 1) d""",
+			group by parent, clock, level, ifnull(escalated_to, '') having count(*) > 1) d""",
 			between,
 		)[0][0],
 		"notifications twice": frappe.db.sql(
@@ -134,7 +135,8 @@ def check_escalation(received: str) -> dict:
 			and s.reference_name in (select name from `tabCRM Complaint` where received_at = %(received)s) and not exists (
 				select 1 from `tabCRM Complaint Escalation` e where e.parent = s.reference_name
 				and e.parenttype = 'CRM Complaint'
-				and e.level = cast(substring_index(s.`key`, ':', -1) as unsigned))""",
+				and e.level = cast(substring_index(s.`key`, ':', -1) as unsigned)
+				and e.clock = if(s.`key` like 'complaint-response-escalation:%%', 'Response', 'Resolution'))""",
 			between,
 		)[0][0],
 	}

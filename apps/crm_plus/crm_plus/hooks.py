@@ -135,6 +135,13 @@ _validate |= {
 doc_events = {doctype: {"validate": methods} for doctype, methods in _validate.items()}
 doc_events["User"] = {"on_update": "crm_plus.crm_plus.transfer.warn_when_owner_disabled"}
 doc_events["Version"] = {"before_insert": "crm_plus.permissions.mask_version"}
+# A comment or a reply by staff is a complaint's first response.
+doc_events["Comment"] = {
+	"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.record_first_response"
+}
+doc_events["Communication"] = {
+	"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.record_first_response"
+}
 doc_events["ToDo"] |= {
 	"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.set_handler_from_assignment",
 	# A scope names its user's assigned customers: an assignment made or closed renews it.

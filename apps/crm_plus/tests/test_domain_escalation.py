@@ -90,15 +90,34 @@ def test_the_ladder_from_a_computed_state():
 	assert esc.escalation_steps(0, sla.MET, 0, 120) == []
 
 
-def test_first_response_alert_goes_once_to_the_supervisor():
-	response_due = sla.add_working_time(CAL, MON, sla.DEFAULT_RESPONSE_MINUTES)  # 09:10
-	step = esc.response_alert(at(23, 9, 11), response_due, None, alerted=False)
-	assert step == esc.EscalationStep(esc.NONE, "CRM Service Supervisor", esc.RESPONSE_BREACHED)
-	assert esc.response_alert(at(23, 9, 10), response_due, None, alerted=False) is None
-	assert esc.response_alert(at(23, 9, 11), response_due, None, alerted=True) is None
-	assert esc.response_alert(at(23, 9, 11), response_due, at(23, 9, 5), alerted=False) is None
-	assert esc.response_alert(at(23, 9, 11), response_due, None, alerted=False, resolved=True) is None
-	assert esc.response_alert(at(23, 9, 11), None, None, alerted=False) is None
+def test_the_response_ladder_warns_then_escalates_apart_from_the_resolution_ladder():
+	assert sla.add_working_time(CAL, MON, sla.DEFAULT_RESPONSE_MINUTES) == at(23, 9, 10)
+
+	def ladder(level: int, now: datetime, responded: datetime | None = None) -> list[esc.EscalationStep]:
+		state, late = sla.response_state(CAL, MON, sla.DEFAULT_RESPONSE_MINUTES, now, responded, 0.75)
+		return esc.response_escalation_steps(level, state, late, 120, answered=responded is not None)
+
+	assert ladder(0, at(23, 9, 7)) == []  # 7 of 10 minutes: on track
+	assert ladder(0, at(23, 9, 8)) == [esc.EscalationStep(1, "Handler", esc.RESPONSE_AT_RISK)]
+	assert ladder(1, at(23, 9, 9)) == []  # warned once
+	assert ladder(1, at(23, 9, 11)) == [
+		esc.EscalationStep(2, "CRM Service Supervisor", esc.RESPONSE_BREACHED)
+	]
+	assert ladder(2, at(23, 11, 9)) == []  # 119 working minutes late
+	assert ladder(2, at(23, 11, 10)) == [
+		esc.EscalationStep(3, "CRM Service Manager", esc.RESPONSE_STILL_BREACHED)
+	]
+	assert ladder(3, at(24, 9)) == []
+	# After an outage every skipped step comes, lowest first; an answer in time stops the ladder.
+	assert levels(ladder(0, at(23, 16))) == [1, 2, 3]
+	assert ladder(0, at(23, 16), responded=at(23, 9, 5)) == []
+	# A late answer stays late (BREACHED), but nobody is alerted about an answer already given.
+	assert sla.response_state(CAL, MON, 10, at(23, 16), at(23, 9, 30))[0] == sla.BREACHED
+	assert ladder(0, at(23, 16), responded=at(23, 9, 30)) == []
+	assert ladder(1, at(23, 16), responded=at(23, 9, 30)) == []
+	# The response reasons are not the resolution ones: the two ladders never share a message.
+	assert set(esc.RESPONSE_LEVEL_REASONS.values()).isdisjoint(esc.LEVEL_REASONS.values())
+	assert set(esc.REASONS) == set(esc.RESPONSE_LEVEL_REASONS.values()) | set(esc.LEVEL_REASONS.values())
 
 
 # ---------------------------------------------------------------- properties

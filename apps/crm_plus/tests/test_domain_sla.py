@@ -291,3 +291,71 @@ def test_a_deadline_with_pauses_leaves_exactly_the_target_unpaused(cal, start, t
 	due = sla.deadline_with_pauses(cal, start, target, pauses)
 	assert due is not None and due >= sla.add_working_time(cal, start, target)
 	assert abs(sla.elapsed_working_minutes(cal, start, due, pauses) - target) < 1e-6
+
+
+# ---------------------------------------------------------------- the first-response clock
+
+
+def test_response_state_follows_the_ten_minute_rule():
+	cal = sla.default_calendar()
+	state = lambda now, responded=None: sla.response_state(cal, MON, 10, now, responded, 0.75)  # noqa: E731
+	assert state(at(23, 9, 5)) == (sla.ON_TRACK, 0.0)
+	assert state(at(23, 9, 8)) == (sla.AT_RISK, 0.0)  # 75% of the ten minutes
+	assert state(at(23, 9, 10)) == (sla.AT_RISK, 0.0)  # due at 09:10 sharp, not yet late
+	assert state(at(23, 9, 25)) == (sla.BREACHED, 15.0)
+	assert state(at(23, 9, 25), responded=at(23, 9, 10)) == (sla.MET, 0.0)
+	assert state(at(23, 15), responded=at(23, 9, 40)) == (sla.BREACHED, 30.0)  # measured to the answer
+	# Received Friday 17:55: the clock waits over the weekend, due Monday 09:05.
+	friday = at(20, 17, 55)
+	assert sla.response_state(cal, friday, 10, at(21, 12))[0] == sla.ON_TRACK
+	assert sla.response_state(cal, friday, 10, at(23, 9, 6)) == (sla.BREACHED, 1.0)
+
+
+def test_first_response_minutes_are_working_minutes():
+	cal = sla.default_calendar()
+	assert sla.first_response_minutes(cal, MON, None) is None
+	assert sla.first_response_minutes(cal, MON, at(23, 9, 7)) == 7.0
+	# Friday 17:55 to Monday 09:05: five minutes on Friday, five on Monday.
+	assert sla.first_response_minutes(cal, at(20, 17, 55), at(23, 9, 5)) == 10.0
+	# Over lunch and a National Day holiday in the holiday calendar.
+	assert sla.first_response_minutes(cal, at(23, 11, 55), at(23, 13, 5)) == 10.0
+	assert sla.first_response_minutes(CAL, at(30, 17, 55, month=9), at(8, 9, 5, month=10)) == 10.0
+
+
+def test_response_met_is_decided_once_answered_or_overdue():
+	due = at(23, 9, 10)
+	assert sla.response_met(due, at(23, 9, 10), at(23, 12)) is True
+	assert sla.response_met(due, at(23, 9, 11), at(23, 12)) is False
+	assert sla.response_met(due, None, at(23, 9, 11)) is False
+	assert sla.response_met(due, None, at(23, 9, 9)) is None  # still open, not yet due
+	assert sla.response_met(None, at(23, 9, 9), at(23, 12)) is None
+
+
+def test_median():
+	assert sla.median([]) is None
+	assert sla.median([None, 4.0]) == 4.0
+	assert sla.median([3, 1, 2]) == 2
+	assert sla.median([4, 1, 3, 2]) == 2.5
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+	start=st.integers(0, 14 * 24 * 60),
+	answer=st.integers(0, 3 * 24 * 60),
+	now=st.integers(0, 3 * 24 * 60),
+)
+def test_response_state_agrees_with_the_minutes(start, answer, now):
+	cal = sla.default_calendar()
+	received = datetime(2026, 11, 16) + timedelta(minutes=start)
+	responded = received + timedelta(minutes=answer)
+	moment = responded + timedelta(minutes=now)
+	state, late = sla.response_state(cal, received, 10, moment, responded)
+	minutes = sla.first_response_minutes(cal, received, responded)
+	assert state in (sla.MET, sla.BREACHED)
+	assert (
+		(state == sla.MET)
+		== (minutes <= 10)
+		== sla.response_met(sla.add_working_time(cal, received, 10), responded, moment)
+	)
+	if state == sla.BREACHED:
+		assert abs(late - (minutes - 10)) < 0.11

@@ -8,7 +8,8 @@ from frappe import _
 from frappe.utils import cint, flt, get_datetime, get_time, getdate, now_datetime
 
 from crm_plus.crm_plus.reminders import claim, notify
-from crm_plus.domain import sla
+from crm_plus.domain import escalation, sla
+from crm_plus.utils import allow_server_fields
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 OPEN_STATUSES = sla.OPEN_STATUSES
@@ -38,12 +39,16 @@ def choose_policy(grade: str | None, severity: str | None):
 
 
 def apply(doc, now=None) -> None:
-	"""Set the policy, the deadlines and the SLA state of a complaint (called on every save)."""
-	now = now or now_datetime()
+	"""Set the policy, the deadlines and both SLA states of a complaint (called on every save).
+
+	The escalation job passes its own moment in `doc.flags.sla_now`, so a save it makes judges the
+	clocks at the same moment as the pass that decided to save."""
+	now = now or doc.flags.get("sla_now") or now_datetime()
 	grade = frappe.db.get_value("CRM Customer", doc.customer, "grade")
 	policy = choose_policy(grade, doc.severity)
 	if not policy:
 		doc.sla_policy = doc.response_by = doc.resolution_by = doc.sla_status = None
+		doc.response_sla_status = None
 		return
 	doc.sla_policy = policy.name
 	calendar = calendar_of(policy)
@@ -59,6 +64,21 @@ def apply(doc, now=None) -> None:
 	doc.resolution_by = due.due
 	state, breach = state_of(doc, policy, calendar, now)
 	doc.sla_status, doc.breach_minutes = state, breach
+	doc.response_sla_status = response_state_of(doc, policy, calendar, now)[0]
+
+
+def response_state_of(doc, policy, calendar, now) -> tuple[str, float]:
+	"""The first-response clock: answered at `first_response_at` (or, for old records resolved without
+	one, at the resolution)."""
+	responded = doc.first_response_at or (doc.resolved_at if doc.status in ("Resolved", "Closed") else None)
+	return sla.response_state(
+		calendar,
+		get_datetime(doc.received_at),
+		cint(policy.response_minutes),
+		now,
+		responded_at=get_datetime(responded) if responded else None,
+		at_risk_share=flt(policy.at_risk_percent or 75) / 100,
+	)
 
 
 def state_of(doc, policy, calendar, now) -> tuple[str, float]:
@@ -84,13 +104,30 @@ def paused_working_minutes(doc, until) -> float:
 
 # ---------------------------------------------------------------- the escalation job
 
+LEVEL_FIELDS = {"Resolution": "escalation_level", "Response": "response_escalation_level"}
+KEY_PREFIXES = {"Resolution": "complaint-escalation", "Response": "complaint-response-escalation"}
+
+
+def reasons() -> dict[str, str]:
+	return {
+		escalation.AT_RISK: _("The resolution deadline is near"),
+		escalation.BREACHED: _("The resolution deadline has passed"),
+		escalation.STILL_BREACHED: _("The resolution deadline passed long ago"),
+		escalation.RESPONSE_AT_RISK: _("The first response is due soon"),
+		escalation.RESPONSE_BREACHED: _("The first response is overdue"),
+		escalation.RESPONSE_STILL_BREACHED: _("The first response has been overdue for a long time"),
+	}
+
 
 def escalate(now=None) -> dict:
-	"""Every five minutes: refresh the SLA state of open complaints and escalate what is due.
+	"""Every five minutes: refresh both SLA states of open complaints and escalate what is due.
 
-	Only open complaints are read, so the cost follows the open queue, not the archive. Each step is
-	claimed with a unique key before anything is written or sent: a rerun, or a second run overlapping
-	this one, finds the key taken and does nothing for that step.
+	Only open complaints are read, so the cost follows the open queue, not the archive. A complaint
+	whose state changes or that climbs a ladder is saved as a document (its validation, version,
+	and the site's own Notifications and Webhooks on CRM Complaint run); one whose breach only grew
+	gets its minutes written directly. Each step is claimed with a unique key before anything is
+	written or sent: a rerun, or a second run overlapping this one, finds the key taken and does
+	nothing for that step.
 	"""
 	now = now or now_datetime()
 	frappe.local.crm_plus_escalation_recipients = {}  # role holders, looked up once per pass
@@ -98,7 +135,8 @@ def escalate(now=None) -> dict:
 		"""
 		select c.name, c.customer, c.customer_name, c.subject, c.status, c.severity, c.handler, c.received_at,
 			c.resolved_at, c.paused_since, c.paused_minutes, c.sla_policy, c.sla_status, c.breach_minutes,
-			c.escalation_level, cu.division
+			c.escalation_level, c.first_response_at, c.response_sla_status, c.response_escalation_level,
+			c.modified, cu.division
 		from `tabCRM Complaint` c left join `tabCRM Customer` cu on cu.name = c.customer
 		where c.status in %(open)s and c.sla_policy is not null
 		""",
@@ -119,66 +157,86 @@ def escalate(now=None) -> dict:
 				policies[row.sla_policy] = frappe.get_cached_doc("CRM SLA Policy", row.sla_policy)
 				calendars[row.sla_policy] = calendar_of(policies[row.sla_policy])
 			policy, calendar = policies[row.sla_policy], calendars[row.sla_policy]
+			manager_after = cint(policy.manager_after_minutes)
 			state, breach = state_of(row, policy, calendar, now)
-			if state != row.sla_status or abs(flt(breach) - flt(row.breach_minutes)) >= 1:
+			response_state, late = response_state_of(row, policy, calendar, now)
+			steps = [
+				*(
+					("Resolution", s)
+					for s in sla.escalation_steps(cint(row.escalation_level), state, breach, manager_after)
+				),
+				*(
+					("Response", s)
+					for s in escalation.response_escalation_steps(
+						cint(row.response_escalation_level),
+						response_state,
+						late,
+						manager_after,
+						answered=bool(row.first_response_at),
+					)
+				),
+			]
+			if steps or state != row.sla_status or response_state != row.response_sla_status:
+				escalated = save_complaint(row, steps, now)
+				if escalated is not None:
+					counts["updated"] += 1
+					counts["escalated"] += escalated
+			elif abs(flt(breach) - flt(row.breach_minutes)) >= 1:
+				# A breach growing by the minute is a measure, not a change of state: no document event.
 				frappe.db.set_value(
-					"CRM Complaint",
-					row.name,
-					{"sla_status": state, "breach_minutes": breach},
-					update_modified=False,
+					"CRM Complaint", row.name, "breach_minutes", breach, update_modified=False
 				)
 				counts["updated"] += 1
-			steps = sla.escalation_steps(
-				cint(row.escalation_level), state, breach, cint(policy.manager_after_minutes)
-			)
-			for step in steps:
-				if escalate_step(row, step, now):
-					counts["escalated"] += 1
 		except Exception:
 			frappe.db.rollback(save_point="crm_plus_escalation")
 			frappe.log_error(title=_("CRM Plus: escalation of complaint {0} failed").format(row.name))
 	return counts
 
 
-def escalate_step(row, step: sla.EscalationStep, now) -> bool:
-	key = f"complaint-escalation:{row.name}:{step.level}"
-	recipients = recipients_for(row, step)
-	if not claim(key, "CRM Complaint", row.name, recipients[0] if recipients else None):
-		return False
-	frappe.db.sql(
-		"""update `tabCRM Complaint` set escalation_level = greatest(escalation_level, %(level)s)
-		where name = %(name)s""",
-		{"level": step.level, "name": row.name},
-	)
-	reason = {
-		"at_risk": _("The resolution deadline is near"),
-		"breached": _("The resolution deadline has passed"),
-		"still_breached": _("The resolution deadline passed long ago"),
-	}[step.reason]
-	for user in recipients or [None]:
-		child = frappe.get_doc(
-			{
-				"doctype": "CRM Complaint Escalation",
-				"parent": row.name,
-				"parenttype": "CRM Complaint",
-				"parentfield": "escalations",
-				"level": step.level,
-				"escalated_to": user,
-				"target_role": step.target,
-				"escalated_at": now,
-				"reason": reason,
-				"idx": step.level * 100 + (recipients.index(user) if user in recipients else 0),
-			}
-		)
-		child.db_insert()
-		if user:
-			notify(
-				user,
-				"CRM Complaint",
-				row.name,
-				_("Complaint {0} of {1}: {2}").format(row.name, row.customer_name, reason),
+def save_complaint(row, steps: list[tuple[str, sla.EscalationStep]], now) -> int | None:
+	"""Claim the due steps, log them on the complaint and save it as a document; then notify.
+
+	Returns the number of steps taken, or None when the complaint changed since this pass read it
+	(a user's save or an overlapping pass): the next pass judges it again from what is stored."""
+	doc = frappe.get_doc("CRM Complaint", row.name, for_update=True)  # waits for an overlapping pass
+	if get_datetime(doc.modified) != get_datetime(row.modified):
+		return None
+	messages, taken = reasons(), 0
+	notes: list[tuple[str, str]] = []
+	idx = max((cint(r.idx) for r in doc.escalations), default=0)
+	for clock, step in steps:
+		recipients = recipients_for(row, step)
+		key = f"{KEY_PREFIXES[clock]}:{row.name}:{step.level}"
+		if not claim(key, "CRM Complaint", row.name, recipients[0] if recipients else None):
+			continue
+		taken += 1
+		field = LEVEL_FIELDS[clock]
+		doc.set(field, max(cint(doc.get(field)), step.level))
+		reason = messages[step.reason]
+		for user in recipients or [None]:
+			idx += 1
+			doc.append(
+				"escalations",
+				{
+					"clock": clock,
+					"level": step.level,
+					"escalated_to": user,
+					"target_role": step.target,
+					"escalated_at": now,
+					"reason": reason,
+					"idx": idx,
+				},
 			)
-	return True
+			if user:
+				notes.append(
+					(user, _("Complaint {0} of {1}: {2}").format(row.name, row.customer_name, reason))
+				)
+	doc.flags.sla_now = now
+	doc.flags.ignore_permissions = True
+	allow_server_fields(doc).save()
+	for user, subject in notes:
+		notify(user, "CRM Complaint", row.name, subject)
+	return taken
 
 
 def recipients_for(row, step: sla.EscalationStep) -> list[str]:

@@ -369,25 +369,16 @@ def _insert_logs(logs: list[tuple], now) -> None:
 
 
 def _notify_downgrades(downgrades: list) -> None:
-	"""Tell the account manager's manager (their team's manager) that a top customer was downgraded."""
-	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+	"""Tell the account manager's manager (their team's manager) that a top customer was downgraded,
+	in the bell and by email (crm_plus.crm_plus.reminders.notify)."""
+	from crm_plus.crm_plus.reminders import notify
 
 	for row, new_grade in downgrades:
-		recipients = [u for u in {team_manager(row.sales_team), row.account_manager} if u]
-		if not recipients:
-			continue
-		make_notification_logs(
-			{
-				"type": "Alert",
-				"document_type": "CRM Customer",
-				"document_name": row.name,
-				"subject": _("Customer {0} was downgraded from {1} to {2}").format(
-					row.customer_name, _(row.grade), _(new_grade)
-				),
-				"from_user": "Administrator",
-			},
-			recipients,
+		subject = _("Customer {0} was downgraded from {1} to {2}").format(
+			row.customer_name, _(row.grade), _(new_grade)
 		)
+		for user in sorted(u for u in {team_manager(row.sales_team), row.account_manager} if u):
+			notify(user, "CRM Customer", row.name, subject)
 
 
 def team_manager(team: str | None) -> str | None:

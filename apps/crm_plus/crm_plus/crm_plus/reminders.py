@@ -106,6 +106,12 @@ def claim(key: str, doctype: str, name: str, recipient: str | None) -> bool:
 
 
 def notify(user: str, doctype: str, name: str, subject: str) -> None:
+	"""Alert a user: in the bell (a Notification Log of type Alert) and by email through the email queue.
+
+	Frappe emails Notification Logs only for the types with a switch in Notification Settings (Mention,
+	Assignment, Share, Energy Point), never Alerts; so the email is queued here, for every job that
+	alerts, with the same template and under the same settings: not for a disabled user, nor one who
+	turned notifications or email notifications off, nor one without an email address."""
 	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 
 	make_notification_logs(
@@ -118,3 +124,41 @@ def notify(user: str, doctype: str, name: str, subject: str) -> None:
 		},
 		[user],
 	)
+	email_alert(user, doctype, name, subject)
+
+
+def email_alert(user: str, doctype: str, name: str, subject: str) -> bool:
+	"""Queue the alert's email (delayed: the scheduler's email worker sends it); True when queued."""
+	from frappe.desk.doctype.notification_settings.notification_settings import (
+		is_email_notifications_enabled,
+		is_notifications_enabled,
+	)
+	from frappe.utils import get_url_to_form, strip_html
+
+	recipient = frappe.db.get_value("User", {"name": user, "enabled": 1}, ["email", "language"], as_dict=True)
+	if not recipient or not recipient.email:
+		return False
+	if not is_notifications_enabled(user) or not is_email_notifications_enabled(user):
+		return False
+	try:
+		frappe.sendmail(
+			recipients=[recipient.email],
+			subject=strip_html(subject),
+			template="new_notification",
+			args={
+				"body_content": subject,
+				"description": None,
+				"document_type": doctype,
+				"document_name": name,
+				"doc_link": get_url_to_form(doctype, name),
+			},
+			header=[_("New Notification", lang=recipient.language), "orange"],
+			reference_doctype=doctype,
+			reference_name=name,
+			delayed=True,
+		)
+	except frappe.OutgoingEmailError:
+		# No outgoing email account on the site: the alert stays in the bell.
+		frappe.clear_last_message()
+		return False
+	return True

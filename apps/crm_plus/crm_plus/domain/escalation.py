@@ -7,9 +7,11 @@ that level returns nothing. After a long outage every skipped step is returned, 
 shows the whole ladder, and the shell claims, logs and notifies each (complaint, level) once.
 Resolved, closed and paused complaints escalate nothing.
 
-The first response has no ladder of its own: once it is overdue, one alert goes to the service
-supervisor (the complaint may not even have a handler yet), with level NONE so it never moves the
-ladder; the shell records that it was sent (e.g. a claimed key) and passes `alerted`.
+The first response climbs a ladder of its own, with the same levels and targets, kept apart from the
+resolution ladder (a late answer must not use up the resolution's steps): the handler is warned once
+`warn_share` of the response time has run (`RESPONSE_AT_RISK`), the supervisors on the response
+breach (`RESPONSE_BREACHED`), the service manager `manager_after_minutes` after it
+(`RESPONSE_STILL_BREACHED`). The shell keeps each ladder's level in its own field.
 Reasons are codes; the shell turns them into translated messages.
 """
 
@@ -24,14 +26,19 @@ NONE, WARNED, SUPERVISOR, MANAGER = 0, 1, 2, 3
 LEVELS = (NONE, WARNED, SUPERVISOR, MANAGER)
 HANDLER = "Handler"  # the complaint's handler, not a role
 LEVEL_TARGETS = {WARNED: HANDLER, SUPERVISOR: roles.SERVICE_SUPERVISOR, MANAGER: roles.SERVICE_MANAGER}
-AT_RISK, BREACHED, STILL_BREACHED, RESPONSE_BREACHED = (
-	"at_risk",
-	"breached",
-	"still_breached",
+AT_RISK, BREACHED, STILL_BREACHED = "at_risk", "breached", "still_breached"
+RESPONSE_AT_RISK, RESPONSE_BREACHED, RESPONSE_STILL_BREACHED = (
+	"response_at_risk",
 	"response_breached",
+	"response_still_breached",
 )
 LEVEL_REASONS = {WARNED: AT_RISK, SUPERVISOR: BREACHED, MANAGER: STILL_BREACHED}
-REASONS = (AT_RISK, BREACHED, STILL_BREACHED, RESPONSE_BREACHED)
+RESPONSE_LEVEL_REASONS = {
+	WARNED: RESPONSE_AT_RISK,
+	SUPERVISOR: RESPONSE_BREACHED,
+	MANAGER: RESPONSE_STILL_BREACHED,
+}
+REASONS = (AT_RISK, BREACHED, STILL_BREACHED, RESPONSE_AT_RISK, RESPONSE_BREACHED, RESPONSE_STILL_BREACHED)
 
 
 @dataclass(frozen=True)
@@ -51,9 +58,9 @@ class EscalationStep:
 	reason: str  # one of REASONS
 
 
-def _steps(current_level: int, wanted: int) -> list[EscalationStep]:
+def _steps(current_level: int, wanted: int, reasons: dict[int, str] = LEVEL_REASONS) -> list[EscalationStep]:
 	return [
-		EscalationStep(level, LEVEL_TARGETS[level], LEVEL_REASONS[level])
+		EscalationStep(level, LEVEL_TARGETS[level], reasons[level])
 		for level in range(max(current_level, NONE) + 1, min(wanted, MANAGER) + 1)
 	]
 
@@ -104,23 +111,30 @@ def escalation_steps(
 ) -> list[EscalationStep]:
 	"""The same ladder from an SLA state already computed (`sla.sla_state` or `sla.target_state`):
 	AT_RISK warns, BREACHED goes to the supervisor, or the manager once breached that long."""
-	wanted = NONE
+	return _steps(current_level, _wanted(state, breach_minutes, manager_after_minutes))
+
+
+def _wanted(state: str, breach_minutes: float, manager_after_minutes: float) -> int:
 	if state == sla.AT_RISK:
-		wanted = WARNED
-	elif state == sla.BREACHED:
-		wanted = MANAGER if breach_minutes >= manager_after_minutes else SUPERVISOR
-	return _steps(current_level, wanted)
+		return WARNED
+	if state == sla.BREACHED:
+		return MANAGER if breach_minutes >= manager_after_minutes else SUPERVISOR
+	return NONE
 
 
-def response_alert(
-	now: datetime,
-	response_due: datetime | None,
-	responded_at: datetime | None,
-	alerted: bool,
+def response_escalation_steps(
+	current_level: int,
+	state: str,
+	late_minutes: float,
+	manager_after_minutes: float,
 	*,
-	resolved: bool = False,
-) -> EscalationStep | None:
-	"""One alert to the service supervisor when the first response is overdue and not yet alerted."""
-	if alerted or resolved or responded_at is not None or response_due is None or now <= response_due:
-		return None
-	return EscalationStep(NONE, roles.SERVICE_SUPERVISOR, RESPONSE_BREACHED)
+	answered: bool = False,
+) -> list[EscalationStep]:
+	"""The response ladder from the response clock's state (`sla.response_state`): AT_RISK warns the
+	handler, BREACHED goes to the supervisors, or to the manager once the first response is
+	`manager_after_minutes` late. MET and ON_TRACK call for nothing; skipped steps come lowest first.
+	Once the complaint is `answered` the ladder stops, late or not (as a resolved one's does): its
+	state stays BREACHED for the record, but nobody is alerted about an answer already given."""
+	if answered:
+		return []
+	return _steps(current_level, _wanted(state, late_minutes, manager_after_minutes), RESPONSE_LEVEL_REASONS)

@@ -319,6 +319,54 @@ def target_state(
 	return sla_state(due, done_at, now, start, at_risk_share, calendar, paused_minutes=paused_minutes)
 
 
+def response_state(
+	calendar: WorkingCalendar,
+	received: datetime,
+	response_minutes: float,
+	now: datetime,
+	responded_at: datetime | None = None,
+	at_risk_share: float = DEFAULT_AT_RISK_SHARE,
+) -> tuple[str, float]:
+	"""(state, minutes late) of the first-response clock: MET when the first response came by the
+	response deadline, BREACHED (by working minutes) when it came later or is still missing after it,
+	AT_RISK once `at_risk_share` of the response time has run without a response, else ON_TRACK.
+
+	The response clock never pauses: waiting on the customer already needs a response."""
+	return target_state(
+		calendar, received, response_minutes, now, done_at=responded_at, at_risk_share=at_risk_share
+	)
+
+
+def first_response_minutes(
+	calendar: WorkingCalendar, received: datetime, responded_at: datetime | None
+) -> float | None:
+	"""Working minutes from receipt to the first response (None while nobody has responded)."""
+	if responded_at is None:
+		return None
+	return round(working_minutes_between(calendar, received, responded_at), 1)
+
+
+def response_met(response_due: datetime | None, responded_at: datetime | None, now: datetime) -> bool | None:
+	"""Whether the first response came in time: True/False once it is decided (a response came, or the
+	deadline passed without one), None while it is still open or there was no deadline."""
+	if response_due is None:
+		return None
+	if responded_at is not None:
+		return responded_at <= response_due
+	return False if now > response_due else None
+
+
+def median(values: Iterable[float | None]) -> float | None:
+	"""The median of the values that are not None (None when there are none)."""
+	ordered = sorted(v for v in values if v is not None)
+	if not ordered:
+		return None
+	middle = len(ordered) // 2
+	if len(ordered) % 2:
+		return ordered[middle]
+	return (ordered[middle - 1] + ordered[middle]) / 2
+
+
 # ---------------------------------------------------------------- policy
 
 

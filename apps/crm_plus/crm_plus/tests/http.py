@@ -95,7 +95,7 @@ def customer_linked_doctypes() -> list[str]:
 	"""The app's DocTypes with a `customer` link to CRM Customer (records that belong to a customer)."""
 	return frappe.get_all(
 		"DocField",
-		filters={"fieldname": "customer", "options": "CRM Customer", "parenttype": ("like", "CRM %")},
+		filters={"fieldname": "customer", "options": "CRM Customer", "parent": ("like", "CRM %")},
 		pluck="parent",
 		distinct=True,
 	)

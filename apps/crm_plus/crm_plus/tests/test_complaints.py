@@ -26,6 +26,12 @@ def make_complaint(customer, **fields):
 	).insert()
 
 
+def answered(doc, moment=datetime(2026, 11, 16, 9, 6)) -> None:
+	"""Stored data of a scenario: the complaint was answered at `moment` (in time, by default), so only
+	the resolution ladder climbs (the response ladder has its tests in test_response_sla)."""
+	frappe.db.set_value("CRM Complaint", doc.name, "first_response_at", moment, update_modified=False)
+
+
 class TestComplaints(CRMTestCase):
 	@classmethod
 	def setUpClass(cls):
@@ -59,6 +65,7 @@ class TestComplaints(CRMTestCase):
 	def test_escalation_ladder_runs_once_per_step(self):
 		o = self.org
 		doc = make_complaint(o.c_a1, handler=o.agent_a)
+		answered(doc)
 
 		def notes(user):
 			return frappe.db.count("Notification Log", {"for_user": user, "document_name": doc.name})
@@ -99,6 +106,7 @@ class TestComplaints(CRMTestCase):
 
 		o = self.org
 		doc = make_complaint(o.c_a1, handler=o.agent_a)
+		answered(doc)
 		with patch(
 			"crm_plus.crm_complaints.service_level.notify", side_effect=RuntimeError("mail server down")
 		):
@@ -115,6 +123,7 @@ class TestComplaints(CRMTestCase):
 
 	def test_a_skipped_warning_is_logged_before_the_escalation(self):
 		doc = make_complaint(self.org.c_a1, handler=self.org.agent_a)
+		answered(doc)
 		service_level.escalate(now=datetime(2026, 11, 16, 15, 0))
 		doc.reload()
 		self.assertEqual([row.level for row in doc.escalations], [1, 2])

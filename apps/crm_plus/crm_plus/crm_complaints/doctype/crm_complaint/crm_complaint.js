@@ -16,7 +16,21 @@ frappe.ui.form.on("CRM Complaint", {
 			if (frm.doc.resolution_by && !["Resolved", "Closed"].includes(frm.doc.status)) {
 				text += " · " + __("resolve by {0}", [frappe.datetime.str_to_user(frm.doc.resolution_by)]);
 			}
-			frm.dashboard.set_headline_alert(text, colors[frm.doc.sla_status] || "gray");
+			if (frm.doc.response_sla_status && frm.doc.response_sla_status !== "Met") {
+				text += " · " + __("First response: {0}", [__(frm.doc.response_sla_status)]);
+				if (!frm.doc.first_response_at && frm.doc.response_by) {
+					text += " " + __("(respond by {0})", [frappe.datetime.str_to_user(frm.doc.response_by)]);
+				}
+			}
+			const worst = ["Breached", "At Risk"].find((s) => [frm.doc.sla_status, frm.doc.response_sla_status].includes(s));
+			frm.dashboard.set_headline_alert(text, colors[worst || frm.doc.sla_status] || "gray");
+		}
+		if (!frm.is_new() && frm.doc.status === "New") {
+			// Acknowledging is the first response (the response clock stops).
+			frm.add_custom_button(__("Acknowledge"), () => {
+				frm.set_value("status", "Acknowledged");
+				frm.save();
+			});
 		}
 		if (!frm.is_new() && !["Resolved", "Closed"].includes(frm.doc.status)) {
 			frm.add_custom_button(__("Forward to Department"), () =>

@@ -40,7 +40,11 @@ class CRMComplaint(Document):
 		if previous == self.status:
 			return
 		now = now_datetime()
-		if self.status in service_level.RESPONDED_STATUSES and not self.first_response_at:
+		# The first response: the handler acknowledges or otherwise moves the complaint on (or it is
+		# logged already past New); comments and replies count too (record_first_response).
+		if not self.first_response_at and (
+			previous is not None or self.status in service_level.RESPONDED_STATUSES
+		):
 			self.first_response_at = now
 		if previous == "Waiting on Customer" and self.paused_since:
 			self.paused_minutes = flt(self.paused_minutes) + service_level.paused_working_minutes(self, now)
@@ -118,3 +122,38 @@ def set_handler_from_assignment(doc, method=None):
 			frappe.db.set_value(
 				"CRM Complaint", doc.reference_name, "handler", doc.allocated_to, update_modified=False
 			)
+
+
+def record_first_response(doc, method=None):
+	"""Comment and Communication after_insert: a comment, or a reply sent from the complaint, by the
+	handler or any other staff member (a desk user, not the customer on the portal) is the complaint's
+	first response when none was recorded yet. Saved as a document, so the response state turns Met
+	and the site's own notifications on it run."""
+	if doc.reference_doctype != "CRM Complaint" or not doc.reference_name:
+		return
+	if doc.doctype == "Comment" and doc.comment_type != "Comment":
+		return
+	if doc.doctype == "Communication" and (
+		doc.communication_type != "Communication" or doc.sent_or_received != "Sent"
+	):
+		return
+	actor = doc.owner or frappe.session.user
+	if actor == "Guest" or frappe.db.get_value("User", actor, "user_type") != "System User":
+		return
+	first, status = frappe.db.get_value(
+		"CRM Complaint", doc.reference_name, ["first_response_at", "status"]
+	) or (None, None)
+	if first or status not in service_level.OPEN_STATUSES:
+		return
+	# Recording the response must never cost the staff member their comment or reply.
+	frappe.db.savepoint("crm_plus_first_response")
+	try:
+		complaint = frappe.get_doc("CRM Complaint", doc.reference_name)
+		complaint.first_response_at = doc.creation or now_datetime()
+		complaint.flags.ignore_permissions = True  # a commenter may only read; the record is the server's
+		allow_server_fields(complaint).save()
+	except Exception:
+		frappe.db.rollback(save_point="crm_plus_first_response")
+		frappe.log_error(
+			title=_("CRM Plus: first response of complaint {0} not recorded").format(doc.reference_name)
+		)

@@ -128,6 +128,7 @@ _validate |= {
 	"Address": ["crm_plus.permissions.check_address_links"],
 	"File": ["crm_plus.permissions.check_attachment"],
 	"Event": ["crm_plus.permissions.check_event_participants"],
+	"Document Follow": ["crm_plus.permissions.check_follow"],
 	# An open assignment grants access: only a user who may edit the record may make one.
 	"ToDo": ["crm_plus.permissions.check_assignment"],
 }
@@ -184,4 +185,7 @@ override_whitelisted_methods = {
 	"frappe.email.relink": "crm_plus.overrides.relink",
 	"frappe.desk.like.toggle_like": "crm_plus.overrides.toggle_like",
 	"frappe.core.doctype.sms_settings.sms_settings.get_contact_number": "crm_plus.overrides.get_contact_number",
+	"frappe.desk.form.utils.get_next": "crm_plus.overrides.get_next",
+	"frappe.contacts.doctype.address.address.get_default_address": "crm_plus.overrides.get_default_address",
+	"frappe.desk.doctype.tag.tag.get_tagged_docs": "crm_plus.overrides.get_tagged_docs",
 }

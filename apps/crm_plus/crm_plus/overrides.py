@@ -331,3 +331,36 @@ def check_row_read(path: str, method: str) -> None:
 			_("Rows of {0} are read with their {1}").format(_(doctype), _(CHILD_TABLES[doctype])),
 			frappe.PermissionError,
 		)
+
+
+@frappe.whitelist()
+def get_next(
+	doctype: str, value: str, prev, filters=None, sort_order: str = "desc", sort_field: str = "modified"
+):
+	"""`frappe.desk.form.utils.get_next` (the form's previous/next arrows). Frappe reads the pivot's
+	`sort_field` with no check, which answers yes or no about any field of any record; here the
+	pivot must be readable and the field readable at its permission level."""
+	from frappe.desk.form import utils
+
+	if not _can(doctype, value, "read"):
+		_refuse()
+	checked_filters(doctype, [[sort_field, "is", "set"]])
+	if sort_order.lower() not in ("asc", "desc"):
+		_refuse()
+	return utils.get_next(doctype, value, prev, filters=filters, sort_order=sort_order, sort_field=sort_field)
+
+
+@frappe.whitelist()
+def get_default_address(doctype: str, name: str | None, sort_key: str = "is_primary_address"):
+	"""The default address of a record the user may read (Frappe answers for any record)."""
+	from frappe.contacts.doctype.address import address
+
+	if not _can(doctype, name, "read"):
+		_refuse()
+	return address.get_default_address(doctype, name, sort_key)
+
+
+@frappe.whitelist()
+def get_tagged_docs(doctype: str, tag: str):
+	"""The records carrying a tag, among those the user may read."""
+	return frappe.get_list(doctype, filters=[["_user_tags", "like", tag]], fields=["name"], as_list=True)

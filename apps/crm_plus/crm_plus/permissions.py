@@ -479,7 +479,9 @@ def check_attachment(doc, method=None) -> None:
 		holders = frappe.get_all(
 			"File", filters={"file_url": url, "name": ("!=", doc.name or "")}, pluck="name"
 		)
-		if holders and not any(frappe.has_permission("File", "read", holder) for holder in holders):
+		readable = (frappe.has_permission("File", "read", holder) for holder in holders)
+		if holders and not any(readable):
+			frappe.clear_messages()  # Frappe's check names the record holding the file
 			frappe.throw(_("File {0} not found").format(url), frappe.PermissionError)
 
 
@@ -564,3 +566,18 @@ def framework_child_query_conditions(user: str | None = None, doctype: str | Non
 			f"(select `name` from `tab{parent}` where {condition or '1=1'}))"
 		)
 	return "(" + " or ".join(parts) + ")"
+
+
+def check_follow(doc, method=None) -> None:
+	"""validate of Document Follow: the follower must be able to read the record (the follow digest
+	mails its changes and comments, read without permission checks), and one follows for oneself."""
+	if doc.ref_doctype not in ruled_record_types() or frappe.flags.in_install:
+		return
+	user = frappe.session.user
+	if doc.user != user and user != "Administrator" and "System Manager" not in frappe.get_roles(user):
+		frappe.throw(_("You may only follow documents for yourself"), frappe.PermissionError)
+	if not frappe.has_permission(doc.ref_doctype, "read", doc.ref_docname, user=doc.user):
+		frappe.throw(
+			_("You are not permitted to access {0} {1}").format(_(doc.ref_doctype), doc.ref_docname),
+			frappe.PermissionError,
+		)

@@ -9,6 +9,7 @@ from frappe.utils import cint, flt, get_datetime, get_time, getdate, now_datetim
 
 from crm_plus.crm_plus.reminders import claim, notify
 from crm_plus.domain import escalation, sla
+from crm_plus.domain.roles import UNRESTRICTED_ROLES
 from crm_plus.utils import allow_server_fields
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -240,8 +241,10 @@ def save_complaint(row, steps: list[tuple[str, sla.EscalationStep]], now) -> int
 
 
 def recipients_for(row, step: sla.EscalationStep) -> list[str]:
-	"""The handler for a warning; otherwise the holders of the role who serve the customer's division,
-	or every enabled holder of the role when nobody is assigned to the division."""
+	"""The handler for a warning; otherwise the holders of the role who may read the complaint: those who
+	serve the customer's division and those who see every division. Nobody else is told, even when
+	nobody serves the division (the step is still recorded on the complaint): an alert names the
+	customer and the complaint."""
 	if step.target == "Handler":
 		return [row.handler] if row.handler else []
 	cache = getattr(frappe.local, "crm_plus_escalation_recipients", None)
@@ -262,8 +265,21 @@ def role_holders(role: str, division: str | None) -> list[str]:
 		if holders
 		else set()
 	)
+	if not enabled:
+		return []
+	everywhere = set(
+		frappe.get_all(
+			"Has Role",
+			{
+				"parent": ("in", list(enabled)),
+				"parenttype": "User",
+				"role": ("in", sorted(UNRESTRICTED_ROLES)),
+			},
+			pluck="parent",
+		)
+	)
+	serving = set()
 	if division:
-		serving = set(frappe.get_all("CRM Division Member", {"parent": division}, pluck="user"))
-		if enabled & serving:
-			return sorted(enabled & serving)
-	return sorted(enabled)
+		members = {"parent": division, "parenttype": "CRM Division"}
+		serving = set(frappe.get_all("CRM Division Member", members, pluck="user"))
+	return sorted(enabled & (serving | everywhere))

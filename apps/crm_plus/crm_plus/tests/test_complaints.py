@@ -41,6 +41,8 @@ class TestComplaints(CRMTestCase):
 		cls.service_manager = make_user("org-service-manager@test.example", ["CRM Service Manager"])
 		division = frappe.get_doc("CRM Division", cls.org.div_a)
 		division.append("service_staff", {"user": cls.supervisor})
+		# The service manager oversees the division: escalations reach only those who may read them.
+		division.append("service_staff", {"user": cls.service_manager})
 		division.save()
 		frappe.db.set_value("CRM Customer", [cls.org.c_a1, cls.org.c_a2, cls.org.c_b], "grade", "Ordinary")
 
@@ -229,3 +231,25 @@ class TestComplaints(CRMTestCase):
 		).insert()
 		transfer.submit()
 		self.assertEqual(frappe.db.get_value("CRM Complaint", open_one, "handler"), o.rep_a1)
+
+
+class TestEscalationRecipients(CRMTestCase):
+	"""An escalation names the customer and the complaint: it reaches only role holders who may read
+	the complaint (serving its division, or seeing every division), never a supervisor elsewhere."""
+
+	def test_a_supervisor_of_another_division_is_not_told(self):
+		from crm_plus.crm_complaints.service_level import role_holders
+
+		org = Org()
+		inside = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
+		outside = make_user("org-supervisor-b@test.example", ["CRM Service Supervisor"])
+		overall = make_user("org-supervisor-exec@test.example", ["CRM Service Supervisor", "CRM Executive"])
+		for division, user in ((org.div_a, inside), (org.div_b, outside)):
+			doc = frappe.get_doc("CRM Division", division)
+			doc.append("service_staff", {"user": user})
+			doc.save()
+		holders = set(role_holders("CRM Service Supervisor", org.div_a))
+		self.assertIn(inside, holders)
+		self.assertIn(overall, holders)
+		self.assertNotIn(outside, holders)
+		self.assertNotIn(outside, set(role_holders("CRM Service Supervisor", None)))

@@ -300,3 +300,51 @@ class TestFrameworkIsolation(HTTPTestCase):
 		self.assertEqual(response.json["message"]["is_private"], 1)
 		listed = self.resource(self.rep, "File", fields=["name", "attached_to_name"], limit_page_length=0)
 		self.assertNotIn(self.org.c_a1, {r["attached_to_name"] for r in listed.json["data"]})
+
+	# ---------------------------------------------------------------- second attack round
+	def test_following_getting_next_or_the_default_address_of_an_unreadable_record_is_refused(self):
+		o = self.org
+		response = self.put(self.rep, f"/api/resource/User/{o.rep_b}", {"document_follow_notify": 1})
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		response = self.call(
+			self.rep,
+			"frappe.desk.form.document_follow.follow_document",
+			doctype=CUSTOMER,
+			doc_name=o.c_a1,
+			user=o.rep_b,
+		)
+		self.assertTrue(refused(response), response.text[:300])
+		self.assertFalse(self.fresh().exists("Document Follow", {"ref_docname": o.c_a1, "user": o.rep_b}))
+		response = self.call(
+			self.rep,
+			"frappe.desk.form.utils.get_next",
+			doctype=CUSTOMER,
+			value=o.c_a1,
+			prev=0,
+			sort_field="annual_revenue",
+			sort_order="desc",
+		)
+		self.assertTrue(refused(response), response.text[:300])
+		response = self.call(
+			self.rep,
+			"frappe.contacts.doctype.address.address.get_default_address",
+			doctype=CUSTOMER,
+			name=o.c_a1,
+		)
+		self.assertTrue(refused(response), response.text[:300])
+		frappe.db.rollback()
+		frappe.db.set_value(CUSTOMER, o.c_a1, "_user_tags", ",marker-tag")
+		frappe.db.commit()
+		response = self.call(
+			self.rep, "frappe.desk.doctype.tag.tag.get_tagged_docs", doctype=CUSTOMER, tag="%marker%"
+		)
+		self.assertNotIn(o.c_a1, response.get_data(as_text=True))
+
+	def test_a_refused_file_pointer_does_not_name_the_record_holding_the_file(self):
+		response = self.call(
+			self.rep,
+			"frappe.client.insert",
+			doc={"doctype": "File", "file_url": self.secret.file_url, "is_private": 1, "file_name": "y.txt"},
+		)
+		self.assertTrue(refused(response))
+		self.assertNotIn(self.org.c_a1, response.get_data(as_text=True))

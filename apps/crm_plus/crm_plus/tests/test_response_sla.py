@@ -67,6 +67,8 @@ class TestResponseClock(CRMTestCase):
 		cls.service_manager = make_user("org-service-manager@test.example", ["CRM Service Manager"])
 		division = frappe.get_doc("CRM Division", cls.org.div_a)
 		division.append("service_staff", {"user": cls.supervisor})
+		# The service manager oversees the division: escalations reach only those who may read them.
+		division.append("service_staff", {"user": cls.service_manager})
 		division.save()
 		frappe.db.set_value("CRM Customer", [cls.org.c_a1, cls.org.c_a2, cls.org.c_b], "grade", "Ordinary")
 		use_test_outgoing_account(cls)

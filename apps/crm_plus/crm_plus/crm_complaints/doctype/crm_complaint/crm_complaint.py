@@ -79,8 +79,17 @@ class CRMComplaint(Document):
 		from frappe.desk.form.assign_to import add as assign
 
 		self.check_permission("write")
-		if not (department or "").strip() or not frappe.db.exists("User", {"name": user, "enabled": 1}):
+		if not (department or "").strip() or not frappe.db.exists(
+			"User", {"name": user, "enabled": 1, "user_type": "System User"}
+		):
 			frappe.throw(_("Choose the department and an active user to forward the complaint to"))
+		if not frappe.has_permission(self.doctype, "read", self.name, user=user):
+			# The department reads the complaint it is asked to act on. Sharing is the forwarding
+			# user's right here (they may edit the complaint), not a role permission they lack.
+			from frappe.share import add_docshare
+
+			add_docshare(self.doctype, self.name, user, read=1, flags={"ignore_share_permission": True})
+			frappe.clear_messages()
 		assign(
 			{
 				"assign_to": [user],

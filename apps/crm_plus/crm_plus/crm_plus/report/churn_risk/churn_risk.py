@@ -5,9 +5,10 @@ open complaints and unhappy survey answers; the riskiest first."""
 
 import frappe
 from frappe import _
-from frappe.utils import cint, getdate, today
+from frappe.utils import add_days, cint, getdate, today
 
 from crm_plus.crm_plus.report_utils import customer_condition, org_condition
+from crm_plus.domain import sla
 from crm_plus.domain.performance import churn_risk
 
 REASONS = {
@@ -22,27 +23,38 @@ REASONS = {
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	days = cint(filters.get("days_without_purchase")) or 90
+	now = getdate(today())
+	# Every candidate is scored, so that "riskiest first" is over all of them: the counts per customer
+	# come from grouped derived tables (one pass over each table), not a subquery per customer.
 	rows = frappe.db.sql(
 		f"""
 		select c.name as customer, c.customer_name, c.grade, c.account_manager, c.last_transaction_date, c.r_score,
-			(select count(*) from `tabCRM Complaint` x where x.customer = c.name
-				and x.status not in ('Resolved', 'Closed')) as open_complaints,
-			(select count(*) from `tabCRM Survey Response` r where r.customer = c.name and r.unhappy = 1
-				and r.submitted_at > date_sub(curdate(), interval 180 day)) as unhappy_surveys,
-			(select count(*) from `tabCRM Customer Grade Log` l where l.customer = c.name and l.is_downgrade = 1
-				and l.changed_at > date_sub(curdate(), interval 180 day)) as downgrades
+			coalesce(x.open_complaints, 0) as open_complaints, coalesce(r.unhappy_surveys, 0) as unhappy_surveys,
+			coalesce(r.unhappy_ever, 0) as unhappy_ever, coalesce(l.downgrades, 0) as downgrades
 		from `tabCRM Customer` c
+		left join (
+			select customer, count(*) as open_complaints from `tabCRM Complaint`
+			where status in %(open)s group by customer
+		) x on x.customer = c.name
+		left join (
+			select customer, sum(submitted_at > %(since)s) as unhappy_surveys, count(*) as unhappy_ever
+			from `tabCRM Survey Response` where unhappy = 1 group by customer
+		) r on r.customer = c.name
+		left join (
+			select customer, count(*) as downgrades from `tabCRM Customer Grade Log`
+			where is_downgrade = 1 and changed_at > %(since)s group by customer
+		) l on l.customer = c.name
 		where c.disabled = 0 and c.status != 'Lost' and {customer_condition("c")} and {org_condition(filters, "c")}
-			and (c.last_transaction_date is null or c.last_transaction_date < date_sub(curdate(), interval %(days)s day)
-				or c.r_score <= 2
-				or exists(select 1 from `tabCRM Complaint` x where x.customer = c.name and x.status not in ('Resolved', 'Closed'))
-				or exists(select 1 from `tabCRM Survey Response` r where r.customer = c.name and r.unhappy = 1))
-		limit 5000
+			and (c.last_transaction_date is null or c.last_transaction_date < %(quiet_since)s
+				or c.r_score <= 2 or x.open_complaints > 0 or r.unhappy_ever > 0)
 		""",
-		{"days": days},
+		{
+			"open": tuple(sla.OPEN_STATUSES),
+			"since": add_days(now, -180),
+			"quiet_since": add_days(now, -days),
+		},
 		as_dict=True,
 	)
-	now = getdate(today())
 	data = []
 	for r in rows:
 		since = (now - getdate(r.last_transaction_date)).days if r.last_transaction_date else None

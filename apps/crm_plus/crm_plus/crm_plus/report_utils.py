@@ -6,7 +6,13 @@ from frappe import _
 from frappe.utils import add_months, getdate, today
 
 from crm_plus.domain import access
-from crm_plus.permissions import get_scope, visible_reps
+from crm_plus.permissions import get_scope
+from crm_plus.permissions import rep_condition as rep_rule
+
+
+def viewer_unrestricted() -> bool:
+	"""Does the viewer see every customer (executives, admins)? Then no permission join is needed."""
+	return get_scope().unrestricted
 
 
 def customer_condition(alias: str = "c") -> str:
@@ -19,8 +25,8 @@ def rep_condition(column: str) -> str:
 	scope = get_scope()
 	if scope.unrestricted:
 		return "1=1"
-	users = {scope.user, *visible_reps(scope)}
-	return f"{column} in ({', '.join(frappe.db.escape(u) for u in sorted(users))})"
+	table, _dot, field = column.rpartition(".")
+	return rep_rule(scope, table, field.strip("`"))
 
 
 def period(filters) -> tuple:
@@ -29,6 +35,10 @@ def period(filters) -> tuple:
 	if start > end:
 		frappe.throw(_("The start of the period is after its end"))
 	return start, end
+
+
+def org_filtered(filters) -> bool:
+	return bool(filters.get("division") or filters.get("sales_team") or filters.get("account_manager"))
 
 
 def org_condition(filters, alias: str = "c") -> str:
@@ -41,14 +51,3 @@ def org_condition(filters, alias: str = "c") -> str:
 	if filters.get("account_manager"):
 		parts.append(f"`{alias}`.account_manager = {frappe.db.escape(filters.account_manager)}")
 	return " and ".join(parts) or "1=1"
-
-
-ROLES = [
-	"CRM Sales User",
-	"CRM Sales Manager",
-	"CRM Division Head",
-	"CRM Executive",
-	"CRM Admin",
-	"System Manager",
-]
-SERVICE_ROLES = ["CRM Service Agent", "CRM Service Supervisor", "CRM Service Manager"]

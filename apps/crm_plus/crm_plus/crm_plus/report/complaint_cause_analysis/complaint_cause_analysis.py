@@ -4,6 +4,7 @@
 
 import frappe
 from frappe import _
+from frappe.utils import add_days
 
 from crm_plus.crm_plus.report_utils import customer_condition, org_condition, period
 from crm_plus.domain.performance import pareto
@@ -17,11 +18,11 @@ def execute(filters=None):
 			f"""
 			select coalesce(x.category, ''), count(*)
 			from `tabCRM Complaint` x join `tabCRM Customer` c on c.name = x.customer
-			where date(x.received_at) between %(start)s and %(end)s
+			where x.received_at >= %(start)s and x.received_at < %(until)s
 				and {customer_condition("c")} and {org_condition(filters, "c")}
 			group by x.category
 			""",
-			{"start": start, "end": end},
+			{"start": start, "end": end, "until": add_days(end, 1)},
 		)
 	)
 	rows = pareto({(cause or _("Not Categorised")): n for cause, n in counts.items()})

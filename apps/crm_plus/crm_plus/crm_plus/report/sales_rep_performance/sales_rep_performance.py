@@ -6,12 +6,18 @@ import frappe
 from frappe import _
 from frappe.utils import add_days
 
-from crm_plus.crm_plus.report_utils import customer_condition, org_condition, period, rep_condition
+from crm_plus.crm_plus.report_utils import (
+	customer_condition,
+	org_condition,
+	org_filtered,
+	period,
+	rep_condition,
+	viewer_unrestricted,
+)
 from crm_plus.domain.performance import rank, rate
 from crm_plus.indexes import index_name
 
 COUNTS = ("transactions", "new_customers", "converted", "visits_planned", "visits_completed", "complaints")
-SECTIONS = ("sales", "customers", "visits", "coverage", "complaints", "satisfaction", "targets")
 
 
 def execute(filters=None):
@@ -19,7 +25,7 @@ def execute(filters=None):
 	start, end = period(filters)
 	cond = f"{customer_condition('c')} and {org_condition(filters, 'c')}"
 	# Join the customers only when their rows narrow the result (a restricted viewer, an org filter).
-	restricted = cond != "1=1 and 1=1"
+	restricted = not viewer_unrestricted() or org_filtered(filters)
 
 	def customers_of(alias: str) -> str:
 		return f"join `tabCRM Customer` c on c.name = {alias}.customer" if restricted else ""

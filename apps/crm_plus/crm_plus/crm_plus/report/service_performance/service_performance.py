@@ -7,7 +7,7 @@ same complaints, judged by crm_plus.domain.sla."""
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, now_datetime
+from frappe.utils import add_days, get_datetime, now_datetime
 
 from crm_plus.crm_plus.report_utils import customer_condition, org_condition, period
 from crm_plus.domain import sla
@@ -27,11 +27,11 @@ def execute(filters=None):
 			sum(x.reopen_count > 0) as reopened,
 			avg(nullif(x.rating, 0)) as rating
 		from `tabCRM Complaint` x join `tabCRM Customer` c on c.name = x.customer
-		where date(x.received_at) between %(start)s and %(end)s and x.handler is not null
+		where x.received_at >= %(start)s and x.received_at < %(until)s and x.handler is not null
 			and {customer_condition("c")} and {org_condition(filters, "c")}
 		group by x.handler order by handled desc
 		""",
-		{"start": start, "end": end},
+		{"start": start, "end": end, "until": add_days(end, 1)},
 		as_dict=True,
 	)
 	responses = response_figures(start, end, filters)
@@ -60,11 +60,11 @@ def response_figures(start, end, filters) -> dict[str, tuple[float | None, float
 		f"""
 		select x.handler, x.sla_policy, x.received_at, x.response_by, x.first_response_at
 		from `tabCRM Complaint` x join `tabCRM Customer` c on c.name = x.customer
-		where date(x.received_at) between %(start)s and %(end)s and x.handler is not null
+		where x.received_at >= %(start)s and x.received_at < %(until)s and x.handler is not null
 			and x.sla_policy is not null
 			and {customer_condition("c")} and {org_condition(filters, "c")}
 		""",
-		{"start": start, "end": end},
+		{"start": start, "end": end, "until": add_days(end, 1)},
 		as_dict=True,
 	)
 	now, calendars = now_datetime(), {}

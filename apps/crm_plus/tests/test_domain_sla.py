@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from crm_plus.domain import escalation, sla
+from crm_plus.domain import sla
 
 # 2026-10-01 (Thursday) to 2026-10-07: National Day holidays; Saturday 10 October is worked as a Friday.
 NATIONAL_DAY = [date(2026, 10, 1) + timedelta(days=i) for i in range(7)]
@@ -202,16 +202,6 @@ def test_policy_ties_are_deterministic():
 	assert sla.select_policy([b, a], None, "High") is a
 	assert sla.select_policy([a, {**b, "priority": 5}], None, "High")["name"] == "B"
 	assert sla.select_policy([{**a, "disabled": 1}, b], None, "High") is b
-
-
-def test_escalation_names_stay_reachable_from_sla():
-	assert sla.escalation_steps is escalation.escalation_steps
-	assert sla.EscalationStep is escalation.EscalationStep
-	with pytest.raises(AttributeError):
-		_ = sla.no_such_name
-
-
-# ---------------------------------------------------------------- properties
 
 
 def reference_add(cal: sla.WorkingCalendar, start: datetime, minutes: int) -> datetime:

@@ -296,25 +296,24 @@ def test_aggregate_bounds(sat, nps):
 
 
 def test_unhappy_reasons_by_default():
-	reasons = s.is_unhappy(QUESTIONS, {"q1": 2, "q2": 5, "q3": 6, "q4": 7})
+	reasons = s.unhappy_reasons(QUESTIONS, {"q1": 2, "q2": 5, "q3": 6, "q4": 7})
 	assert reasons == [("low_score", "q1", 2), ("nps_detractor", "q3", 6)]
-	assert s.is_unhappy(QUESTIONS, {"q1": 3, "q3": 7}) == []
-	assert s.is_unhappy(QUESTIONS, {}) == []
+	assert s.unhappy_reasons(QUESTIONS, {"q1": 3, "q3": 7}) == []
+	assert s.unhappy_reasons(QUESTIONS, {}) == []
 
 
 def test_unhappy_rule_is_configurable():
 	typed = {"q1": 2, "q3": 5}
-	assert s.is_unhappy(QUESTIONS, typed, threshold=1) == [("nps_detractor", "q3", 5)]
-	assert s.is_unhappy(QUESTIONS, typed, threshold=0, nps_detractor=False) == []
-	assert s.is_unhappy(QUESTIONS, typed, threshold=3, nps_detractor=False) == [("low_score", "q1", 2)]
-	assert s.unhappy_reasons is s.is_unhappy
+	assert s.unhappy_reasons(QUESTIONS, typed, threshold=1) == [("nps_detractor", "q3", 5)]
+	assert s.unhappy_reasons(QUESTIONS, typed, threshold=0, nps_detractor=False) == []
+	assert s.unhappy_reasons(QUESTIONS, typed, threshold=3, nps_detractor=False) == [("low_score", "q1", 2)]
 
 
 def test_unhappy_ratings_are_judged_on_the_five_point_scale():
 	# 3 of 10 is 1.89 on 1-5 (unhappy at 2); 4 of 10 is 2.33 (not)
-	assert s.is_unhappy(QUESTIONS, {"q4": 3}) == [("low_score", "q4", 3)]
-	assert s.is_unhappy(QUESTIONS, {"q4": 4}) == []
-	assert s.is_unhappy([{"id": "r", "type": "Rating"}], {"r": 2}) == [("low_score", "r", 2)]
+	assert s.unhappy_reasons(QUESTIONS, {"q4": 3}) == [("low_score", "q4", 3)]
+	assert s.unhappy_reasons(QUESTIONS, {"q4": 4}) == []
+	assert s.unhappy_reasons([{"id": "r", "type": "Rating"}], {"r": 2}) == [("low_score", "r", 2)]
 
 
 # Sampling
@@ -336,7 +335,6 @@ def test_sample_is_stratified_exact_and_reproducible():
 	assert s.sample_customers(CUSTOMERS, size=20, seed="42") == s.sample_customers(
 		CUSTOMERS, size=20, seed="42"
 	)
-	assert s.sample is s.sample_customers
 
 
 def test_different_seeds_usually_give_different_samples():
@@ -517,4 +515,3 @@ def test_campaign_progress():
 		"response_rate": 25.0,
 	}
 	assert s.campaign_progress(3, 1, 1)["response_rate"] == 33.3
-	assert s.progress is s.campaign_progress

@@ -165,7 +165,9 @@ def escalate(now=None) -> dict:
 			steps = [
 				*(
 					("Resolution", s)
-					for s in sla.escalation_steps(cint(row.escalation_level), state, breach, manager_after)
+					for s in escalation.escalation_steps(
+						cint(row.escalation_level), state, breach, manager_after
+					)
 				),
 				*(
 					("Response", s)
@@ -218,7 +220,7 @@ def write_breach_minutes(measures: list[tuple[str, float]]) -> None:
 		)
 
 
-def save_complaint(row, steps: list[tuple[str, sla.EscalationStep]], now) -> int | None:
+def save_complaint(row, steps: list[tuple[str, escalation.EscalationStep]], now) -> int | None:
 	"""Claim the due steps, log them on the complaint and save it as a document; then notify.
 
 	Returns the number of steps taken, or None when the complaint changed since this pass read it
@@ -264,7 +266,7 @@ def save_complaint(row, steps: list[tuple[str, sla.EscalationStep]], now) -> int
 	return taken
 
 
-def recipients_for(row, step: sla.EscalationStep) -> list[str]:
+def recipients_for(row, step: escalation.EscalationStep) -> list[str]:
 	"""The handler for a warning; otherwise the holders of the role who may read the complaint: those who
 	serve the customer's division and those who see every division. Nobody else is told, even when
 	nobody serves the division (the step is still recorded on the complaint): an alert names the

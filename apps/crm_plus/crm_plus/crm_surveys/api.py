@@ -237,7 +237,7 @@ def refresh_progress(campaign: str) -> None:
 	invited = sum(counts.values())
 	answered = counts.get("Answered", 0)
 	opened = answered + counts.get("Opened", 0)
-	stats = surveys.progress(invited, opened, answered)
+	stats = surveys.campaign_progress(invited, opened, answered)
 	sat = frappe.db.sql_list(
 		"""select a.score from `tabCRM Survey Answer` a join `tabCRM Survey Response` r on r.name = a.parent
 		where r.campaign = %s and a.question_type = 'Satisfaction'""",
@@ -306,7 +306,7 @@ def invite(campaign) -> int:
 		order_by="name asc",
 	)
 	already = set(frappe.get_all("CRM Survey Invitation", {"campaign": campaign.name}, pluck="customer"))
-	picked = surveys.sample(
+	picked = surveys.sample_customers(
 		customers,
 		size=cint(campaign.sample_size) or None,
 		percentage=flt(campaign.sample_percentage) or None,

@@ -395,17 +395,3 @@ def select_policy(
 		return None
 	best = min(ranked, key=lambda r: (-r[0], r[1], r[2], r[3]))
 	return policies[best[3]]
-
-
-# The escalation ladder moved to escalation.py; these names stay reachable here for the shell.
-_MOVED = frozenset(
-	{"EscalationStep", "escalation_steps", "LEVEL_TARGETS", "NONE", "WARNED", "SUPERVISOR", "MANAGER"}
-)
-
-
-def __getattr__(name: str):
-	if name in _MOVED:
-		from crm_plus.domain import escalation
-
-		return getattr(escalation, name)
-	raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

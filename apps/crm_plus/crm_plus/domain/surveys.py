@@ -262,7 +262,7 @@ def aggregate(satisfaction_values: Iterable[int], nps_values: Iterable[int]) -> 
 	}
 
 
-def is_unhappy(
+def unhappy_reasons(
 	questions: Sequence[Mapping], typed: Mapping, threshold: float = 2, nps_detractor: bool = True
 ) -> list[tuple[str, str, int]]:
 	"""Why a response calls for a follow-up, in question order (empty: it does not):
@@ -403,9 +403,3 @@ def campaign_progress(invited: int, opened: int, answered: int) -> dict:
 		"open_rate": _percent(opened, invited),
 		"response_rate": _percent(answered, invited),
 	}
-
-
-# The names the Frappe shell (crm_surveys/api.py) calls; same behaviour as above.
-unhappy_reasons = is_unhappy
-sample = sample_customers
-progress = campaign_progress

@@ -19,6 +19,7 @@ from frappe import _
 from frappe.utils import cint, flt, getdate, now_datetime, today
 from frappe.utils.html_utils import sanitize_html
 
+from crm_plus.crm_plus.organisation import team_manager
 from crm_plus.domain import formula as formulas
 from crm_plus.domain import grading
 from crm_plus.domain.roles import GRADE_OVERRIDE_ROLES
@@ -379,25 +380,6 @@ def _notify_downgrades(downgrades: list) -> None:
 		)
 		for user in sorted(u for u in {team_manager(row.sales_team), row.account_manager} if u):
 			notify(user, "CRM Customer", row.name, subject)
-
-
-def team_manager(team: str | None) -> str | None:
-	"""The manager of a team, or of the nearest team above it that has one (the reports-to line)."""
-	if not team:
-		return None
-	bounds = frappe.db.get_value("CRM Sales Team", team, ["lft", "rgt"], as_dict=True)
-	if not bounds:
-		return None
-	t = frappe.qb.DocType("CRM Sales Team")
-	found = (
-		frappe.qb.from_(t)
-		.select(t.manager)
-		.where((t.lft <= bounds.lft) & (t.rgt >= bounds.rgt) & t.manager.isnotnull() & (t.manager != ""))
-		.orderby(t.lft, order=frappe.qb.desc)
-		.limit(1)
-		.run()
-	)
-	return found[0][0] if found else None
 
 
 def nightly_regrade():

@@ -6,7 +6,7 @@ CRM Sent Notification before notifying, so a rerun (or two overlapping runs) sen
 
 import frappe
 from frappe import _
-from frappe.utils import add_to_date, cint, getdate, now_datetime, today
+from frappe.utils import add_to_date, cint, flt, getdate, now_datetime, today
 
 from crm_plus.crm_plus.reminders import claim, notify
 from crm_plus.domain import visits
@@ -106,11 +106,40 @@ def send_daily_digests(as_of=None) -> int:
 
 
 def update_plan_completion() -> int:
-	plans = frappe.get_all(
-		"CRM Visit Plan", {"docstatus": 1, "period_end": (">=", add_to_date(today(), days=-31))}, pluck="name"
+	"""Daily: the completion rate of every approved plan of the last month, from one query over the
+	plans' rows and their visits; only changed rates are written, in one UPDATE."""
+	rows = frappe.db.sql(
+		"""select p.name as plan, p.completion_rate, i.customer, ifnull(v.status = 'Completed', 0) as done
+		from `tabCRM Visit Plan` p
+		join `tabCRM Visit Plan Item` i on i.parent = p.name and i.parenttype = 'CRM Visit Plan'
+		left join `tabCRM Visit` v on v.name = i.visit
+		where p.docstatus = 1 and p.period_end >= %(since)s""",
+		{"since": add_to_date(today(), days=-31)},
+		as_dict=True,
 	)
-	for name in plans:
-		frappe.get_doc("CRM Visit Plan", name).update_completion()
+	plans: dict[str, dict] = {}
+	for r in rows:
+		plan = plans.setdefault(r.plan, {"stored": flt(r.completion_rate), "planned": [], "done": []})
+		plan["planned"].append(r.customer)
+		if cint(r.done):
+			plan["done"].append(r.customer)
+	changed = []
+	for name, plan in plans.items():
+		rate = visits.plan_completion(plan["planned"], plan["done"])
+		value = flt(rate) * 100 if rate is not None else 0
+		if abs(value - plan["stored"]) > 0.005:
+			changed.append((name, value))
+	if changed:
+		values = " union all ".join(
+			f"select {frappe.db.escape(name)} as name, {value!r} as rate"
+			if i == 0
+			else f"select {frappe.db.escape(name)}, {value!r}"
+			for i, (name, value) in enumerate(changed)
+		)
+		frappe.db.sql(
+			f"""update `tabCRM Visit Plan` p join ({values}) v on v.name = p.name
+			set p.completion_rate = v.rate"""
+		)
 	return len(plans)
 
 

@@ -3,16 +3,16 @@
 import frappe
 from frappe.utils import get_first_day, today
 
+from crm_plus.crm_plus.followups import followups_overdue
 from crm_plus.crm_plus.report_utils import customer_condition
 from crm_plus.domain.performance import rate
+from crm_plus.permissions import get_scope
 
 
 @frappe.whitelist()
 def overdue_followups(filters=None) -> dict:
 	"""Customers the viewer may see that nobody has followed up within the configured interval."""
-	from crm_plus.crm_visits.jobs import followups_overdue
-
-	return {"value": len(followups_overdue(condition=customer_condition("c"))), "fieldtype": "Int"}
+	return {"value": len(followups_overdue(scope=get_scope())), "fieldtype": "Int"}
 
 
 @frappe.whitelist()

@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, flt, getdate, now_datetime, today
 
+from crm_plus.crm_plus.followups import followups_overdue
 from crm_plus.crm_plus.reminders import claim, notify
 from crm_plus.domain import visits
 
@@ -55,30 +56,6 @@ def send_visit_reminders(now=None) -> int:
 			)
 			sent += 1
 	return sent
-
-
-def followups_overdue(as_of=None, condition: str = "1=1") -> list[dict]:
-	"""Active customers without a completed visit within the follow-up interval (one GROUP BY).
-
-	`condition` narrows the customers (alias c), e.g. to those a viewer may see."""
-	as_of = getdate(as_of or today())
-	interval = cint(settings().followup_interval_days) or 30
-	cutoff = visits.followup_cutoff(as_of, interval)
-	rows = frappe.db.sql(
-		f"""
-		select c.name, c.account_manager, c.status, c.disabled, c.creation, max(v.check_out_at) as last_contact,
-			max(v.planned_start) as last_planned
-		from `tabCRM Customer` c
-		left join `tabCRM Visit` v on v.customer = c.name and v.status = 'Completed'
-		where c.disabled = 0 and c.status != 'Lost' and {condition}
-		group by c.name
-		having coalesce(max(date(coalesce(v.check_out_at, v.planned_start))), date(c.creation)) < %(cutoff)s
-		""",
-		{"cutoff": cutoff},
-		as_dict=True,
-	)
-	last = {r.name: (r.last_contact or r.last_planned) for r in rows}
-	return visits.followups_due(rows, last, as_of, interval)
 
 
 def send_daily_digests(as_of=None) -> int:

@@ -10,7 +10,7 @@ from frappe.utils import cint, flt, get_datetime, get_time, getdate, now_datetim
 from crm_plus.crm_plus.reminders import claim, notify
 from crm_plus.domain import escalation, sla
 from crm_plus.domain.roles import UNRESTRICTED_ROLES
-from crm_plus.utils import allow_server_fields
+from crm_plus.utils import allow_server_fields, bulk_set
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 OPEN_STATUSES = sla.OPEN_STATUSES
@@ -151,7 +151,7 @@ def escalate(now=None) -> dict:
 		if position % COMMIT_EVERY == 0 and not frappe.flags.in_test:
 			# A pass that dies (a worker's time limit after a long outage) keeps what it finished:
 			# every committed complaint is whole, and the next pass goes on from there.
-			write_breach_minutes(measures)
+			bulk_set("CRM Complaint", "breach_minutes", measures)
 			measures = []
 			frappe.db.commit()
 		try:
@@ -199,25 +199,8 @@ def escalate(now=None) -> dict:
 			# A breach growing by the minute is a measure, not a change of state: no document event.
 			measures.append((row.name, flt(breach)))
 			counts["updated"] += 1
-	write_breach_minutes(measures)
+	bulk_set("CRM Complaint", "breach_minutes", measures)
 	return counts
-
-
-def write_breach_minutes(measures: list[tuple[str, float]]) -> None:
-	"""How late each breached complaint is now, in one UPDATE per thousand complaints (joined to
-	the values as a derived table; names escaped), without touching `modified`."""
-	for start in range(0, len(measures), 1000):
-		chunk = measures[start : start + 1000]
-		values = " union all ".join(
-			f"select {frappe.db.escape(name)} as name, {minutes!r} as minutes"
-			if i == 0
-			else f"select {frappe.db.escape(name)}, {minutes!r}"
-			for i, (name, minutes) in enumerate(chunk)
-		)
-		frappe.db.sql(
-			f"""update `tabCRM Complaint` c join ({values}) v on v.name = c.name
-			set c.breach_minutes = v.minutes"""
-		)
 
 
 def save_complaint(row, steps: list[tuple[str, escalation.EscalationStep]], now) -> int | None:

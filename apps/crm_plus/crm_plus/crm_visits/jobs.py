@@ -11,6 +11,7 @@ from frappe.utils import add_to_date, cint, flt, getdate, now_datetime, today
 from crm_plus.crm_plus.followups import followups_overdue
 from crm_plus.crm_plus.reminders import claim, notify
 from crm_plus.domain import visits
+from crm_plus.utils import bulk_set
 
 
 def settings():
@@ -106,17 +107,7 @@ def update_plan_completion() -> int:
 		value = flt(rate) * 100 if rate is not None else 0
 		if abs(value - plan["stored"]) > 0.005:
 			changed.append((name, value))
-	if changed:
-		values = " union all ".join(
-			f"select {frappe.db.escape(name)} as name, {value!r} as rate"
-			if i == 0
-			else f"select {frappe.db.escape(name)}, {value!r}"
-			for i, (name, value) in enumerate(changed)
-		)
-		frappe.db.sql(
-			f"""update `tabCRM Visit Plan` p join ({values}) v on v.name = p.name
-			set p.completion_rate = v.rate"""
-		)
+	bulk_set("CRM Visit Plan", "completion_rate", changed)
 	return len(plans)
 
 

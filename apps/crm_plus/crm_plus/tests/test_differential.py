@@ -12,15 +12,9 @@ import json
 import frappe
 from frappe.utils import add_to_date, now_datetime, today
 
+from crm_plus.permissions import CHILD_TABLES
 from crm_plus.tests.http import HTTPTestCase
 
-CHILD_TABLES = {
-	"CRM Customer Key Person": "CRM Customer",
-	"CRM Survey Answer": "CRM Survey Response",
-	"CRM Visit Plan Item": "CRM Visit Plan",
-	"CRM Complaint Forward": "CRM Complaint",
-	"CRM Complaint Escalation": "CRM Complaint",
-}
 FRAMEWORK = ["File", "Comment", "Version", "Tag Link", "Communication", "ToDo"]
 
 

@@ -5,6 +5,7 @@ from frappe.utils import add_days, add_to_date, getdate, now_datetime, today
 
 from crm_plus.crm_visits import jobs
 from crm_plus.crm_visits.doctype.crm_visit.crm_visit import CheckInRefused
+from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.utils import CRMTestCase, Org
 
 # 苏宁电器's office (seed 002's 河北大街1号) put at a point in Qinhuangdao; about 1.1 km east is elsewhere.
@@ -278,3 +279,285 @@ class TestVisitPlans(CRMTestCase):
 			plan.reject(" ")
 		plan.reject("Add the two key customers of the north district")
 		self.assertEqual(frappe.db.get_value("CRM Visit Plan", plan.name, "approval_status"), "Rejected")
+
+
+VISIT = "CRM Visit"
+PLAN = "CRM Visit Plan"
+
+
+def visit_fields(customer, rep, start=None, **fields):
+	start = start or add_to_date(now_datetime(), hours=2)
+	return {
+		"customer": customer,
+		"sales_rep": rep,
+		"planned_start": str(start),
+		"planned_end": str(add_to_date(start, hours=1)),
+		**fields,
+	}
+
+
+class TestVisitJourneys(HTTPTestCase):
+	"""A rep plans visits, checks in and out from the phone, a manager hands them over: over HTTP."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		frappe.db.set_value("CRM Customer", cls.org.c_a1, {"latitude": SHOP[0], "longitude": SHOP[1]})
+		frappe.db.commit()
+
+	def plan_visit(self, client, customer, rep, **fields):
+		response = self.insert(client, VISIT, **visit_fields(customer, rep, **fields))
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		return response.json["data"]["name"]
+
+	def test_a_rep_checks_in_near_the_customer_and_checks_out(self):
+		o = self.org
+		rep = self.login(o.rep_a1)
+		visit = self.plan_visit(rep, o.c_a1, o.rep_a1)
+		self.assertEqual(self.fresh().get_value(VISIT, visit, "status"), "Planned")
+		# Another division's rep cannot check in on it.
+		response = self.run_method(
+			self.login(o.rep_b), VISIT, visit, "check_in", latitude=NEAR[0], longitude=NEAR[1], accuracy=20
+		)
+		self.assertEqual(response.status_code, 403, response.text[:300])
+		self.assertEqual(self.fresh().get_value(VISIT, visit, "status"), "Planned")
+
+		response = self.run_method(
+			rep, VISIT, visit, "check_in", latitude=NEAR[0], longitude=NEAR[1], accuracy=20
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertLess(response.json["message"]["distance"], 50)
+		stored = self.fresh().get_value(
+			VISIT, visit, ["status", "check_in_at", "check_in_code", "check_in_accuracy"], as_dict=True
+		)
+		self.assertEqual(stored.status, "Checked In")
+		self.assertTrue(stored.check_in_at)
+		self.assertEqual(stored.check_in_accuracy, 20)
+		response = self.run_method(
+			rep,
+			VISIT,
+			visit,
+			"check_out",
+			latitude=NEAR[0],
+			longitude=NEAR[1],
+			accuracy=20,
+			outcome="Signed the 2027 framework contract",
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		stored = self.fresh().get_value(VISIT, visit, ["status", "check_out_at", "outcome"], as_dict=True)
+		self.assertEqual((stored.status, stored.outcome), ("Completed", "Signed the 2027 framework contract"))
+		self.assertTrue(stored.check_out_at)
+
+	def test_a_far_check_in_needs_a_reason(self):
+		o = self.org
+		rep = self.login(o.rep_a1)
+		visit = self.plan_visit(rep, o.c_a1, o.rep_a1)
+		response = self.run_method(
+			rep, VISIT, visit, "check_in", latitude=FAR[0], longitude=FAR[1], accuracy=15
+		)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("500", response.text)
+		self.assertEqual(self.fresh().get_value(VISIT, visit, "status"), "Planned")
+		response = self.run_method(
+			rep,
+			VISIT,
+			visit,
+			"check_in",
+			latitude=FAR[0],
+			longitude=FAR[1],
+			accuracy=15,
+			reason="Met at their new warehouse",
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		stored = self.fresh().get_value(
+			VISIT, visit, ["status", "check_in_code", "check_in_distance", "check_in_reason"], as_dict=True
+		)
+		self.assertEqual(
+			(stored.status, stored.check_in_code, stored.check_in_reason),
+			("Checked In", "far_with_reason", "Met at their new warehouse"),
+		)
+		self.assertGreater(stored.check_in_distance, 1000)
+
+	def test_bad_input_from_the_rep_is_refused(self):
+		o = self.org
+		rep = self.login(o.rep_a1)
+		start = add_to_date(now_datetime(), days=1)
+		before = self.fresh().count(VISIT, {"customer": o.c_a1})
+		response = self.insert(
+			rep,
+			VISIT,
+			**visit_fields(o.c_a1, o.rep_a1, start=start, planned_end=str(add_to_date(start, hours=-1))),
+		)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("before the planned start", response.text)
+		self.assertEqual(self.fresh().count(VISIT, {"customer": o.c_a1}), before)
+		visit = self.plan_visit(rep, o.c_a1, o.rep_a1)
+		response = self.run_method(rep, VISIT, visit, "check_in", latitude=95, longitude=10, accuracy=5)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		# Checked in by hand, without a position, or checked out before checking in.
+		response = self.put(rep, f"/api/resource/{VISIT}/{visit}", {"status": "Checked In"})
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		response = self.run_method(rep, VISIT, visit, "check_out")
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertEqual(self.fresh().get_value(VISIT, visit, ["status", "check_in_at"]), ("Planned", None))
+		# A rep of another division cannot plan a visit to a customer of division A.
+		response = self.insert(self.login(o.rep_b), VISIT, **visit_fields(o.c_a1, o.rep_b))
+		self.assertEqual(response.status_code, 403, response.text[:300])
+		self.assertEqual(self.fresh().count(VISIT, {"customer": o.c_a1, "sales_rep": o.rep_b}), 0)
+
+	def test_completing_a_visit_plans_the_next_one(self):
+		o = self.org
+		rep = self.login(o.rep_a1)
+		visit = self.plan_visit(rep, o.c_a1, o.rep_a1, visit_type="Phone", next_visit_in_days=14)
+		response = self.put(rep, f"/api/resource/{VISIT}/{visit}", {"status": "Completed"})
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		db = self.fresh()
+		nxt = db.get_value(VISIT, visit, "next_visit")
+		self.assertTrue(nxt)
+		stored = db.get_value(
+			VISIT,
+			nxt,
+			["customer", "previous_visit", "status", "visit_type", "sales_rep", "planned_start"],
+			as_dict=True,
+		)
+		self.assertEqual(
+			(stored.customer, stored.previous_visit, stored.status, stored.visit_type, stored.sales_rep),
+			(o.c_a1, visit, "Planned", "Phone", o.rep_a1),
+		)
+		planned = db.get_value(VISIT, visit, "planned_start")
+		self.assertEqual(getdate(stored.planned_start), getdate(add_days(planned, 14)))
+		# The rep sees the new visit in their list.
+		listed = self.resource(rep, VISIT, fields=["name"], limit_page_length=0)
+		self.assertIn(nxt, {r["name"] for r in listed.json["data"]})
+
+	def test_a_manager_hands_the_open_visits_of_a_departing_rep_over(self):
+		o = self.org
+		departing = self.login(o.rep_a2)
+		open_visit = self.plan_visit(departing, o.c_a2, o.rep_a2)
+		done = self.plan_visit(departing, o.c_a2, o.rep_a2)
+		self.assertEqual(
+			self.put(departing, f"/api/resource/{VISIT}/{done}", {"status": "Completed"}).status_code, 200
+		)
+		response = self.insert(
+			self.login(o.mgr_a),
+			"CRM Customer Transfer",
+			from_user=o.rep_a2,
+			to_user=o.rep_a1,
+			transfer_date=today(),
+			reason="Leaving",
+			docstatus=1,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.created("CRM Customer Transfer", response.json["data"]["name"])
+		db = self.fresh()
+		self.assertEqual(db.get_value(VISIT, open_visit, "sales_rep"), o.rep_a1)
+		self.assertEqual(db.get_value(VISIT, done, "sales_rep"), o.rep_a2)
+		moved = response.json["data"]["moved"]
+		self.assertEqual(
+			{m["reference_doctype"]: m["records_moved"] for m in moved}, {VISIT: 1, "CRM Complaint": 0}
+		)
+		# The successor now checks in on it; the departed rep no longer reads it.
+		self.assertEqual(self.resource(self.login(o.rep_a1), VISIT, open_visit).status_code, 200)
+		self.assertEqual(self.resource(departing, VISIT, open_visit).status_code, 403)
+
+
+class TestVisitPlanJourneys(HTTPTestCase):
+	"""A rep makes a visit plan and asks for approval; their manager approves or rejects it: over HTTP."""
+
+	def make_plan(self):
+		o = self.org
+		rep = self.login(o.rep_a1)
+		response = self.insert(
+			rep,
+			PLAN,
+			sales_rep=o.rep_a1,
+			period_type="Month",
+			period_start=today(),
+			items=[{"customer": o.c_a1, "planned_date": today(), "visit_type": "On-site"}],
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		plan = self.created(PLAN, response.json["data"]["name"])
+		response = self.run_method(rep, PLAN, plan, "request_approval")
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(
+			self.fresh().get_value(PLAN, plan, ["approval_status", "approver"]), ("Pending Approval", o.mgr_a)
+		)
+		return plan
+
+	def submit(self, client, plan):
+		doc = self.resource(client, PLAN, plan)
+		if doc.status_code != 200:
+			return doc
+		return self.call(client, "frappe.client.submit", doc=doc.json["data"])
+
+	def test_the_manager_approves_and_the_visits_are_planned(self):
+		o = self.org
+		plan = self.make_plan()
+		# The rep cannot approve their own plan, a manager of another division cannot even read it.
+		response = self.submit(self.login(o.rep_a1), plan)
+		self.assertEqual(response.status_code, 403, response.text[:300])
+		self.assertEqual(self.submit(self.login(o.mgr_b), plan).status_code, 403)
+		self.assertEqual(
+			self.fresh().get_value(PLAN, plan, ["docstatus", "approval_status"]), (0, "Pending Approval")
+		)
+
+		response = self.submit(self.login(o.mgr_a), plan)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		db = self.fresh()
+		self.assertEqual(
+			db.get_value(PLAN, plan, ["docstatus", "approval_status", "approver"]), (1, "Approved", o.mgr_a)
+		)
+		visit = db.get_value("CRM Visit Plan Item", {"parent": plan}, "visit")
+		self.assertEqual(
+			db.get_value(VISIT, visit, ["customer", "sales_rep", "status"]), (o.c_a1, o.rep_a1, "Planned")
+		)
+		# The rep finds the planned visit and completes it; the nightly job counts the plan done.
+		rep = self.login(o.rep_a1)
+		self.assertEqual(self.resource(rep, VISIT, visit).status_code, 200)
+		response = self.put(rep, f"/api/resource/{VISIT}/{visit}", {"status": "Completed"})
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.fresh()
+		jobs.update_plan_completion()
+		self.assertEqual(frappe.db.get_value(PLAN, plan, "completion_rate"), 100)
+
+	def test_a_rejection_needs_a_reason(self):
+		o = self.org
+		plan = self.make_plan()
+		manager = self.login(o.mgr_a)
+		response = self.run_method(manager, PLAN, plan, "reject", reason=" ")
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertEqual(self.fresh().get_value(PLAN, plan, "approval_status"), "Pending Approval")
+		response = self.run_method(self.login(o.rep_a1), PLAN, plan, "reject", reason="Not my own")
+		self.assertEqual(response.status_code, 403, response.text[:300])
+		reason = "Add the two key customers of the north district"
+		response = self.run_method(manager, PLAN, plan, "reject", reason=reason)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(
+			self.fresh().get_value(PLAN, plan, ["approval_status", "rejection_reason", "docstatus"]),
+			("Rejected", reason, 0),
+		)
+
+	def test_a_plan_with_another_divisions_customer_or_outside_its_period_is_refused(self):
+		o = self.org
+		rep = self.login(o.rep_a1)
+		before = self.fresh().count(PLAN, {"sales_rep": o.rep_a1})
+		response = self.insert(
+			rep,
+			PLAN,
+			sales_rep=o.rep_a1,
+			period_type="Week",
+			period_start=today(),
+			items=[{"customer": o.c_a1, "planned_date": add_days(today(), 40)}],
+		)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("outside the plan", response.text)
+		response = self.insert(
+			rep,
+			PLAN,
+			sales_rep=o.rep_a1,
+			period_type="Week",
+			period_start=today(),
+			items=[{"customer": o.c_b, "planned_date": today()}],
+		)
+		self.assertEqual(response.status_code, 403, response.text[:300])
+		self.assertEqual(self.fresh().count(PLAN, {"sales_rep": o.rep_a1}), before)

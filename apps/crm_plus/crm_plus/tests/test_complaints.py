@@ -185,54 +185,6 @@ class TestComplaints(CRMTestCase):
 			doc.save()
 		self.assertIn("30 days", str(ctx.exception))
 
-	def test_assignment_sets_the_handler_and_forwarding_makes_a_task(self):
-		from frappe.desk.form.assign_to import add as assign
-
-		o = self.org
-		doc = make_complaint(o.c_a1)
-		assign({"assign_to": [o.agent_a], "doctype": "CRM Complaint", "name": doc.name})
-		self.assertEqual(frappe.db.get_value("CRM Complaint", doc.name, "handler"), o.agent_a)
-		doc.reload()
-		todo = doc.forward("Logistics", o.mgr_a, "Check the Shanghai route")
-		self.assertTrue(frappe.db.exists("ToDo", todo))
-		doc.reload()
-		self.assertEqual((doc.forwards[0].department, doc.forwards[0].forwarded_to), ("Logistics", o.mgr_a))
-
-	def test_permissions(self):
-		o = self.org
-		on_a1 = make_complaint(o.c_a1).name
-		on_b = make_complaint(o.c_b).name
-		self.as_user(o.rep_a1)
-		names = set(frappe.get_list("CRM Complaint", pluck="name", limit_page_length=0))
-		self.assertIn(on_a1, names)
-		self.assertNotIn(on_b, names)
-		self.assertFalse(frappe.has_permission("CRM Complaint", "read", on_b))
-		self.as_user(o.rep_b)
-		self.assertNotIn(on_a1, set(frappe.get_list("CRM Complaint", pluck="name", limit_page_length=0)))
-		# A service agent of division A handles complaints of its customers, not of division B.
-		self.as_user(o.agent_a)
-		self.assertTrue(frappe.has_permission("CRM Complaint", "write", on_a1))
-		self.assertFalse(frappe.has_permission("CRM Complaint", "read", on_b))
-		doc = make_complaint(o.c_a2, subject="Logged by the service desk")
-		self.assertTrue(doc.name)
-		with self.assertRaises(frappe.PermissionError):
-			make_complaint(o.c_b)
-
-	def test_open_complaints_handled_by_a_departing_user_move(self):
-		o = self.org
-		open_one = make_complaint(o.c_a2, handler=o.rep_a2).name
-		self.as_user(o.mgr_a)
-		transfer = frappe.get_doc(
-			{
-				"doctype": "CRM Customer Transfer",
-				"from_user": o.rep_a2,
-				"to_user": o.rep_a1,
-				"reason": "Leaving",
-			}
-		).insert()
-		transfer.submit()
-		self.assertEqual(frappe.db.get_value("CRM Complaint", open_one, "handler"), o.rep_a1)
-
 
 class TestEscalationRecipients(CRMTestCase):
 	"""An escalation names the customer and the complaint: it reaches only role holders who may read
@@ -393,3 +345,33 @@ class TestComplaintDeskJourneys(HTTPTestCase):
 		self.assertEqual(self.fresh().get_value(COMPLAINT, open_one, "handler"), o.rep_a1)
 		moved = {m["reference_doctype"]: m["records_moved"] for m in response.json["data"]["moved"]}
 		self.assertEqual(moved[COMPLAINT], 1)
+
+	def test_complaints_follow_the_customers_permissions(self):
+		o = self.org
+		on_a1 = self.created_complaint(o.c_a1)
+		on_b = self.created_complaint(o.c_b)
+
+		def listed(user):
+			response = self.resource(self.login(user), COMPLAINT, fields=["name"], limit_page_length=0)
+			self.assertEqual(response.status_code, 200, response.text[:300])
+			return {r["name"] for r in response.json["data"]} & {on_a1, on_b}
+
+		self.assertEqual(listed(o.rep_a1), {on_a1})
+		self.assertEqual(listed(o.rep_b), {on_b})
+		self.assertEqual(listed(o.agent_a), {on_a1})
+		self.assertEqual(self.resource(self.login(o.rep_a1), COMPLAINT, on_b).status_code, 403)
+		# A service agent of division A handles complaints of its customers, not of division B.
+		agent = self.login(o.agent_a)
+		self.assertEqual(self.resource(agent, COMPLAINT, on_b).status_code, 403)
+		response = self.update(agent, on_a1, status="In Progress")
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(self.fresh().get_value(COMPLAINT, on_a1, "status"), "In Progress")
+		response = self.update(agent, on_b, status="In Progress")
+		self.assertEqual(response.status_code, 403, response.text[:300])
+		self.assertEqual(self.fresh().get_value(COMPLAINT, on_b, "status"), "New")
+
+	def created_complaint(self, customer):
+		"""A complaint logged (committed) before the test, as set-up."""
+		doc = make_complaint(customer, received_at=add_days(now_datetime(), -1))
+		frappe.db.commit()
+		return doc.name

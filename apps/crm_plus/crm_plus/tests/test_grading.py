@@ -11,7 +11,6 @@ from frappe.utils import add_days, getdate, today
 from crm_plus.crm_plus.grading import (
 	FORMULA_FAILED_TITLE,
 	nightly_regrade,
-	override_grade,
 	regrade_customers,
 	store_cut_points,
 )
@@ -74,38 +73,6 @@ class TestGrading(CRMTestCase):
 		self.assertNotIn("VIP", grades)
 		second = nightly_regrade()
 		self.assertEqual(second["changed"], 0, "a second run changes nothing")
-
-	def test_manual_override_needs_a_manager_and_a_reason_and_survives_regrade(self):
-		doc = make_customer(account_manager=self.org.rep_a1, sales_team=self.org.team_a1)
-		self.as_user(self.org.rep_a1)
-		with self.assertRaises(frappe.PermissionError):
-			override_grade(doc.name, "VIP", "my favourite")
-		self.as_user(self.org.mgr_a)
-		with self.assertRaises(frappe.ValidationError):
-			override_grade(doc.name, "VIP", "  ")
-		result = override_grade(doc.name, "VIP", "Strategic account for 2027")
-		self.assertEqual(result.grade, "VIP")
-		self.assertEqual(result.grade_locked, 1)
-		self.as_user("Administrator")
-		regrade_customers([doc.name])
-		values = frappe.db.get_value("CRM Customer", doc.name, ["grade", "suggested_grade"], as_dict=True)
-		self.assertEqual(values.grade, "VIP")
-		self.assertEqual(values.suggested_grade, "Small")
-		log = frappe.get_all(
-			"CRM Customer Grade Log",
-			{"customer": doc.name, "source": "Manual"},
-			["to_grade", "reason", "changed_by"],
-		)
-		self.assertEqual(
-			[(row.to_grade, row.reason, row.changed_by) for row in log],
-			[("VIP", "Strategic account for 2027", self.org.mgr_a)],
-		)
-
-	def test_manager_of_another_division_cannot_override(self):
-		doc = make_customer(account_manager=self.org.rep_a1, sales_team=self.org.team_a1)
-		self.as_user(self.org.mgr_b)
-		with self.assertRaises(frappe.PermissionError):
-			override_grade(doc.name, "VIP", "not mine")
 
 	def test_downgrade_of_a_key_customer_alerts_the_manager(self):
 		doc = make_customer(account_manager=self.org.rep_a1, sales_team=self.org.team_a1)

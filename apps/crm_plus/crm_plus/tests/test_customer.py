@@ -223,8 +223,10 @@ class TestCustomerJourneys(HTTPTestCase):
 		self.assertEqual(self.fresh().count(CUSTOMER), before)
 		response = self.sale(rep, o.c_a1, 100, posting_date=add_days(today(), 2))
 		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("cannot be in the future", response.text)
 		response = self.sale(rep, o.c_a1, -100)
 		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("A negative amount is a return", response.text)
 		response = self.sale(self.login(o.rep_b), o.c_a1, 100)
 		self.assertEqual(response.status_code, 403, response.text[:300])
 		self.assertEqual(self.fresh().count(TRANSACTION, {"customer": o.c_a1}), 0)
@@ -235,6 +237,7 @@ class TestCustomerJourneys(HTTPTestCase):
 		self.assertEqual(self.sale(rep, o.c_a2, 500).status_code, 200)
 		response = self.run_method(rep, CUSTOMER, o.c_a2, "deactivate", reason="")
 		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("Please give a reason", response.text)
 		# Another division's rep cannot deactivate it, nor can service staff who only read it.
 		for user in (o.rep_b, o.agent_a):
 			response = self.run_method(self.login(user), CUSTOMER, o.c_a2, "deactivate", reason="not mine")

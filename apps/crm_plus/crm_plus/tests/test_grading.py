@@ -348,6 +348,7 @@ class TestGradeOverrideJourneys(HTTPTestCase):
 		manager = self.login(o.mgr_a)
 		response = self.call(manager, OVERRIDE, customer=o.c_a1, grade="VIP", reason="  ")
 		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("Please give a reason for the manual grade", response.text)
 		self.assertEqual(self.grade_of(o.c_a1), before)
 
 		response = self.call(

@@ -204,6 +204,7 @@ class TestReportJourneys(HTTPTestCase):
 			self.org.mgr_a, "Sales Rep Performance", from_date=today(), to_date=add_days(today(), -1)
 		)
 		self.assertEqual(status, 417, text)
+		self.assertIn("The start of the period is after its end", text)
 
 	def test_workspace_cards(self):
 		rep = self.login(self.org.rep_a1)

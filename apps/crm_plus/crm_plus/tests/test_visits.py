@@ -198,11 +198,14 @@ class TestVisitJourneys(HTTPTestCase):
 		visit = self.plan_visit(rep, o.c_a1, o.rep_a1)
 		response = self.run_method(rep, VISIT, visit, "check_in", latitude=95, longitude=10, accuracy=5)
 		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("latitude must be between", response.text)
 		# Checked in by hand, without a position, or checked out before checking in.
 		response = self.put(rep, f"/api/resource/{VISIT}/{visit}", {"status": "Checked In"})
 		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("Use the Check In button", response.text)
 		response = self.run_method(rep, VISIT, visit, "check_out")
 		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("Check in before checking out", response.text)
 		self.assertEqual(self.fresh().get_value(VISIT, visit, ["status", "check_in_at"]), ("Planned", None))
 		# A rep of another division cannot plan a visit to a customer of division A.
 		response = self.insert(self.login(o.rep_b), VISIT, **visit_fields(o.c_a1, o.rep_b))
@@ -377,6 +380,7 @@ class TestVisitPlanJourneys(HTTPTestCase):
 		manager = self.login(o.mgr_a)
 		response = self.run_method(manager, PLAN, plan, "reject", reason=" ")
 		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("Please give a reason for the rejection", response.text)
 		self.assertEqual(self.fresh().get_value(PLAN, plan, "approval_status"), "Pending Approval")
 		response = self.run_method(self.login(o.rep_a1), PLAN, plan, "reject", reason="Not my own")
 		self.assertEqual(response.status_code, 403, response.text[:300])

@@ -7,6 +7,7 @@ import frappe
 from frappe.utils import add_days, now_datetime
 
 from crm_plus.crm_complaints import service_level
+from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.utils import CRMTestCase, Org, make_user
 
 MONDAY_9 = datetime(2026, 11, 16, 9, 0)  # the default policy: respond by 09:10, resolve by 14:00
@@ -184,54 +185,6 @@ class TestComplaints(CRMTestCase):
 			doc.save()
 		self.assertIn("30 days", str(ctx.exception))
 
-	def test_assignment_sets_the_handler_and_forwarding_makes_a_task(self):
-		from frappe.desk.form.assign_to import add as assign
-
-		o = self.org
-		doc = make_complaint(o.c_a1)
-		assign({"assign_to": [o.agent_a], "doctype": "CRM Complaint", "name": doc.name})
-		self.assertEqual(frappe.db.get_value("CRM Complaint", doc.name, "handler"), o.agent_a)
-		doc.reload()
-		todo = doc.forward("Logistics", o.mgr_a, "Check the Shanghai route")
-		self.assertTrue(frappe.db.exists("ToDo", todo))
-		doc.reload()
-		self.assertEqual((doc.forwards[0].department, doc.forwards[0].forwarded_to), ("Logistics", o.mgr_a))
-
-	def test_permissions(self):
-		o = self.org
-		on_a1 = make_complaint(o.c_a1).name
-		on_b = make_complaint(o.c_b).name
-		self.as_user(o.rep_a1)
-		names = set(frappe.get_list("CRM Complaint", pluck="name", limit_page_length=0))
-		self.assertIn(on_a1, names)
-		self.assertNotIn(on_b, names)
-		self.assertFalse(frappe.has_permission("CRM Complaint", "read", on_b))
-		self.as_user(o.rep_b)
-		self.assertNotIn(on_a1, set(frappe.get_list("CRM Complaint", pluck="name", limit_page_length=0)))
-		# A service agent of division A handles complaints of its customers, not of division B.
-		self.as_user(o.agent_a)
-		self.assertTrue(frappe.has_permission("CRM Complaint", "write", on_a1))
-		self.assertFalse(frappe.has_permission("CRM Complaint", "read", on_b))
-		doc = make_complaint(o.c_a2, subject="Logged by the service desk")
-		self.assertTrue(doc.name)
-		with self.assertRaises(frappe.PermissionError):
-			make_complaint(o.c_b)
-
-	def test_open_complaints_handled_by_a_departing_user_move(self):
-		o = self.org
-		open_one = make_complaint(o.c_a2, handler=o.rep_a2).name
-		self.as_user(o.mgr_a)
-		transfer = frappe.get_doc(
-			{
-				"doctype": "CRM Customer Transfer",
-				"from_user": o.rep_a2,
-				"to_user": o.rep_a1,
-				"reason": "Leaving",
-			}
-		).insert()
-		transfer.submit()
-		self.assertEqual(frappe.db.get_value("CRM Complaint", open_one, "handler"), o.rep_a1)
-
 
 class TestEscalationRecipients(CRMTestCase):
 	"""An escalation names the customer and the complaint: it reaches only role holders who may read
@@ -253,3 +206,172 @@ class TestEscalationRecipients(CRMTestCase):
 		self.assertIn(overall, holders)
 		self.assertNotIn(outside, holders)
 		self.assertNotIn(outside, set(role_holders("CRM Service Supervisor", None)))
+
+
+COMPLAINT = "CRM Complaint"
+
+
+class TestComplaintDeskJourneys(HTTPTestCase):
+	"""The service desk over HTTP: an agent logs a complaint, the supervisor assigns it, the agent
+	pauses, resolves, reopens and closes it; a manager's transfer moves the open ones a rep handled."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
+		division = frappe.get_doc("CRM Division", cls.org.div_a)
+		division.append("service_staff", {"user": cls.supervisor})
+		division.save()
+		frappe.db.commit()
+
+	def log(self, client, customer, **fields):
+		return self.insert(
+			client,
+			COMPLAINT,
+			customer=customer,
+			subject=fields.pop("subject", "快件延误三天"),
+			description=fields.pop("description", "The shipment to Shanghai arrived three days late."),
+			severity=fields.pop("severity", "Medium"),
+			**fields,
+		)
+
+	def update(self, client, name, **fields):
+		return self.put(client, f"/api/resource/{COMPLAINT}/{name}", fields)
+
+	def test_an_agent_logs_a_complaint_of_their_division_only(self):
+		o = self.org
+		agent = self.login(o.agent_a)
+		response = self.log(agent, o.c_a1, subject="Logged by the service desk")
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		name = response.json["data"]["name"]
+		stored = self.fresh().get_value(
+			COMPLAINT,
+			name,
+			["customer", "status", "sla_policy", "response_by", "resolution_by", "account_manager", "owner"],
+			as_dict=True,
+		)
+		self.assertEqual(
+			(stored.customer, stored.status, stored.sla_policy, stored.account_manager, stored.owner),
+			(o.c_a1, "New", "Standard Service Level", o.rep_a1, o.agent_a),
+		)
+		self.assertTrue(stored.response_by and stored.resolution_by)
+		# The customer's rep reads it; a rep of division B does not, nor may they log one for division A.
+		self.assertEqual(self.resource(self.login(o.rep_a1), COMPLAINT, name).status_code, 200)
+		self.assertEqual(self.resource(self.login(o.rep_b), COMPLAINT, name).status_code, 403)
+		before = self.fresh().count(COMPLAINT, {"customer": o.c_b})
+		self.assertEqual(self.log(agent, o.c_b).status_code, 403)
+		self.assertEqual(self.log(self.login(o.rep_b), o.c_a1).status_code, 403)
+		self.assertEqual(self.fresh().count(COMPLAINT, {"customer": o.c_b}), before)
+		# Bad input is refused with its message.
+		response = self.log(agent, o.c_a1, rating=6)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("between 1 and 5", response.text)
+
+	def test_the_supervisor_assigns_and_the_agent_works_the_complaint_to_its_end(self):
+		o = self.org
+		received = add_days(now_datetime(), -1)
+		response = self.log(self.login(self.supervisor), o.c_a1, received_at=str(received))
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		name = response.json["data"]["name"]
+		response = self.call(
+			self.login(self.supervisor),
+			"frappe.desk.form.assign_to.add",
+			doctype=COMPLAINT,
+			name=name,
+			assign_to=[o.agent_a],
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(self.fresh().get_value(COMPLAINT, name, "handler"), o.agent_a)
+		self.assertTrue(self.fresh().exists("ToDo", {"reference_name": name, "allocated_to": o.agent_a}))
+
+		agent = self.login(o.agent_a)
+		response = self.update(agent, name, status="Waiting on Customer")
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		stored = self.fresh().get_value(
+			COMPLAINT,
+			name,
+			["paused_since", "sla_status", "resolution_by", "first_response_at"],
+			as_dict=True,
+		)
+		self.assertTrue(stored.paused_since and stored.first_response_at)
+		self.assertEqual((stored.sla_status, stored.resolution_by), ("Paused", None))
+		self.assertEqual(self.update(agent, name, status="In Progress").status_code, 200)
+		stored = self.fresh().get_value(COMPLAINT, name, ["paused_since", "resolution_by"], as_dict=True)
+		self.assertIsNone(stored.paused_since)
+		self.assertTrue(stored.resolution_by)
+
+		response = self.update(agent, name, status="Closed")
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("resolution", response.text)
+		response = self.update(
+			agent,
+			name,
+			status="Resolved",
+			resolution="Re-delivered with express shipping; fee refunded",
+			rating=4,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		stored = self.fresh().get_value(
+			COMPLAINT, name, ["status", "resolved_at", "sla_status"], as_dict=True
+		)
+		self.assertEqual(stored.status, "Resolved")
+		self.assertTrue(stored.resolved_at)
+		self.assertIn(stored.sla_status, ("Met", "Breached"))
+		self.assertEqual(self.update(agent, name, status="Reopened").status_code, 200)
+		stored = self.fresh().get_value(COMPLAINT, name, ["reopen_count", "resolved_at"], as_dict=True)
+		self.assertEqual((stored.reopen_count, stored.resolved_at), (1, None))
+		self.assertEqual(self.update(agent, name, status="Closed").status_code, 200)
+		stored = self.fresh().get_value(COMPLAINT, name, ["status", "closed_at"], as_dict=True)
+		self.assertEqual(stored.status, "Closed")
+		self.assertTrue(stored.closed_at)
+
+	def test_a_managers_transfer_moves_the_open_complaints_a_departing_rep_handles(self):
+		o = self.org
+		rep = self.login(o.rep_a2)
+		response = self.log(rep, o.c_a2, handler=o.rep_a2)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		open_one = response.json["data"]["name"]
+		self.assertEqual(self.fresh().get_value(COMPLAINT, open_one, "handler"), o.rep_a2)
+		response = self.insert(
+			self.login(o.mgr_a),
+			"CRM Customer Transfer",
+			from_user=o.rep_a2,
+			to_user=o.rep_a1,
+			reason="Leaving",
+			docstatus=1,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.created("CRM Customer Transfer", response.json["data"]["name"])
+		self.assertEqual(self.fresh().get_value(COMPLAINT, open_one, "handler"), o.rep_a1)
+		moved = {m["reference_doctype"]: m["records_moved"] for m in response.json["data"]["moved"]}
+		self.assertEqual(moved[COMPLAINT], 1)
+
+	def test_complaints_follow_the_customers_permissions(self):
+		o = self.org
+		on_a1 = self.created_complaint(o.c_a1)
+		on_b = self.created_complaint(o.c_b)
+
+		def listed(user):
+			response = self.resource(self.login(user), COMPLAINT, fields=["name"], limit_page_length=0)
+			self.assertEqual(response.status_code, 200, response.text[:300])
+			return {r["name"] for r in response.json["data"]} & {on_a1, on_b}
+
+		self.assertEqual(listed(o.rep_a1), {on_a1})
+		self.assertEqual(listed(o.rep_b), {on_b})
+		self.assertEqual(listed(o.agent_a), {on_a1})
+		self.assertEqual(self.resource(self.login(o.rep_a1), COMPLAINT, on_b).status_code, 403)
+		# A service agent of division A handles complaints of its customers, not of division B.
+		agent = self.login(o.agent_a)
+		self.assertEqual(self.resource(agent, COMPLAINT, on_b).status_code, 403)
+		response = self.update(agent, on_a1, status="In Progress")
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(self.fresh().get_value(COMPLAINT, on_a1, "status"), "In Progress")
+		response = self.update(agent, on_b, status="In Progress")
+		self.assertEqual(response.status_code, 403, response.text[:300])
+		self.assertEqual(self.fresh().get_value(COMPLAINT, on_b, "status"), "New")
+
+	def created_complaint(self, customer):
+		"""A complaint logged (committed) before the test, as set-up."""
+		doc = make_complaint(customer, received_at=add_days(now_datetime(), -1))
+		frappe.db.commit()
+		return doc.name

@@ -6,7 +6,11 @@ import frappe
 from frappe.utils import add_days, random_string, today
 
 from crm_plus.domain.validation import id_number_check_char, uscc_check_char
-from crm_plus.tests.utils import CRMTestCase, make_customer, make_transaction
+from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.utils import CRMTestCase, make_customer, make_user
+
+CUSTOMER = "CRM Customer"
+TRANSACTION = "CRM Customer Transaction"
 
 
 def valid_id(born="19870109"):
@@ -112,57 +116,11 @@ class TestCustomerArchive(CRMTestCase):
 		self.assertEqual(logs[-1].to_status, "Target")
 		self.assertIsNotNone(logs[-1].days_in_previous_status)
 
-	def test_purchases_move_the_lifecycle_forward(self):
-		doc = make_customer()
-		make_transaction(doc.name, 1000)
-		self.assertEqual(frappe.db.get_value("CRM Customer", doc.name, "status"), "First Purchase")
-		make_transaction(doc.name, 2000)
-		self.assertEqual(frappe.db.get_value("CRM Customer", doc.name, "status"), "Repeat")
-
-	def test_returns_are_negative_and_counted(self):
-		doc = make_customer()
-		make_transaction(doc.name, 1000, gross_profit=200)
-		ret = make_transaction(doc.name, 300, gross_profit=60, is_return=1)
-		self.assertEqual(ret.amount, -300)
-		self.assertEqual(ret.gross_profit, -60)
-		stats = frappe.db.get_value(
-			"CRM Customer", doc.name, ["total_sales", "total_profit", "transaction_count"], as_dict=True
-		)
-		self.assertEqual((stats.total_sales, stats.total_profit, stats.transaction_count), (700, 140, 2))
-
-	def test_deactivate_and_restore(self):
-		doc = make_customer()
-		make_transaction(doc.name, 500)
-		doc.reload()
-		with self.assertRaises(frappe.ValidationError):
-			doc.deactivate("")
-		doc.deactivate("Company closed its office here")
-		self.assertEqual(frappe.db.get_value("CRM Customer", doc.name, "disabled"), 1)
-		with self.assertRaises(frappe.ValidationError) as ctx:
-			make_transaction(doc.name, 100)
-		self.assertIn("deactivated", str(ctx.exception))
-		# A customer with history is never deleted.
-		with self.assertRaises(frappe.LinkExistsError):
-			frappe.delete_doc("CRM Customer", doc.name)
-		doc.reload()
-		doc.restore("Reopened")
-		self.assertEqual(frappe.db.get_value("CRM Customer", doc.name, "disabled"), 0)
-		events = frappe.get_all("CRM Customer Event", {"customer": doc.name}, pluck="event_type")
-		self.assertEqual(sorted(events), ["Deactivated", "Restored"])
-
 	def test_customer_without_history_can_be_deleted(self):
 		doc = make_customer()
 		frappe.delete_doc("CRM Customer", doc.name)
 		self.assertFalse(frappe.db.exists("CRM Customer", doc.name))
 		self.assertFalse(frappe.db.exists("CRM Customer Status Log", {"customer": doc.name}))
-
-	def test_bad_transactions_are_refused(self):
-		doc = make_customer()
-		with self.assertRaises(frappe.ValidationError):
-			make_transaction(doc.name, 100, posting_date=add_days(today(), 2))
-		with self.assertRaises(frappe.ValidationError):
-			make_transaction(doc.name, -100)
-		self.assertEqual(frappe.db.count("CRM Customer Transaction", {"customer": doc.name}), 0)
 
 	def test_changes_are_tracked_and_enterprise_drops_personal_fields(self):
 		doc = make_customer(customer_kind="Individual", mobile="13912345678")
@@ -170,3 +128,150 @@ class TestCustomerArchive(CRMTestCase):
 		doc.save(ignore_version=False)  # Frappe skips versions in tests unless asked
 		self.assertIsNone(frappe.db.get_value("CRM Customer", doc.name, "mobile"))
 		self.assertTrue(frappe.db.exists("Version", {"ref_doctype": "CRM Customer", "docname": doc.name}))
+
+
+class TestCustomerJourneys(HTTPTestCase):
+	"""A rep opens a customer's archive, records its purchases, deactivates and restores it: over HTTP."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.org.extra_customers = []
+		cls.admin = make_user("grading-crm-admin@test.example", ["CRM Admin"])
+		frappe.db.commit()
+
+	def new_customer(self, client, **fields):
+		response = self.insert(
+			client,
+			CUSTOMER,
+			customer_name=fields.pop("customer_name", f"Rep's Customer {random_string(8)}"),
+			customer_kind=fields.pop("customer_kind", "Enterprise"),
+			**fields,
+		)
+		if response.status_code == 200:
+			self.org.extra_customers.append(response.json["data"]["name"])
+		return response
+
+	def sale(self, client, customer, amount, **fields):
+		return self.insert(
+			client,
+			TRANSACTION,
+			customer=customer,
+			amount=amount,
+			gross_profit=fields.pop("gross_profit", amount * 0.2),
+			posting_date=fields.pop("posting_date", today()),
+			**fields,
+		)
+
+	def test_a_rep_opens_an_archive_and_its_purchases_move_the_lifecycle(self):
+		o = self.org
+		rep = self.login(o.rep_a1)
+		response = self.new_customer(
+			rep,
+			customer_name=f"苏宁电器 {random_string(4)}",
+			account_manager=o.rep_a1,
+			sales_team=o.team_a1,
+			address="河北大街1号",
+			company_phone="0335-6666",
+			tax_id=valid_uscc(),
+			key_people=[{"person_name": "秘书", "position": "秘书", "phone": "0335-6666"}],
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		name = response.json["data"]["name"]
+		stored = self.fresh().get_value(
+			CUSTOMER, name, ["customer_code", "status", "grade", "account_manager", "owner"], as_dict=True
+		)
+		self.assertTrue(name.startswith("CUST-"))
+		self.assertEqual(
+			(stored.customer_code, stored.status, stored.grade, stored.account_manager, stored.owner),
+			(name, "Potential", "Small", o.rep_a1, o.rep_a1),
+		)
+		self.assertEqual(self.fresh().count("CRM Customer Key Person", {"parent": name}), 1)
+		# The rep's colleague in division B does not see it.
+		self.assertEqual(self.resource(self.login(o.rep_b), CUSTOMER, name).status_code, 403)
+
+		response = self.sale(rep, name, 1000)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(self.fresh().get_value(CUSTOMER, name, "status"), "First Purchase")
+		self.assertEqual(self.sale(rep, name, 2000).status_code, 200)
+		response = self.sale(rep, name, 300, gross_profit=60, is_return=1)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(response.json["data"]["amount"], -300)
+		stored = self.fresh().get_value(
+			CUSTOMER, name, ["status", "total_sales", "total_profit", "transaction_count"], as_dict=True
+		)
+		self.assertEqual(
+			(stored.status, stored.total_sales, stored.total_profit, stored.transaction_count),
+			("Repeat", 2700, 540, 3),
+		)
+		# Statuses changed by the sales are logged.
+		logs = self.fresh().get_all("CRM Customer Status Log", {"customer": name}, pluck="to_status")
+		self.assertEqual(set(logs), {"Potential", "First Purchase", "Repeat"})
+
+	def test_bad_input_from_a_rep_is_refused_and_nothing_saved(self):
+		o = self.org
+		rep = self.login(o.rep_a1)
+		before = self.fresh().count(CUSTOMER)
+		for fields, message in (
+			({"company_phone": "12ab"}, "not a valid phone number"),
+			({"tax_id": "91130300MA0A1B2C3X"}, "not a valid unified social credit code"),
+			({"founding_date": add_days(today(), 1)}, "cannot be in the future"),
+		):
+			response = self.new_customer(rep, account_manager=o.rep_a1, **fields)
+			self.assertEqual(response.status_code, 417, (fields, response.text[:300]))
+			self.assertIn(message, response.text)
+		self.assertEqual(self.fresh().count(CUSTOMER), before)
+		response = self.sale(rep, o.c_a1, 100, posting_date=add_days(today(), 2))
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("cannot be in the future", response.text)
+		response = self.sale(rep, o.c_a1, -100)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("A negative amount is a return", response.text)
+		response = self.sale(self.login(o.rep_b), o.c_a1, 100)
+		self.assertEqual(response.status_code, 403, response.text[:300])
+		self.assertEqual(self.fresh().count(TRANSACTION, {"customer": o.c_a1}), 0)
+
+	def test_a_rep_deactivates_and_restores_their_customer(self):
+		o = self.org
+		rep = self.login(o.rep_a2)
+		self.assertEqual(self.sale(rep, o.c_a2, 500).status_code, 200)
+		response = self.run_method(rep, CUSTOMER, o.c_a2, "deactivate", reason="")
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("Please give a reason", response.text)
+		# Another division's rep cannot deactivate it, nor can service staff who only read it.
+		for user in (o.rep_b, o.agent_a):
+			response = self.run_method(self.login(user), CUSTOMER, o.c_a2, "deactivate", reason="not mine")
+			self.assertEqual(response.status_code, 403, f"{user}: {response.text[:300]}")
+		self.assertEqual(self.fresh().get_value(CUSTOMER, o.c_a2, "disabled"), 0)
+
+		response = self.run_method(
+			rep, CUSTOMER, o.c_a2, "deactivate", reason="Company closed its office here"
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		stored = self.fresh().get_value(
+			CUSTOMER, o.c_a2, ["disabled", "deactivated_on", "deactivation_reason"], as_dict=True
+		)
+		self.assertEqual(
+			(stored.disabled, str(stored.deactivated_on), stored.deactivation_reason),
+			(1, today(), "Company closed its office here"),
+		)
+		response = self.sale(rep, o.c_a2, 100)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("deactivated", response.text)
+		# A customer with history is never deleted.
+		response = self.delete(self.login(self.admin), f"/api/resource/{CUSTOMER}/{o.c_a2}")
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("LinkExistsError", response.text)
+		self.assertTrue(self.fresh().exists(CUSTOMER, o.c_a2))
+
+		response = self.run_method(rep, CUSTOMER, o.c_a2, "restore", reason="Reopened")
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(
+			self.fresh().get_value(CUSTOMER, o.c_a2, ["disabled", "deactivation_reason"]), (0, None)
+		)
+		events = self.fresh().get_all("CRM Customer Event", {"customer": o.c_a2}, ["event_type", "owner"])
+		self.assertEqual(
+			sorted((e.event_type, e.owner) for e in events if e.event_type in ("Deactivated", "Restored")),
+			[("Deactivated", o.rep_a2), ("Restored", o.rep_a2)],
+		)
+		self.assertEqual(self.sale(rep, o.c_a2, 100).status_code, 200)

@@ -11,7 +11,6 @@ from frappe.utils import add_days, getdate, today
 from crm_plus.crm_plus.grading import (
 	FORMULA_FAILED_TITLE,
 	nightly_regrade,
-	override_grade,
 	regrade_customers,
 	store_cut_points,
 )
@@ -74,38 +73,6 @@ class TestGrading(CRMTestCase):
 		self.assertNotIn("VIP", grades)
 		second = nightly_regrade()
 		self.assertEqual(second["changed"], 0, "a second run changes nothing")
-
-	def test_manual_override_needs_a_manager_and_a_reason_and_survives_regrade(self):
-		doc = make_customer(account_manager=self.org.rep_a1, sales_team=self.org.team_a1)
-		self.as_user(self.org.rep_a1)
-		with self.assertRaises(frappe.PermissionError):
-			override_grade(doc.name, "VIP", "my favourite")
-		self.as_user(self.org.mgr_a)
-		with self.assertRaises(frappe.ValidationError):
-			override_grade(doc.name, "VIP", "  ")
-		result = override_grade(doc.name, "VIP", "Strategic account for 2027")
-		self.assertEqual(result.grade, "VIP")
-		self.assertEqual(result.grade_locked, 1)
-		self.as_user("Administrator")
-		regrade_customers([doc.name])
-		values = frappe.db.get_value("CRM Customer", doc.name, ["grade", "suggested_grade"], as_dict=True)
-		self.assertEqual(values.grade, "VIP")
-		self.assertEqual(values.suggested_grade, "Small")
-		log = frappe.get_all(
-			"CRM Customer Grade Log",
-			{"customer": doc.name, "source": "Manual"},
-			["to_grade", "reason", "changed_by"],
-		)
-		self.assertEqual(
-			[(row.to_grade, row.reason, row.changed_by) for row in log],
-			[("VIP", "Strategic account for 2027", self.org.mgr_a)],
-		)
-
-	def test_manager_of_another_division_cannot_override(self):
-		doc = make_customer(account_manager=self.org.rep_a1, sales_team=self.org.team_a1)
-		self.as_user(self.org.mgr_b)
-		with self.assertRaises(frappe.PermissionError):
-			override_grade(doc.name, "VIP", "not mine")
 
 	def test_downgrade_of_a_key_customer_alerts_the_manager(self):
 		doc = make_customer(account_manager=self.org.rep_a1, sales_team=self.org.team_a1)
@@ -355,3 +322,76 @@ class TestQuantileGradingOfOneCustomer(CRMTestCase):
 		form.reminder_days_ahead = 4
 		form.save()  # the form still holds the cut points it was opened with
 		self.assertEqual(self.stored(), stored)
+
+
+OVERRIDE = "crm_plus.crm_plus.grading.override_grade"
+
+
+class TestGradeOverrideJourneys(HTTPTestCase):
+	"""A sales manager sets a customer's grade by hand from the form, over HTTP; reps and managers of
+	another division cannot."""
+
+	def grade_of(self, customer):
+		return self.fresh().get_value(
+			"CRM Customer",
+			customer,
+			["grade", "grade_locked", "grade_override_reason", "suggested_grade"],
+			as_dict=True,
+		)
+
+	def test_the_manager_sets_a_grade_with_a_reason_and_it_survives_the_regrade(self):
+		o = self.org
+		before = self.grade_of(o.c_a1)
+		for user in (o.rep_a1, o.mgr_b):
+			response = self.call(self.login(user), OVERRIDE, customer=o.c_a1, grade="VIP", reason="mine")
+			self.assertEqual(response.status_code, 403, f"{user}: {response.text[:300]}")
+		manager = self.login(o.mgr_a)
+		response = self.call(manager, OVERRIDE, customer=o.c_a1, grade="VIP", reason="  ")
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("Please give a reason for the manual grade", response.text)
+		self.assertEqual(self.grade_of(o.c_a1), before)
+
+		response = self.call(
+			manager, OVERRIDE, customer=o.c_a1, grade="VIP", reason="Strategic account for 2027"
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		stored = self.grade_of(o.c_a1)
+		self.assertEqual(
+			(stored.grade, stored.grade_locked, stored.grade_override_reason),
+			("VIP", 1, "Strategic account for 2027"),
+		)
+		log = frappe.get_all(
+			"CRM Customer Grade Log",
+			{"customer": o.c_a1, "source": "Manual"},
+			["to_grade", "reason", "changed_by"],
+		)
+		self.assertEqual(
+			[(row.to_grade, row.reason, row.changed_by) for row in log],
+			[("VIP", "Strategic account for 2027", o.mgr_a)],
+		)
+		# The nightly regrade (server-side) keeps the manager's grade.
+		regrade_customers([o.c_a1])
+		values = frappe.db.get_value("CRM Customer", o.c_a1, ["grade", "suggested_grade"], as_dict=True)
+		self.assertEqual((values.grade, values.suggested_grade), ("VIP", "Small"))
+		frappe.db.rollback()
+
+		# An empty grade gives the customer back to its scores.
+		response = self.call(manager, OVERRIDE, customer=o.c_a1, grade="", reason="Back to the scores")
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		stored = self.grade_of(o.c_a1)
+		self.assertEqual((stored.grade, stored.grade_locked), (stored.suggested_grade, 0))
+
+	def test_a_manager_raises_a_grading_factor_from_the_form(self):
+		o = self.org
+		before = self.fresh().get_value("CRM Customer", o.c_a2, "grade_score")
+		response = self.put(
+			self.login(o.mgr_a),
+			f"/api/resource/CRM Customer/{o.c_a2}",
+			{"credit_factor": 1.0, "strategic_factor": 0.8},
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		stored = self.fresh().get_value(
+			"CRM Customer", o.c_a2, ["credit_factor", "strategic_factor", "grade_score"], as_dict=True
+		)
+		self.assertEqual((stored.credit_factor, stored.strategic_factor), (1.0, 0.8))
+		self.assertGreater(stored.grade_score, before)

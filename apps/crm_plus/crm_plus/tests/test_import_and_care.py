@@ -1,4 +1,5 @@
-"""Bulk import with Chinese headers, customer-care reminders, contacts, and manual grading factors."""
+"""Bulk import with Chinese headers, customer-care reminders, one test user per role. (Contacts are
+walked by the rep in test_customer_360, manual grading factors by the manager in test_grading.)"""
 
 import json
 
@@ -102,40 +103,7 @@ class TestCustomerCare(CRMTestCase):
 		self.assertTrue(frappe.db.exists("CRM Sent Notification", {"reference_name": founded.name}))
 
 
-class TestContactsAndFactors(CRMTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.org = Org()
-
-	def test_contacts_link_only_to_customers_the_user_may_edit(self):
-		o = self.org
-		self.as_user(o.rep_a1)
-		contact = frappe.get_doc(
-			{
-				"doctype": "Contact",
-				"first_name": "王经理",
-				"links": [{"link_doctype": "CRM Customer", "link_name": o.c_a1}],
-			}
-		).insert()
-		self.assertTrue(contact.name)
-		with self.assertRaises(frappe.PermissionError):
-			frappe.get_doc(
-				{
-					"doctype": "Contact",
-					"first_name": "李经理",
-					"links": [{"link_doctype": "CRM Customer", "link_name": o.c_b}],
-				}
-			).insert()
-
-	def test_manual_factors_regrade_the_customer(self):
-		doc = frappe.get_doc("CRM Customer", self.org.c_a1)
-		before = doc.grade_score
-		doc.credit_factor = 1.0  # Rating fields hold a fraction: 5 stars of 5
-		doc.strategic_factor = 0.8  # 4 stars
-		doc.save()
-		self.assertGreater(frappe.db.get_value("CRM Customer", doc.name, "grade_score"), before)
-
+class TestRoleUsers(CRMTestCase):
 	def test_one_test_user_per_role(self):
 		users = make_role_users()
 		for role, user in users.items():

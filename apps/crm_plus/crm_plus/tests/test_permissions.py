@@ -1,4 +1,6 @@
-"""Data permissions as each role, on every surface: what each user sees and what they cannot see."""
+"""Data permissions as each role, on every surface: what each user sees and what they cannot see (the
+framework's surfaces called in-process as the user); edits, hidden fields, logged views and transfers
+walked over HTTP by the user who makes them."""
 
 import json
 
@@ -9,6 +11,7 @@ from frappe.desk.reportview import get_count as reportview_count
 from frappe.desk.search import search_link
 
 from crm_plus.overrides import get_count, get_group_by_count
+from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.utils import CRMTestCase, Org, make_transaction
 
 CUSTOMER = "CRM Customer"
@@ -98,31 +101,6 @@ class TestCustomerPermissions(CRMTestCase):
 		names = {r["name"] for r in frappe.client.get_list(CUSTOMER, limit_page_length=0)}
 		self.assertNotIn(o.c_b, names)
 
-	def test_writes_are_refused_outside_the_scope(self):
-		o = self.org
-		self.as_user(o.rep_a1)
-		doc = frappe.get_doc(CUSTOMER, o.c_a1)
-		doc.notes = "visited"
-		doc.save()
-		self.as_user(o.rep_b)
-		with self.assertRaises(frappe.PermissionError):
-			other = frappe.get_doc(CUSTOMER, o.c_a1)
-			other.notes = "mine now"
-			other.save()
-		# Service staff read, never write.
-		self.as_user(o.agent_a)
-		self.assertTrue(frappe.has_permission(CUSTOMER, "read", o.c_a1))
-		self.assertFalse(frappe.has_permission(CUSTOMER, "write", o.c_a1))
-
-	def test_a_rep_cannot_hand_a_customer_to_someone_else(self):
-		o = self.org
-		self.as_user(o.rep_a1)
-		doc = frappe.get_doc(CUSTOMER, o.c_a1)
-		doc.account_manager = o.rep_a2
-		with self.assertRaises(frappe.PermissionError):
-			doc.save()
-
-	# ------------------------------------------------------------ desk surfaces
 	def test_list_view_count_search_and_sidebar(self):
 		o = self.org
 		self.as_user(o.rep_a1)
@@ -194,78 +172,12 @@ class TestCustomerPermissions(CRMTestCase):
 		self.as_user(o.rep_b)
 		self.assertTrue(frappe.has_permission("File", "read", file))
 
-	def test_sensitive_fields_are_hidden_from_service_staff(self):
-		o = self.org
-		frappe.db.set_value(CUSTOMER, o.c_a1, {"customer_kind": "Individual", "mobile": "13700001111"})
-		self.as_user(o.agent_a)
-		doc = frappe.client.get(CUSTOMER, o.c_a1)
-		self.assertIsNone(doc.get("mobile"))
-		self.as_user(o.rep_a1)
-		doc = frappe.client.get(CUSTOMER, o.c_a1)
-		self.assertEqual(doc.get("mobile"), "13700001111")
-
-	def test_archive_views_are_logged(self):
-		o = self.org
-		self.as_user(o.mgr_a)
-		before = frappe.db.count("View Log", {"reference_doctype": CUSTOMER, "reference_name": o.c_a2})
-		getdoc(CUSTOMER, o.c_a2)
-		self.as_user("Administrator")
-		self.assertEqual(
-			frappe.db.count("View Log", {"reference_doctype": CUSTOMER, "reference_name": o.c_a2}), before + 1
-		)
-
 
 class TestCustomerTransfer(CRMTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
 		cls.org = Org()
-
-	def transfer(self, from_user, to_user, **kw):
-		return frappe.get_doc(
-			{
-				"doctype": "CRM Customer Transfer",
-				"from_user": from_user,
-				"to_user": to_user,
-				"reason": "Leaving",
-				**kw,
-			}
-		)
-
-	def test_manager_moves_a_departing_reps_customers(self):
-		o = self.org
-		self.as_user(o.mgr_a)
-		doc = self.transfer(o.rep_a2, o.rep_a1).insert()
-		doc.submit()
-		self.assertEqual(doc.customers_moved, 1)
-		self.assertEqual(frappe.db.get_value(CUSTOMER, o.c_a2, "account_manager"), o.rep_a1)
-		self.as_user("Administrator")
-		events = frappe.get_all(
-			"CRM Customer Event", {"customer": o.c_a2, "event_type": "Ownership Change"}, pluck="title"
-		)
-		self.assertEqual(len(events), 1)
-		self.assertIn(o.rep_a2, events[0])
-		# The new owner now sees the customer; the departed rep no longer does.
-		self.assertIn(o.c_a2, TestCustomerPermissions.visible(self, o.rep_a1))
-		self.assertNotIn(o.c_a2, TestCustomerPermissions.visible(self, o.rep_a2))
-
-	def test_a_manager_of_another_team_moves_nothing(self):
-		o = self.org
-		self.as_user(o.mgr_b)
-		doc = self.transfer(o.rep_a1, o.rep_b).insert()
-		with self.assertRaises(frappe.ValidationError):
-			doc.submit()
-		self.assertEqual(frappe.db.get_value(CUSTOMER, o.c_a1, "account_manager"), o.rep_a1)
-
-	def test_reps_cannot_create_transfers(self):
-		o = self.org
-		self.as_user(o.rep_a1)
-		with self.assertRaises(frappe.PermissionError):
-			self.transfer(o.rep_a1, o.rep_a2).insert()
-
-	def test_same_user_is_refused(self):
-		with self.assertRaises(frappe.ValidationError):
-			self.transfer(self.org.rep_b, self.org.rep_b).insert()
 
 	def test_disabling_a_user_who_owns_customers_offers_the_transfer(self):
 		o = self.org
@@ -281,3 +193,100 @@ class TestCustomerTransfer(CRMTestCase):
 		)
 		user.enabled = 1
 		user.save(ignore_permissions=True)
+
+
+class TestCustomerJourneysAsTheUser(HTTPTestCase):
+	"""Edits, hidden fields, logged views and transfers, over HTTP as the user who makes them."""
+
+	def edit(self, user, name, **fields):
+		return self.put(self.login(user), f"/api/resource/{CUSTOMER}/{name}", fields)
+
+	def test_a_rep_edits_their_customer_and_nobody_elses(self):
+		o = self.org
+		response = self.edit(o.rep_a1, o.c_a1, notes="visited")
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(self.fresh().get_value(CUSTOMER, o.c_a1, "notes"), "visited")
+		for user in (o.rep_b, o.agent_a):
+			response = self.edit(user, o.c_a1, notes="mine now")
+			self.assertEqual(response.status_code, 403, f"{user}: {response.text[:300]}")
+		self.assertEqual(self.fresh().get_value(CUSTOMER, o.c_a1, "notes"), "visited")
+		# Service staff read it.
+		self.assertEqual(self.resource(self.login(o.agent_a), CUSTOMER, o.c_a1).status_code, 200)
+
+	def test_a_rep_cannot_hand_a_customer_to_someone_else(self):
+		o = self.org
+		response = self.edit(o.rep_a1, o.c_a1, account_manager=o.rep_a2)
+		self.assertEqual(response.status_code, 403, response.text[:300])
+		self.assertEqual(self.fresh().get_value(CUSTOMER, o.c_a1, "account_manager"), o.rep_a1)
+
+	def test_sensitive_fields_are_hidden_from_service_staff(self):
+		o = self.org
+		frappe.db.set_value(CUSTOMER, o.c_a1, {"customer_kind": "Individual", "mobile": "13700001111"})
+		frappe.db.commit()
+		response = self.resource(self.login(o.agent_a), CUSTOMER, o.c_a1)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		self.assertIsNone(response.json["data"].get("mobile"))
+		response = self.resource(self.login(o.rep_a1), CUSTOMER, o.c_a1)
+		self.assertEqual(response.json["data"].get("mobile"), "13700001111")
+
+	def test_archive_views_are_logged(self):
+		o = self.org
+		before = self.fresh().count("View Log", {"reference_doctype": CUSTOMER, "reference_name": o.c_a2})
+		response = self.call(
+			self.login(o.mgr_a), "frappe.desk.form.load.getdoc", http="GET", doctype=CUSTOMER, name=o.c_a2
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		self.assertEqual(
+			self.fresh().count("View Log", {"reference_doctype": CUSTOMER, "reference_name": o.c_a2}),
+			before + 1,
+		)
+		frappe.db.delete("View Log", {"reference_doctype": CUSTOMER, "reference_name": o.c_a2})
+		frappe.db.commit()
+
+	def transfer(self, user, from_user, to_user):
+		response = self.insert(
+			self.login(user),
+			"CRM Customer Transfer",
+			from_user=from_user,
+			to_user=to_user,
+			reason="Leaving",
+			docstatus=1,
+		)
+		if response.status_code == 200:
+			self.created("CRM Customer Transfer", response.json["data"]["name"])
+		return response
+
+	def listed(self, user):
+		response = self.resource(self.login(user), CUSTOMER, fields=["name"], limit_page_length=0)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		return {r["name"] for r in response.json["data"]} & self.org.all_customers
+
+	def test_transfers_refused_to_reps_other_teams_and_the_same_user(self):
+		o = self.org
+		before = self.fresh().count("CRM Customer Transfer")
+		self.assertEqual(self.transfer(o.rep_a1, o.rep_a1, o.rep_a2).status_code, 403)
+		response = self.transfer(o.mgr_b, o.rep_a1, o.rep_b)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("manages no customers that you may transfer", response.text)
+		response = self.transfer(o.mgr_b, o.rep_b, o.rep_b)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("Choose a different rep", response.text)
+		self.assertEqual(self.fresh().count("CRM Customer Transfer"), before)
+		self.assertEqual(self.fresh().get_value(CUSTOMER, o.c_a1, "account_manager"), o.rep_a1)
+
+	def test_the_manager_moves_a_departing_reps_customers(self):
+		o = self.org
+		self.assertIn(o.c_a2, self.listed(o.rep_a2))
+		response = self.transfer(o.mgr_a, o.rep_a2, o.rep_a1)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(response.json["data"]["customers_moved"], 1)
+		db = self.fresh()
+		self.assertEqual(db.get_value(CUSTOMER, o.c_a2, "account_manager"), o.rep_a1)
+		events = db.get_all(
+			"CRM Customer Event", {"customer": o.c_a2, "event_type": "Ownership Change"}, pluck="title"
+		)
+		self.assertEqual(len(events), 1)
+		self.assertIn(o.rep_a2, events[0])
+		# The new owner now sees the customer; the departed rep no longer does.
+		self.assertIn(o.c_a2, self.listed(o.rep_a1))
+		self.assertNotIn(o.c_a2, self.listed(o.rep_a2))

@@ -1,10 +1,11 @@
-"""Visits on a real site: check-in distance, plans and approval, the jobs run twice, permissions, transfer."""
+"""Visits on a real site: the jobs run twice (in-process, as the scheduler runs them); check-in distance,
+plans and approval, permissions and transfer walked over HTTP by the rep and the manager."""
 
 import frappe
 from frappe.utils import add_days, add_to_date, getdate, now_datetime, today
 
 from crm_plus.crm_visits import jobs
-from crm_plus.crm_visits.doctype.crm_visit.crm_visit import CheckInRefused
+from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.utils import CRMTestCase, Org
 
 # 苏宁电器's office (seed 002's 河北大街1号) put at a point in Qinhuangdao; about 1.1 km east is elsewhere.
@@ -24,7 +25,7 @@ def make_visit(customer, rep, start=None, **fields):
 			"planned_end": add_to_date(start, hours=1),
 			**fields,
 		}
-	).insert()
+	).insert(ignore_permissions=True)
 
 
 class TestVisits(CRMTestCase):
@@ -32,121 +33,11 @@ class TestVisits(CRMTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		cls.org = Org()
-		frappe.db.set_value("CRM Customer", cls.org.c_a1, {"latitude": SHOP[0], "longitude": SHOP[1]})
-		settings = frappe.get_single("CRM Plus Settings")
-		settings.check_in_distance = 500
-		settings.max_position_accuracy = 1000
-		settings.save()
-
-	def test_check_in_near_the_customer(self):
-		o = self.org
-		self.as_user(o.rep_a1)
-		visit = make_visit(o.c_a1, o.rep_a1)
-		result = visit.check_in(latitude=NEAR[0], longitude=NEAR[1], accuracy=20)
-		self.assertLess(result["distance"], 50)
-		visit.reload()
-		self.assertEqual(visit.status, "Checked In")
-		self.assertTrue(visit.check_in_at)
-		# The phone sends the position's accuracy too, as the form's Check Out button does.
-		visit.check_out(
-			latitude=NEAR[0], longitude=NEAR[1], accuracy=20, outcome="Signed the 2027 framework contract"
-		)
-		visit.reload()
-		self.assertEqual(visit.status, "Completed")
-
-	def test_far_check_in_needs_a_reason(self):
-		o = self.org
-		self.as_user(o.rep_a1)
-		visit = make_visit(o.c_a1, o.rep_a1)
-		with self.assertRaises(CheckInRefused) as ctx:
-			visit.check_in(latitude=FAR[0], longitude=FAR[1], accuracy=15)
-		self.assertIn("500", str(ctx.exception))
-		self.assertEqual(frappe.db.get_value("CRM Visit", visit.name, "status"), "Planned")
-		visit.reload()
-		visit.check_in(latitude=FAR[0], longitude=FAR[1], accuracy=15, reason="Met at their new warehouse")
-		visit.reload()
-		self.assertEqual(visit.check_in_code, "far_with_reason")
-		self.assertGreater(visit.check_in_distance, 1000)
-		self.assertEqual(visit.check_in_reason, "Met at their new warehouse")
-
-	def test_bad_input_is_refused(self):
-		o = self.org
-		self.as_user(o.rep_a1)
-		start = add_to_date(now_datetime(), days=1)
-		with self.assertRaises(frappe.ValidationError) as ctx:
-			make_visit(o.c_a1, o.rep_a1, start=start, planned_end=add_to_date(start, hours=-1))
-		self.assertIn("before the planned start", str(ctx.exception))
-		visit = make_visit(o.c_a1, o.rep_a1)
-		with self.assertRaises(frappe.ValidationError):
-			visit.check_in(latitude=95, longitude=10, accuracy=5)
-		visit.reload()
-		visit.status = "Checked In"  # by hand, without a position
-		with self.assertRaises(frappe.ValidationError):
-			visit.save()
-		visit.reload()
-		with self.assertRaises(frappe.ValidationError):
-			visit.check_out()
-		self.as_user("Administrator")
-		frappe.db.set_value("CRM Customer", o.c_a2, "disabled", 1)
-		try:
-			with self.assertRaises(frappe.ValidationError) as ctx:
-				make_visit(o.c_a2, o.rep_a2)
-			self.assertIn("deactivated", str(ctx.exception))
-		finally:
-			frappe.db.set_value("CRM Customer", o.c_a2, "disabled", 0)
-		with self.assertRaises(frappe.ValidationError):
-			frappe.get_doc("CRM Customer", o.c_a1).update({"latitude": 91, "longitude": 0}).save()
-
-	def test_a_marker_on_the_map_sets_the_customer_location(self):
-		doc = frappe.get_doc("CRM Customer", self.org.c_b)
-		doc.location_map = (
-			'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
-			'"geometry": {"type": "Point", "coordinates": [119.6005, 39.9354]}}]}'
-		)
-		doc.save()
-		self.assertEqual((doc.latitude, doc.longitude), (39.9354, 119.6005))
-
-	def test_completing_plans_the_next_visit(self):
-		o = self.org
-		self.as_user(o.rep_a1)
-		visit = make_visit(o.c_a1, o.rep_a1, visit_type="Phone", next_visit_in_days=14)
-		visit.status = "Completed"
-		visit.save()
-		visit.reload()
-		self.assertTrue(visit.next_visit)
-		nxt = frappe.get_doc("CRM Visit", visit.next_visit)
-		self.assertEqual(
-			(nxt.customer, nxt.previous_visit, nxt.status, nxt.visit_type),
-			(o.c_a1, visit.name, "Planned", "Phone"),
-		)
-		self.assertEqual(getdate(nxt.planned_start), getdate(add_days(visit.planned_start, 14)))
-
-	def test_visits_follow_customer_permissions(self):
-		o = self.org
-		self.as_user(o.rep_a1)
-		mine = make_visit(o.c_a1, o.rep_a1).name
-		self.as_user(o.rep_b)
-		theirs = make_visit(o.c_b, o.rep_b).name
-		self.as_user(o.rep_a1)
-		with self.assertRaises(frappe.PermissionError):
-			make_visit(o.c_b, o.rep_a1)
-		names = set(frappe.get_list("CRM Visit", pluck="name", limit_page_length=0))
-		self.assertIn(mine, names)
-		self.assertNotIn(theirs, names)
-		self.assertFalse(frappe.has_permission("CRM Visit", "read", theirs))
-		self.as_user(o.mgr_a)
-		self.assertIn(mine, set(frappe.get_list("CRM Visit", pluck="name", limit_page_length=0)))
-		self.as_user(o.mgr_b)
-		names = set(frappe.get_list("CRM Visit", pluck="name", limit_page_length=0))
-		self.assertIn(theirs, names)
-		self.assertNotIn(mine, names)
 
 	def test_jobs_are_idempotent(self):
 		o = self.org
-		self.as_user(o.rep_a1)
 		past = make_visit(o.c_a1, o.rep_a1, start=add_to_date(now_datetime(), hours=-5))
 		soon = make_visit(o.c_a1, o.rep_a1, start=add_to_date(now_datetime(), minutes=30))
-		self.as_user("Administrator")
 		self.assertGreaterEqual(jobs.mark_missed_visits(), 1)
 		self.assertEqual(frappe.db.get_value("CRM Visit", past.name, "status"), "Missed")
 		self.assertEqual(jobs.mark_missed_visits(), 0)
@@ -178,103 +69,350 @@ class TestVisits(CRMTestCase):
 		self.assertEqual(rows[o.c_a1]["target"], 12)
 		self.assertTrue(rows[o.c_a1]["behind"])
 
-	def test_open_visits_move_with_the_customer_transfer(self):
-		o = self.org
-		self.as_user(o.rep_a2)
-		open_visit = make_visit(o.c_a2, o.rep_a2).name
-		done = make_visit(o.c_a2, o.rep_a2)
-		done.status = "Completed"
-		done.save()
-		self.as_user(o.mgr_a)
-		transfer = frappe.get_doc(
-			{
-				"doctype": "CRM Customer Transfer",
-				"from_user": o.rep_a2,
-				"to_user": o.rep_a1,
-				"reason": "Leaving",
-			}
-		).insert()
-		transfer.submit()
-		self.assertEqual(frappe.db.get_value("CRM Visit", open_visit, "sales_rep"), o.rep_a1)
-		self.assertEqual(frappe.db.get_value("CRM Visit", done.name, "sales_rep"), o.rep_a2)
-		self.assertEqual(
-			{m.reference_doctype: m.records_moved for m in transfer.moved},
-			{"CRM Visit": 1, "CRM Complaint": 0},
-		)
+
+VISIT = "CRM Visit"
+PLAN = "CRM Visit Plan"
 
 
-class TestVisitPlans(CRMTestCase):
+def visit_fields(customer, rep, start=None, **fields):
+	start = start or add_to_date(now_datetime(), hours=2)
+	return {
+		"customer": customer,
+		"sales_rep": rep,
+		"planned_start": str(start),
+		"planned_end": str(add_to_date(start, hours=1)),
+		**fields,
+	}
+
+
+class TestVisitJourneys(HTTPTestCase):
+	"""A rep plans visits, checks in and out from the phone, a manager hands them over: over HTTP."""
+
+	SETTINGS = {"check_in_distance": 500, "max_position_accuracy": 1000}
+
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.org = Org()
+		frappe.db.set_value("CRM Customer", cls.org.c_a1, {"latitude": SHOP[0], "longitude": SHOP[1]})
+		cls.settings_before = {
+			f: frappe.db.get_single_value("CRM Plus Settings", f, cache=False) for f in cls.SETTINGS
+		}
+		for field, value in cls.SETTINGS.items():
+			frappe.db.set_single_value("CRM Plus Settings", field, value)
+		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		for field, value in cls.settings_before.items():
+			frappe.db.set_single_value("CRM Plus Settings", field, value)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def plan_visit(self, client, customer, rep, **fields):
+		response = self.insert(client, VISIT, **visit_fields(customer, rep, **fields))
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		return response.json["data"]["name"]
+
+	def test_a_rep_checks_in_near_the_customer_and_checks_out(self):
+		o = self.org
+		rep = self.login(o.rep_a1)
+		visit = self.plan_visit(rep, o.c_a1, o.rep_a1)
+		self.assertEqual(self.fresh().get_value(VISIT, visit, "status"), "Planned")
+		# Another division's rep cannot check in on it.
+		response = self.run_method(
+			self.login(o.rep_b), VISIT, visit, "check_in", latitude=NEAR[0], longitude=NEAR[1], accuracy=20
+		)
+		self.assertEqual(response.status_code, 403, response.text[:300])
+		self.assertEqual(self.fresh().get_value(VISIT, visit, "status"), "Planned")
+
+		response = self.run_method(
+			rep, VISIT, visit, "check_in", latitude=NEAR[0], longitude=NEAR[1], accuracy=20
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertLess(response.json["message"]["distance"], 50)
+		stored = self.fresh().get_value(
+			VISIT, visit, ["status", "check_in_at", "check_in_code", "check_in_accuracy"], as_dict=True
+		)
+		self.assertEqual(stored.status, "Checked In")
+		self.assertTrue(stored.check_in_at)
+		self.assertEqual(stored.check_in_accuracy, 20)
+		response = self.run_method(
+			rep,
+			VISIT,
+			visit,
+			"check_out",
+			latitude=NEAR[0],
+			longitude=NEAR[1],
+			accuracy=20,
+			outcome="Signed the 2027 framework contract",
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		stored = self.fresh().get_value(VISIT, visit, ["status", "check_out_at", "outcome"], as_dict=True)
+		self.assertEqual((stored.status, stored.outcome), ("Completed", "Signed the 2027 framework contract"))
+		self.assertTrue(stored.check_out_at)
+
+	def test_a_far_check_in_needs_a_reason(self):
+		o = self.org
+		rep = self.login(o.rep_a1)
+		visit = self.plan_visit(rep, o.c_a1, o.rep_a1)
+		response = self.run_method(
+			rep, VISIT, visit, "check_in", latitude=FAR[0], longitude=FAR[1], accuracy=15
+		)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("500", response.text)
+		self.assertEqual(self.fresh().get_value(VISIT, visit, "status"), "Planned")
+		response = self.run_method(
+			rep,
+			VISIT,
+			visit,
+			"check_in",
+			latitude=FAR[0],
+			longitude=FAR[1],
+			accuracy=15,
+			reason="Met at their new warehouse",
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		stored = self.fresh().get_value(
+			VISIT, visit, ["status", "check_in_code", "check_in_distance", "check_in_reason"], as_dict=True
+		)
+		self.assertEqual(
+			(stored.status, stored.check_in_code, stored.check_in_reason),
+			("Checked In", "far_with_reason", "Met at their new warehouse"),
+		)
+		self.assertGreater(stored.check_in_distance, 1000)
+
+	def test_bad_input_from_the_rep_is_refused(self):
+		o = self.org
+		rep = self.login(o.rep_a1)
+		start = add_to_date(now_datetime(), days=1)
+		before = self.fresh().count(VISIT, {"customer": o.c_a1})
+		response = self.insert(
+			rep,
+			VISIT,
+			**visit_fields(o.c_a1, o.rep_a1, start=start, planned_end=str(add_to_date(start, hours=-1))),
+		)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("before the planned start", response.text)
+		self.assertEqual(self.fresh().count(VISIT, {"customer": o.c_a1}), before)
+		visit = self.plan_visit(rep, o.c_a1, o.rep_a1)
+		response = self.run_method(rep, VISIT, visit, "check_in", latitude=95, longitude=10, accuracy=5)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("latitude must be between", response.text)
+		# Checked in by hand, without a position, or checked out before checking in.
+		response = self.put(rep, f"/api/resource/{VISIT}/{visit}", {"status": "Checked In"})
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("Use the Check In button", response.text)
+		response = self.run_method(rep, VISIT, visit, "check_out")
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("Check in before checking out", response.text)
+		self.assertEqual(self.fresh().get_value(VISIT, visit, ["status", "check_in_at"]), ("Planned", None))
+		# A rep of another division cannot plan a visit to a customer of division A.
+		response = self.insert(self.login(o.rep_b), VISIT, **visit_fields(o.c_a1, o.rep_b))
+		self.assertEqual(response.status_code, 403, response.text[:300])
+		self.assertEqual(self.fresh().count(VISIT, {"customer": o.c_a1, "sales_rep": o.rep_b}), 0)
+
+	def test_completing_a_visit_plans_the_next_one(self):
+		o = self.org
+		rep = self.login(o.rep_a1)
+		visit = self.plan_visit(rep, o.c_a1, o.rep_a1, visit_type="Phone", next_visit_in_days=14)
+		response = self.put(rep, f"/api/resource/{VISIT}/{visit}", {"status": "Completed"})
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		db = self.fresh()
+		nxt = db.get_value(VISIT, visit, "next_visit")
+		self.assertTrue(nxt)
+		stored = db.get_value(
+			VISIT,
+			nxt,
+			["customer", "previous_visit", "status", "visit_type", "sales_rep", "planned_start"],
+			as_dict=True,
+		)
+		self.assertEqual(
+			(stored.customer, stored.previous_visit, stored.status, stored.visit_type, stored.sales_rep),
+			(o.c_a1, visit, "Planned", "Phone", o.rep_a1),
+		)
+		planned = db.get_value(VISIT, visit, "planned_start")
+		self.assertEqual(getdate(stored.planned_start), getdate(add_days(planned, 14)))
+		# The rep sees the new visit in their list.
+		listed = self.resource(rep, VISIT, fields=["name"], limit_page_length=0)
+		self.assertIn(nxt, {r["name"] for r in listed.json["data"]})
+
+	def test_a_manager_hands_the_open_visits_of_a_departing_rep_over(self):
+		o = self.org
+		departing = self.login(o.rep_a2)
+		open_visit = self.plan_visit(departing, o.c_a2, o.rep_a2)
+		done = self.plan_visit(departing, o.c_a2, o.rep_a2)
+		self.assertEqual(
+			self.put(departing, f"/api/resource/{VISIT}/{done}", {"status": "Completed"}).status_code, 200
+		)
+		response = self.insert(
+			self.login(o.mgr_a),
+			"CRM Customer Transfer",
+			from_user=o.rep_a2,
+			to_user=o.rep_a1,
+			transfer_date=today(),
+			reason="Leaving",
+			docstatus=1,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.created("CRM Customer Transfer", response.json["data"]["name"])
+		db = self.fresh()
+		self.assertEqual(db.get_value(VISIT, open_visit, "sales_rep"), o.rep_a1)
+		self.assertEqual(db.get_value(VISIT, done, "sales_rep"), o.rep_a2)
+		moved = response.json["data"]["moved"]
+		self.assertEqual(
+			{m["reference_doctype"]: m["records_moved"] for m in moved}, {VISIT: 1, "CRM Complaint": 0}
+		)
+		# The successor now checks in on it; the departed rep no longer reads it.
+		self.assertEqual(self.resource(self.login(o.rep_a1), VISIT, open_visit).status_code, 200)
+		self.assertEqual(self.resource(departing, VISIT, open_visit).status_code, 403)
+
+	def test_a_rep_cannot_plan_a_visit_to_a_deactivated_customer_nor_store_a_bad_location(self):
+		o = self.org
+		rep = self.login(o.rep_b)
+		visits = self.fresh().count(VISIT, {"customer": o.c_b})
+		frappe.db.set_value("CRM Customer", o.c_b, "disabled", 1)
+		frappe.db.commit()
+		try:
+			response = self.insert(rep, VISIT, **visit_fields(o.c_b, o.rep_b))
+			self.assertEqual(response.status_code, 417, response.text[:300])
+			self.assertIn("deactivated", response.text)
+		finally:
+			frappe.db.set_value("CRM Customer", o.c_b, "disabled", 0)
+			frappe.db.commit()
+		self.assertEqual(self.fresh().count(VISIT, {"customer": o.c_b}), visits)
+		before = self.fresh().get_value("CRM Customer", o.c_b, ["latitude", "longitude"])
+		response = self.put(rep, f"/api/resource/CRM Customer/{o.c_b}", {"latitude": 91, "longitude": 0})
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertEqual(self.fresh().get_value("CRM Customer", o.c_b, ["latitude", "longitude"]), before)
+
+	def test_a_marker_on_the_map_sets_the_customer_location(self):
+		o = self.org
+		location = (
+			'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+			'"geometry": {"type": "Point", "coordinates": [119.6005, 39.9354]}}]}'
+		)
+		response = self.put(
+			self.login(o.rep_b), f"/api/resource/CRM Customer/{o.c_b}", {"location_map": location}
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(self.fresh().get_value("CRM Customer", o.c_b, ["latitude", "longitude"]), SHOP)
+
+	def test_visits_follow_customer_permissions(self):
+		o = self.org
+		mine = self.plan_visit(self.login(o.rep_a1), o.c_a1, o.rep_a1)
+		theirs = self.plan_visit(self.login(o.rep_b), o.c_b, o.rep_b)
+
+		def listed(user):
+			response = self.resource(self.login(user), VISIT, fields=["name"], limit_page_length=0)
+			self.assertEqual(response.status_code, 200, response.text[:300])
+			return {r["name"] for r in response.json["data"]} & {mine, theirs}
+
+		self.assertEqual(listed(o.rep_a1), {mine})
+		self.assertEqual(listed(o.mgr_a), {mine})
+		self.assertEqual(listed(o.mgr_b), {theirs})
+		self.assertEqual(self.resource(self.login(o.rep_a1), VISIT, theirs).status_code, 403)
+		self.assertEqual(self.resource(self.login(o.mgr_b), VISIT, mine).status_code, 403)
+
+
+class TestVisitPlanJourneys(HTTPTestCase):
+	"""A rep makes a visit plan and asks for approval; their manager approves or rejects it: over HTTP."""
 
 	def make_plan(self):
 		o = self.org
-		monday = getdate(today())
-		self.as_user(o.rep_a1)
-		return frappe.get_doc(
-			{
-				"doctype": "CRM Visit Plan",
-				"sales_rep": o.rep_a1,
-				"period_type": "Month",
-				"period_start": monday,
-				"items": [{"customer": o.c_a1, "planned_date": today(), "visit_type": "On-site"}],
-			}
-		).insert()
+		rep = self.login(o.rep_a1)
+		response = self.insert(
+			rep,
+			PLAN,
+			sales_rep=o.rep_a1,
+			period_type="Month",
+			period_start=today(),
+			items=[{"customer": o.c_a1, "planned_date": today(), "visit_type": "On-site"}],
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		plan = self.created(PLAN, response.json["data"]["name"])
+		response = self.run_method(rep, PLAN, plan, "request_approval")
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(
+			self.fresh().get_value(PLAN, plan, ["approval_status", "approver"]), ("Pending Approval", o.mgr_a)
+		)
+		return plan
 
-	def test_manager_approves_and_visits_are_planned(self):
+	def submit(self, client, plan):
+		doc = self.resource(client, PLAN, plan)
+		if doc.status_code != 200:
+			return doc
+		return self.call(client, "frappe.client.submit", doc=doc.json["data"])
+
+	def test_the_manager_approves_and_the_visits_are_planned(self):
 		o = self.org
 		plan = self.make_plan()
-		plan.request_approval()
-		self.assertEqual(plan.approval_status, "Pending Approval")
-		self.assertEqual(plan.approver, o.mgr_a)
-		with self.assertRaises(frappe.PermissionError):
-			plan.submit()  # the rep cannot approve their own plan
-		self.as_user(o.mgr_b)
-		self.assertFalse(frappe.has_permission("CRM Visit Plan", "read", plan.name))
-		self.as_user(o.mgr_a)
-		plan = frappe.get_doc("CRM Visit Plan", plan.name)
-		plan.submit()
-		self.assertEqual(plan.approval_status, "Approved")
-		visit = frappe.get_doc("CRM Visit", plan.items[0].visit)
-		self.assertEqual((visit.customer, visit.sales_rep, visit.status), (o.c_a1, o.rep_a1, "Planned"))
-		visit.status = "Completed"
-		visit.save()
-		plan.update_completion()
-		self.assertEqual(frappe.db.get_value("CRM Visit Plan", plan.name, "completion_rate"), 100)
+		# The rep cannot approve their own plan, a manager of another division cannot even read it.
+		response = self.submit(self.login(o.rep_a1), plan)
+		self.assertEqual(response.status_code, 403, response.text[:300])
+		self.assertEqual(self.submit(self.login(o.mgr_b), plan).status_code, 403)
+		self.assertEqual(
+			self.fresh().get_value(PLAN, plan, ["docstatus", "approval_status"]), (0, "Pending Approval")
+		)
 
-	def test_items_outside_the_period_or_of_other_customers_are_refused(self):
-		o = self.org
-		self.as_user(o.rep_a1)
-		with self.assertRaises(frappe.ValidationError):
-			frappe.get_doc(
-				{
-					"doctype": "CRM Visit Plan",
-					"sales_rep": o.rep_a1,
-					"period_type": "Week",
-					"period_start": today(),
-					"items": [{"customer": o.c_a1, "planned_date": add_days(today(), 40)}],
-				}
-			).insert()
-		with self.assertRaises(frappe.PermissionError):
-			frappe.get_doc(
-				{
-					"doctype": "CRM Visit Plan",
-					"sales_rep": o.rep_a1,
-					"period_type": "Week",
-					"period_start": today(),
-					"items": [{"customer": o.c_b, "planned_date": today()}],
-				}
-			).insert()
+		response = self.submit(self.login(o.mgr_a), plan)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		db = self.fresh()
+		self.assertEqual(
+			db.get_value(PLAN, plan, ["docstatus", "approval_status", "approver"]), (1, "Approved", o.mgr_a)
+		)
+		visit = db.get_value("CRM Visit Plan Item", {"parent": plan}, "visit")
+		self.assertEqual(
+			db.get_value(VISIT, visit, ["customer", "sales_rep", "status"]), (o.c_a1, o.rep_a1, "Planned")
+		)
+		# The rep finds the planned visit and completes it; the nightly job counts the plan done.
+		rep = self.login(o.rep_a1)
+		self.assertEqual(self.resource(rep, VISIT, visit).status_code, 200)
+		response = self.put(rep, f"/api/resource/{VISIT}/{visit}", {"status": "Completed"})
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.fresh()
+		jobs.update_plan_completion()
+		self.assertEqual(frappe.db.get_value(PLAN, plan, "completion_rate"), 100)
 
-	def test_rejection_needs_a_reason(self):
+	def test_a_rejection_needs_a_reason(self):
 		o = self.org
 		plan = self.make_plan()
-		plan.request_approval()
-		self.as_user(o.mgr_a)
-		plan = frappe.get_doc("CRM Visit Plan", plan.name)
-		with self.assertRaises(frappe.ValidationError):
-			plan.reject(" ")
-		plan.reject("Add the two key customers of the north district")
-		self.assertEqual(frappe.db.get_value("CRM Visit Plan", plan.name, "approval_status"), "Rejected")
+		manager = self.login(o.mgr_a)
+		response = self.run_method(manager, PLAN, plan, "reject", reason=" ")
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("Please give a reason for the rejection", response.text)
+		self.assertEqual(self.fresh().get_value(PLAN, plan, "approval_status"), "Pending Approval")
+		response = self.run_method(self.login(o.rep_a1), PLAN, plan, "reject", reason="Not my own")
+		self.assertEqual(response.status_code, 403, response.text[:300])
+		reason = "Add the two key customers of the north district"
+		response = self.run_method(manager, PLAN, plan, "reject", reason=reason)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(
+			self.fresh().get_value(PLAN, plan, ["approval_status", "rejection_reason", "docstatus"]),
+			("Rejected", reason, 0),
+		)
+
+	def test_a_plan_with_another_divisions_customer_or_outside_its_period_is_refused(self):
+		o = self.org
+		rep = self.login(o.rep_a1)
+		before = self.fresh().count(PLAN, {"sales_rep": o.rep_a1})
+		response = self.insert(
+			rep,
+			PLAN,
+			sales_rep=o.rep_a1,
+			period_type="Week",
+			period_start=today(),
+			items=[{"customer": o.c_a1, "planned_date": add_days(today(), 40)}],
+		)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("outside the plan", response.text)
+		response = self.insert(
+			rep,
+			PLAN,
+			sales_rep=o.rep_a1,
+			period_type="Week",
+			period_start=today(),
+			items=[{"customer": o.c_b, "planned_date": today()}],
+		)
+		self.assertEqual(response.status_code, 403, response.text[:300])
+		self.assertEqual(self.fresh().count(PLAN, {"sales_rep": o.rep_a1}), before)

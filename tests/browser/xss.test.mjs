@@ -50,6 +50,13 @@ test("stored payloads never run in the desk or on the survey page", { timeout: 1
 			[`/app/crm-complaint?customer=${encodeURIComponent(xss.customer)}`, "the complaint list"],
 			[`/app/crm-visit/${encodeURIComponent(xss.visit)}`, "the visit form"],
 			["/app/query-report/Churn Risk", "the churn risk report"],
+			[`/app/crm-customer-transaction/${encodeURIComponent(xss.transaction)}`, "the transaction form"],
+			[`/app/crm-customer-transaction?customer=${encodeURIComponent(xss.customer)}`, "the transaction list"],
+			[`/app/crm-customer-event/${encodeURIComponent(xss.event)}`, "the event form"],
+			...Object.entries(xss.masters).map(([doctype, name]) => [
+				`/app/${doctype.toLowerCase().replaceAll(" ", "-")}/${encodeURIComponent(name)}`,
+				`the ${doctype} form`,
+			]),
 		];
 		for (const [path, what] of pages) {
 			await open(page, `${base}${path}`);

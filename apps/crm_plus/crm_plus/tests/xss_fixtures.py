@@ -5,7 +5,7 @@ save), and the manual-grade reason through the app's own method (which writes it
 survey template's texts are an admin's. Called from browser_fixtures.setup; idempotent per run."""
 
 import frappe
-from frappe.utils import add_to_date, now_datetime
+from frappe.utils import add_to_date, now_datetime, today
 
 from crm_plus.tests.utils import make_user
 
@@ -61,6 +61,14 @@ def setup(password: str) -> dict:
 			{"doctype": "CRM Complaint", "customer": customer.name, **poisoned("CRM Complaint", 2)}
 			| {"subject": f"S {PAYLOADS[3]}", "description": f"D {PAYLOADS[0]}"}
 		).insert()
+		transaction = frappe.get_doc(
+			{"doctype": "CRM Customer Transaction", "customer": customer.name, "amount": 100}
+			| poisoned("CRM Customer Transaction", 1)
+		).insert()
+		event = frappe.get_doc(
+			{"doctype": "CRM Customer Event", "customer": customer.name, "event_type": "Other", "event_date": today()}
+			| poisoned("CRM Customer Event", 2)
+		).insert()
 		start = add_to_date(now_datetime(), hours=4)
 		visit = frappe.get_doc(
 			{"doctype": "CRM Visit", "customer": customer.name, "sales_rep": rep, **poisoned("CRM Visit", 3)}
@@ -89,6 +97,20 @@ def setup(password: str) -> dict:
 		override_grade(customer.name, "VIP", f"reason {PAYLOADS[0]} {PAYLOADS[1]}")
 	finally:
 		frappe.set_user("Administrator")
+	# Masters an admin keeps: their descriptions are shown to every user.
+	masters = {}
+	for doctype, field in (
+		("CRM Complaint Category", "category_name"),
+		("CRM Customer Source", "source_name"),
+		("CRM Industry", "industry_name"),
+	):
+		masters[doctype] = (
+			frappe.get_doc(
+				{"doctype": doctype, field: f"XSS {suffix}", "description": f"d {PAYLOADS[0]} {PAYLOADS[1]}"}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
 	template = frappe.get_doc(
 		{
 			"doctype": "CRM Survey Template",
@@ -130,5 +152,8 @@ def setup(password: str) -> dict:
 		"customer_name": values["customer_name"],
 		"complaint": complaint.name,
 		"visit": visit.name,
+		"transaction": transaction.name,
+		"event": event.name,
+		"masters": masters,
 		"survey_token": token,
 	}

@@ -55,13 +55,13 @@ def send_care_reminders(as_of=None) -> int:
 	occasions = lifecycle.upcoming_occasions(
 		[(k, kind, d) for k, kind, d, _l in dates], getdate(as_of or today()), days
 	)
-	sent = 0
-	for occasion in occasions:
+
+	def remind(occasion) -> bool:
 		customer = occasion.key.split("/")[0]
 		key = f"care:{occasion.key}:{occasion.kind}:{occasion.occurs_on}"
 		owner = frappe.db.get_value("CRM Customer", customer, "account_manager")
 		if not owner or not claim(key, "CRM Customer", customer, owner):
-			continue
+			return False
 		notify(
 			owner,
 			"CRM Customer",
@@ -74,8 +74,9 @@ def send_care_reminders(as_of=None) -> int:
 				occasion.years,
 			),
 		)
-		sent += 1
-	return sent
+		return True
+
+	return each_isolated(occasions, remind, _("CRM Plus: a care reminder failed"))
 
 
 def claim(key: str, doctype: str, name: str, recipient: str | None) -> bool:
@@ -162,3 +163,18 @@ def email_alert(user: str, doctype: str, name: str, subject: str) -> bool:
 		frappe.clear_last_message()
 		return False
 	return True
+
+
+def each_isolated(items, action, title: str) -> int:
+	"""Run `action(item)` for every item, each in its own savepoint: one that fails is rolled back and
+	logged (with `title`) and the others go on. Returns how many actions returned a true value."""
+	done = 0
+	for item in items:
+		frappe.db.savepoint("crm_plus_job_item")
+		try:
+			if action(item):
+				done += 1
+		except Exception:
+			frappe.db.rollback(save_point="crm_plus_job_item")
+			frappe.log_error(title=title)
+	return done

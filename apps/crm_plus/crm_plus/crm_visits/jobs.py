@@ -9,7 +9,7 @@ from frappe import _
 from frappe.utils import add_to_date, cint, flt, getdate, now_datetime, today
 
 from crm_plus.crm_plus.followups import followups_overdue
-from crm_plus.crm_plus.reminders import claim, notify
+from crm_plus.crm_plus.reminders import claim, each_isolated, notify
 from crm_plus.domain import visits
 from crm_plus.utils import bulk_set
 
@@ -44,19 +44,23 @@ def send_visit_reminders(now=None) -> int:
 		{"now": now, "horizon": add_to_date(now, minutes=lead)},
 		as_dict=True,
 	)
-	sent = 0
 	names = {r.name: r for r in rows}
-	for reminder in visits.reminders_due(rows, now, lead):
-		if claim(reminder["key"], "CRM Visit", reminder["visit"], reminder["rep"]):
-			row = names[reminder["visit"]]
-			notify(
-				reminder["rep"],
-				"CRM Visit",
-				reminder["visit"],
-				_("Visit to {0} starts in {1} minutes").format(row.customer_name, reminder["minutes_until"]),
-			)
-			sent += 1
-	return sent
+
+	def remind(reminder) -> bool:
+		if not claim(reminder["key"], "CRM Visit", reminder["visit"], reminder["rep"]):
+			return False
+		row = names[reminder["visit"]]
+		notify(
+			reminder["rep"],
+			"CRM Visit",
+			reminder["visit"],
+			_("Visit to {0} starts in {1} minutes").format(row.customer_name, reminder["minutes_until"]),
+		)
+		return True
+
+	return each_isolated(
+		visits.reminders_due(rows, now, lead), remind, _("CRM Plus: a visit reminder failed")
+	)
 
 
 def send_daily_digests(as_of=None) -> int:
@@ -68,19 +72,22 @@ def send_daily_digests(as_of=None) -> int:
 		as_dict=True,
 	)
 	digests = visits.daily_digest(todays, followups_overdue(day), day=day)
-	sent = 0
-	for rep, digest in digests.items():
-		if claim(digest["key"], "User", rep, rep):
-			notify(
-				rep,
-				"User",
-				rep,
-				_("Today: {0} visits planned, {1} customers overdue for a follow-up").format(
-					digest["visit_count"], digest["followup_count"]
-				),
-			)
-			sent += 1
-	return sent
+
+	def send(item) -> bool:
+		rep, digest = item
+		if not claim(digest["key"], "User", rep, rep):
+			return False
+		notify(
+			rep,
+			"User",
+			rep,
+			_("Today: {0} visits planned, {1} customers overdue for a follow-up").format(
+				digest["visit_count"], digest["followup_count"]
+			),
+		)
+		return True
+
+	return each_isolated(digests.items(), send, _("CRM Plus: a daily digest failed"))
 
 
 def update_plan_completion() -> int:
@@ -145,14 +152,17 @@ def notify_coverage_gaps(as_of=None) -> int:
 		if row["behind"] and row["rep"]:
 			behind[row["rep"]] = behind.get(row["rep"], 0) + 1
 	week = as_of.isocalendar()
-	sent = 0
-	for rep, count in behind.items():
-		if claim(f"visit-coverage:{rep}:{week[0]}-W{week[1]}", "User", rep, rep):
-			notify(
-				rep,
-				"User",
-				rep,
-				_("{0} of your key customers are behind their visit target for the year").format(count),
-			)
-			sent += 1
-	return sent
+
+	def warn(item) -> bool:
+		rep, count = item
+		if not claim(f"visit-coverage:{rep}:{week[0]}-W{week[1]}", "User", rep, rep):
+			return False
+		notify(
+			rep,
+			"User",
+			rep,
+			_("{0} of your key customers are behind their visit target for the year").format(count),
+		)
+		return True
+
+	return each_isolated(behind.items(), warn, _("CRM Plus: a visit coverage warning failed"))

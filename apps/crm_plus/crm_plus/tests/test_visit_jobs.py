@@ -39,3 +39,29 @@ class TestPlanCompletionJob(CRMTestCase):
 		update_plan_completion()
 		self.assertEqual(frappe.db.get_value("CRM Visit Plan", plan.name, "completion_rate"), 50)
 		self.assertEqual(frappe.db.get_value("CRM Visit Plan", plan.name, "modified"), modified)
+
+
+class TestJobsIsolateAFailingRecord(CRMTestCase):
+	def test_one_failing_item_is_logged_and_the_others_go_on(self):
+		from crm_plus.crm_plus.reminders import each_isolated
+
+		org = Org()
+		seen = []
+
+		def act(customer):
+			# A real write, then a real database error for one of them (a duplicate primary key).
+			frappe.db.set_value("CRM Customer", customer, "notes", "reminded")
+			if customer == org.c_a2:
+				frappe.db.sql(
+					"insert into `tabCRM Customer` (name, customer_name) values (%s, 'dup')", org.c_a1
+				)
+			seen.append(customer)
+			return True
+
+		errors = frappe.db.count("Error Log")
+		done = each_isolated([org.c_a1, org.c_a2, org.c_b], act, "test: isolated job item")
+		self.assertEqual(done, 2)
+		self.assertEqual(seen, [org.c_a1, org.c_b])
+		self.assertEqual(frappe.db.get_value("CRM Customer", org.c_a2, "notes"), None)  # rolled back whole
+		self.assertEqual(frappe.db.get_value("CRM Customer", org.c_b, "notes"), "reminded")
+		self.assertEqual(frappe.db.count("Error Log"), errors + 1)

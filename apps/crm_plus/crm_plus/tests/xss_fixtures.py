@@ -66,7 +66,12 @@ def setup(password: str) -> dict:
 			| poisoned("CRM Customer Transaction", 1)
 		).insert()
 		event = frappe.get_doc(
-			{"doctype": "CRM Customer Event", "customer": customer.name, "event_type": "Other", "event_date": today()}
+			{
+				"doctype": "CRM Customer Event",
+				"customer": customer.name,
+				"event_type": "Other",
+				"event_date": today(),
+			}
 			| poisoned("CRM Customer Event", 2)
 		).insert()
 		start = add_to_date(now_datetime(), hours=4)

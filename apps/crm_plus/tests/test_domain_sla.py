@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from crm_plus.domain import sla
@@ -334,6 +334,7 @@ def test_median():
 	answer=st.integers(0, 3 * 24 * 60),
 	now=st.integers(0, 3 * 24 * 60),
 )
+@example(start=2 * 24 * 60 + 17 * 60 + 50, answer=11, now=0)  # Wed 17:50, answered 18:01 (after hours)
 def test_response_state_agrees_with_the_minutes(start, answer, now):
 	cal = sla.default_calendar()
 	received = datetime(2026, 11, 16) + timedelta(minutes=start)
@@ -345,7 +346,7 @@ def test_response_state_agrees_with_the_minutes(start, answer, now):
 	assert (
 		(state == sla.MET)
 		== (minutes <= 10)
-		== sla.response_met(sla.add_working_time(cal, received, 10), responded, moment)
+		== sla.response_met(sla.add_working_time(cal, received, 10), responded, moment, cal)
 	)
 	if state == sla.BREACHED:
 		assert abs(late - (minutes - 10)) < 0.11

@@ -291,10 +291,15 @@ def sla_state(
 	if due is None:
 		return (MET if done_at is not None else PAUSED), 0.0
 	moment = done_at if done_at is not None else now
-	if moment > due:
-		return BREACHED, round(measure_minutes(calendar, due, moment), 1)
+	# Late means working time ran past the due moment: a response at 18:01 to a deadline of 18:00,
+	# the end of the working day, used no more working time than allowed.
+	late = round(measure_minutes(calendar, due, moment), 1) if moment > due else 0.0
+	if late > 0:
+		return BREACHED, late
 	if done_at is not None:
 		return MET, 0.0
+	if moment > due:
+		return AT_RISK, 0.0  # due, after hours: it breaches with the next working minute
 	target = measure_minutes(calendar, started, due) - paused_minutes
 	elapsed = measure_minutes(calendar, started, now) - paused_minutes
 	if target <= 0 or elapsed >= at_risk_share * target:
@@ -346,14 +351,22 @@ def first_response_minutes(
 	return round(working_minutes_between(calendar, received, responded_at), 1)
 
 
-def response_met(response_due: datetime | None, responded_at: datetime | None, now: datetime) -> bool | None:
+def response_met(
+	response_due: datetime | None,
+	responded_at: datetime | None,
+	now: datetime,
+	calendar: WorkingCalendar | None = None,
+) -> bool | None:
 	"""Whether the first response came in time: True/False once it is decided (a response came, or the
-	deadline passed without one), None while it is still open or there was no deadline."""
+	deadline passed without one), None while it is still open or there was no deadline. With a
+	calendar, "in time" is counted in working minutes, as `sla_state` counts it."""
 	if response_due is None:
 		return None
+	moment = responded_at if responded_at is not None else now
+	late = measure_minutes(calendar, response_due, moment) if moment > response_due else 0.0
 	if responded_at is not None:
-		return responded_at <= response_due
-	return False if now > response_due else None
+		return late <= 0
+	return False if late > 0 else None
 
 
 def median(values: Iterable[float | None]) -> float | None:

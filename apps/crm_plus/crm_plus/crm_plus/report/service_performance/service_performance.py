@@ -77,7 +77,9 @@ def response_figures(start, end, filters) -> dict[str, tuple[float | None, float
 			)
 		calendar = calendars[x.sla_policy]
 		responded = get_datetime(x.first_response_at) if x.first_response_at else None
-		met = sla.response_met(get_datetime(x.response_by) if x.response_by else None, responded, now)
+		met = sla.response_met(
+			get_datetime(x.response_by) if x.response_by else None, responded, now, calendar
+		)
 		minutes = (
 			sla.first_response_minutes(calendar, get_datetime(x.received_at), responded) if calendar else None
 		)

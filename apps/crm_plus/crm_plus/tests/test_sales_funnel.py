@@ -202,10 +202,10 @@ class TestLeadToOpportunityJourney(SalesFunnelTestCase):
 		self.assertAlmostEqual(logs[1].days_in_previous_stage, 3, delta=0.01)
 
 		# Lost needs a reason; lost ends it for the rep; a manager may reopen it.
-		no_reason = self.update(rep, OPPORTUNITY, opportunity, stage="Lost")
+		no_reason = self.update(rep, OPPORTUNITY, opportunity, stage="Closed Lost")
 		self.assertEqual(no_reason.status_code, 417, no_reason.text[:300])
 		self.assertEqual(self.fresh().get_value(OPPORTUNITY, opportunity, "stage"), "Proposal")
-		lost = self.update(rep, OPPORTUNITY, opportunity, stage="Lost", lost_reason="Price")
+		lost = self.update(rep, OPPORTUNITY, opportunity, stage="Closed Lost", lost_reason="Price")
 		self.assertEqual(lost.status_code, 200, lost.text[:300])
 		self.assertEqual((lost.json["data"]["status"], lost.json["data"]["probability"]), ("Lost", 0))
 		self.assertTrue(refused(self.update(rep, OPPORTUNITY, opportunity, stage="Proposal")))

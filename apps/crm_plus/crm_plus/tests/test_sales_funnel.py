@@ -372,3 +372,30 @@ class TestSalesFunnelIsolation(SalesFunnelTestCase):
 		)
 		self.assertEqual(mine.status_code, 409)
 		self.assertIn(self.lead.name, mine.text)
+
+	def test_an_open_assignment_opens_a_lead_to_its_assignee_until_it_is_closed(self):
+		o = self.org
+		colleague = self.login(o.rep_a2)
+		self.assertNotIn(self.lead.name, self.visible(colleague, LEAD))
+		assigned = self.call(
+			self.login(o.mgr_a),
+			"frappe.desk.form.assign_to.add",
+			doctype=LEAD,
+			name=self.lead.name,
+			assign_to=[o.rep_a2],
+		)
+		self.assertEqual(assigned.status_code, 200, assigned.text[:300])
+		self.assertIn(self.lead.name, self.visible(colleague, LEAD))
+		self.assertEqual(self.resource(colleague, LEAD, self.lead.name).status_code, 200)
+		# An assigned lead opens that lead only, not the opportunity made from it.
+		self.assertNotIn(self.opportunity.name, self.visible(colleague, OPPORTUNITY))
+		self.fresh()
+		frappe.db.set_value(
+			"ToDo",
+			{"reference_type": LEAD, "reference_name": self.lead.name, "allocated_to": o.rep_a2},
+			"status",
+			"Closed",
+		)
+		frappe.db.commit()
+		self.assertNotIn(self.lead.name, self.visible(colleague, LEAD))
+		self.assertTrue(refused(self.resource(colleague, LEAD, self.lead.name)))

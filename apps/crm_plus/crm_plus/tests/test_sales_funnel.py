@@ -9,6 +9,7 @@ import frappe
 from frappe.utils import add_days, now_datetime, random_string
 
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.test_adversarial_sweep import HOSTILE_FIELDS, HOSTILE_FILTERS
 
 LEAD = "CRM Lead"
 OPPORTUNITY = "CRM Opportunity"
@@ -399,3 +400,26 @@ class TestSalesFunnelIsolation(SalesFunnelTestCase):
 		frappe.db.commit()
 		self.assertNotIn(self.lead.name, self.visible(colleague, LEAD))
 		self.assertTrue(refused(self.resource(colleague, LEAD, self.lead.name)))
+
+	def test_hostile_filters_and_fields_leak_nothing_of_another_divisions_funnel(self):
+		o = self.org
+		rep = self.login(o.rep_b)
+		markers = [self.lead.name, self.opportunity.name, "Secret Person", "Secret Deal", self.lead_phone]
+		checked = 0
+		for doctype in (LEAD, OPPORTUNITY, STAGE_LOG):
+			calls = [("frappe.client.get_list", {"filters": f, "fields": ["name"]}) for f in HOSTILE_FILTERS]
+			calls += [("frappe.client.get_count", {"filters": f}) for f in HOSTILE_FILTERS]
+			calls += [
+				("frappe.desk.reportview.get", {"filters": f, "fields": ["name"]}) for f in HOSTILE_FILTERS
+			]
+			calls += [("frappe.client.get_list", {"fields": f}) for f in HOSTILE_FIELDS]
+			calls += [("frappe.desk.reportview.get_count", {"filters": [["name", "like", "%"]]})]
+			for endpoint, args in calls:
+				response = self.call(rep, endpoint, doctype=doctype, **args)
+				text = response.get_data(as_text=True)
+				for marker in markers:
+					self.assertNotIn(marker, text, f"{endpoint} {doctype} {args!s:.100}")
+				if endpoint.endswith("get_count") and response.status_code == 200:
+					self.assertEqual(response.json["message"], 0, f"{endpoint} {doctype} {args!s:.100}")
+				checked += 1
+		self.assertGreater(checked, 100)

@@ -14,6 +14,7 @@ from crm_plus.domain.sales import (
 	lost_reason_error,
 	probability_for_stage,
 	stage_change,
+	stage_definition_error,
 	stage_move_error,
 	status_for_stage,
 )
@@ -140,3 +141,11 @@ def test_days_in_stages_add_up_to_the_whole_stay(entries):
 	total = sum(days_in_stages(changes, now).values())
 	first = min(c[1] for c in changes)
 	assert abs(total - (now - first).total_seconds() / 86400) < 0.05
+
+
+def test_a_stage_is_won_or_lost_never_both_with_a_percentage():
+	assert stage_definition_error(50, False, False) is None
+	assert stage_definition_error(100, True, False) is None
+	assert stage_definition_error(0, True, True) == "won_and_lost"
+	assert stage_definition_error(120, False, False) == "probability_out_of_range"
+	assert stage_definition_error(-1, False, False) == "probability_out_of_range"

@@ -29,6 +29,15 @@ class Stage:
 		return self.is_won or self.is_lost
 
 
+def stage_definition_error(probability: float | None, is_won: bool, is_lost: bool) -> str | None:
+	"""An admin's stage: won or lost (or neither), with a probability between 0 and 100."""
+	if is_won and is_lost:
+		return "won_and_lost"
+	if probability is not None and not 0 <= probability <= 100:
+		return "probability_out_of_range"
+	return None
+
+
 def lead_status_error(
 	previous: str | None, new: str, unqualified_reason: str | None, converting: bool = False
 ) -> str | None:

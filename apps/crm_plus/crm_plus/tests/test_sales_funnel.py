@@ -423,3 +423,30 @@ class TestSalesFunnelIsolation(SalesFunnelTestCase):
 					self.assertEqual(response.json["message"], 0, f"{endpoint} {doctype} {args!s:.100}")
 				checked += 1
 		self.assertGreater(checked, 100)
+
+
+class TestOpportunityStages(SalesFunnelTestCase):
+	def test_the_shipped_stages_and_an_admins_mistakes(self):
+		stages = frappe.get_all(
+			"CRM Opportunity Stage",
+			fields=["name", "probability", "is_won", "is_lost"],
+			order_by="stage_order",
+		)
+		names = [s.name for s in stages]
+		self.assertEqual(names[0], "Prospecting")
+		self.assertIn("Closed Won", names)
+		self.assertIn("Closed Lost", names)
+		for values, message in (
+			({"is_won": 1, "is_lost": 1}, "not both"),
+			({"probability": 150}, "between 0 and 100"),
+		):
+			stage = frappe.get_doc(
+				{"doctype": "CRM Opportunity Stage", "stage_name": "Odd " + random_string(5), **values}
+			)
+			with self.assertRaisesRegex(frappe.ValidationError, message):
+				stage.insert()
+		# A rep reads the stages (pick lists) but does not define them.
+		rep = self.login(self.org.rep_a1)
+		self.assertEqual(self.resource(rep, "CRM Opportunity Stage", "Prospecting").status_code, 200)
+		created = self.create(rep, "CRM Opportunity Stage", stage_name="Mine " + random_string(5))
+		self.assertTrue(refused(created), created.text[:300])

@@ -15,16 +15,15 @@ from crm_plus.domain import access
 CUSTOMER = "CRM Customer"
 
 
-# Records ruled like customers, on their own columns (account_manager, sales_team, division): the
-# sales funnel's leads and opportunities. Their scope names the user's open assignments of that DocType.
-OWNED = ("CRM Lead", "CRM Opportunity")
+# Leads and opportunities are ruled like customers on their own columns (account_manager, sales_team,
+# division; hooks._owned), with the user's open assignments of that DocType (get_scope).
 # Records that belong to an opportunity: (DocType, field) -> seen by whoever sees the opportunity.
 OPPORTUNITY_LINKED = {"CRM Opportunity Stage Log": "opportunity"}
 
 
 def get_scope(user: str | None = None, doctype: str = CUSTOMER) -> access.Scope:
-	"""The user's scope; for a DocType other than CRM Customer (OWNED), with the user's open
-	assignments of that DocType in place of their assigned customers."""
+	"""The user's scope; for another DocType ruled like customers (leads, opportunities), with the
+	user's open assignments of that DocType in place of their assigned customers."""
 	user = user or frappe.session.user
 	cache = getattr(frappe.local, "crm_plus_scopes", None)
 	if cache is None:
@@ -578,8 +577,8 @@ def mask_version(doc, method=None) -> None:
 
 
 def check_sales_team(doc, method=None) -> None:
-	"""validate of CRM Customer, Lead and Opportunity: a record is put in a team (and so a division) the user belongs to or
-	manages; otherwise a rep could drop records into another division's lists."""
+	"""validate of CRM Customer, Lead and Opportunity: a record is put in a team (and so a division) the
+	user belongs to or manages; otherwise a rep could drop records into another division's lists."""
 	if not doc.sales_team or not (doc.is_new() or doc.has_value_changed("sales_team")):
 		return
 	if doc.flags.ignore_permissions or frappe.flags.in_install or frappe.flags.crm_plus_transfer:

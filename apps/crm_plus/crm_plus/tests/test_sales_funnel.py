@@ -181,6 +181,14 @@ class TestLeadToOpportunityJourney(SalesFunnelTestCase):
 		)
 		# The lead stays readable from the customer's side, and a converted lead converts only once.
 		self.assertEqual(self.resource(rep, LEAD, lead["name"]).status_code, 200)
+		connections = self.call(
+			rep, "frappe.desk.notifications.get_open_count", doctype=LEAD, name=lead["name"]
+		)
+		self.assertEqual(connections.status_code, 200, connections.text[:300])
+		counts = {
+			c["doctype"]: c["count"] for c in connections.json["message"]["count"]["external_links_found"]
+		}
+		self.assertEqual((counts.get(CUSTOMER), counts.get(OPPORTUNITY)), (1, 1))
 		self.assertEqual(self.convert(rep, lead["name"]).status_code, 417)
 
 		# Three days in Prospecting, then up to Proposal: logged with the days spent.

@@ -27,6 +27,7 @@ crm_plus_default_records = [
 	"crm_plus.crm_plus.setup.ensure_default_records",
 	"crm_plus.crm_plus.setup.ensure_complaint_records",
 	"crm_plus.crm_plus.setup.ensure_survey_records",
+	"crm_plus.crm_plus.setup.ensure_sales_records",
 	"crm_plus.crm_plus.contacts.ensure_permissions",
 	"crm_plus.crm_plus.contacts.ensure_address_template",
 ]
@@ -74,6 +75,10 @@ _child_tables = [
 	"CRM Complaint Escalation",
 	"CRM Customer Transfer Item",
 ]
+# The sales funnel's leads and opportunities: the customer rule on their own owner, team and division;
+# their stage log follows the opportunity.
+_owned = ["CRM Lead", "CRM Opportunity"]
+_opportunity_linked = ["CRM Opportunity Stage Log"]
 _references = ["File", "Tag Link", "Communication", "Comment", "Energy Point Log"]
 permission_query_conditions = (
 	{
@@ -85,6 +90,8 @@ permission_query_conditions = (
 		"CRM Sales Target": "crm_plus.permissions.target_query_conditions",
 	}
 	| {doctype: "crm_plus.permissions.linked_query_conditions" for doctype in _customer_linked}
+	| {doctype: "crm_plus.permissions.owned_query_conditions" for doctype in _owned}
+	| {doctype: "crm_plus.permissions.opportunity_linked_query_conditions" for doctype in _opportunity_linked}
 	| {doctype: "crm_plus.permissions.child_query_conditions" for doctype in _child_tables}
 	| {doctype: "crm_plus.permissions.reference_query_conditions" for doctype in _references}
 	| {doctype: "crm_plus.crm_plus.contacts.query_conditions" for doctype in ("Contact", "Address")}
@@ -104,13 +111,17 @@ has_permission = {
 	"Address": "crm_plus.crm_plus.contacts.has_permission",
 } | {doctype: "crm_plus.permissions.linked_has_permission" for doctype in _customer_linked}
 has_permission |= {doctype: "crm_plus.permissions.child_has_permission" for doctype in _child_tables}
+has_permission |= {doctype: "crm_plus.permissions.owned_has_permission" for doctype in _owned}
+has_permission |= {
+	doctype: "crm_plus.permissions.opportunity_linked_has_permission" for doctype in _opportunity_linked
+}
 
 # The customer's visits and complaints on its timeline.
 additional_timeline_content = {"CRM Customer": ["crm_plus.crm_plus.timeline.customer_timeline"]}
 
 # The validate hooks of the data permissions (crm_plus.permissions), by DocType.
 _validate = {doctype: ["crm_plus.permissions.refuse_standalone_row"] for doctype in _child_tables}
-for _doctype in [*_customer_linked, "CRM Visit", "CRM Complaint"]:
+for _doctype in [*_customer_linked, "CRM Visit", "CRM Complaint", "CRM Opportunity"]:
 	# A record moved to another customer needs access to that customer too.
 	_validate.setdefault(_doctype, []).append("crm_plus.permissions.check_customer_link")
 for _doctype in [
@@ -122,7 +133,9 @@ for _doctype in [
 ]:
 	# Rows are saved with their parent, and a parent's rows must be its own.
 	_validate.setdefault(_doctype, []).append("crm_plus.permissions.check_rows_belong")
-_validate["CRM Customer"].append("crm_plus.permissions.check_sales_team")
+for _doctype in ["CRM Customer", *_owned]:
+	# A record is put only in a team the user belongs to or manages.
+	_validate.setdefault(_doctype, []).append("crm_plus.permissions.check_sales_team")
 _validate |= {
 	"Contact": ["crm_plus.permissions.check_contact_links"],
 	"Address": ["crm_plus.permissions.check_address_links"],

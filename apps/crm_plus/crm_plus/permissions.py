@@ -5,6 +5,8 @@ as an SQL condition (lists, reports, link search, counts, group-by sidebar, expo
 deny-only check of single documents (form, REST, frappe.client, attachments).
 """
 
+import dataclasses
+
 import frappe
 from frappe import _
 
@@ -13,14 +15,32 @@ from crm_plus.domain import access
 CUSTOMER = "CRM Customer"
 
 
-def get_scope(user: str | None = None) -> access.Scope:
+# Leads and opportunities are ruled like customers on their own columns (account_manager, sales_team,
+# division; hooks._owned), with the user's open assignments of that DocType (get_scope).
+# Records that belong to an opportunity: (DocType, field) -> seen by whoever sees the opportunity.
+OPPORTUNITY_LINKED = {"CRM Opportunity Stage Log": "opportunity"}
+
+
+def get_scope(user: str | None = None, doctype: str = CUSTOMER) -> access.Scope:
+	"""The user's scope; for another DocType ruled like customers (leads, opportunities), with the
+	user's open assignments of that DocType in place of their assigned customers."""
 	user = user or frappe.session.user
 	cache = getattr(frappe.local, "crm_plus_scopes", None)
 	if cache is None:
 		cache = frappe.local.crm_plus_scopes = {}
 	if user not in cache:
 		cache[user] = _build_scope(user)
-	return cache[user]
+	if doctype == CUSTOMER or cache[user].unrestricted:
+		return cache[user]
+	key = (user, doctype)
+	if key not in cache:
+		assigned = frappe.get_all(
+			"ToDo",
+			filters={"allocated_to": user, "reference_type": doctype, "status": "Open"},
+			pluck="reference_name",
+		)
+		cache[key] = dataclasses.replace(cache[user], assigned=frozenset(assigned))
+	return cache[key]
 
 
 def _build_scope(user: str) -> access.Scope:
@@ -113,6 +133,44 @@ def linked_has_permission(doc, ptype: str | None = None, user: str | None = None
 	if not customer:
 		return None
 	return None if _allowed(scope, customer_record(customer), ptype) else False
+
+
+def owned_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""Leads and opportunities: the customer rule on their own owner, team and division."""
+	return access.condition_sql(get_scope(user, doctype), f"`tab{doctype}`", frappe.db.escape)
+
+
+def owned_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
+	scope = get_scope(user, doc.doctype)
+	if scope.unrestricted or doc.is_new() or not doc.name:
+		return None
+	# Judged on the stored row: pointing the owner or the team at yourself in a request grants nothing.
+	row = stored(doc, ["name", "account_manager", "sales_team", "division"])
+	return None if _allowed(scope, row, ptype) else False
+
+
+def opportunity_linked_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	opportunity = "CRM Opportunity"
+	return access.linked_condition_sql(
+		get_scope(user, opportunity),
+		f"`tab{doctype}`",
+		OPPORTUNITY_LINKED[doctype],
+		frappe.db.escape,
+		f"tab{opportunity}",
+	)
+
+
+def opportunity_linked_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
+	scope = get_scope(user, "CRM Opportunity")
+	if scope.unrestricted:
+		return None
+	name = stored(doc, [OPPORTUNITY_LINKED[doc.doctype]])[OPPORTUNITY_LINKED[doc.doctype]]
+	if not name:
+		return None
+	row = frappe.db.get_value(
+		"CRM Opportunity", name, ["name", "account_manager", "sales_team", "division"], as_dict=True
+	)
+	return None if row is None or _allowed(scope, row, ptype) else False
 
 
 def check_customer_access(customer: str, ptype: str = "read", user: str | None = None) -> None:
@@ -519,8 +577,8 @@ def mask_version(doc, method=None) -> None:
 
 
 def check_sales_team(doc, method=None) -> None:
-	"""validate of CRM Customer: a customer is put in a team (and so a division) the user belongs to or
-	manages; otherwise a rep could drop records into another division's lists."""
+	"""validate of CRM Customer, Lead and Opportunity: a record is put in a team (and so a division) the
+	user belongs to or manages; otherwise a rep could drop records into another division's lists."""
 	if not doc.sales_team or not (doc.is_new() or doc.has_value_changed("sales_team")):
 		return
 	if doc.flags.ignore_permissions or frappe.flags.in_install or frappe.flags.crm_plus_transfer:
@@ -533,8 +591,13 @@ def check_sales_team(doc, method=None) -> None:
 	member = {"parent": doc.sales_team, "parenttype": "CRM Sales Team", "user": scope.user}
 	if frappe.db.exists("CRM Sales Team Member", member):
 		return
+	if doc.doctype == CUSTOMER:
+		frappe.throw(
+			_("You may only put a customer in a sales team you belong to or manage"), frappe.PermissionError
+		)
 	frappe.throw(
-		_("You may only put a customer in a sales team you belong to or manage"), frappe.PermissionError
+		_("You may only put {0} in a sales team you belong to or manage").format(_(doc.doctype)),
+		frappe.PermissionError,
 	)
 
 

@@ -16,6 +16,8 @@ OPEN_TO_ALL = {
 	"CRM Customer Type",
 	"CRM Division",
 	"CRM Industry",
+	"CRM Lost Reason",
+	"CRM Opportunity Stage",
 	"CRM Plus Settings",
 	"CRM Region",
 	"CRM Sales Team",
@@ -63,6 +65,16 @@ def test_the_check_catches_a_missing_rule():
 		"CRM Thing: no has_permission",
 		"CRM Thing: its child table CRM Thing Row has no row rule",
 	]
+
+
+def test_the_sales_funnel_is_ruled_like_customers():
+	h = hooks()
+	for doctype in ("CRM Lead", "CRM Opportunity", "CRM Opportunity Stage Log"):
+		assert doctype in h.permission_query_conditions, doctype
+		assert doctype in h.has_permission, doctype
+	for doctype in ("CRM Lead", "CRM Opportunity"):
+		assert "crm_plus.permissions.check_sales_team" in h.doc_events[doctype]["validate"], doctype
+	assert "crm_plus.permissions.check_customer_link" in h.doc_events["CRM Opportunity"]["validate"]
 
 
 def test_records_of_a_customer_use_the_customer_rule():

@@ -27,3 +27,7 @@ def ensure_complaint_records():
 
 def ensure_survey_records():
 	ensure_default_records(Path(__file__).parents[1] / "crm_surveys" / "default_records.json")
+
+
+def ensure_sales_records():
+	ensure_default_records(Path(__file__).parents[1] / "crm_sales" / "default_records.json")

@@ -6,7 +6,7 @@ def get_data():
 	return {
 		"fieldname": "customer",
 		"transactions": [
-			{"label": _("Sales"), "items": ["CRM Customer Transaction"]},
+			{"label": _("Sales"), "items": ["CRM Customer Transaction", "CRM Opportunity"]},
 			{"label": _("Visits"), "items": ["CRM Visit"]},
 			{"label": _("Service"), "items": ["CRM Complaint", "CRM Survey Response"]},
 			{

@@ -1,0 +1,57 @@
+// Copyright (c) 2026, CRM Plus and contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("CRM Lead", {
+	setup(frm) {
+		frm.set_query("sales_team", () => ({ filters: { is_group: 0 } }));
+		frm.set_query("account_manager", () => ({ query: "frappe.core.doctype.user.user.user_query" }));
+	},
+
+	refresh(frm) {
+		if (frm.is_new()) {
+			return;
+		}
+		if (frm.doc.status === "Converted") {
+			frm.dashboard.set_headline_alert(__("Converted into a customer"), "green");
+			return;
+		}
+		if (frm.doc.status !== "Unqualified") {
+			frm.add_custom_button(__("Convert"), () => crm_plus_convert_lead(frm)).addClass("btn-primary");
+		}
+	},
+});
+
+function crm_plus_convert_lead(frm) {
+	frappe.prompt(
+		[
+			{ fieldname: "create_opportunity", fieldtype: "Check", label: __("Create an Opportunity"), default: 1 },
+			{
+				fieldname: "opportunity_title",
+				fieldtype: "Data",
+				label: __("Title"),
+				default: frm.doc.company_name || frm.doc.lead_name,
+				depends_on: "create_opportunity",
+			},
+			{ fieldname: "expected_amount", fieldtype: "Currency", label: __("Expected Amount"), depends_on: "create_opportunity" },
+			{
+				fieldname: "stage",
+				fieldtype: "Link",
+				options: "CRM Opportunity Stage",
+				label: __("Stage"),
+				description: __("The first open stage when left empty"),
+				depends_on: "create_opportunity",
+			},
+		],
+		(values) =>
+			frm.call("convert", values).then((r) => {
+				frm.reload_doc();
+				if (r.message && r.message.opportunity) {
+					frappe.set_route("Form", "CRM Opportunity", r.message.opportunity);
+				} else if (r.message) {
+					frappe.set_route("Form", "CRM Customer", r.message.customer);
+				}
+			}),
+		__("Convert Lead"),
+		__("Convert")
+	);
+}

@@ -1,0 +1,226 @@
+# Copyright (c) 2026, CRM Plus and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import cint, escape_html, flt, now_datetime
+
+from crm_plus.crm_plus.doctype.crm_customer.crm_customer import MESSAGES
+from crm_plus.domain import sales, validation
+from crm_plus.domain.roles import EXECUTIVE, GRADE_OVERRIDE_ROLES
+from crm_plus.utils import allow_server_fields
+
+LEAD = "CRM Lead"
+CUSTOMER = "CRM Customer"
+# Roles that may give a lead or an opportunity to another rep, or reopen a won or lost opportunity.
+MANAGER_ROLES = GRADE_OVERRIDE_ROLES | {EXECUTIVE}
+
+STATUS_MESSAGES = {
+	"unknown_status": lambda: _("Unknown lead status"),
+	"converted_is_final": lambda: _("A converted lead keeps its status"),
+	"convert_with_action": lambda: _("Use Convert to turn a lead into a customer"),
+	"reason_required": lambda: _("Please give the reason why the lead is unqualified"),
+	"already_converted": lambda: _("This lead has already been converted"),
+	"not_convertible": lambda: _("Only a new, contacted or qualified lead can be converted"),
+}
+
+
+class CRMLead(Document):
+	def validate(self):
+		self.validate_inputs()
+		self.check_status()
+		self.set_division_from_team()
+		self.check_owner_change()
+		self.check_duplicates()
+
+	# ------------------------------------------------------------ validation
+	def validate_inputs(self):
+		checks = [
+			("phone", validation.phone_error),
+			("email", validation.email_error),
+			("tax_id", validation.tax_id_error),
+		]
+		if self.tax_id:
+			self.tax_id = self.tax_id.strip().upper()
+		errors = []
+		for fieldname, check in checks:
+			value = self.get(fieldname)
+			if value in (None, "") or (code := check(value)) is None:
+				continue
+			errors.append(MESSAGES[code](_(self.meta.get_label(fieldname)), escape_html(str(value))))
+		if errors:
+			frappe.throw("<br>".join(errors), title=_("Please correct the lead"))
+
+	def check_status(self):
+		before = self.get_doc_before_save()
+		code = sales.lead_status_error(
+			before.status if before else None,
+			self.status,
+			self.unqualified_reason,
+			converting=bool(self.flags.converting),
+		)
+		if code:
+			frappe.throw(STATUS_MESSAGES[code]())
+
+	def set_division_from_team(self):
+		if self.sales_team:
+			self.division = (
+				frappe.db.get_value("CRM Sales Team", self.sales_team, "division") or self.division
+			)
+
+	def check_owner_change(self):
+		check_owner_change(self)
+
+	def check_duplicates(self):
+		"""Refuse a lead whose name, phone or credit code is already a lead's or a customer's. A
+		duplicate the user may read is named; one they may not is only said to exist."""
+		self.name_key = validation.normalize_name(self.company_name or self.lead_name)
+		if self.status == "Converted":
+			return
+		if not self.is_new() and not any(
+			self.has_value_changed(f) for f in ("name_key", "phone", "tax_id", "status")
+		):
+			return
+		settings = frappe.get_cached_doc("CRM Plus Settings")
+		checks = []  # (lead field, customer fields, value, what)
+		if settings.check_duplicate_name and self.name_key:
+			name = self.company_name or self.lead_name
+			checks.append(("name_key", ("name_key",), self.name_key, _("the name {0}").format(name)))
+		if settings.check_duplicate_tax_id and self.tax_id:
+			what = _("the unified social credit code {0}").format(self.tax_id)
+			checks.append(("tax_id", ("tax_id",), self.tax_id, what))
+		if settings.check_duplicate_phone and self.phone:
+			what = _("the phone number {0}").format(self.phone)
+			checks.append(("phone", ("mobile", "company_phone"), self.phone, what))
+		found, hidden = [], False
+		for lead_field, customer_fields, value, what in checks:
+			others = [(LEAD, row) for row in duplicate_leads(self, lead_field, value)]
+			for fieldname in customer_fields:
+				others += [(CUSTOMER, row) for row in duplicate_customers(fieldname, value)]
+			for doctype, other in others:
+				if frappe.has_permission(doctype, "read", other.name):
+					found.append(f"{what} ({_(doctype)} {other.name} {other.title})")
+				else:
+					found.append(what)
+					hidden = True
+		if found:
+			message = _("A lead or customer with {0} already exists.").format(
+				", ".join(escape_html(x) for x in dict.fromkeys(found))
+			)
+			if hidden:
+				message += " " + _(
+					"It belongs to another team: ask your manager to assign it to you instead of creating it again."
+				)
+			frappe.throw(message, frappe.DuplicateEntryError, title=_("Duplicate lead"))
+
+	# ------------------------------------------------------------ conversion
+	@frappe.whitelist()
+	def convert(
+		self,
+		create_opportunity: bool = False,
+		opportunity_title: str | None = None,
+		expected_amount: float | None = None,
+		stage: str | None = None,
+	):
+		"""Turn the lead into a customer with its contact and, optionally, an opportunity, in one step.
+		The lead stays (Converted, with links both ways), and so do its comments, files and ToDos."""
+		self.check_permission("write")
+		if code := sales.conversion_error(self.status):
+			frappe.throw(STATUS_MESSAGES[code]())
+		customer = self.make_customer()
+		self.make_contact(customer.name)
+		opportunity = None
+		if cint(create_opportunity):
+			opportunity = frappe.get_doc(
+				{
+					"doctype": "CRM Opportunity",
+					"title": (opportunity_title or "").strip() or self.company_name or self.lead_name,
+					"customer": customer.name,
+					"lead": self.name,
+					"expected_amount": flt(expected_amount),
+					"stage": stage or None,
+					"account_manager": self.account_manager,
+					"sales_team": self.sales_team,
+				}
+			).insert()
+		self.status = "Converted"
+		self.converted_customer = customer.name
+		self.converted_opportunity = opportunity.name if opportunity else None
+		self.converted_on = now_datetime()
+		self.flags.converting = True
+		allow_server_fields(self).save()
+		return {"customer": customer.name, "opportunity": opportunity.name if opportunity else None}
+
+	def make_customer(self):
+		kind = sales.customer_kind_for_lead(self.company_name)
+		values = {
+			"doctype": CUSTOMER,
+			"customer_kind": kind,
+			"customer_name": (self.company_name or "").strip() or self.lead_name,
+			"account_manager": self.account_manager,
+			"sales_team": self.sales_team,
+			"division": self.division,
+			"customer_source": self.source,
+			"region": self.region,
+			"industry": self.industry,
+			"email": self.email,
+			"lead": self.name,
+		}
+		if kind == "Enterprise":
+			values |= {"company_phone": self.phone, "tax_id": self.tax_id}
+		elif self.phone and not validation.mobile_error(self.phone):
+			values["mobile"] = self.phone
+		else:
+			values["landline"] = self.phone
+		customer = frappe.get_doc(values)
+		customer.flags.ignore_permlevel_for_fields = ["lead"]
+		return customer.insert()
+
+	def make_contact(self, customer: str):
+		contact = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": self.lead_name,
+				"company_name": self.company_name,
+				"links": [{"link_doctype": CUSTOMER, "link_name": customer}],
+			}
+		)
+		if self.email:
+			contact.append("email_ids", {"email_id": self.email, "is_primary": 1})
+		if self.phone:
+			contact.append("phone_nos", {"phone": self.phone, "is_primary_phone": 1})
+		return contact.insert()
+
+
+def check_owner_change(doc) -> None:
+	"""Only a manager gives a lead or an opportunity to another rep (as for a customer's manager)."""
+	if doc.is_new() or not doc.has_value_changed("account_manager"):
+		return
+	if frappe.flags.crm_plus_transfer or set(frappe.get_roles()) & MANAGER_ROLES:
+		return
+	frappe.throw(
+		_("Only a sales manager can change the owner of {0}").format(_(doc.doctype)), frappe.PermissionError
+	)
+
+
+def duplicate_leads(doc, fieldname: str, value: str) -> list:
+	table = frappe.qb.DocType(LEAD)
+	return (
+		frappe.qb.from_(table)
+		.select(table.name, table.lead_name.as_("title"))
+		.where((table.name != (doc.name or "")) & (table[fieldname] == value) & (table.status != "Converted"))
+		.limit(5)
+		.run(as_dict=True)
+	)
+
+
+def duplicate_customers(fieldname: str, value: str) -> list:
+	table = frappe.qb.DocType(CUSTOMER)
+	return (
+		frappe.qb.from_(table)
+		.select(table.name, table.customer_name.as_("title"))
+		.where(table[fieldname] == value)
+		.limit(5)
+		.run(as_dict=True)
+	)

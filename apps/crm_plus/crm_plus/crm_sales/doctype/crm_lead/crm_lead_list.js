@@ -1,0 +1,10 @@
+// Copyright (c) 2026, CRM Plus and contributors
+// For license information, please see license.txt
+
+frappe.listview_settings["CRM Lead"] = {
+	add_fields: ["status"],
+	get_indicator(doc) {
+		const colors = { New: "blue", Contacted: "orange", Qualified: "cyan", Unqualified: "gray", Converted: "green" };
+		return [__(doc.status), colors[doc.status] || "gray", "status,=," + doc.status];
+	},
+};

@@ -1,0 +1,9 @@
+from frappe import _
+
+
+def get_data():
+	"""The opportunity's stage history."""
+	return {
+		"fieldname": "opportunity",
+		"transactions": [{"label": _("History"), "items": ["CRM Opportunity Stage Log"]}],
+	}

@@ -1,0 +1,15 @@
+// Copyright (c) 2026, CRM Plus and contributors
+// For license information, please see license.txt
+
+frappe.listview_settings["CRM Opportunity"] = {
+	add_fields: ["status", "stage"],
+	get_indicator(doc) {
+		if (doc.status === "Won") {
+			return [__("Won"), "green", "status,=,Won"];
+		}
+		if (doc.status === "Lost") {
+			return [__("Lost"), "red", "status,=,Lost"];
+		}
+		return [__(doc.stage || doc.status), "blue", "stage,=," + doc.stage];
+	},
+};

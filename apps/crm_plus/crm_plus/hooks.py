@@ -134,8 +134,8 @@ for _doctype in [
 	# Rows are saved with their parent, and a parent's rows must be its own.
 	_validate.setdefault(_doctype, []).append("crm_plus.permissions.check_rows_belong")
 for _doctype in ["CRM Customer", *_owned]:
-	# A record is put only in a team the user belongs to or manages.
-	_validate.setdefault(_doctype, []).append("crm_plus.permissions.check_sales_team")
+	# A record is put only where its user may put it (owner, team, division).
+	_validate.setdefault(_doctype, []).append("crm_plus.permissions.check_placement")
 _validate |= {
 	"Contact": ["crm_plus.permissions.check_contact_links"],
 	"Address": ["crm_plus.permissions.check_address_links"],
@@ -201,4 +201,6 @@ override_whitelisted_methods = {
 	"frappe.desk.form.utils.get_next": "crm_plus.overrides.get_next",
 	"frappe.contacts.doctype.address.address.get_default_address": "crm_plus.overrides.get_default_address",
 	"frappe.desk.doctype.tag.tag.get_tagged_docs": "crm_plus.overrides.get_tagged_docs",
+	"frappe.desk.doctype.kanban_board.kanban_board.update_order": "crm_plus.overrides.update_kanban_order",
+	"frappe.desk.notifications.get_open_count": "crm_plus.overrides.get_open_count",
 }

@@ -150,6 +150,7 @@ def check_request_filters() -> None:
 		return
 	method = frappe.form_dict.get("cmd") or path.rsplit("/", 1)[-1]
 	check_row_read(path, method)
+	stored_document_for_methods(method)
 	if method.startswith(OWN_FILTER_METHODS):
 		return
 	doctype = frappe.form_dict.get("doctype")
@@ -364,3 +365,67 @@ def get_default_address(doctype: str, name: str | None, sort_key: str = "is_prim
 def get_tagged_docs(doctype: str, tag: str):
 	"""The records carrying a tag, among those the user may read."""
 	return frappe.get_list(doctype, filters=[["_user_tags", "like", tag]], fields=["name"], as_list=True)
+
+
+def stored_document_for_methods(method: str) -> None:
+	"""A document method of the app runs on the stored record, not on a copy the client sends.
+
+	The desk's `frm.call` posts the form's document (`docs`) to `run_doc_method`, and Frappe rebuilds
+	the document from it: a method would then act on values the client chose (a lead's status before
+	converting it, a visit's customer before checking in). For the app's DocTypes the request is
+	turned into one by name, so the method reads what is stored; its own save checks what it changes."""
+	if method not in ("run_doc_method", "frappe.handler.run_doc_method") or not frappe.form_dict.get("docs"):
+		return
+	try:
+		docs = _decoded(frappe.form_dict.get("docs"))
+	except ValueError:
+		return
+	if not isinstance(docs, dict) or not docs.get("doctype") or not docs.get("name"):
+		return
+	if frappe.db.get_value("DocType", docs["doctype"], "module") not in APP_MODULES:
+		return
+	frappe.form_dict.pop("docs")
+	frappe.form_dict["dt"] = docs["doctype"]
+	frappe.form_dict["dn"] = docs["name"]
+
+
+APP_MODULES = ("CRM Plus", "CRM Visits", "CRM Surveys", "CRM Complaints", "CRM Sales")
+
+
+@frappe.whitelist()
+def update_kanban_order(board_name: str, order):
+	"""`kanban_board.update_order`: Frappe reads every card's column with no permission check (a yes
+	or no about any field of any record); each card must be one the user may edit."""
+	from frappe.desk.doctype.kanban_board import kanban_board
+
+	doctype = frappe.db.get_value("Kanban Board", board_name, "reference_doctype")
+	for cards in (frappe.parse_json(order) or {}).values():
+		for card in cards or []:
+			if not _can(doctype, card, "write"):
+				_refuse()
+	return kanban_board.update_order(board_name, order)
+
+
+@frappe.whitelist()
+def get_open_count(doctype: str, name: str, items=None):
+	"""`frappe.desk.notifications.get_open_count` (the form's connections): Frappe counts linked
+	records of any DocType the caller names without permission checks; here the record must be
+	readable and each count covers only the linked records the user may read."""
+	from frappe.desk import notifications
+
+	if not _can(doctype, name, "read"):
+		_refuse()
+	out = notifications.get_open_count(doctype, name, items)
+	links = frappe.get_meta(doctype).get_dashboard_data()
+	for entry in (out.get("count") or {}).get("external_links_found", []):
+		linked = entry.get("doctype")
+		fieldname = (links.get("non_standard_fieldnames") or {}).get(linked, links.get("fieldname"))
+		if not linked or not fieldname or not frappe.get_meta(linked).has_field(fieldname):
+			continue
+		if not frappe.has_permission(linked, "read"):
+			entry["count"] = entry["open_count"] = 0
+			continue
+		rows = frappe.get_list(linked, filters={fieldname: name}, fields=["count(*) as n"], order_by=None)
+		entry["count"] = rows[0].n if rows else 0
+		entry["open_count"] = min(entry.get("open_count") or 0, entry["count"])
+	return out

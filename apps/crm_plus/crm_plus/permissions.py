@@ -404,11 +404,13 @@ def check_assignment(doc, method=None) -> None:
 		return
 	# A new ToDo, even a closed one (it writes "assigned" on the record's timeline), and one re-pointed,
 	# re-assigned or re-opened.
-	granting = doc.is_new() or (
-		doc.status == "Open"
-		and any(
-			doc.has_value_changed(f) for f in ("reference_type", "reference_name", "allocated_to", "status")
-		)
+	repointed = not doc.is_new() and any(
+		doc.has_value_changed(f) for f in ("reference_type", "reference_name")
+	)
+	granting = (
+		doc.is_new()
+		or repointed  # even a closed ToDo: its form shows the record's title
+		or (doc.status == "Open" and any(doc.has_value_changed(f) for f in ("allocated_to", "status")))
 	)
 	if not granting or get_scope().unrestricted:
 		return
@@ -576,29 +578,60 @@ def mask_version(doc, method=None) -> None:
 		doc.data = frappe.as_json(data, indent=None)
 
 
-def check_sales_team(doc, method=None) -> None:
-	"""validate of CRM Customer, Lead and Opportunity: a record is put in a team (and so a division) the
-	user belongs to or manages; otherwise a rep could drop records into another division's lists."""
-	if not doc.sales_team or not (doc.is_new() or doc.has_value_changed("sales_team")):
-		return
+def check_placement(doc, method=None) -> None:
+	"""validate of CRM Customer, Lead and Opportunity: a record goes only where its user may put it.
+
+	Its owner is the user or a rep of the user's teams; its team one the user belongs to or manages;
+	its division (without a team) one of the user's. Otherwise a rep could drop records into another
+	division's lists, or a manager hand them to another division's rep."""
 	if doc.flags.ignore_permissions or frappe.flags.in_install or frappe.flags.crm_plus_transfer:
 		return
 	scope = get_scope()
-	if scope.unrestricted or doc.sales_team in scope.teams:
+	if scope.unrestricted:
 		return
-	if frappe.db.get_value("CRM Sales Team", doc.sales_team, "division") in scope.divisions:
-		return
-	member = {"parent": doc.sales_team, "parenttype": "CRM Sales Team", "user": scope.user}
-	if frappe.db.exists("CRM Sales Team Member", member):
-		return
-	if doc.doctype == CUSTOMER:
-		frappe.throw(
-			_("You may only put a customer in a sales team you belong to or manage"), frappe.PermissionError
+	new = doc.is_new()
+	if doc.get("account_manager") and (new or doc.has_value_changed("account_manager")):
+		if doc.account_manager not in {scope.user, *visible_reps(scope)}:
+			frappe.throw(
+				_("You may only give {0} to yourself or a rep of your teams").format(_(doc.doctype)),
+				frappe.PermissionError,
+			)
+	if doc.sales_team and (new or doc.has_value_changed("sales_team")):
+		if doc.sales_team not in placeable_teams(scope):
+			if doc.doctype == CUSTOMER:
+				frappe.throw(
+					_("You may only put a customer in a sales team you belong to or manage"),
+					frappe.PermissionError,
+				)
+			frappe.throw(
+				_("You may only put {0} in a sales team you belong to or manage").format(_(doc.doctype)),
+				frappe.PermissionError,
+			)
+	if doc.get("division") and (new or doc.has_value_changed("division")):
+		teams = placeable_teams(scope)
+		divisions = set(scope.divisions) | set(
+			frappe.get_all("CRM Sales Team", {"name": ("in", sorted(teams) or [""])}, pluck="division")
 		)
-	frappe.throw(
-		_("You may only put {0} in a sales team you belong to or manage").format(_(doc.doctype)),
-		frappe.PermissionError,
+		if doc.division not in divisions:
+			frappe.throw(
+				_("You may only put {0} in your own division").format(_(doc.doctype)), frappe.PermissionError
+			)
+
+
+def placeable_teams(scope: access.Scope) -> set[str]:
+	"""The teams a user may put records in: those managed (with the teams below), those of the divisions
+	headed, and those the user is a member of."""
+	teams = set(scope.teams)
+	if scope.divisions:
+		teams |= set(
+			frappe.get_all("CRM Sales Team", {"division": ("in", sorted(scope.divisions))}, pluck="name")
+		)
+	teams |= set(
+		frappe.get_all(
+			"CRM Sales Team Member", {"parenttype": "CRM Sales Team", "user": scope.user}, pluck="parent"
+		)
 	)
+	return teams
 
 
 # Framework child tables whose parents have row rules: a row is seen by whoever sees its parent.

@@ -348,3 +348,101 @@ class TestFrameworkIsolation(HTTPTestCase):
 		)
 		self.assertTrue(refused(response))
 		self.assertNotIn(self.org.c_a1, response.get_data(as_text=True))
+
+	# ---------------------------------------------------------------- third attack round
+	def test_a_closed_todo_cannot_be_repointed_at_an_unreadable_record(self):
+		o = self.org
+		response = self.post(
+			self.rep,
+			"/api/resource/ToDo",
+			{
+				"data": json.dumps(
+					{"description": "p", "allocated_to": o.rep_b, "status": "Closed"}
+					| {"reference_type": CUSTOMER, "reference_name": o.c_b}
+				)
+			},
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		todo = response.json["data"]["name"]
+		response = self.put(self.rep, f"/api/resource/ToDo/{todo}", {"reference_name": o.c_a1})
+		self.assertTrue(refused(response), response.text[:300])
+		response = self.call(self.rep, "frappe.desk.form.load.getdoc", http="GET", doctype="ToDo", name=todo)
+		self.assert_no_marker(response, "the ToDo's link titles")
+
+	def test_kanban_order_cannot_probe_unreadable_cards(self):
+		o = self.org
+		board = f"probe {o.suffix}"
+		response = self.call(
+			self.rep,
+			"frappe.desk.doctype.kanban_board.kanban_board.quick_kanban_board",
+			doctype=CUSTOMER,
+			board_name=board,
+			field_name="status",
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		for guess in ("Potential", "Repeat", "First Purchase"):
+			response = self.call(
+				self.rep,
+				"frappe.desk.doctype.kanban_board.kanban_board.update_order",
+				board_name=board,
+				order={guess: [o.c_a1]},
+			)
+			self.assertTrue(refused(response), f"{guess}: {response.status_code}")
+
+	def test_records_go_only_where_their_user_may_put_them(self):
+		o = self.org
+		for values in (
+			{"account_manager": o.rep_a1},  # handed to another division's rep
+			{"account_manager": o.rep_b, "division": o.div_a},  # dropped into another division
+		):
+			response = self.post(
+				self.rep,
+				f"/api/resource/{CUSTOMER}",
+				{
+					"data": json.dumps(
+						{"customer_name": f"Plant {o.suffix} {len(values)}", "customer_kind": "Enterprise"}
+						| values
+					)
+				},
+			)
+			self.assertTrue(refused(response), f"{values}: {response.text[:300]}")
+		manager = self.login(o.mgr_a)
+		response = self.put(manager, f"/api/resource/{CUSTOMER}/{o.c_a1}", {"account_manager": o.rep_b})
+		self.assertTrue(refused(response), response.text[:300])
+		self.assertEqual(self.fresh().get_value(CUSTOMER, o.c_a1, "account_manager"), o.rep_a1)
+
+	def test_document_methods_act_on_the_stored_record(self):
+		o = self.org
+		owner = self.login(o.rep_a1)
+		doc = self.resource(owner, CUSTOMER, o.c_a1).json["data"]
+		self.assertEqual(doc["disabled"], 0)
+		events = self.fresh().count("CRM Customer Event", {"customer": o.c_a1, "event_type": "Restored"})
+		response = self.call(
+			owner, "run_doc_method", method="restore", docs=doc | {"disabled": 1}, args={"reason": "x"}
+		)
+		self.assertEqual(response.status_code, 417, response.text[:300])  # "is not deactivated"
+		self.assertEqual(
+			self.fresh().count("CRM Customer Event", {"customer": o.c_a1, "event_type": "Restored"}), events
+		)
+
+	def test_connection_counts_cover_only_readable_records(self):
+		o = self.org
+		owner = self.login(o.rep_a1)
+		response = self.call(
+			owner,
+			"frappe.desk.notifications.get_open_count",
+			doctype=CUSTOMER,
+			name=o.c_a1,
+			items=["CRM Visit"],
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		found = response.json["message"]["count"]["external_links_found"]
+		counts = {c["doctype"]: c["count"] for c in found}
+		listed = self.call(
+			owner, "frappe.client.get_count", doctype="CRM Visit", filters={"customer": o.c_a1}
+		)
+		self.assertEqual(counts.get("CRM Visit", 0), listed.json["message"])
+		response = self.call(
+			self.rep, "frappe.desk.notifications.get_open_count", doctype=CUSTOMER, name=o.c_a1
+		)
+		self.assertTrue(refused(response))

@@ -73,7 +73,7 @@ def test_the_sales_funnel_is_ruled_like_customers():
 		assert doctype in h.permission_query_conditions, doctype
 		assert doctype in h.has_permission, doctype
 	for doctype in ("CRM Lead", "CRM Opportunity"):
-		assert "crm_plus.permissions.check_sales_team" in h.doc_events[doctype]["validate"], doctype
+		assert "crm_plus.permissions.check_placement" in h.doc_events[doctype]["validate"], doctype
 	assert "crm_plus.permissions.check_customer_link" in h.doc_events["CRM Opportunity"]["validate"]
 
 

@@ -296,4 +296,7 @@ def test_open_statuses_of_the_rules_are_options_of_the_status_fields():
 		return set(field(dt, "status")["options"].split("\n"))
 
 	assert set(sla.OPEN_STATUSES) < options("CRM Complaint")
+	assert set(sla.DONE_STATUSES) < options("CRM Complaint")
+	assert not set(sla.OPEN_STATUSES) & set(sla.DONE_STATUSES)
+	assert set(sla.OPEN_STATUSES) | set(sla.DONE_STATUSES) == options("CRM Complaint") - {""}
 	assert set(visits.OPEN_STATUSES) < options("CRM Visit")

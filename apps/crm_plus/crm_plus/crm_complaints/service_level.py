@@ -15,7 +15,7 @@ from crm_plus.utils import allow_server_fields, bulk_set
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 OPEN_STATUSES = sla.OPEN_STATUSES
 COMMIT_EVERY = 250  # complaints per transaction in an escalation pass
-RESPONDED_STATUSES = ("Acknowledged", "In Progress", "Waiting on Customer", "Resolved", "Closed")
+RESPONDED_STATUSES = ("Acknowledged", "In Progress", "Waiting on Customer", *sla.DONE_STATUSES)
 
 
 def calendar_of(policy) -> sla.WorkingCalendar:
@@ -71,7 +71,7 @@ def apply(doc, now=None) -> None:
 def response_state_of(doc, policy, calendar, now) -> tuple[str, float]:
 	"""The first-response clock: answered at `first_response_at` (or, for old records resolved without
 	one, at the resolution)."""
-	responded = doc.first_response_at or (doc.resolved_at if doc.status in ("Resolved", "Closed") else None)
+	responded = doc.first_response_at or (doc.resolved_at if doc.status in sla.DONE_STATUSES else None)
 	return sla.response_state(
 		calendar,
 		get_datetime(doc.received_at),
@@ -83,7 +83,7 @@ def response_state_of(doc, policy, calendar, now) -> tuple[str, float]:
 
 
 def state_of(doc, policy, calendar, now) -> tuple[str, float]:
-	done = doc.resolved_at if doc.status in ("Resolved", "Closed") else None
+	done = doc.resolved_at if doc.status in sla.DONE_STATUSES else None
 	return sla.target_state(
 		calendar,
 		get_datetime(doc.received_at),

@@ -19,6 +19,8 @@ MAX_IDLE_DAYS = 366 * 2  # no working time for this long: the calendar is refuse
 # Seed 002: queries answered within 10 minutes; complaints resolved within half a working day.
 # Complaint statuses whose clock runs (or is paused): the SLA job reads them, a transfer moves them.
 OPEN_STATUSES = ("New", "Acknowledged", "In Progress", "Waiting on Customer", "Reopened")
+# A complaint in one of these is done: its resolution clock stopped (reopening starts it again).
+DONE_STATUSES = ("Resolved", "Closed")
 
 DEFAULT_RESPONSE_MINUTES = 10
 DEFAULT_RESOLUTION_MINUTES = 240

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import add_days, cint, flt, get_datetime, getdate, now_datetime
 
 from crm_plus.crm_complaints import service_level
+from crm_plus.domain import sla
 from crm_plus.permissions import check_customer_access
 from crm_plus.utils import allow_server_fields
 
@@ -31,7 +32,7 @@ class CRMComplaint(Document):
 			frappe.throw(_("The customer's rating must be between 1 and 5"))
 		if flt(self.compensation) < 0:
 			frappe.throw(_("Compensation cannot be negative"))
-		if self.status in ("Resolved", "Closed") and not (self.resolution or "").strip():
+		if self.status in sla.DONE_STATUSES and not (self.resolution or "").strip():
 			frappe.throw(_("Please describe the resolution before resolving or closing the complaint"))
 
 	def track_status(self):
@@ -60,7 +61,7 @@ class CRMComplaint(Document):
 			self.check_reopen(previous, now)
 
 	def check_reopen(self, previous, now):
-		if previous not in ("Resolved", "Closed"):
+		if previous not in sla.DONE_STATUSES:
 			frappe.throw(_("Only a resolved or closed complaint can be reopened"))
 		window = cint(frappe.db.get_single_value("CRM Plus Settings", "reopen_window_days"))
 		done = getdate(self.closed_at or self.resolved_at)

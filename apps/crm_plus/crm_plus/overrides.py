@@ -33,30 +33,49 @@ FILTER_MESSAGES = {
 }
 
 
+def check_filter_shape(filters) -> list[tuple[str | None, str]]:
+	"""crm_plus.domain.query_args.check_filters, its refusal as a translated PermissionError."""
+	try:
+		return query_args.check_filters(filters)
+	except query_args.FilterError as e:
+		frappe.throw(FILTER_MESSAGES[e.code](e.detail), frappe.PermissionError, title=_("Invalid filter"))
+
+
 def checked_filters(doctype: str, filters):
 	"""The caller's filters, parsed and checked: data of the right shape (crm_plus.domain.query_args),
 	naming fields of `doctype` or its child tables that the user may read (Frappe's validate_args)."""
 	if not isinstance(doctype, str) or not frappe.db.exists("DocType", doctype):
 		frappe.throw(_("DocType {0} not found").format(str(doctype)[:140]), frappe.DoesNotExistError)
 	filters = frappe.parse_json(filters) if isinstance(filters, str) else filters
-	try:
-		named = query_args.check_filters(filters)
-	except query_args.FilterError as e:
-		frappe.throw(FILTER_MESSAGES[e.code](e.detail), frappe.PermissionError, title=_("Invalid filter"))
+	named = check_filter_shape(filters)
 	meta = frappe.get_meta(doctype)
 	children = {df.options for df in meta.get_table_fields()}
-	permlevels = meta.get_permlevel_access("read")
 	for other, field in named:
 		if other and other != doctype and other not in children:
 			frappe.throw(_("This filter is not allowed: {0}").format(other), frappe.PermissionError)
 		target = frappe.get_meta(other) if other else meta
-		df = target.get_field(field)
-		if df is None and field not in (*default_fields, *child_table_fields, *optional_fields):
-			frappe.throw(_("Field not permitted in query: {0}").format(field), frappe.PermissionError)
-		if df is not None and not other and df.permlevel and df.permlevel not in permlevels:
-			frappe.throw(_("Field not permitted in query: {0}").format(field), frappe.PermissionError)
+		if target.get_field(field) is None and field not in (
+			*default_fields,
+			*child_table_fields,
+			*optional_fields,
+		):
+			_refuse_field(field)
+		if not other:
+			check_field_level(meta, field)
 	validate_args(frappe._dict(doctype=doctype, filters=filters or None))
 	return filters
+
+
+def check_field_level(meta, fieldname: str) -> None:
+	"""Refuse a field at a permission level the user may not read (ID numbers, personal mobiles): a
+	filter, grouping or sort on it would tell its values one yes or no at a time."""
+	df = meta.get_field(fieldname)
+	if df is not None and df.permlevel and df.permlevel not in meta.get_permlevel_access("read"):
+		_refuse_field(fieldname)
+
+
+def _refuse_field(fieldname: str):
+	frappe.throw(_("Field not permitted in query: {0}").format(fieldname), frappe.PermissionError)
 
 
 @frappe.whitelist()
@@ -80,13 +99,7 @@ def get_group_by_count(doctype: str, current_filters: str, field: str) -> list[d
 	if not frappe.has_permission(doctype, "read"):
 		frappe.throw(_("No permission to read {0}").format(_(doctype)), frappe.PermissionError)
 	if field != "assigned_to":
-		df = frappe.get_meta(doctype).get_field(field)
-		if (
-			df is not None
-			and df.permlevel
-			and df.permlevel not in frappe.get_meta(doctype).get_permlevel_access()
-		):
-			frappe.throw(_("Field not permitted in query: {0}").format(field), frappe.PermissionError)
+		check_field_level(frappe.get_meta(doctype), field)
 		return listview.get_group_by_count(doctype, frappe.as_json(filters or []), field)
 
 	todo, user = frappe.qb.DocType("ToDo"), frappe.qb.DocType("User")
@@ -178,14 +191,11 @@ def check_request_filters() -> None:
 			if method in NAME_FILTER_METHODS:
 				continue  # a record's name
 			frappe.throw(_("This filter is not allowed: {0}").format(decoded[:80]), frappe.PermissionError)
-		try:
-			query_args.check_filters(decoded)
-		except query_args.FilterError as e:
-			frappe.throw(FILTER_MESSAGES[e.code](e.detail), frappe.PermissionError, title=_("Invalid filter"))
-		if target and decoded:
-			# The fields named exist and are readable at their permission level (a filter on a hidden
-			# field would tell its value one yes or no at a time).
+		if target:
+			# Data, naming fields that exist and that the user may read at their permission level.
 			checked_filters(target, decoded)
+		else:
+			check_filter_shape(decoded)
 
 
 # ---------------------------------------------------------------- framework methods that skip permissions

@@ -110,7 +110,6 @@ has_permission = {
 	"Contact": "crm_plus.crm_plus.contacts.has_permission",
 	"Address": "crm_plus.crm_plus.contacts.has_permission",
 } | {doctype: "crm_plus.permissions.linked_has_permission" for doctype in _customer_linked}
-has_permission |= {doctype: "crm_plus.permissions.child_has_permission" for doctype in _child_tables}
 has_permission |= {doctype: "crm_plus.permissions.owned_has_permission" for doctype in _owned}
 has_permission |= {
 	doctype: "crm_plus.permissions.opportunity_linked_has_permission" for doctype in _opportunity_linked

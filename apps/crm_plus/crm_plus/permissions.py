@@ -13,6 +13,8 @@ from frappe import _
 from crm_plus.domain import access
 
 CUSTOMER = "CRM Customer"
+# Permission types that only read (None: Frappe's default, read).
+READ_PTYPES = frozenset({None, "read", "select", "print", "email", "report", "export"})
 
 
 # Leads and opportunities are ruled like customers on their own columns (account_manager, sales_team,
@@ -96,7 +98,7 @@ def customer_record(name: str) -> dict | None:
 def _allowed(scope: access.Scope, record: dict | None, ptype: str | None) -> bool:
 	if record is None:
 		return True  # a new record: its customer is checked when it is linked
-	if ptype in (None, "read", "select", "print", "email", "report", "export"):
+	if ptype in READ_PTYPES:
 		return access.can_read(scope, record)
 	return access.can_write(scope, record)
 
@@ -361,14 +363,12 @@ def reference_query_conditions(user: str | None = None, doctype: str | None = No
 		return ""
 	type_field, name_field = REFERENCES[doctype]
 	table = f"`tab{doctype}`"
-	ruled = ruled_doctypes() + [
-		parent for parent in set(CHILD_TABLES.values()) if parent not in ruled_doctypes()
-	]
+	ruled = sorted(ruled_record_types())
 	parts = [
-		f"ifnull({table}.`{type_field}`, '') not in ({', '.join(frappe.db.escape(dt) for dt in sorted(set(ruled)))})",
+		f"ifnull({table}.`{type_field}`, '') not in ({', '.join(frappe.db.escape(dt) for dt in ruled)})",
 		f"{table}.`owner` = {frappe.db.escape(user)}",
 	]
-	for ruled_doctype in sorted(set(ruled)):
+	for ruled_doctype in ruled:
 		condition = record_condition(ruled_doctype, user)
 		if not condition:
 			parts.append(f"{table}.`{type_field}` = {frappe.db.escape(ruled_doctype)}")
@@ -451,28 +451,12 @@ def target_has_permission(doc, ptype: str | None = None, user: str | None = None
 		return None if doc.get("sales_rep") in reps or ptype not in ("create", "write") else False
 	if stored(doc, ["sales_rep"])["sales_rep"] not in reps:
 		return False
-	if (
-		ptype not in (None, "read", "select", "print", "email", "report", "export")
-		and doc.get("sales_rep") not in reps
-	):
+	if ptype not in READ_PTYPES and doc.get("sales_rep") not in reps:
 		return False  # moved to a rep outside the user's teams
 	return None
 
 
 # ---------------------------------------------------------------- rows, attachments, links and history
-
-
-def child_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	"""A row of an app child table read or written on its own (`/api/resource/<child>/<name>`) is
-	judged by its stored parent."""
-	if get_scope(user).unrestricted or doc.is_new():
-		return None
-	row = stored(doc, ["parent", "parenttype"])
-	if not row["parent"] or row["parenttype"] != CHILD_TABLES.get(doc.doctype):
-		return False
-	read = ptype in (None, "read", "select", "print", "email", "report", "export")
-	allowed = frappe.has_permission(row["parenttype"], "read" if read else "write", row["parent"], user=user)
-	return None if allowed else False
 
 
 def refuse_standalone_row(doc, method=None) -> None:

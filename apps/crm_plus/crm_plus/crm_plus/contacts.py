@@ -15,7 +15,6 @@ from crm_plus.domain.roles import ALL_ROLES, SERVICE_ROLES
 from crm_plus.permissions import CUSTOMER, _allowed, customer_record, get_scope, record_condition
 
 DOCTYPES = ("Contact", "Address")
-READ_PTYPES = {"read", "select", "print", "email", "report", "export"}
 
 
 def _crm_user(user: str) -> bool:
@@ -51,7 +50,7 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None, debug
 		pluck="link_name",
 	)
 	for customer in customers:
-		if _allowed(scope, customer_record(customer), ptype if ptype not in READ_PTYPES else "read"):
+		if _allowed(scope, customer_record(customer), ptype):
 			return None
 	return False
 

@@ -212,8 +212,19 @@ def check_contact_links(doc, method=None) -> None:
 # ---------------------------------------------------------------- records of a rep and of a customer
 
 
-def visible_reps(scope: access.Scope) -> set[str]:
-	"""The reps whose own records (visits, plans) a manager or division head sees: their teams' members."""
+def reps_of(scope: access.Scope) -> frozenset[str]:
+	"""The user and the reps whose own records (visits, plans, targets) a manager or division head
+	sees: their teams' members. Read once per request, like the scope itself."""
+	cache = getattr(frappe.local, "crm_plus_scopes", None)
+	if cache is None:
+		cache = frappe.local.crm_plus_scopes = {}
+	key = ("reps", scope.user)
+	if key not in cache:
+		cache[key] = frozenset({scope.user, *_team_members(scope)})
+	return cache[key]
+
+
+def _team_members(scope: access.Scope) -> set[str]:
 	if not scope.teams and not scope.divisions:
 		return set()
 	member = frappe.qb.DocType("CRM Sales Team Member")
@@ -237,7 +248,7 @@ def visible_reps(scope: access.Scope) -> set[str]:
 
 
 def rep_condition(scope: access.Scope, table: str, rep_field: str) -> str:
-	users = {scope.user, *visible_reps(scope)}
+	users = reps_of(scope)
 	return f"{table}.`{rep_field}` in ({', '.join(frappe.db.escape(u) for u in sorted(users))})"
 
 
@@ -256,7 +267,7 @@ def visit_has_permission(doc, ptype: str | None = None, user: str | None = None,
 	if scope.unrestricted or doc.is_new():
 		return None
 	row = stored(doc, ["sales_rep", "customer"])
-	if row["sales_rep"] in {scope.user, *visible_reps(scope)}:
+	if row["sales_rep"] in reps_of(scope):
 		return None
 	return None if _allowed(scope, customer_record(row["customer"]), ptype) else False
 
@@ -276,7 +287,7 @@ def plan_has_permission(doc, ptype: str | None = None, user: str | None = None, 
 	if scope.unrestricted or doc.is_new():
 		return None
 	row = stored(doc, ["sales_rep", "approver"])
-	if row["sales_rep"] in {scope.user, *visible_reps(scope)} or row["approver"] == scope.user:
+	if row["sales_rep"] in reps_of(scope) or row["approver"] == scope.user:
 		return None
 	return False
 
@@ -386,7 +397,7 @@ def transfer_query_conditions(user: str | None = None, doctype: str | None = Non
 	if scope.unrestricted:
 		return ""
 	table = "`tabCRM Customer Transfer`"
-	users = ", ".join(frappe.db.escape(u) for u in sorted({scope.user, *visible_reps(scope)}))
+	users = ", ".join(frappe.db.escape(u) for u in sorted(reps_of(scope)))
 	return f"({table}.`owner` = {frappe.db.escape(scope.user)} or {table}.`from_user` in ({users}) or {table}.`to_user` in ({users}))"
 
 
@@ -428,7 +439,7 @@ def transfer_has_permission(doc, ptype: str | None = None, user: str | None = No
 	if scope.unrestricted or doc.is_new():
 		return None
 	row = stored(doc, ["owner", "from_user", "to_user"])
-	users = {scope.user, *visible_reps(scope)}
+	users = reps_of(scope)
 	return (
 		None if row["owner"] == scope.user or row["from_user"] in users or row["to_user"] in users else False
 	)
@@ -446,7 +457,7 @@ def target_has_permission(doc, ptype: str | None = None, user: str | None = None
 	scope = get_scope(user)
 	if scope.unrestricted:
 		return None
-	reps = {scope.user, *visible_reps(scope)}
+	reps = reps_of(scope)
 	if doc.is_new():
 		return None if doc.get("sales_rep") in reps or ptype not in ("create", "write") else False
 	if stored(doc, ["sales_rep"])["sales_rep"] not in reps:
@@ -575,7 +586,7 @@ def check_placement(doc, method=None) -> None:
 		return
 	new = doc.is_new()
 	if doc.get("account_manager") and (new or doc.has_value_changed("account_manager")):
-		if doc.account_manager not in {scope.user, *visible_reps(scope)}:
+		if doc.account_manager not in reps_of(scope):
 			frappe.throw(
 				_("You may only give {0} to yourself or a rep of your teams").format(_(doc.doctype)),
 				frappe.PermissionError,

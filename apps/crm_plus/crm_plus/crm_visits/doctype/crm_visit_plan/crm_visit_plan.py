@@ -9,7 +9,7 @@ from frappe.utils import add_to_date, flt, get_datetime, getdate
 from crm_plus.crm_plus.organisation import team_manager
 from crm_plus.domain import visits
 from crm_plus.domain.roles import ADMIN, DIVISION_HEAD
-from crm_plus.permissions import check_customer_access, get_scope, visible_reps
+from crm_plus.permissions import check_customer_access, get_scope, reps_of
 from crm_plus.utils import allow_server_fields
 
 
@@ -40,7 +40,7 @@ class CRMVisitPlan(Document):
 		if self.flags.ignore_permissions or not (self.is_new() or self.has_value_changed("sales_rep")):
 			return
 		scope = get_scope()
-		if scope.unrestricted or self.sales_rep in {scope.user, *visible_reps(scope)}:
+		if scope.unrestricted or self.sales_rep in reps_of(scope):
 			return
 		frappe.throw(
 			_("You may only plan visits for yourself or the reps of your teams"), frappe.PermissionError

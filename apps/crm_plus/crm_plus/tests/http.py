@@ -103,6 +103,11 @@ class HTTPTestCase(CRMTestCase):
 		return self.call(client, "run_doc_method", dt=doctype, dn=name, method=method, args=args)
 
 
+def refused(response) -> bool:
+	"""Refused for want of permission (not for a missing field or another validation)."""
+	return response.status_code == 403
+
+
 def _encode(values: dict | None) -> dict:
 	return {
 		k: json.dumps(v) if isinstance(v, list | dict | tuple) else v

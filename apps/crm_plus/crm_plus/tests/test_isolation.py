@@ -10,15 +10,10 @@ import json
 import frappe
 from frappe.utils import add_to_date, now_datetime, today
 
-from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.http import HTTPTestCase, refused
 from crm_plus.tests.utils import make_transaction
 
 CUSTOMER = "CRM Customer"
-
-
-def refused(response) -> bool:
-	"""Refused for want of permission (not for a missing field or another validation)."""
-	return response.status_code == 403
 
 
 class TestIsolation(HTTPTestCase):

@@ -9,13 +9,9 @@ import json
 import frappe
 from frappe.utils import today
 
-from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.http import HTTPTestCase, refused
 
 CUSTOMER = "CRM Customer"
-
-
-def refused(response) -> bool:
-	return response.status_code == 403
 
 
 class TestFrameworkIsolation(HTTPTestCase):

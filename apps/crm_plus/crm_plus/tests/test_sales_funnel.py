@@ -8,17 +8,13 @@ import random
 import frappe
 from frappe.utils import add_days, now_datetime, random_string
 
-from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.http import HTTPTestCase, refused
 from crm_plus.tests.test_adversarial_sweep import HOSTILE_FIELDS, HOSTILE_FILTERS
 
 LEAD = "CRM Lead"
 OPPORTUNITY = "CRM Opportunity"
 STAGE_LOG = "CRM Opportunity Stage Log"
 CUSTOMER = "CRM Customer"
-
-
-def refused(response) -> bool:
-	return response.status_code == 403
 
 
 class SalesFunnelTestCase(HTTPTestCase):

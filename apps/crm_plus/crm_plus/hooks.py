@@ -153,8 +153,16 @@ doc_events["Comment"] = {
 	"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.record_first_response"
 }
 doc_events["Communication"] = {
-	"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.record_first_response"
+	"after_insert": [
+		"crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.record_first_response",
+		# A complaint opened by a customer's mail gets its text, customer and acknowledgement.
+		"crm_plus.crm_complaints.mail.on_communication",
+	]
 }
+# Mails about a complaint continue the customer's thread (In-Reply-To, References).
+doc_events["Email Queue"] = {"before_insert": "crm_plus.crm_complaints.mail.thread_headers"}
+# Inbound mails know complaints: bounces and auto-replies never open one, big attachments are noted.
+override_doctype_class = {"Email Account": "crm_plus.crm_complaints.mail.EmailAccount"}
 doc_events["ToDo"] |= {
 	"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.set_handler_from_assignment",
 	# A scope names its user's assigned customers: an assignment made or closed renews it.
@@ -168,12 +176,14 @@ scheduler_events = {
 		"*/10 * * * *": [
 			"crm_plus.crm_visits.jobs.mark_missed_visits",
 			"crm_plus.crm_visits.jobs.send_visit_reminders",
+			"crm_plus.crm_surveys.mail.sync_delivery",
 		],
 	},
 	"daily": [
 		"crm_plus.crm_plus.reminders.send_care_reminders",
 		"crm_plus.crm_visits.jobs.send_daily_digests",
 		"crm_plus.crm_visits.jobs.update_plan_completion",
+		"crm_plus.crm_surveys.mail.send_survey_reminders",
 	],
 	"weekly": ["crm_plus.crm_visits.jobs.notify_coverage_gaps"],
 	"daily_long": ["crm_plus.crm_plus.grading.nightly_regrade"],

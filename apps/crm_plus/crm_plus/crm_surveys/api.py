@@ -342,7 +342,7 @@ def invite(campaign) -> int:
 					reference_name=doc.name,
 					delayed=True,
 				)
-				doc.db_set({"status": "Sent", "sent_at": now_datetime()})
+				doc.db_set({"status": "Sent", "sent_at": now_datetime(), "delivery_status": "Queued"})
 			except frappe.OutgoingEmailError:
 				# No outgoing email account: the links stay listed for the agents to send or phone.
 				can_email = False

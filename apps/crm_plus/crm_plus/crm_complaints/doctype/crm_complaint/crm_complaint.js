@@ -5,6 +5,11 @@ frappe.ui.form.on("CRM Complaint", {
 	setup(frm) {
 		frm.set_query("category", () => ({ filters: { is_group: 0 } }));
 		frm.set_query("transaction", () => ({ filters: { customer: frm.doc.customer } }));
+		// The email composer (New Email, Reply) writes to the customer's address.
+		frm.email_field = "sender_email";
+	},
+	get_email_recipients(frm, fieldname) {
+		return fieldname === "recipients" && frm.doc.sender_email ? [frm.doc.sender_email] : [];
 	},
 	refresh(frm) {
 		const colors = { "On Track": "green", "At Risk": "orange", Breached: "red", Met: "blue", Paused: "gray" };

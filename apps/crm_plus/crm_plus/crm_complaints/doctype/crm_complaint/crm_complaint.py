@@ -22,6 +22,8 @@ class CRMComplaint(Document):
 			# The rep responsible when the complaint came in (the performance report counts by it).
 			self.account_manager = frappe.db.get_value("CRM Customer", self.customer, "account_manager")
 		self.validate_inputs()
+		if not self.sender_email:  # where the desk's replies go (crm_complaints/mail.py)
+			self.sender_email = customer_address(self.contact, self.customer)
 		self.track_status()
 		service_level.apply(self)
 
@@ -167,3 +169,10 @@ def record_first_response(doc, method=None):
 		frappe.log_error(
 			title=_("CRM Plus: first response of complaint {0} not recorded").format(doc.reference_name)
 		)
+
+
+def customer_address(contact: str | None, customer: str | None) -> str | None:
+	"""The address replies to a complaint go to: its contact's, else the customer's own."""
+	if contact and (address := frappe.db.get_value("Contact", contact, "email_id")):
+		return address
+	return frappe.db.get_value("CRM Customer", customer, "email") if customer else None

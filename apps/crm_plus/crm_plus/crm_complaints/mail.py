@@ -1,0 +1,229 @@
+"""Complaints by email, on Frappe's own plumbing.
+
+An incoming Email Account appending to CRM Complaint creates one complaint per new thread (Frappe's
+InboundMail makes the complaint and its Communication); replies in the thread are linked to it by
+Frappe. Here the new complaint gets its text, time, channel, customer and contact from the mail, and
+the customer an acknowledgement queued through `frappe.sendmail`. Mails no person wrote (auto-replies,
+bounces) never open a complaint and are never answered; they are kept as Communications.
+"""
+
+import frappe
+from frappe import _
+from frappe.email.doctype.email_account.email_account import EmailAccount as FrappeEmailAccount
+from frappe.email.receive import InboundMail
+from frappe.utils import format_datetime, get_datetime, now_datetime
+
+from crm_plus.crm_plus.reminders import claim
+from crm_plus.domain import mail as rules
+from crm_plus.utils import allow_server_fields
+
+COMPLAINT = "CRM Complaint"
+
+
+class EmailAccount(FrappeEmailAccount):
+	"""Frappe's Email Account whose inbound mails know about complaints (override_doctype_class)."""
+
+	def get_inbound_mails(self):
+		mails = super().get_inbound_mails()
+		for mail in mails:
+			mail.__class__ = ComplaintMail
+		return mails
+
+
+class ComplaintMail(InboundMail):
+	def process(self):
+		self.dropped_attachments = []
+		self.automatic = rules.is_automatic(dict(self.mail.items()), self.from_email)
+		if self.automatic:
+			from crm_plus.crm_surveys.mail import mark_bounce
+
+			mark_bounce(self)
+		if self.automatic and not self.is_reply():
+			# A robot's mail outside a thread (an out-of-office, a bounce of our own acknowledgement)
+			# never opens a complaint: it is kept as a Communication of its own.
+			self.append_to = "Communication"
+			if not self.email_account.use_imap:
+				self.email_account.append_to = None
+		frappe.local.crm_plus_inbound_mail = self
+		try:
+			return super().process()
+		finally:
+			frappe.local.crm_plus_inbound_mail = None
+
+	def reference_document(self):
+		if getattr(self, "automatic", False) and not self.is_reply():
+			self._reference_document = ""  # not matched to a complaint by its subject either
+		return super().reference_document()
+
+	def save_attachments_in_doc(self, doc):
+		"""Frappe drops an attachment over the site's limit without a word: the complaint says so."""
+		from frappe.core.api.file import get_max_file_size
+
+		limit = get_max_file_size()
+		kept = []
+		for attachment in self.attachments:
+			if len(attachment["fcontent"] or b"") > limit:
+				self.dropped_attachments.append((attachment["fname"], len(attachment["fcontent"])))
+			else:
+				kept.append(attachment)
+		self.attachments = kept
+		saved = super().save_attachments_in_doc(doc)
+		if self.dropped_attachments and doc.reference_doctype == COMPLAINT and doc.reference_name:
+			names = ", ".join(f"{name} ({size / 1048576:.1f} MB)" for name, size in self.dropped_attachments)
+			note(
+				doc.reference_name,
+				_(
+					"Attachments of the mail from {0} were not saved: over the site's limit of {1} MB: {2}"
+				).format(self.from_email, round(limit / 1048576, 1), names),
+			)
+		return saved
+
+
+def note(complaint: str, text: str) -> None:
+	"""An information line on the complaint's timeline (not a staff comment: no first response)."""
+	frappe.get_doc(
+		{
+			"doctype": "Comment",
+			"comment_type": "Info",
+			"reference_doctype": COMPLAINT,
+			"reference_name": complaint,
+			"content": text,
+		}
+	).insert(ignore_permissions=True)
+
+
+def on_communication(doc, method=None):
+	"""Communication after_insert: a mail received for a complaint Frappe just created fills it in."""
+	if doc.reference_doctype != COMPLAINT or not doc.reference_name:
+		return
+	if doc.sent_or_received != "Received" or doc.communication_medium != "Email":
+		return
+	mail = getattr(frappe.local, "crm_plus_inbound_mail", None)
+	if mail is None or (mail.message_id or "") != (doc.message_id or ""):
+		return
+	complaint = frappe.get_doc(COMPLAINT, doc.reference_name)
+	if complaint.description:
+		return  # a reply in the thread: Frappe linked it, nothing to fill in
+	intake(complaint, doc, mail)
+
+
+def intake(complaint, communication, mail) -> None:
+	text = rules.html_to_text(mail.html_content) if mail.html_content else rules.tidy(mail.text_content)
+	complaint.description = rules.description_html(text) if text else _("(The mail had no text)")
+	if not (mail.mail.get("Subject") or "").strip():
+		complaint.subject = _("Email from {0} without a subject").format(mail.from_email)[:140]
+	received = get_datetime(communication.communication_date or now_datetime())
+	complaint.received_at = min(received, now_datetime())
+	complaint.channel = "Email"
+	complaint.sender_email = mail.from_email
+	customer, contact = match_sender(mail.from_email)
+	complaint.customer, complaint.contact = customer, contact
+	if customer:
+		complaint.customer_name = frappe.db.get_value("CRM Customer", customer, "customer_name")
+	elif handler := frappe.db.get_single_value("CRM Plus Settings", "email_complaint_handler"):
+		complaint.handler = complaint.handler or handler
+	complaint.flags.ignore_permissions = True  # the system files the customer's mail
+	complaint.flags.ignore_mandatory = not customer  # an unknown sender: an agent links the customer
+	allow_server_fields(complaint).save()
+	if not mail.automatic:
+		acknowledge(complaint, communication)
+
+
+def match_sender(address: str) -> tuple[str | None, str | None]:
+	"""The customer and contact of a sender, by the contacts' addresses (or the customer's own):
+	only when the address names exactly one customer. A From line is easily forged, so matching
+	files the complaint under that customer and nothing more: the sender gets no access, and the
+	acknowledgement goes to the sender's address alone and names only the complaint."""
+	if not address:
+		return None, None
+	rows = frappe.db.sql(
+		"""select distinct ce.parent as contact, dl.link_name as customer
+		from `tabContact Email` ce
+		join `tabDynamic Link` dl on dl.parenttype = 'Contact' and dl.parent = ce.parent
+			and dl.link_doctype = 'CRM Customer'
+		where ce.parenttype = 'Contact' and ce.email_id = %s""",
+		address,
+		as_dict=True,
+	)
+	customers = {r.customer for r in rows}
+	if len(customers) == 1:
+		contacts = sorted({r.contact for r in rows})
+		return rows[0].customer, contacts[0] if len(contacts) == 1 else None
+	if not customers:
+		by_field = frappe.get_all("CRM Customer", {"email": address, "disabled": 0}, pluck="name", limit=2)
+		if len(by_field) == 1:
+			return by_field[0], None
+	return None, None
+
+
+def acknowledge(complaint, communication) -> bool:
+	"""Queue the acknowledgement: the complaint number and the promised times, in the mail's thread.
+	Once per complaint and a few times a day per address at most (claimed keys), so that no loop
+	with another robot goes on."""
+	address = complaint.sender_email
+	if not address or frappe.db.exists("Email Account", {"email_id": address}):
+		return False
+	if not claim(f"complaint-ack:{complaint.name}", COMPLAINT, complaint.name, address):
+		return False
+	day = now_datetime().date().isoformat()
+	if not any(
+		claim(f"complaint-ack:{address}:{day}:{n}", COMPLAINT, complaint.name, address)
+		for n in range(rules.ACKS_PER_ADDRESS_PER_DAY)
+	):
+		return False
+	lines = [
+		_("We have received your complaint and registered it as {0}.").format(complaint.name),
+		_("Subject: {0}").format(complaint.subject),
+	]
+	if complaint.response_by:
+		lines.append(_("We will respond by {0}.").format(format_datetime(complaint.response_by)))
+	if complaint.resolution_by:
+		lines.append(_("We aim to resolve it by {0}.").format(format_datetime(complaint.resolution_by)))
+	lines.append(_("Please reply to this email to add to your complaint."))
+	try:
+		frappe.sendmail(
+			recipients=[address],
+			subject=f"Re: {complaint.subject} (#{complaint.name})",
+			message="".join(f"<p>{frappe.utils.escape_html(line)}</p>" for line in lines),
+			reference_doctype=COMPLAINT,
+			reference_name=complaint.name,
+			in_reply_to=f"<{communication.message_id}>" if communication.message_id else None,
+			delayed=True,
+		)
+	except frappe.OutgoingEmailError:
+		frappe.clear_last_message()
+		return False
+	return True
+
+
+def thread_headers(doc, method=None):
+	"""Email Queue before_insert: a mail about a complaint to its customer continues the customer's
+	thread (In-Reply-To and References name the mail that opened it), as mail clients expect."""
+	if doc.reference_doctype != COMPLAINT or not doc.reference_name or not doc.message:
+		return
+	opened = frappe.get_all(
+		"Communication",
+		{
+			"reference_doctype": COMPLAINT,
+			"reference_name": doc.reference_name,
+			"sent_or_received": "Received",
+			"communication_medium": "Email",
+		},
+		["message_id"],
+		order_by="creation asc",
+		limit=1,
+	)
+	if not opened or not opened[0].message_id:
+		return
+	head, sep, _rest = doc.message.partition("\n\n")
+	if not sep:
+		return
+	names = {line.split(":", 1)[0].strip().lower() for line in head.splitlines() if ":" in line}
+	original = f"<{opened[0].message_id}>"
+	extra = []
+	if "in-reply-to" not in names:
+		extra.append(f"In-Reply-To: {original}")
+	if "references" not in names:
+		extra.append(f"References: {original}")
+	if extra:
+		doc.message = "\n".join(extra) + "\n" + doc.message

@@ -81,8 +81,26 @@ class MailServers:
 				"aiosmtpd is not installed in the bench's Python (scripts/mail-servers.sh)"
 			) from e
 		self.smtp_port = free_port()
+		from aiosmtpd.smtp import AuthResult, LoginPassword
+
+		users = set(self.users)
+
+		def authenticate(server, session, envelope, mechanism, auth_data):
+			# Plain login on loopback (no TLS), as Frappe's Email Account logs in with its password.
+			ok = (
+				isinstance(auth_data, LoginPassword)
+				and auth_data.login.decode().lower() in users
+				and auth_data.password.decode() == PASSWORD
+			)
+			return AuthResult(success=ok)
+
 		self.smtp = Controller(
-			MaildirHandler(self.dir / "mail"), hostname="127.0.0.1", port=self.smtp_port, ready_timeout=10
+			MaildirHandler(self.dir / "mail"),
+			hostname="127.0.0.1",
+			port=self.smtp_port,
+			ready_timeout=10,
+			authenticator=authenticate,
+			auth_require_tls=False,
 		)
 		self.smtp.start()
 

@@ -1,0 +1,376 @@
+"""Complaints and surveys by email against real mail servers on loopback (tests/mail_servers.py):
+a customer's mail goes in over SMTP, Frappe pulls it over IMAP into a complaint, the acknowledgement
+and the desk's reply come out through Frappe's email queue and are read from the customer's mailbox.
+Skipped, with the reason printed, when the servers cannot be started."""
+
+import unittest
+from email.message import EmailMessage
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import make_msgid
+
+import frappe
+from frappe.email.queue import flush
+from frappe.utils import add_days, now_datetime, random_string
+
+from crm_plus.crm_surveys import api
+from crm_plus.crm_surveys import mail as survey_mail
+from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.mail_servers import PASSWORD, MailServers, Unavailable
+
+DESK = "desk@crm-plus.test"
+CUSTOMER = "buyer@customer-a.test"
+OTHER = "boss@customer-b.test"
+STRANGER = "stranger@nowhere.test"
+ACCOUNT = "CRM Plus Mail Test Desk"
+SENT = "CRM Sent Notification"
+
+
+class TestMailComplaints(HTTPTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		try:
+			cls.servers = MailServers([DESK, CUSTOMER, OTHER, STRANGER]).start()
+		except Unavailable as e:
+			print(f"\nMAIL TESTS SKIPPED: the mail servers could not be started: {e}")
+			raise unittest.SkipTest(f"mail servers unavailable: {e}") from e
+		cls.addClassCleanup(cls.servers.stop)
+		cls.addClassCleanup(cls._remove_mail_records)
+		frappe.flags.testing_email = True
+		o = cls.org
+		cls.contact_a = cls.make_contact(CUSTOMER, o.c_a1)
+		cls.contact_b = cls.make_contact(OTHER, o.c_b)
+		cls.old_handler = frappe.db.get_single_value("CRM Plus Settings", "email_complaint_handler")
+		frappe.db.set_single_value("CRM Plus Settings", "email_complaint_handler", o.agent_a)
+		account = frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": ACCOUNT,
+				"email_id": DESK,
+				"password": PASSWORD,
+				"enable_incoming": 1,
+				"use_imap": 1,
+				"email_server": "127.0.0.1",
+				"incoming_port": cls.servers.imap_port,
+				"use_ssl": 0,
+				"use_starttls": 0,
+				"email_sync_option": "ALL",
+				"initial_sync_count": "100",
+				"imap_folder": [{"folder_name": "INBOX", "append_to": "CRM Complaint"}],
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "127.0.0.1",
+				"smtp_port": cls.servers.smtp_port,
+				"no_smtp_authentication": 0,
+				"use_tls": 0,
+				"use_ssl_for_outgoing": 0,
+			}
+		).insert(ignore_permissions=True)
+		cls.account = account.name
+		frappe.db.commit()
+
+	@classmethod
+	def make_contact(cls, address: str, customer: str) -> str:
+		contact = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": f"Mail {random_string(5)}",
+				"email_ids": [{"email_id": address, "is_primary": 1}],
+				"links": [{"link_doctype": "CRM Customer", "link_name": customer}],
+			}
+		).insert(ignore_permissions=True)
+		cls.created("Contact", contact.name)
+		return contact.name
+
+	@classmethod
+	def _remove_mail_records(cls):
+		frappe.flags.testing_email = False
+		frappe.db.rollback()
+		frappe.db.set_single_value("CRM Plus Settings", "email_complaint_handler", cls.old_handler)
+		# An Email Account left enabled would make every later test send mail.
+		frappe.db.delete("IMAP Folder", {"parent": ACCOUNT})
+		frappe.db.delete("Email Account", {"name": ACCOUNT})
+		complaints = frappe.get_all(
+			"CRM Complaint", {"sender_email": ("in", [CUSTOMER, OTHER, STRANGER])}, pluck="name"
+		)
+		for name in complaints:
+			frappe.db.delete("Communication", {"reference_doctype": "CRM Complaint", "reference_name": name})
+			frappe.db.delete("Comment", {"reference_doctype": "CRM Complaint", "reference_name": name})
+			frappe.db.delete("File", {"attached_to_doctype": "CRM Complaint", "attached_to_name": name})
+			frappe.db.delete("CRM Complaint", {"name": name})
+		frappe.db.delete("Communication", {"email_account": ACCOUNT})
+		frappe.db.delete(SENT, {"recipient": ("in", [CUSTOMER, OTHER, STRANGER])})
+		queues = frappe.get_all("Email Queue", {"sender": ("like", f"%{DESK}%")}, pluck="name")
+		if queues:
+			frappe.db.delete("Email Queue Recipient", {"parent": ("in", queues)})
+			frappe.db.delete("Email Queue", {"name": ("in", queues)})
+		frappe.db.commit()
+		frappe.local.outgoing_email_account = {}
+		frappe.local.incoming_email_account = {}
+
+	# ---------------------------------------------------------------- helpers
+	def mail(
+		self, sender=CUSTOMER, subject="The pump leaks", body="Water everywhere since Monday.", **headers
+	):
+		message = EmailMessage()
+		message["From"] = sender
+		message["To"] = DESK
+		if subject is not None:
+			message["Subject"] = subject
+		message["Message-ID"] = make_msgid(domain="customer.test")
+		for name, value in headers.items():
+			message[name.replace("_", "-")] = value
+		message.set_content(body)
+		return message
+
+	def deliver(self, message) -> str:
+		"""Send a mail in over SMTP and let Frappe pull the desk's mailbox (its own receive)."""
+		self.servers.send(message)
+		frappe.get_doc("Email Account", self.account).receive()
+		frappe.db.commit()
+		return message["Message-ID"].strip("<>")
+
+	def complaint_of(self, message_id: str):
+		reference = frappe.db.get_value(
+			"Communication", {"message_id": message_id}, ["reference_doctype", "reference_name"], as_dict=True
+		)
+		self.assertIsNotNone(reference, "the mail was lost: no Communication")
+		if reference.reference_doctype != "CRM Complaint":
+			return None
+		return frappe.get_doc("CRM Complaint", reference.reference_name)
+
+	def inbox(self, user=CUSTOMER) -> list:
+		"""The user's mailbox after Frappe's own sender flushed the email queue."""
+		frappe.flags.testing_email = True
+		flush()
+		frappe.db.commit()
+		return self.servers.messages(user)
+
+	# ---------------------------------------------------------------- the journey
+	def test_mail_opens_complaint_acknowledged_and_desk_reply_continues_thread(self):
+		o = self.org
+		before = len(self.servers.messages(CUSTOMER))
+		first = self.deliver(self.mail())
+		complaint = self.complaint_of(first)
+		self.assertEqual(complaint.channel, "Email")
+		self.assertEqual((complaint.customer, complaint.contact), (o.c_a1, self.contact_a))
+		self.assertEqual(complaint.subject, "The pump leaks")
+		self.assertIn("Water everywhere since Monday.", complaint.description)
+		self.assertEqual(complaint.sender_email, CUSTOMER)
+		self.assertTrue(complaint.response_by and complaint.resolution_by, "the SLA runs")
+		self.assertFalse(complaint.first_response_at)
+
+		# The acknowledgement, over SMTP into the customer's mailbox, in the customer's thread.
+		received = [m for m in self.inbox()[before:] if complaint.name in m["Subject"]]
+		self.assertEqual(len(received), 1, [m["Subject"] for m in received])
+		ack = received[0]
+		self.assertIn(complaint.name, ack.get_body(("html", "plain")).get_content())
+		self.assertIn(f"<{first}>", ack["In-Reply-To"])
+		self.assertIn(f"<{first}>", ack["References"])
+
+		# The customer answers the acknowledgement: the same complaint, never a second one.
+		reply = self.mail(
+			subject=f"Re: {ack['Subject']}", body="Photos follow.", In_Reply_To=ack["Message-ID"]
+		)
+		second = self.deliver(reply)
+		self.assertEqual(self.complaint_of(second).name, complaint.name)
+		self.assertEqual(
+			frappe.db.count("CRM Complaint", {"sender_email": CUSTOMER, "subject": "The pump leaks"}), 1
+		)
+
+		# The agent serving division A replies from the form (Frappe's composer posts to make).
+		agent = self.login(o.agent_a)
+		response = self.call(
+			agent,
+			"frappe.core.doctype.communication.email.make",
+			doctype="CRM Complaint",
+			name=complaint.name,
+			recipients=CUSTOMER,
+			subject=f"Re: The pump leaks (#{complaint.name})",
+			content="<p>A technician comes tomorrow.</p>",
+			send_email=1,
+		)
+		self.assertEqual(response.status_code, 200, response.text)
+		self.fresh()
+		answered = frappe.get_doc("CRM Complaint", complaint.name)
+		self.assertTrue(answered.first_response_at, "the desk's reply is the first response")
+		self.assertEqual(answered.response_sla_status, "Met")
+		desk_reply = [
+			m for m in self.inbox()[before:] if "technician" in m.get_body(("html", "plain")).get_content()
+		]
+		self.assertEqual(len(desk_reply), 1)
+		self.assertIn(f"<{first}>", desk_reply[0]["In-Reply-To"])
+		self.assertIn(f"<{first}>", desk_reply[0]["References"])
+
+	def test_unknown_sender_html_only_without_subject(self):
+		message = MIMEText(
+			"<html><head><style>p{color:red}</style><script>alert('x')</script></head>"
+			"<body><p>Order 17 &amp; 18 never <b>arrived</b>.</p></body></html>",
+			"html",
+			"utf-8",
+		)
+		message["From"], message["To"] = STRANGER, DESK
+		message["Message-ID"] = make_msgid(domain="nowhere.test")
+		complaint = self.complaint_of(self.deliver(message))
+		self.assertIsNone(complaint.customer, "an unknown sender is linked by an agent")
+		self.assertEqual(complaint.handler, self.org.agent_a)
+		self.assertIn("Order 17 &amp; 18 never arrived.", complaint.description)
+		self.assertNotIn("alert", complaint.description)
+		self.assertNotIn("<script", complaint.description)
+		self.assertIn(STRANGER, complaint.subject)
+		# The service desk's agent sees it and links the customer.
+		agent = self.login(self.org.agent_a)
+		self.assertEqual(self.resource(agent, "CRM Complaint", complaint.name).status_code, 200)
+
+	def test_chinese_gb2312_mail(self):
+		message = MIMEText("水泵漏水，请尽快处理。", "plain", "gb2312")
+		message["From"], message["To"] = CUSTOMER, DESK
+		message["Subject"] = (
+			"=?gb2312?b?" + __import__("base64").b64encode("水泵故障".encode("gb2312")).decode() + "?="
+		)
+		message["Message-ID"] = make_msgid(domain="customer.test")
+		complaint = self.complaint_of(self.deliver(message))
+		self.assertEqual(complaint.subject, "水泵故障")
+		self.assertIn("水泵漏水，请尽快处理。", complaint.description)
+
+	def test_huge_attachment_is_dropped_with_a_note(self):
+		frappe.db.set_single_value("System Settings", "max_file_size", 1)  # MB
+		frappe.db.commit()
+		self.addCleanup(
+			lambda: (frappe.db.set_single_value("System Settings", "max_file_size", 0), frappe.db.commit())
+		)
+		message = MIMEMultipart()
+		message["From"], message["To"], message["Subject"] = CUSTOMER, DESK, "Invoice photos"
+		message["Message-ID"] = make_msgid(domain="customer.test")
+		message.attach(MIMEText("See the scans attached.", "plain", "utf-8"))
+		big = MIMEApplication(b"\0" * (1024 * 1024 + 10), Name="scan.pdf")
+		big["Content-Disposition"] = 'attachment; filename="scan.pdf"'
+		small = MIMEApplication(b"%PDF small", Name="note.pdf")
+		small["Content-Disposition"] = 'attachment; filename="note.pdf"'
+		message.attach(big)
+		message.attach(small)
+		complaint = self.complaint_of(self.deliver(message))
+		self.assertIn("See the scans attached.", complaint.description)
+		notes = frappe.get_all(
+			"Comment",
+			{"reference_doctype": "CRM Complaint", "reference_name": complaint.name, "comment_type": "Info"},
+			pluck="content",
+		)
+		self.assertTrue(any("scan.pdf" in n for n in notes), notes)
+		self.assertFalse(complaint.first_response_at, "the note is not a staff response")
+
+	def test_forged_sender_of_another_customer_gets_nothing(self):
+		before = len(self.servers.messages(OTHER))
+		complaint = self.complaint_of(self.deliver(self.mail(sender=OTHER, subject="Refund me")))
+		self.assertEqual((complaint.customer, complaint.contact), (self.org.c_b, self.contact_b))
+		self.assertFalse(frappe.db.exists("User", OTHER), "a sender gets no login")
+		frappe.db.commit()
+		queued = frappe.get_all(
+			"Email Queue",
+			{"reference_doctype": "CRM Complaint", "reference_name": complaint.name},
+			pluck="name",
+		)
+		recipients = frappe.get_all("Email Queue Recipient", {"parent": ("in", queued)}, pluck="recipient")
+		self.assertEqual(set(recipients), {OTHER}, "only the sender's own address is answered")
+		ack = self.inbox(OTHER)[before:]
+		self.assertEqual(len(ack), 1)
+		text = ack[0].get_body(("html", "plain")).get_content()
+		customer_name = frappe.db.get_value("CRM Customer", self.org.c_b, "customer_name")
+		self.assertNotIn(customer_name, text, "the acknowledgement tells nothing about the customer")
+
+	def test_auto_replies_and_bounces_never_answered_nor_lost(self):
+		before = len(self.servers.messages(CUSTOMER))
+		complaints = frappe.db.count("CRM Complaint")
+		out_of_office = self.mail(subject="Out of office", body="I am away.", Auto_Submitted="auto-replied")
+		kept = self.deliver(out_of_office)
+		self.assertIsNone(self.complaint_of(kept), "an auto-reply opens no complaint")
+		listed = self.mail(subject="Newsletter", Precedence="bulk", X_Autoreply="yes")
+		self.assertIsNone(self.complaint_of(self.deliver(listed)))
+		# A bounce of our own acknowledgement (a delivery report from the mailer daemon).
+		report = MIMEMultipart("report", report_type="delivery-status")
+		report["From"], report["To"], report["Subject"] = "MAILER-DAEMON@customer-a.test", DESK, "Undelivered"
+		report["Message-ID"] = make_msgid(domain="customer-a.test")
+		report.attach(MIMEText("Delivery failed.", "plain"))
+		self.assertIsNone(self.complaint_of(self.deliver(report)))
+		self.assertEqual(frappe.db.count("CRM Complaint"), complaints)
+		self.assertEqual(len(self.inbox()[before:]), 0, "nothing mailed back")
+
+	def test_acknowledgements_per_address_are_bounded(self):
+		before = len(self.servers.messages(STRANGER))
+		for n in range(5):
+			self.deliver(self.mail(sender=STRANGER, subject=f"Loop {n} {random_string(4)}"))
+		self.assertLessEqual(len(self.inbox(STRANGER)[before:]), 3)
+
+	# ---------------------------------------------------------------- surveys by email
+	def test_survey_invitation_mailed_marked_and_reminded_once(self):
+		frappe.db.set_value("CRM Customer", self.org.c_a2, "email", CUSTOMER)
+		campaign = frappe.get_doc(
+			{
+				"doctype": "CRM Survey Campaign",
+				"campaign_name": f"Mail {self.org.suffix} {random_string(5)}",
+				"template": "Customer Satisfaction",
+				"channel": "Web Link",
+				"status": "Running",
+				"filter_account_manager": self.org.rep_a2,
+			}
+		).insert(ignore_permissions=True)
+		self.created("CRM Survey Campaign", campaign.name)
+		before = len(self.servers.messages(CUSTOMER))
+		self.assertEqual(api.invite(campaign), 1)
+		invitation = frappe.get_doc("CRM Survey Invitation", {"campaign": campaign.name})
+		self.created("CRM Survey Invitation", invitation.name)
+		self.assertEqual((invitation.status, invitation.delivery_status), ("Sent", "Queued"))
+		mailed = self.inbox()[before:]
+		self.assertEqual(len(mailed), 1)
+		self.assertIn(invitation.token, mailed[0].get_body(("html", "plain")).get_content())
+		survey_mail.sync_delivery()
+		self.assertEqual(
+			frappe.db.get_value("CRM Survey Invitation", invitation.name, "delivery_status"), "Sent"
+		)
+
+		# Not answered after the set days: one reminder, however often the job runs.
+		frappe.db.set_single_value("CRM Plus Settings", "survey_reminder_days", 3)
+		frappe.db.set_value("CRM Survey Invitation", invitation.name, "sent_at", add_days(now_datetime(), -4))
+		self.assertEqual(survey_mail.send_survey_reminders(), 1)
+		self.assertEqual(survey_mail.send_survey_reminders(), 0)
+		self.assertEqual(len(self.inbox()[before:]), 2)
+		self.assertTrue(frappe.db.get_value("CRM Survey Invitation", invitation.name, "reminded_at"))
+
+		# The email queue's failure, then a bounce, are marked on the invitation.
+		frappe.db.sql(
+			"update `tabEmail Queue` set status = 'Error', error = 'SMTPRecipientsRefused: 550 no such user' "
+			"where reference_doctype = 'CRM Survey Invitation' and reference_name = %s",
+			invitation.name,
+		)
+		survey_mail.sync_delivery()
+		row = frappe.db.get_value(
+			"CRM Survey Invitation", invitation.name, ["delivery_status", "delivery_note"]
+		)
+		self.assertEqual(row[0], "Failed")
+		self.assertIn("550", row[1])
+		sent_id = frappe.db.get_value(
+			"Email Queue",
+			{"reference_doctype": "CRM Survey Invitation", "reference_name": invitation.name},
+			"message_id",
+		)
+		report = MIMEMultipart("report", report_type="delivery-status")
+		report["From"], report["To"], report["Subject"] = (
+			"MAILER-DAEMON@customer-a.test",
+			DESK,
+			"Undelivered Mail",
+		)
+		report["Message-ID"] = make_msgid(domain="customer-a.test")
+		report.attach(MIMEText("Delivery to buyer failed.", "plain"))
+		original = EmailMessage()
+		original["Message-ID"] = f"<{sent_id}>"
+		original["Subject"] = "How did we do?"
+		from email.mime.message import MIMEMessage
+
+		report.attach(MIMEMessage(original))
+		self.deliver(report)
+		self.assertEqual(
+			frappe.db.get_value("CRM Survey Invitation", invitation.name, "delivery_status"), "Bounced"
+		)
+		self.assertEqual(len(self.inbox()[before:]), 2, "a bounce is never answered")

@@ -215,7 +215,8 @@ def thread_headers(doc, method=None):
 	)
 	if not opened or not opened[0].message_id:
 		return
-	head, sep, _rest = doc.message.partition("\n\n")
+	eol = "\r\n" if "\r\n" in doc.message[:4000] else "\n"
+	head, sep, _rest = doc.message.partition(eol + eol)
 	if not sep:
 		return
 	names = {line.split(":", 1)[0].strip().lower() for line in head.splitlines() if ":" in line}
@@ -226,4 +227,4 @@ def thread_headers(doc, method=None):
 	if "references" not in names:
 		extra.append(f"References: {original}")
 	if extra:
-		doc.message = "\n".join(extra) + "\n" + doc.message
+		doc.message = eol.join(extra) + eol + doc.message

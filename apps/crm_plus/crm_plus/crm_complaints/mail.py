@@ -201,6 +201,9 @@ def thread_headers(doc, method=None):
 	thread (In-Reply-To and References name the mail that opened it), as mail clients expect."""
 	if doc.reference_doctype != COMPLAINT or not doc.reference_name or not doc.message:
 		return
+	address = frappe.db.get_value(COMPLAINT, doc.reference_name, "sender_email")
+	if not address or address.lower() not in {(r.recipient or "").lower() for r in doc.recipients}:
+		return  # staff alerts about the complaint are not the customer's thread
 	opened = frappe.get_all(
 		"Communication",
 		{

@@ -112,10 +112,10 @@ else
 			failed=$((failed + 1))
 		else
 			as_owner "cd '$bench_dir' && bench --site '$site' run-tests --app crm_plus" 2>&1 | tee "$logdir/tier2.log"
+			t2=${PIPESTATUS[0]}
 			if grep -q "MAIL TESTS SKIPPED" "$logdir/tier2.log"; then
 				say "SKIPPED: mail tests (real SMTP and IMAP servers): $(grep -m1 -o 'MAIL TESTS SKIPPED.*' "$logdir/tier2.log")"
 			fi
-			t2=${PIPESTATUS[0]}
 			ran=$(grep -oE '^Ran [0-9]+ tests?' "$logdir/tier2.log" | grep -oE '[0-9]+' | tail -1)
 			bad=$(grep -oE '^FAILED \((failures|errors)=[0-9]+(, (failures|errors)=[0-9]+)?' "$logdir/tier2.log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
 			bad=${bad:-0}

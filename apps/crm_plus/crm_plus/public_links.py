@@ -22,13 +22,14 @@ def record_by_token(doctype: str, field: str, token) -> str | None:
 	return None
 
 
-def over_limit(page: str, limit: int, seconds: int) -> bool:
-	"""Count one request of this address to `page`; True once it made more than `limit` in the window
-	(a fixed window starting with its first request, as Frappe's rate_limit counts)."""
-	ip = getattr(frappe.local, "request_ip", None)
-	if not ip or not getattr(frappe.local, "request", None):
+def over_limit(page: str, limit: int, seconds: int, key: str | None = None) -> bool:
+	"""Count one request of this address (or of `key`, e.g. one link's token, whatever the address)
+	to `page`; True once more than `limit` came in the window (a fixed window starting with the first
+	request, as Frappe's rate_limit counts)."""
+	who = key or getattr(frappe.local, "request_ip", None)
+	if not who or not getattr(frappe.local, "request", None):
 		return False  # not a web request (a test calling the function, a job)
-	key = frappe.cache.make_key(f"crm_plus:rl:{page}:{ip}")
+	key = frappe.cache.make_key(f"crm_plus:rl:{page}:{who}")
 	if not frappe.cache.get(key):
 		frappe.cache.setex(key, seconds, 0)
 	return frappe.cache.incrby(key, 1) > limit

@@ -11,7 +11,7 @@ from frappe.rate_limiter import rate_limit
 from frappe.utils import cint, get_datetime, get_url, now_datetime
 
 from crm_plus.domain import complaint_portal, public_links, sla
-from crm_plus.public_links import record_by_token
+from crm_plus.public_links import over_limit, record_by_token
 from crm_plus.utils import allow_server_fields
 
 DOCTYPE = "CRM Complaint"
@@ -166,11 +166,16 @@ def link_state(complaint) -> str:
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
-@rate_limit(key="token", limit=5, seconds=600, ip_based=False)  # repeated submissions of one link
 @rate_limit(limit=60, seconds=600)  # one address trying forged links
-def submit(token: str, resolved=None, rating=None, comment=None):
+def submit(token=None, resolved=None, rating=None, comment=None):
 	"""The customer's answer. Unknown, used and expired links, and complaints reopened meanwhile,
 	store nothing. Saved as the system (the guest has no permission of their own)."""
+	if public_links.plausible_token(token) and over_limit("complaint-feedback-submit", 5, 600, key=token):
+		# Repeated submissions of one link, from any address.
+		frappe.throw(
+			_("Too many attempts with this link. Please try again in a few minutes."),
+			frappe.RateLimitExceededError,
+		)
 	complaint = complaint_by_token(token)
 	state = link_state(complaint)
 	if state != "valid":

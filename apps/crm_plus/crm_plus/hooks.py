@@ -213,3 +213,9 @@ override_whitelisted_methods = {
 	"frappe.desk.doctype.kanban_board.kanban_board.update_order": "crm_plus.overrides.update_kanban_order",
 	"frappe.desk.notifications.get_open_count": "crm_plus.overrides.get_open_count",
 }
+
+# The knowledge base: staff read the published solutions, their writers the drafts too.
+permission_query_conditions["CRM Solution"] = (
+	"crm_plus.crm_complaints.doctype.crm_solution.crm_solution.query_conditions"
+)
+has_permission["CRM Solution"] = "crm_plus.crm_complaints.doctype.crm_solution.crm_solution.has_permission"

@@ -115,7 +115,7 @@ def intake(complaint, communication, mail) -> None:
 	received = get_datetime(communication.communication_date or now_datetime())
 	complaint.received_at = min(received, now_datetime())
 	complaint.channel = "Email"
-	complaint.sender_email = mail.from_email
+	complaint.raised_by = mail.from_email
 	customer, contact = match_sender(mail.from_email)
 	complaint.customer, complaint.contact = customer, contact
 	if customer:
@@ -160,7 +160,7 @@ def acknowledge(complaint, communication) -> bool:
 	"""Queue the acknowledgement: the complaint number and the promised times, in the mail's thread.
 	Once per complaint and a few times a day per address at most (claimed keys), so that no loop
 	with another robot goes on."""
-	address = complaint.sender_email
+	address = complaint.raised_by
 	if not address or frappe.db.exists("Email Account", {"email_id": address}):
 		return False
 	if not claim(f"complaint-ack:{complaint.name}", COMPLAINT, complaint.name, address):
@@ -201,7 +201,7 @@ def thread_headers(doc, method=None):
 	thread (In-Reply-To and References name the mail that opened it), as mail clients expect."""
 	if doc.reference_doctype != COMPLAINT or not doc.reference_name or not doc.message:
 		return
-	address = frappe.db.get_value(COMPLAINT, doc.reference_name, "sender_email")
+	address = frappe.db.get_value(COMPLAINT, doc.reference_name, "raised_by")
 	if not address or address.lower() not in {(r.recipient or "").lower() for r in doc.recipients}:
 		return  # staff alerts about the complaint are not the customer's thread
 	opened = frappe.get_all(

@@ -1,7 +1,6 @@
 """Surveys on the Frappe side: campaigns invite a sample, customers answer by a public link (no login)
 or agents enter their answers, and every response is scored; an unhappy one opens a complaint."""
 
-import hmac
 import json
 
 import frappe
@@ -11,6 +10,7 @@ from frappe.utils import add_days, cint, flt, get_datetime, get_url, now_datetim
 
 from crm_plus.domain import surveys
 from crm_plus.domain.roles import SERVICE_ROLES
+from crm_plus.public_links import record_by_token
 
 ERRORS = {
 	"required": lambda: _("Please answer this question"),
@@ -39,14 +39,9 @@ def questions_of(template: str) -> list[dict]:
 
 
 def invitation_by_token(token: str):
-	"""The invitation whose token is exactly `token`. The column's collation matches without regard to
-	case (and to trailing spaces), so the candidates it finds are compared byte for byte here."""
-	if not token or not isinstance(token, str) or len(token) > 100:
-		return None
-	for row in frappe.get_all("CRM Survey Invitation", {"token": token}, ["name", "token"]):
-		if row.token and hmac.compare_digest(row.token.encode(), token.encode()):
-			return frappe.get_doc("CRM Survey Invitation", row.name)
-	return None
+	"""The invitation whose token is exactly `token` (`public_links.record_by_token`)."""
+	name = record_by_token("CRM Survey Invitation", "token", token)
+	return frappe.get_doc("CRM Survey Invitation", name) if name else None
 
 
 def campaign_running(campaign: str) -> bool:

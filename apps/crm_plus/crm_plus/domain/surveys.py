@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 import random
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+
+from crm_plus.domain import public_links
 
 # The five levels of seed 000 (高度满意 5 ... 极不满意 1): English here, Chinese from the catalogue.
 SATISFACTION_LEVELS = (
@@ -365,8 +366,8 @@ def sample_customers(
 
 
 def new_token() -> str:
-	"""An unguessable invitation token (256 bits, URL-safe, 43 characters)."""
-	return secrets.token_urlsafe(32)
+	"""An unguessable invitation token (256 bits, URL-safe, 43 characters): `public_links.new_token`."""
+	return public_links.new_token()
 
 
 def token_state(
@@ -375,13 +376,7 @@ def token_state(
 	"""The state of an invitation: "used" once answered (whatever the expiry or the campaign), else
 	"closed" when its campaign no longer runs, else "expired" from expires_at on, else "valid".
 	No expiry: never expires. Compare like with like (all naive or all aware)."""
-	if used_at is not None:
-		return "used"
-	if not campaign_running:
-		return "closed"
-	if expires_at is not None and now >= expires_at:
-		return "expired"
-	return "valid"
+	return public_links.link_state(expires_at, used_at, now, open=campaign_running)
 
 
 def allow_submission(

@@ -93,7 +93,7 @@ class TestMailComplaints(HTTPTestCase):
 		frappe.db.delete("IMAP Folder", {"parent": ACCOUNT})
 		frappe.db.delete("Email Account", {"name": ACCOUNT})
 		complaints = frappe.get_all(
-			"CRM Complaint", {"sender_email": ("in", [CUSTOMER, OTHER, STRANGER])}, pluck="name"
+			"CRM Complaint", {"raised_by": ("in", [CUSTOMER, OTHER, STRANGER])}, pluck="name"
 		)
 		for name in complaints:
 			frappe.db.delete("Communication", {"reference_doctype": "CRM Complaint", "reference_name": name})
@@ -158,7 +158,7 @@ class TestMailComplaints(HTTPTestCase):
 		self.assertEqual((complaint.customer, complaint.contact), (o.c_a1, self.contact_a))
 		self.assertEqual(complaint.subject, "The pump leaks")
 		self.assertIn("Water everywhere since Monday.", complaint.description)
-		self.assertEqual(complaint.sender_email, CUSTOMER)
+		self.assertEqual(complaint.raised_by, CUSTOMER)
 		self.assertTrue(complaint.response_by and complaint.resolution_by, "the SLA runs")
 		self.assertFalse(complaint.first_response_at)
 
@@ -177,7 +177,7 @@ class TestMailComplaints(HTTPTestCase):
 		second = self.deliver(reply)
 		self.assertEqual(self.complaint_of(second).name, complaint.name)
 		self.assertEqual(
-			frappe.db.count("CRM Complaint", {"sender_email": CUSTOMER, "subject": "The pump leaks"}), 1
+			frappe.db.count("CRM Complaint", {"raised_by": CUSTOMER, "subject": "The pump leaks"}), 1
 		)
 
 		# The agent serving division A replies from the form (Frappe's composer posts to make).

@@ -7,11 +7,18 @@ import frappe
 
 from crm_plus.tests.utils import CRMTestCase, Org, make_transaction
 
-GUEST_METHODS = {"crm_plus.crm_surveys.api.submit"}
+GUEST_METHODS = {
+	"crm_plus.crm_surveys.api.submit",
+	"crm_plus.crm_complaints.feedback.submit",
+	"crm_plus.crm_complaints.public_form.submit_complaint",
+}
 
 
 def app_whitelisted() -> dict[str, object]:
 	import crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint
+	import crm_plus.crm_complaints.doctype.crm_solution.crm_solution
+	import crm_plus.crm_complaints.feedback
+	import crm_plus.crm_complaints.public_form
 	import crm_plus.crm_plus.dashboard
 	import crm_plus.crm_plus.grading
 	import crm_plus.crm_surveys.api

@@ -6,10 +6,10 @@ frappe.ui.form.on("CRM Complaint", {
 		frm.set_query("category", () => ({ filters: { is_group: 0 } }));
 		frm.set_query("transaction", () => ({ filters: { customer: frm.doc.customer } }));
 		// The email composer (New Email, Reply) writes to the customer's address.
-		frm.email_field = "sender_email";
+		frm.email_field = "raised_by";
 	},
 	get_email_recipients(frm, fieldname) {
-		return fieldname === "recipients" && frm.doc.sender_email ? [frm.doc.sender_email] : [];
+		return fieldname === "recipients" && frm.doc.raised_by ? [frm.doc.raised_by] : [];
 	},
 	refresh(frm) {
 		const colors = { "On Track": "green", "At Risk": "orange", Breached: "red", Met: "blue", Paused: "gray" };
@@ -50,5 +50,53 @@ frappe.ui.form.on("CRM Complaint", {
 				)
 			);
 		}
+		if (!frm.is_new() && frm.doc.category) {
+			frm.add_custom_button(__("Suggest Solutions"), () => crm_plus_suggest_solutions(frm));
+		}
 	},
 });
+
+// The knowledge base: the published solutions of the complaint's category. Using one records it on
+// the complaint, puts its text into an empty resolution and opens the email composer with it as the
+// reply. Every text from the server is escaped before it goes into HTML.
+function crm_plus_suggest_solutions(frm) {
+	frappe
+		.call("crm_plus.crm_complaints.doctype.crm_solution.crm_solution.suggest", { complaint: frm.doc.name })
+		.then(({ message }) => {
+			const solutions = message || [];
+			if (!solutions.length) {
+				frappe.msgprint(__("No published solution for this category yet."));
+				return;
+			}
+			const esc = frappe.utils.escape_html;
+			const dialog = new frappe.ui.Dialog({ title: __("Suggested Solutions"), fields: [{ fieldtype: "HTML", fieldname: "list" }] });
+			const rows = solutions.map(
+				(s, i) => `<div class="crm-solution" style="padding: 8px 0; border-bottom: 1px solid var(--border-color);">
+					<b>${esc(s.title)}</b>${s.product ? " · " + esc(s.product) : ""}
+					<div class="text-muted small">${esc(s.problem || "")}</div>
+					<div class="text-muted small">${esc(__("Used {0} times", [s.used_count || 0]))}${
+						s.average_rating ? " · " + esc(__("average rating {0}", [s.average_rating])) : ""
+					}</div>
+					<button class="btn btn-xs btn-primary" data-index="${i}">${esc(__("Use"))}</button>
+				</div>`
+			);
+			dialog.fields_dict.list.$wrapper.html(rows.join(""));
+			dialog.fields_dict.list.$wrapper.on("click", "button[data-index]", (event) => {
+				const chosen = solutions[Number(event.currentTarget.dataset.index)];
+				frappe
+					.call("crm_plus.crm_complaints.doctype.crm_solution.crm_solution.use", { complaint: frm.doc.name, solution: chosen.name })
+					.then(({ message: used }) => frm.reload_doc().then(() => {
+						dialog.hide();
+						if (!(frm.doc.resolution || "").trim()) frm.set_value("resolution", used.text);
+						new frappe.views.CommunicationComposer({
+							doc: frm.doc,
+							frm,
+							subject: __("Re: {0}", [frm.doc.subject]),
+							recipients: frm.doc.raised_by || "",
+							message: used.html,
+						});
+					}));
+			});
+			dialog.show();
+		});
+}

@@ -6,8 +6,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, cint, flt, get_datetime, getdate, now_datetime
 
-from crm_plus.crm_complaints import service_level
-from crm_plus.domain import sla
+from crm_plus.crm_complaints import feedback, service_level
+from crm_plus.domain import complaint_portal, sla
 from crm_plus.permissions import check_customer_access
 from crm_plus.utils import allow_server_fields
 
@@ -17,17 +17,28 @@ class CRMComplaint(Document):
 		if self.is_new() or self.has_value_changed("customer"):
 			# Not for a complaint the system opens itself (an unhappy survey answer, maybe a Guest's):
 			# only code sets this flag, never a request.
-			if not self.flags.ignore_permissions:
+			if self.customer and not self.flags.ignore_permissions:
 				check_customer_access(self.customer, "read")
 			# The rep responsible when the complaint came in (the performance report counts by it).
-			self.account_manager = frappe.db.get_value("CRM Customer", self.customer, "account_manager")
+			self.account_manager = (
+				frappe.db.get_value("CRM Customer", self.customer, "account_manager")
+				if self.customer
+				else None
+			)
+		feedback.keep_customer_answer(self)
 		self.validate_inputs()
-		if not self.sender_email:  # where the desk's replies go (crm_complaints/mail.py)
-			self.sender_email = customer_address(self.contact, self.customer)
+		if not self.raised_by:  # where the desk's replies go (crm_complaints/mail.py)
+			self.raised_by = customer_address(self.contact, self.customer)
 		self.track_status()
 		service_level.apply(self)
 
+	def on_update(self):
+		feedback.after_save(self)
+
 	def validate_inputs(self):
+		if not self.customer and self.channel not in complaint_portal.SELF_SERVICE_CHANNELS:
+			# Email and Web complaints may come from someone not (yet) known as a customer.
+			frappe.throw(_("Please choose the customer"), frappe.MandatoryError)
 		if get_datetime(self.received_at) > now_datetime():
 			frappe.throw(_("A complaint cannot be received in the future"))
 		if self.rating not in (None, "", 0) and not 1 <= cint(self.rating) <= 5:
@@ -56,6 +67,7 @@ class CRMComplaint(Document):
 			self.paused_since = now
 		if self.status == "Resolved":
 			self.resolved_at = now
+			feedback.issue_link(self, now)
 		if self.status == "Closed":
 			self.closed_at = now
 			self.resolved_at = self.resolved_at or now

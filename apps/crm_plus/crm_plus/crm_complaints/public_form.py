@@ -1,0 +1,110 @@
+"""The public complaint form (`www/complaint`): a customer without a login tells us their problem.
+
+The complaint is created by the system (channel Web), linked to a customer only when the email or the
+phone given matches exactly one customer (a contact's address or number, or the customer's own); the
+match grants the guest nothing: the answer is the same whether or not it matched, and names only the
+new complaint's number. Rate-limited per address; every field bounded; text stored as text."""
+
+import frappe
+from frappe import _
+from frappe.rate_limiter import rate_limit
+from frappe.utils import escape_html, now_datetime, strip_html_tags
+
+from crm_plus.domain import complaint_portal
+
+ERRORS = {
+	"required": lambda: _("Please fill in this field"),
+	"invalid": lambda: _("This value is not valid"),
+	"too_long": lambda: _("This text is too long"),
+	"invalid_email": lambda: _("Please enter a valid email address"),
+	"invalid_phone": lambda: _("Please enter a valid phone number"),
+	"unknown_category": lambda: _("Please choose one of the given categories"),
+}
+MARKUP_FREE = ("full_name", "subject")
+
+
+def categories() -> list[dict]:
+	"""The categories a customer may choose from (leaves only), with their translated names."""
+	rows = frappe.get_all("CRM Complaint Category", {"is_group": 0}, ["name"], order_by="name asc")
+	return [{"value": row.name, "label": _(row.name)} for row in rows]
+
+
+# xss_safe: Frappe would escape what a guest sends before this sees it; the text is escaped here once.
+@frappe.whitelist(allow_guest=True, methods=["POST"], xss_safe=True)
+@rate_limit(limit=10, seconds=3600)  # complaints from one address in an hour
+def submit_complaint(full_name=None, phone=None, email=None, subject=None, description=None, category=None):
+	fields = {
+		"full_name": full_name,
+		"phone": phone,
+		"email": email,
+		"subject": subject,
+		"description": description,
+		"category": category,
+	}
+	# Markup is no part of a name or a subject: tags are dropped before the checks, so a value made of
+	# markup alone is reported as missing (an email or a phone with markup is malformed).
+	for name in MARKUP_FREE:
+		if isinstance(fields[name], str):
+			fields[name] = strip_html_tags(fields[name])
+	values, errors = complaint_portal.public_complaint_errors(fields)
+	if values.get("category") and not frappe.db.exists(
+		"CRM Complaint Category", {"name": values["category"], "is_group": 0}
+	):
+		errors["category"] = "unknown_category"
+	if errors:
+		return {"ok": False, "errors": {f: ERRORS[e]() for f, e in errors.items()}}
+	customer, contact = match_customer(values["email"], values["phone"])
+	doc = frappe.get_doc(
+		{
+			"doctype": "CRM Complaint",
+			"customer": customer,
+			"contact": contact,
+			"raised_by": values["email"],
+			"raised_by_name": values["full_name"],
+			"raised_by_phone": values["phone"],
+			"channel": "Web",
+			"received_at": now_datetime(),
+			"severity": "Medium",
+			"category": values["category"] or None,
+			"subject": values["subject"],
+			# Stored as text: what the customer typed is shown, never run, in the desk.
+			"description": escape_html(values["description"]).replace("\n", "<br>"),
+		}
+	)
+	doc.flags.ignore_permissions = True  # the system opens it; the guest has no permission of its own
+	doc.insert()
+	return {"ok": True, "complaint": doc.name}
+
+
+def match_customer(email: str, phone: str) -> tuple[str | None, str | None]:
+	"""(customer, contact) when the email, else the phone, matches exactly one customer: a contact's
+	address or number linked to it, or the customer's own. Otherwise (None, None)."""
+	for value, contact_sql, customer_fields in (
+		(email, "select parent from `tabContact Email` where email_id = %(v)s", ("email",)),
+		(
+			phone,
+			"select parent from `tabContact Phone` where phone = %(v)s",
+			("mobile", "company_phone", "landline"),
+		),
+	):
+		if not value:
+			continue
+		links = frappe.db.sql(
+			f"""select dl.link_name, dl.parent from `tabDynamic Link` dl
+			where dl.parenttype = 'Contact' and dl.link_doctype = 'CRM Customer'
+			and dl.parent in ({contact_sql})""",
+			{"v": value},
+		)
+		own = frappe.db.sql(
+			"select name from `tabCRM Customer` where "
+			+ " or ".join(f"`{field}` = %(v)s" for field in customer_fields),
+			{"v": value},
+		)
+		customers = {row[0] for row in links} | {row[0] for row in own}
+		if len(customers) == 1:
+			(customer,) = customers
+			contacts = {row[1] for row in links if row[0] == customer}
+			return customer, (next(iter(contacts)) if len(contacts) == 1 else None)
+		if customers:
+			return None, None  # several customers: an agent links the right one
+	return None, None

@@ -79,6 +79,13 @@ class ComplaintMail(InboundMail):
 		return saved
 
 
+def mark_inbound(complaint) -> None:
+	"""A complaint Frappe creates from an incoming mail is an Email complaint from its first save (it may
+	have no customer yet: intake below matches the sender)."""
+	if complaint.is_new() and getattr(frappe.local, "crm_plus_inbound_mail", None) is not None:
+		complaint.channel = "Email"
+
+
 def note(complaint: str, text: str) -> None:
 	"""An information line on the complaint's timeline (not a staff comment: no first response)."""
 	frappe.get_doc(

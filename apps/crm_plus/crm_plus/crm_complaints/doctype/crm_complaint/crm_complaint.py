@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, cint, flt, get_datetime, getdate, now_datetime
 
-from crm_plus.crm_complaints import feedback, service_level
+from crm_plus.crm_complaints import feedback, mail, service_level
 from crm_plus.domain import complaint_portal, sla
 from crm_plus.permissions import check_customer_access
 from crm_plus.utils import allow_server_fields
@@ -25,6 +25,7 @@ class CRMComplaint(Document):
 				if self.customer
 				else None
 			)
+		mail.mark_inbound(self)
 		feedback.keep_customer_answer(self)
 		self.validate_inputs()
 		if not self.raised_by:  # where the desk's replies go (crm_complaints/mail.py)

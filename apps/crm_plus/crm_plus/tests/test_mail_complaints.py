@@ -3,6 +3,7 @@ a customer's mail goes in over SMTP, Frappe pulls it over IMAP into a complaint,
 and the desk's reply come out through Frappe's email queue and are read from the customer's mailbox.
 Skipped, with the reason printed, when the servers cannot be started."""
 
+import re
 import unittest
 from email.message import EmailMessage
 from email.mime.application import MIMEApplication
@@ -203,6 +204,37 @@ class TestMailComplaints(HTTPTestCase):
 		self.assertEqual(len(desk_reply), 1)
 		self.assertIn(f"<{first}>", desk_reply[0]["In-Reply-To"])
 		self.assertIn(f"<{first}>", desk_reply[0]["References"])
+
+		# The agent resolves it: the customer's mailbox gets the feedback link, in the same thread, and
+		# the link from that mail works for the customer without a login.
+		response = self.put(
+			agent,
+			f"/api/resource/CRM Complaint/{complaint.name}",
+			{"status": "Resolved", "resolution": "The technician replaced the seal."},
+		)
+		self.assertEqual(response.status_code, 200, response.text)
+		link_mails = [
+			m
+			for m in self.inbox()[before:]
+			if "/complaint-feedback?token=" in m.get_body(("html", "plain")).get_content()
+		]
+		self.assertEqual(len(link_mails), 1)
+		self.assertIn(f"<{first}>", link_mails[0]["In-Reply-To"])
+		token = re.search(
+			r"/complaint-feedback\?token=([A-Za-z0-9_-]+)",
+			link_mails[0].get_body(("html", "plain")).get_content(),
+		).group(1)
+		guest = self.login("Guest")
+		page = self.get(guest, "/complaint-feedback", {"token": token})
+		self.assertEqual(page.status_code, 200)
+		self.assertIn("The pump leaks", page.text)
+		answer = self.call(
+			guest, "crm_plus.crm_complaints.feedback.submit", token=token, resolved=1, rating=5
+		)
+		self.assertEqual(answer.json["message"]["state"], "answered", answer.text)
+		self.fresh()
+		closed = frappe.get_doc("CRM Complaint", complaint.name)
+		self.assertEqual((closed.customer_confirmed, closed.rating), (1, 5))
 
 	def test_unknown_sender_html_only_without_subject(self):
 		message = MIMEText(

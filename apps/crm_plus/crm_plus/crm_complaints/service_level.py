@@ -7,9 +7,9 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, get_datetime, get_time, getdate, now_datetime
 
-from crm_plus.crm_plus.reminders import claim, notify
 from crm_plus.domain import escalation, sla
 from crm_plus.domain.roles import UNRESTRICTED_ROLES
+from crm_plus.notifications import claim, notify
 from crm_plus.utils import allow_server_fields, bulk_set
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

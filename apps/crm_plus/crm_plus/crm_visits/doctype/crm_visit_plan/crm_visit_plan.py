@@ -57,7 +57,7 @@ class CRMVisitPlan(Document):
 		self.approval_status = "Pending Approval"
 		self.approver = manager
 		allow_server_fields(self).save()
-		from crm_plus.crm_plus.reminders import notify
+		from crm_plus.notifications import notify
 
 		notify(
 			manager,

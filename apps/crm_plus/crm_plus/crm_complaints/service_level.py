@@ -78,7 +78,7 @@ def response_state_of(doc, policy, calendar, now) -> tuple[str, float]:
 		cint(policy.response_minutes),
 		now,
 		responded_at=get_datetime(responded) if responded else None,
-		at_risk_share=flt(policy.at_risk_percent or 75) / 100,
+		at_risk_share=sla.at_risk_share(policy.at_risk_percent),
 	)
 
 
@@ -92,7 +92,7 @@ def state_of(doc, policy, calendar, now) -> tuple[str, float]:
 		done_at=get_datetime(done) if done else None,
 		paused_minutes=flt(doc.paused_minutes),
 		paused_since=get_datetime(doc.paused_since) if doc.paused_since and not done else None,
-		at_risk_share=flt(policy.at_risk_percent or 75) / 100,
+		at_risk_share=sla.at_risk_share(policy.at_risk_percent),
 	)
 
 

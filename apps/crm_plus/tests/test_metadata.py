@@ -27,6 +27,14 @@ def test_domain_never_imports_frappe():
 	assert m.frappe_imports() == []
 
 
+def test_no_production_module_imports_the_development_tools():
+	"""Benchmarks and fault drills (crm_plus.devtools) stay apart from what a site runs."""
+	files = m.production_files()
+	assert any(py.name == "hooks.py" for py in files)
+	assert not any("devtools" in py.parts for py in files)
+	assert m.imports_of(files, "crm_plus.devtools") == []
+
+
 def test_every_module_has_a_package():
 	for module in META.modules:
 		assert (m.PACKAGE / m.scrub(module) / "__init__.py").exists(), module

@@ -13,7 +13,6 @@ from crm_plus.notifications import claim, notify
 from crm_plus.utils import allow_server_fields, bulk_set
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-OPEN_STATUSES = sla.OPEN_STATUSES
 COMMIT_EVERY = 250  # complaints per transaction in an escalation pass
 RESPONDED_STATUSES = ("Acknowledged", "In Progress", "Waiting on Customer", *sla.DONE_STATUSES)
 
@@ -141,7 +140,7 @@ def escalate(now=None) -> dict:
 		from `tabCRM Complaint` c left join `tabCRM Customer` cu on cu.name = c.customer
 		where c.status in %(open)s and c.sla_policy is not null
 		""",
-		{"open": OPEN_STATUSES},
+		{"open": sla.OPEN_STATUSES},
 		as_dict=True,
 	)
 	policies, calendars = {}, {}

@@ -156,7 +156,8 @@ def bench_list() -> list[dict]:
 
 
 def bench_escalation() -> dict:
-	from crm_plus.crm_complaints.service_level import OPEN_STATUSES, escalate
+	from crm_plus.crm_complaints.service_level import escalate
+	from crm_plus.domain.sla import OPEN_STATUSES
 
 	policy = frappe.db.get_value("CRM SLA Policy", {"is_default": 1}, "name")
 	open_now = frappe.db.count("CRM Complaint", {"status": ("in", OPEN_STATUSES)})

@@ -10,7 +10,7 @@ import json
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
-from crm_plus.crm_complaints.service_level import OPEN_STATUSES
+from crm_plus.domain.sla import OPEN_STATUSES
 
 
 def _report(counts: dict) -> dict:

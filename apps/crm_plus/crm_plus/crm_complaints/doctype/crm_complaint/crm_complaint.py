@@ -153,7 +153,7 @@ def record_first_response(doc, method=None):
 	first, status = frappe.db.get_value(
 		"CRM Complaint", doc.reference_name, ["first_response_at", "status"]
 	) or (None, None)
-	if first or status not in service_level.OPEN_STATUSES:
+	if first or status not in sla.OPEN_STATUSES:
 		return
 	# Recording the response must never cost the staff member their comment or reply.
 	frappe.db.savepoint("crm_plus_first_response")

@@ -1,0 +1,35 @@
+"""Records of the app that moved to another module take the module of the folder their JSON now sits in:
+DocTypes, reports, workspaces, number cards and dashboard charts (a migrate re-imports a report or a
+card only when its file is newer than the row, so a moved one would keep its old module, and Frappe
+would look for its script in the old folder). Module Defs of new modules in modules.txt are added."""
+
+import json
+from pathlib import Path
+
+import frappe
+
+APP = "crm_plus"
+KINDS = {
+	"doctype": "DocType",
+	"report": "Report",
+	"workspace": "Workspace",
+	"number_card": "Number Card",
+	"dashboard_chart": "Dashboard Chart",
+}
+
+
+def execute():
+	app_path = Path(frappe.get_app_path(APP))
+	for module in frappe.get_module_list(APP):
+		if not frappe.db.exists("Module Def", module):
+			frappe.get_doc({"doctype": "Module Def", "module_name": module, "app_name": APP}).insert(
+				ignore_permissions=True, ignore_if_duplicate=True
+			)
+		for kind, doctype in KINDS.items():
+			for path in sorted((app_path / frappe.scrub(module) / kind).glob("*/*.json")):
+				record = json.loads(path.read_text())
+				if not isinstance(record, dict) or record.get("doctype") != doctype:
+					continue
+				stored = frappe.db.get_value(doctype, record["name"], "module")
+				if stored is not None and stored != module:
+					frappe.db.set_value(doctype, record["name"], "module", module, update_modified=False)

@@ -1,12 +1,16 @@
-"""Records of the app that moved to another module take the module of the folder their JSON now sits in:
-DocTypes, reports, workspaces, number cards and dashboard charts (a migrate re-imports a report or a
-card only when its file is newer than the row, so a moved one would keep its old module, and Frappe
-would look for its script in the old folder). Module Defs of new modules in modules.txt are added."""
+"""Records of the app that moved to another module take the module of the folder their JSON now sits in.
+
+A migrate re-imports a report, workspace, number card or dashboard chart only when its file is newer
+than the row, so a moved one would keep its old module (and Frappe would look for a report's script in
+the old folder): each moved one is imported again from its file. A moved DocType gets its module here
+and its definition from the migrate's sync (its file's hash changed). Module Defs of new modules in
+modules.txt are added (a migrate adds none)."""
 
 import json
 from pathlib import Path
 
 import frappe
+from frappe.modules.import_file import import_file_by_path
 
 APP = "crm_plus"
 KINDS = {
@@ -31,5 +35,9 @@ def execute():
 				if not isinstance(record, dict) or record.get("doctype") != doctype:
 					continue
 				stored = frappe.db.get_value(doctype, record["name"], "module")
-				if stored is not None and stored != module:
-					frappe.db.set_value(doctype, record["name"], "module", module, update_modified=False)
+				if stored is None or stored == module:
+					continue
+				frappe.db.set_value(doctype, record["name"], "module", module, update_modified=False)
+				if doctype != "DocType":
+					import_file_by_path(str(path), force=True)
+	frappe.clear_cache()

@@ -23,6 +23,10 @@ KINDS = {
 
 
 def execute():
+	# The map of modules to apps is cached (in Redis and in this process): read modules.txt again.
+	frappe.cache.delete_value(["app_modules", "installed_app_modules"])
+	frappe.local.app_modules = None
+	frappe.setup_module_map()
 	app_path = Path(frappe.get_app_path(APP))
 	for module in frappe.get_module_list(APP):
 		if not frappe.db.exists("Module Def", module):

@@ -34,7 +34,7 @@ kill_after() { # $1: seconds, $2: bench execute arguments; SIGKILL the whole job
 }
 
 echo "== 1. regrade killed after its first chunks ($site)"
-marker=$(run crm_plus.faults.prepare_regrade | tr -d '"')
+marker=$(run crm_plus.devtools.faults.prepare_regrade | tr -d '"')
 as_owner "cd '$bench_dir' && exec bench --site '$site' execute crm_plus.crm_plus.grading.regrade_customers" >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 600); do # wait for the first committed chunk, then kill
@@ -44,18 +44,18 @@ for _ in $(seq 600); do # wait for the first committed chunk, then kill
 done
 pkill -KILL -u "$owner" -f "frappe.utils.bench_helper frappe --site $site execute" || true
 wait "$pid" 2>/dev/null || true
-check "after the kill" "$(run "crm_plus.faults.check_regrade --kwargs '{\"since\": \"$marker\"}'")"
+check "after the kill" "$(run "crm_plus.devtools.faults.check_regrade --kwargs '{\"since\": \"$marker\"}'")"
 run crm_plus.crm_plus.grading.regrade_customers >/dev/null
-after=$(run "crm_plus.faults.check_regrade --kwargs '{\"since\": \"$marker\"}'")
+after=$(run "crm_plus.devtools.faults.check_regrade --kwargs '{\"since\": \"$marker\"}'")
 check "after the rerun" "$after"
 python3 -c 'import json,sys; c=json.loads(sys.argv[1]); sys.exit(0 if c["not_regraded"] == 0 and c["logged"] == c["customers"] else 1)' "$after" \
 	|| { echo "  FAILED: the rerun did not finish the regrade"; failed=1; }
 
 echo "== 2. escalation pass killed halfway, then two at once"
-prepared=$(run "crm_plus.faults.prepare_escalation --kwargs '{\"count\": 500}'")
+prepared=$(run "crm_plus.devtools.faults.prepare_escalation --kwargs '{\"count\": 500}'")
 received=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["received"])' "$prepared")
 kill_after 8 crm_plus.crm_complaints.service_level.escalate  # a pass over 500 takes longer (timed below)
-killed=$(run "crm_plus.faults.check_escalation --kwargs '{\"received\": \"$received\"}'")
+killed=$(run "crm_plus.devtools.faults.check_escalation --kwargs '{\"received\": \"$received\"}'")
 check "after the kill" "$killed"
 echo "  (a pass commits every 250 complaints: what it finished before the kill stays, whole)"
 as_owner "cd '$bench_dir' && bench --site '$site' execute crm_plus.crm_complaints.service_level.escalate" >/dev/null 2>&1 &
@@ -65,10 +65,10 @@ p2=$!
 start=$(date +%s)
 wait "$p1" "$p2" || true
 echo "two passes at once took $(($(date +%s) - start)) s (with the bench's start-up)"
-both=$(run "crm_plus.faults.check_escalation --kwargs '{\"received\": \"$received\"}'")
+both=$(run "crm_plus.devtools.faults.check_escalation --kwargs '{\"received\": \"$received\"}'")
 check "after two passes at once" "$both"
 run crm_plus.crm_complaints.service_level.escalate >/dev/null
-again=$(run "crm_plus.faults.check_escalation --kwargs '{\"received\": \"$received\"}'")
+again=$(run "crm_plus.devtools.faults.check_escalation --kwargs '{\"received\": \"$received\"}'")
 check "after one more pass" "$again"
 python3 -c 'import json,sys; a,b=(json.loads(x) for x in sys.argv[1:]); a.pop("problems"); b.pop("problems"); sys.exit(0 if a == b and a["escalated complaints"] > 0 else 1)' "$both" "$again" \
 	|| { echo "  FAILED: the extra pass changed the escalations"; failed=1; }

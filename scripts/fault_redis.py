@@ -145,7 +145,7 @@ def main() -> int:
 		subprocess.run(["redis-cli", "-p", port, "shutdown", "nosave"], capture_output=True, check=False)
 	down_since[0] = time.monotonic()
 	print(f"redis stopped: ports {', '.join(confs.values())}")
-	queued_down = execute(f'crm_plus.faults.enqueue_probe --kwargs \'{{"marker": "down-{drill}"}}\'')
+	queued_down = execute(f'crm_plus.devtools.faults.enqueue_probe --kwargs \'{{"marker": "down-{drill}"}}\'')
 	print(f"a job queued while Redis was down: exit {queued_down.returncode}")
 	job = as_owner(
 		f"cd {bench} && timeout 300 bench --site {args.site} execute crm_plus.crm_complaints.service_level.escalate"
@@ -172,7 +172,7 @@ def main() -> int:
 	worker_survived = rq_worker.poll() is None
 	if not worker_survived:  # as a supervisor would: start it again
 		rq_worker = worker()
-	queued_up = execute(f'crm_plus.faults.enqueue_probe --kwargs \'{{"marker": "up-{drill}"}}\'')
+	queued_up = execute(f'crm_plus.devtools.faults.enqueue_probe --kwargs \'{{"marker": "up-{drill}"}}\'')
 	ran_after = queued_up.returncode == 0 and probe_ran(f"up-{drill}", 60)
 	as_owner("pkill -f 'frappe.utils.bench_helper frappe worker --queue short' || true")
 

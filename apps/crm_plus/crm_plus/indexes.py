@@ -2,7 +2,7 @@
 BYs and the permission-filtered lists read, in the order they read them. Created on install and on
 every migrate; creating one that exists does nothing.
 
-Each entry serves one query shape (measured on the large data set, see crm_plus.benchmark):
+Each entry serves one query shape (measured on the large data set, see crm_plus.devtools.benchmark):
 - transactions by rep for a period: the sales section reads the index alone (4.0 s -> 0.5 s);
 - a rep's customers newest first: 20 index entries instead of a scan of the modified index;
 - customers created per rep, key customers per rep, visits per rep and their completion, complaints and satisfaction per rep, first

@@ -74,3 +74,18 @@ def _literal(value) -> str:
 	if isinstance(value, int | float):
 		return repr(float(value))
 	return frappe.db.escape(str(value))
+
+
+def each_isolated(items, action, title: str) -> int:
+	"""Run `action(item)` for every item, each in its own savepoint: one that fails is rolled back and
+	logged (with `title`) and the others go on. Returns how many actions returned a true value."""
+	done = 0
+	for item in items:
+		frappe.db.savepoint("crm_plus_job_item")
+		try:
+			if action(item):
+				done += 1
+		except Exception:
+			frappe.db.rollback(save_point="crm_plus_job_item")
+			frappe.log_error(title=title)
+	return done

@@ -521,8 +521,13 @@ def all_problems(meta: AppMetadata) -> list[str]:
 
 def frappe_imports(package: Path = PACKAGE / "domain") -> list[str]:
 	"""Files under crm_plus/domain that import frappe (directly or as `from frappe...`)."""
+	return imports_of(sorted(package.rglob("*.py")), "frappe", package.parent)
+
+
+def imports_of(files: list[Path], module: str, root: Path = PACKAGE) -> list[str]:
+	"""`path:line` of each import of `module` (or a module under it) in `files`, relative to `root`."""
 	found = []
-	for py in sorted(package.rglob("*.py")):
+	for py in files:
 		tree = ast.parse(py.read_text(), filename=str(py))
 		for node in ast.walk(tree):
 			mods = []
@@ -532,6 +537,16 @@ def frappe_imports(package: Path = PACKAGE / "domain") -> list[str]:
 				mods = [node.module]
 			elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "__import__":
 				mods = [a.value for a in node.args if isinstance(a, ast.Constant)]
-			if any(m == "frappe" or str(m).startswith("frappe.") for m in mods):
-				found.append(f"{py.relative_to(package.parent)}:{node.lineno}")
+			if any(m == module or str(m).startswith(module + ".") for m in mods):
+				found.append(f"{py.relative_to(root)}:{node.lineno}")
 	return found
+
+
+def production_files(package: Path = PACKAGE) -> list[Path]:
+	"""The app's Python files that a site runs: all but the development tools and the tests."""
+	return [
+		py
+		for py in sorted(package.rglob("*.py"))
+		if not {"devtools", "tests"} & set(py.relative_to(package).parts[:-1])
+		and not py.name.startswith("test_")
+	]

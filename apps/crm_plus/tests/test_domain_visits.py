@@ -5,7 +5,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crm_plus.domain.visits import (
-	DEFAULT_ANNUAL_VISIT_TARGETS,
 	STATUSES,
 	allowed_transition,
 	annual_visit_targets,
@@ -112,10 +111,10 @@ def test_overdue_visits_boundary_and_grace():
 
 
 def test_annual_visit_targets():
-	assert annual_visit_targets("VIP") == DEFAULT_ANNUAL_VISIT_TARGETS["VIP"] == 12
+	assert annual_visit_targets("VIP", TARGETS) == 12
 	assert annual_visit_targets("Key", {"Key": 6}) == 6
-	assert annual_visit_targets("Ordinary") == 0
-	assert annual_visit_targets(None) == 0
+	assert annual_visit_targets("Ordinary", TARGETS) == 0
+	assert annual_visit_targets(None, TARGETS) == 0
 	assert annual_visit_targets("VIP", {}) == 0
 	assert targets_error({"VIP": 12, "Key": 0}) is None
 	assert targets_error({"VIP": -1}) == "invalid_visit_target"

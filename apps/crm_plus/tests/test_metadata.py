@@ -27,6 +27,14 @@ def test_domain_never_imports_frappe():
 	assert m.frappe_imports() == []
 
 
+def test_no_production_module_imports_the_development_tools():
+	"""Benchmarks and fault drills (crm_plus.devtools) stay apart from what a site runs."""
+	files = m.production_files()
+	assert any(py.name == "hooks.py" for py in files)
+	assert not any("devtools" in py.parts for py in files)
+	assert m.imports_of(files, "crm_plus.devtools") == []
+
+
 def test_every_module_has_a_package():
 	for module in META.modules:
 		assert (m.PACKAGE / m.scrub(module) / "__init__.py").exists(), module
@@ -300,3 +308,13 @@ def test_open_statuses_of_the_rules_are_options_of_the_status_fields():
 	assert not set(sla.OPEN_STATUSES) & set(sla.DONE_STATUSES)
 	assert set(sla.OPEN_STATUSES) | set(sla.DONE_STATUSES) == options("CRM Complaint") - {""}
 	assert set(visits.OPEN_STATUSES) < options("CRM Visit")
+
+
+def test_the_at_risk_default_is_the_rules_own():
+	"""The SLA policy form's default at-risk percent is the share the rules use when a policy has none."""
+	from crm_plus.domain import sla
+
+	dt = next(d for d in META.doctypes.values() if d["name"] == "CRM SLA Policy")
+	assert float(field(dt, "at_risk_percent")["default"]) / 100 == sla.DEFAULT_AT_RISK_SHARE
+	assert sla.at_risk_share(None) == sla.at_risk_share(0) == sla.DEFAULT_AT_RISK_SHARE
+	assert sla.at_risk_share(90) == 0.9

@@ -210,7 +210,7 @@ def submit(token=None, resolved=None, rating=None, comment=None):
 
 
 def alert_handler(complaint) -> None:
-	from crm_plus.crm_plus.reminders import notify
+	from crm_plus.notifications import notify
 
 	user = complaint.handler or complaint.account_manager
 	if user:

@@ -7,13 +7,12 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, get_datetime, get_time, getdate, now_datetime
 
-from crm_plus.crm_plus.reminders import claim, notify
 from crm_plus.domain import escalation, sla
 from crm_plus.domain.roles import UNRESTRICTED_ROLES
+from crm_plus.notifications import claim, notify
 from crm_plus.utils import allow_server_fields, bulk_set
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-OPEN_STATUSES = sla.OPEN_STATUSES
 COMMIT_EVERY = 250  # complaints per transaction in an escalation pass
 RESPONDED_STATUSES = ("Acknowledged", "In Progress", "Waiting on Customer", *sla.DONE_STATUSES)
 
@@ -78,7 +77,7 @@ def response_state_of(doc, policy, calendar, now) -> tuple[str, float]:
 		cint(policy.response_minutes),
 		now,
 		responded_at=get_datetime(responded) if responded else None,
-		at_risk_share=flt(policy.at_risk_percent or 75) / 100,
+		at_risk_share=sla.at_risk_share(policy.at_risk_percent),
 	)
 
 
@@ -92,7 +91,7 @@ def state_of(doc, policy, calendar, now) -> tuple[str, float]:
 		done_at=get_datetime(done) if done else None,
 		paused_minutes=flt(doc.paused_minutes),
 		paused_since=get_datetime(doc.paused_since) if doc.paused_since and not done else None,
-		at_risk_share=flt(policy.at_risk_percent or 75) / 100,
+		at_risk_share=sla.at_risk_share(policy.at_risk_percent),
 	)
 
 
@@ -141,7 +140,7 @@ def escalate(now=None) -> dict:
 		from `tabCRM Complaint` c left join `tabCRM Customer` cu on cu.name = c.customer
 		where c.status in %(open)s and c.sla_policy is not null
 		""",
-		{"open": OPEN_STATUSES},
+		{"open": sla.OPEN_STATUSES},
 		as_dict=True,
 	)
 	policies, calendars = {}, {}

@@ -371,8 +371,8 @@ def _insert_logs(logs: list[tuple], now) -> None:
 
 def _notify_downgrades(downgrades: list) -> None:
 	"""Tell the account manager's manager (their team's manager) that a top customer was downgraded,
-	in the bell and by email (crm_plus.crm_plus.reminders.notify)."""
-	from crm_plus.crm_plus.reminders import notify
+	in the bell and by email (crm_plus.notifications.notify)."""
+	from crm_plus.notifications import notify
 
 	for row, new_grade in downgrades:
 		subject = _("Customer {0} was downgraded from {1} to {2}").format(

@@ -12,6 +12,11 @@ import frappe
 DEFAULT_RECORDS = Path(__file__).with_name("default_records.json")
 
 
+def shipped_records(doctype: str, path: Path = DEFAULT_RECORDS) -> list[dict]:
+	"""The rows of one DocType in a default_records.json."""
+	return json.loads(Path(path).read_text()).get(doctype, [])
+
+
 def ensure_default_records(path: Path = DEFAULT_RECORDS):
 	records = json.loads(Path(path).read_text())
 	for doctype, rows in records.items():

@@ -9,7 +9,8 @@ from frappe import _
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.utils import add_days, cint, now_datetime
 
-from crm_plus.crm_plus.reminders import claim, each_isolated
+from crm_plus.notifications import claim
+from crm_plus.utils import each_isolated
 
 INVITATION = "CRM Survey Invitation"
 

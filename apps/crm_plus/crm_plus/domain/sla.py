@@ -24,7 +24,8 @@ DONE_STATUSES = ("Resolved", "Closed")
 
 DEFAULT_RESPONSE_MINUTES = 10
 DEFAULT_RESOLUTION_MINUTES = 240
-DEFAULT_AT_RISK_SHARE = 0.75
+DEFAULT_AT_RISK_SHARE = 0.75  # the SLA policy's at_risk_percent default (75) and the value when unset
+
 
 ON_TRACK, AT_RISK, BREACHED, MET, PAUSED = "On Track", "At Risk", "Breached", "Met", "Paused"
 STATES = (ON_TRACK, AT_RISK, BREACHED, MET, PAUSED)
@@ -32,6 +33,11 @@ STATES = (ON_TRACK, AT_RISK, BREACHED, MET, PAUSED)
 Interval = tuple[time, time]
 Pause = tuple[datetime, datetime | None]  # (start, end); an end of None is a pause still running
 _DAY, _WEEK, _MIDNIGHT = timedelta(days=1), timedelta(days=7), timedelta(days=1)
+
+
+def at_risk_share(percent: float | None) -> float:
+	"""An SLA policy's `at_risk_percent` as a share of the target time; unset (or 0) is the default."""
+	return float(percent) / 100 if percent else DEFAULT_AT_RISK_SHARE
 
 
 def _offset(t: time) -> timedelta:

@@ -37,7 +37,6 @@ VALIDATION_CODES = (
 )
 VISIT_REP_FIELD = "sales_rep"
 CUSTOMER_REP_FIELD = "account_manager"
-DEFAULT_ANNUAL_VISIT_TARGETS = {"VIP": 12, "Key": 4}
 PERIOD_TYPES = ("Week", "Month")
 
 
@@ -103,9 +102,9 @@ def overdue_visits(visits: Iterable[Mapping], now: datetime, grace_minutes: int 
 # Key-customer coverage (年拜访率)
 
 
-def annual_visit_targets(grade: str | None, config: Mapping[str, int] | None = None) -> int:
-	"""Visits a year a customer of this grade needs (0: no target). config maps grade -> visits."""
-	config = DEFAULT_ANNUAL_VISIT_TARGETS if config is None else config
+def annual_visit_targets(grade: str | None, config: Mapping[str, int]) -> int:
+	"""Visits a year a customer of this grade needs (0: no target). config maps grade -> visits (the
+	grades' `annual_visit_target`; the shipped grades' defaults are in crm_plus/default_records.json)."""
 	return max(0, int(config.get(grade or "", 0) or 0))
 
 

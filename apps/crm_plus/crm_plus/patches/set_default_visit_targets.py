@@ -1,12 +1,15 @@
 import frappe
 
-DEFAULT_TARGETS = {"VIP": 12, "Key": 4}
+from crm_plus.crm_plus.setup import shipped_records
 
 
 def execute():
-	"""Give the shipped VIP and key grades their yearly visit targets where none is set yet."""
-	for grade, target in DEFAULT_TARGETS.items():
-		if frappe.db.exists("CRM Customer Grade", grade) and not frappe.db.get_value(
-			"CRM Customer Grade", grade, "annual_visit_target"
+	"""Give the shipped grades their yearly visit targets (from default_records.json) where none is set."""
+	for grade in shipped_records("CRM Customer Grade"):
+		target = grade.get("annual_visit_target")
+		if (
+			target
+			and frappe.db.exists("CRM Customer Grade", grade["grade_name"])
+			and not frappe.db.get_value("CRM Customer Grade", grade["grade_name"], "annual_visit_target")
 		):
-			frappe.db.set_value("CRM Customer Grade", grade, "annual_visit_target", target)
+			frappe.db.set_value("CRM Customer Grade", grade["grade_name"], "annual_visit_target", target)

@@ -15,7 +15,11 @@ RANGE = {"from_date": add_days(today(), -30), "to_date": today()}
 
 
 def run(report, **filters):
-	module = frappe.get_module(f"crm_plus.crm_plus.report.{frappe.scrub(report)}.{frappe.scrub(report)}")
+	from frappe.core.doctype.report.report import get_report_module_dotted_path
+
+	module = frappe.get_module(
+		get_report_module_dotted_path(frappe.db.get_value("Report", report, "module"), report)
+	)
 	result = module.execute(frappe._dict({**RANGE, **filters}))
 	assert len(result) == 4 and result[3]["data"]["labels"] is not None, f"{report} has no chart"
 	return result[0], result[1]

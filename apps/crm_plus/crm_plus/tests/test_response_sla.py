@@ -10,9 +10,9 @@ import frappe
 from frappe.utils import add_to_date, get_datetime, now_datetime
 
 from crm_plus.crm_complaints import service_level
-from crm_plus.crm_plus.report.service_performance import service_performance
+from crm_plus.crm_complaints.doctype.crm_complaint.test_crm_complaint import answered, make_complaint
+from crm_plus.crm_complaints.report.service_performance import service_performance
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.test_complaints import answered, make_complaint
 from crm_plus.tests.utils import CRMTestCase, Org, make_user
 
 

@@ -43,7 +43,7 @@ class TestPlanCompletionJob(CRMTestCase):
 
 class TestJobsIsolateAFailingRecord(CRMTestCase):
 	def test_one_failing_item_is_logged_and_the_others_go_on(self):
-		from crm_plus.crm_plus.reminders import each_isolated
+		from crm_plus.utils import each_isolated
 
 		org = Org()
 		seen = []

@@ -13,6 +13,63 @@ from crm_plus.utils import allow_server_fields
 
 
 class CRMComplaint(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_plus.crm_complaints.doctype.crm_complaint_escalation.crm_complaint_escalation import (
+			CRMComplaintEscalation,
+		)
+		from crm_plus.crm_complaints.doctype.crm_complaint_forward.crm_complaint_forward import (
+			CRMComplaintForward,
+		)
+
+		account_manager: DF.Link | None
+		breach_minutes: DF.Float
+		category: DF.Link | None
+		channel: DF.Literal["Hotline", "Email", "Web", "WeChat", "In Person", "Survey"]
+		closed_at: DF.Datetime | None
+		compensation: DF.Currency
+		contact: DF.Link | None
+		corrective_action: DF.Text | None
+		customer: DF.Link
+		customer_confirmed: DF.Check
+		customer_name: DF.Data | None
+		department: DF.Data | None
+		description: DF.TextEditor
+		escalation_level: DF.Int
+		escalations: DF.Table[CRMComplaintEscalation]
+		first_response_at: DF.Datetime | None
+		forwards: DF.Table[CRMComplaintForward]
+		handler: DF.Link | None
+		naming_series: DF.Literal["CRM-CMP-.YYYY.-"]
+		paused_minutes: DF.Float
+		paused_since: DF.Datetime | None
+		preventive_action: DF.Text | None
+		rating: DF.Int
+		received_at: DF.Datetime
+		reopen_count: DF.Int
+		resolution: DF.Text | None
+		resolution_by: DF.Datetime | None
+		resolved_at: DF.Datetime | None
+		response_by: DF.Datetime | None
+		response_escalation_level: DF.Int
+		response_sla_status: DF.Literal["", "On Track", "At Risk", "Breached", "Met"]
+		root_cause: DF.Text | None
+		severity: DF.Literal["Low", "Medium", "High", "Critical"]
+		sla_policy: DF.Link | None
+		sla_status: DF.Literal["", "On Track", "At Risk", "Breached", "Met", "Paused"]
+		status: DF.Literal[
+			"New", "Acknowledged", "In Progress", "Waiting on Customer", "Resolved", "Closed", "Reopened"
+		]
+		subject: DF.Data
+		transaction: DF.Link | None
+
+	# end: auto-generated types
 	def validate(self):
 		if self.is_new() or self.has_value_changed("customer"):
 			# Not for a complaint the system opens itself (an unhappy survey answer, maybe a Guest's):
@@ -168,7 +225,7 @@ def record_first_response(doc, method=None):
 	first, status = frappe.db.get_value(
 		"CRM Complaint", doc.reference_name, ["first_response_at", "status"]
 	) or (None, None)
-	if first or status not in service_level.OPEN_STATUSES:
+	if first or status not in sla.OPEN_STATUSES:
 		return
 	# Recording the response must never cost the staff member their comment or reply.
 	frappe.db.savepoint("crm_plus_first_response")

@@ -8,6 +8,31 @@ from frappe.utils import get_time
 
 
 class CRMSLAPolicy(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_plus.crm_complaints.doctype.crm_sla_holiday.crm_sla_holiday import CRMSLAHoliday
+		from crm_plus.crm_complaints.doctype.crm_sla_working_hour.crm_sla_working_hour import (
+			CRMSLAWorkingHour,
+		)
+
+		at_risk_percent: DF.Percent
+		customer_grade: DF.Link | None
+		holidays: DF.Table[CRMSLAHoliday]
+		is_default: DF.Check
+		manager_after_minutes: DF.Int
+		policy_name: DF.Data
+		resolution_minutes: DF.Int
+		response_minutes: DF.Int
+		severity: DF.Literal["", "Low", "Medium", "High", "Critical"]
+		working_hours: DF.Table[CRMSLAWorkingHour]
+
+	# end: auto-generated types
 	def validate(self):
 		for row in self.working_hours:
 			if get_time(row.end_time) <= get_time(row.start_time):

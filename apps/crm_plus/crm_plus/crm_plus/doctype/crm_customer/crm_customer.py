@@ -47,6 +47,90 @@ GRADE_FIELDS = (
 
 
 class CRMCustomer(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_plus.crm_plus.doctype.crm_customer_key_person.crm_customer_key_person import (
+			CRMCustomerKeyPerson,
+		)
+
+		account_manager: DF.Link
+		address: DF.SmallText | None
+		annual_revenue: DF.Currency
+		birth_date: DF.Date | None
+		brands_handled: DF.SmallText | None
+		company_phone: DF.Data | None
+		competitor_cooperation: DF.Text | None
+		cooperation_since: DF.Date | None
+		credit_factor: DF.Rating
+		credit_rating: DF.Literal["", "AAA", "AA", "A", "BBB", "BB", "B", "C"]
+		customer_code: DF.Data | None
+		customer_kind: DF.Literal["Enterprise", "Individual"]
+		customer_name: DF.Data
+		customer_source: DF.Link | None
+		customer_type: DF.Link | None
+		deactivated_on: DF.Date | None
+		deactivation_reason: DF.SmallText | None
+		disabled: DF.Check
+		division: DF.Link | None
+		email: DF.Data | None
+		employees: DF.Int
+		employer: DF.Data | None
+		f_score: DF.Int
+		fax: DF.Data | None
+		first_transaction_date: DF.Date | None
+		founding_date: DF.Date | None
+		gender: DF.Link | None
+		grade: DF.Link | None
+		grade_locked: DF.Check
+		grade_override_reason: DF.SmallText | None
+		grade_score: DF.Float
+		graded_on: DF.Datetime | None
+		hobbies: DF.SmallText | None
+		id_number: DF.Data | None
+		industry: DF.Link | None
+		key_people: DF.Table[CRMCustomerKeyPerson]
+		landline: DF.Data | None
+		last_transaction_date: DF.Date | None
+		latest_survey_date: DF.Date | None
+		latest_survey_score: DF.Float
+		latitude: DF.Float
+		lead: DF.Link | None
+		legal_representative: DF.Data | None
+		longitude: DF.Float
+		m_score: DF.Int
+		main_business: DF.SmallText | None
+		mobile: DF.Data | None
+		name_key: DF.Data | None
+		notes: DF.Text | None
+		occupation: DF.Data | None
+		ownership_type: DF.Literal[
+			"", "State-owned", "Private", "Foreign-funded", "Joint Venture", "Collective", "Other"
+		]
+		p_score: DF.Int
+		payment_terms: DF.Data | None
+		purchase_decision_notes: DF.Text | None
+		r_score: DF.Int
+		region: DF.Link | None
+		registered_capital: DF.Currency
+		sales_team: DF.Link | None
+		status: DF.Literal["Potential", "Target", "First Purchase", "Repeat", "Loyal", "At Risk", "Lost"]
+		status_since: DF.Datetime | None
+		strategic_factor: DF.Rating
+		suggested_grade: DF.Link | None
+		tax_id: DF.Data | None
+		total_profit: DF.Currency
+		total_sales: DF.Currency
+		transaction_count: DF.Int
+		website: DF.Data | None
+		years_of_cooperation: DF.Int
+
+	# end: auto-generated types
 	def onload(self):
 		load_address_and_contact(self)
 

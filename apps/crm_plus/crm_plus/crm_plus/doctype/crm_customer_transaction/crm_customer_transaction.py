@@ -11,6 +11,30 @@ from crm_plus.permissions import check_customer_access
 
 
 class CRMCustomerTransaction(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		amount: DF.Currency
+		channel: DF.Literal["", "Direct", "Distributor", "Online", "Retail", "Other"]
+		contract_no: DF.Data | None
+		customer: DF.Link
+		customer_name: DF.Data | None
+		gross_profit: DF.Currency
+		is_return: DF.Check
+		naming_series: DF.Literal["CRM-TXN-.YYYY.-"]
+		payment_method: DF.Literal["", "Bank Transfer", "Cash", "Cheque", "Credit", "Online Payment", "Other"]
+		posting_date: DF.Date
+		product: DF.Data | None
+		product_category: DF.Data | None
+		remarks: DF.SmallText | None
+		sales_person: DF.Link | None
+
+	# end: auto-generated types
 	def validate(self):
 		check_customer_access(self.customer, "write")
 		self.validate_customer_active()

@@ -9,6 +9,30 @@ from crm_plus.crm_plus import transfer
 
 
 class CRMCustomerTransfer(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_plus.crm_plus.doctype.crm_customer_transfer_item.crm_customer_transfer_item import (
+			CRMCustomerTransferItem,
+		)
+
+		amended_from: DF.Link | None
+		customers_moved: DF.Int
+		from_user: DF.Link
+		moved: DF.Table[CRMCustomerTransferItem]
+		naming_series: DF.Literal["CRM-TRF-.YYYY.-"]
+		only_division: DF.Link | None
+		reason: DF.SmallText
+		to_sales_team: DF.Link | None
+		to_user: DF.Link
+		transfer_date: DF.Date
+
+	# end: auto-generated types
 	def validate(self):
 		if self.from_user == self.to_user:
 			frappe.throw(_("Choose a different rep to transfer the customers to"))

@@ -10,6 +10,43 @@ from crm_plus.domain import grading
 
 
 class CRMPlusSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		check_duplicate_name: DF.Check
+		check_duplicate_phone: DF.Check
+		check_duplicate_tax_id: DF.Check
+		check_in_distance: DF.Int
+		customer_code_series: DF.Data
+		followup_interval_days: DF.Int
+		frequency_thresholds: DF.Data | None
+		grade_formula: DF.Code | None
+		grading_window_days: DF.Int
+		max_position_accuracy: DF.Int
+		missed_after_minutes: DF.Int
+		monetary_thresholds: DF.Data | None
+		profit_thresholds: DF.Data | None
+		quantile_cut_points: DF.Code | None
+		recency_thresholds: DF.Data | None
+		reminder_days_ahead: DF.Int
+		reopen_window_days: DF.Int
+		scoring_method: DF.Literal["Fixed Thresholds", "Quantiles"]
+		unhappy_on_detractor: DF.Check
+		unhappy_threshold: DF.Int
+		visit_reminder_minutes: DF.Int
+		weight_credit: DF.Float
+		weight_frequency: DF.Float
+		weight_monetary: DF.Float
+		weight_profit: DF.Float
+		weight_recency: DF.Float
+		weight_strategic: DF.Float
+
+	# end: auto-generated types
 	def validate(self):
 		if "." not in (self.customer_code_series or "") and "#" not in (self.customer_code_series or ""):
 			frappe.throw(_("The customer code series needs a running number, e.g. CUST-.#####"))

@@ -9,6 +9,26 @@ from crm_plus.permissions import clear_scope_cache
 
 
 class CRMSalesTeam(NestedSet):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_plus.crm_plus.doctype.crm_sales_team_member.crm_sales_team_member import CRMSalesTeamMember
+
+		division: DF.Link
+		is_group: DF.Check
+		lft: DF.Int
+		manager: DF.Link | None
+		members: DF.Table[CRMSalesTeamMember]
+		old_parent: DF.Link | None
+		parent_crm_sales_team: DF.Link | None
+		rgt: DF.Int
+		team_name: DF.Data
+	# end: auto-generated types
 	nsm_parent_field = "parent_crm_sales_team"
 
 	def validate(self):

@@ -27,6 +27,35 @@ STATUS_MESSAGES = {
 
 
 class CRMLead(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		account_manager: DF.Link
+		company_name: DF.Data | None
+		converted_customer: DF.Link | None
+		converted_on: DF.Datetime | None
+		converted_opportunity: DF.Link | None
+		division: DF.Link | None
+		email: DF.Data | None
+		industry: DF.Link | None
+		lead_name: DF.Data
+		name_key: DF.Data | None
+		naming_series: DF.Literal["CRM-LEAD-.YYYY.-"]
+		notes: DF.SmallText | None
+		phone: DF.Data | None
+		region: DF.Link | None
+		sales_team: DF.Link | None
+		source: DF.Link | None
+		status: DF.Literal["New", "Contacted", "Qualified", "Unqualified", "Converted"]
+		tax_id: DF.Data | None
+		unqualified_reason: DF.SmallText | None
+
+	# end: auto-generated types
 	def validate(self):
 		self.validate_inputs()
 		self.check_status()

@@ -32,6 +32,34 @@ def stages() -> dict[str, sales.Stage]:
 
 
 class CRMOpportunity(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		account_manager: DF.Link
+		competitors: DF.SmallText | None
+		customer: DF.Link | None
+		description: DF.Text | None
+		division: DF.Link | None
+		expected_amount: DF.Currency
+		expected_close_date: DF.Date | None
+		lead: DF.Link | None
+		lost_detail: DF.SmallText | None
+		lost_reason: DF.Link | None
+		naming_series: DF.Literal["CRM-OPP-.YYYY.-"]
+		next_step: DF.SmallText | None
+		probability: DF.Percent
+		sales_team: DF.Link | None
+		stage: DF.Link | None
+		stage_since: DF.Datetime | None
+		status: DF.Literal["Open", "Won", "Lost"]
+		title: DF.Data
+
+	# end: auto-generated types
 	def validate(self):
 		self.check_customer_or_lead()
 		self.validate_inputs()

@@ -14,6 +14,22 @@ MESSAGES = {
 
 
 class CRMOpportunityStage(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		description: DF.SmallText | None
+		is_lost: DF.Check
+		is_won: DF.Check
+		probability: DF.Percent
+		stage_name: DF.Data
+		stage_order: DF.Int
+
+	# end: auto-generated types
 	def validate(self):
 		if code := sales.stage_definition_error(self.probability, bool(self.is_won), bool(self.is_lost)):
 			frappe.throw(MESSAGES[code]())

@@ -5,4 +5,20 @@ from frappe.model.document import Document
 
 
 class CRMOpportunityStageLog(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		changed_at: DF.Datetime
+		changed_by: DF.Link | None
+		days_in_previous_stage: DF.Float
+		from_stage: DF.Data | None
+		name: DF.Int | None
+		opportunity: DF.Link
+		to_stage: DF.Data
+	# end: auto-generated types
 	pass

@@ -8,6 +8,39 @@ from frappe.utils import flt
 
 
 class CRMSurveyCampaign(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		answered: DF.Int
+		average_score: DF.Float
+		campaign_name: DF.Data
+		channel: DF.Literal["Web Link", "Phone", "Face to Face"]
+		csat: DF.Percent
+		expires_in_days: DF.Int
+		filter_account_manager: DF.Link | None
+		filter_grade: DF.Link | None
+		filter_industry: DF.Link | None
+		filter_region: DF.Link | None
+		filter_status: DF.Literal[
+			"", "Potential", "Target", "First Purchase", "Repeat", "Loyal", "At Risk", "Lost"
+		]
+		invited: DF.Int
+		nps: DF.Float
+		opened: DF.Int
+		response_rate: DF.Percent
+		sample_percentage: DF.Percent
+		sample_size: DF.Int
+		seed: DF.Int
+		status: DF.Literal["Draft", "Running", "Closed"]
+		stratify_by_grade: DF.Check
+		template: DF.Link
+
+	# end: auto-generated types
 	def validate(self):
 		if flt(self.sample_percentage) < 0 or flt(self.sample_percentage) > 100:
 			frappe.throw(_("The sample percentage must be between 0 and 100"))

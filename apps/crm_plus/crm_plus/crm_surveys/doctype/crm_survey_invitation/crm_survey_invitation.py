@@ -5,4 +5,25 @@ from frappe.model.document import Document
 
 
 class CRMSurveyInvitation(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		answered_at: DF.Datetime | None
+		campaign: DF.Link
+		channel: DF.Literal["Web Link", "Phone", "Face to Face"]
+		customer: DF.Link
+		customer_name: DF.Data | None
+		email: DF.Data | None
+		expires_at: DF.Datetime | None
+		opened_at: DF.Datetime | None
+		sent_at: DF.Datetime | None
+		status: DF.Literal["Pending", "Sent", "Opened", "Answered", "Expired"]
+		survey_link: DF.Data | None
+		token: DF.Data | None
+	# end: auto-generated types
 	pass

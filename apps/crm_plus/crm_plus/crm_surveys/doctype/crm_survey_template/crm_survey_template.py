@@ -7,6 +7,22 @@ from frappe.model.document import Document
 
 
 class CRMSurveyTemplate(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_plus.crm_surveys.doctype.crm_survey_question.crm_survey_question import CRMSurveyQuestion
+
+		introduction: DF.SmallText | None
+		questions: DF.Table[CRMSurveyQuestion]
+		template_name: DF.Data
+		thank_you: DF.SmallText | None
+
+	# end: auto-generated types
 	def validate(self):
 		for q in self.questions:
 			if q.question_type in ("Single Choice", "Multiple Choice") and not (q.options or "").strip():

@@ -32,6 +32,44 @@ def visit_messages() -> dict[str, str]:
 
 
 class CRMVisit(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		check_in_accuracy: DF.Float
+		check_in_at: DF.Datetime | None
+		check_in_code: DF.Data | None
+		check_in_distance: DF.Float
+		check_in_latitude: DF.Float
+		check_in_longitude: DF.Float
+		check_in_photo: DF.AttachImage | None
+		check_in_reason: DF.SmallText | None
+		check_out_at: DF.Datetime | None
+		check_out_latitude: DF.Float
+		check_out_longitude: DF.Float
+		commitments: DF.Text | None
+		contact: DF.Link | None
+		customer: DF.Link
+		customer_name: DF.Data | None
+		naming_series: DF.Literal["CRM-VIS-.YYYY.-"]
+		next_step: DF.SmallText | None
+		next_visit: DF.Link | None
+		next_visit_in_days: DF.Int
+		outcome: DF.Text | None
+		planned_end: DF.Datetime | None
+		planned_start: DF.Datetime
+		previous_visit: DF.Link | None
+		problems_raised: DF.Text | None
+		purpose: DF.Literal["Care", "Sales", "Collection", "Complaint Follow-up", "Survey"]
+		sales_rep: DF.Link
+		status: DF.Literal["Planned", "Checked In", "Completed", "Missed", "Cancelled"]
+		visit_type: DF.Literal["Phone", "On-site", "Video", "Customer Visits Us"]
+
+	# end: auto-generated types
 	def validate(self):
 		if self.is_new() or self.has_value_changed("customer"):
 			check_customer_access(self.customer, "write")

@@ -14,6 +14,29 @@ from crm_plus.utils import allow_server_fields
 
 
 class CRMVisitPlan(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_plus.crm_visits.doctype.crm_visit_plan_item.crm_visit_plan_item import CRMVisitPlanItem
+
+		amended_from: DF.Link | None
+		approval_status: DF.Literal["Draft", "Pending Approval", "Approved", "Rejected"]
+		approver: DF.Link | None
+		completion_rate: DF.Percent
+		items: DF.Table[CRMVisitPlanItem]
+		naming_series: DF.Literal["CRM-VPL-.YYYY.-"]
+		period_end: DF.Date | None
+		period_start: DF.Date
+		period_type: DF.Literal["Week", "Month"]
+		rejection_reason: DF.SmallText | None
+		sales_rep: DF.Link
+
+	# end: auto-generated types
 	def validate(self):
 		start, end = visits.plan_period(self.period_type, getdate(self.period_start))
 		self.period_start, self.period_end = start, end
@@ -57,7 +80,7 @@ class CRMVisitPlan(Document):
 		self.approval_status = "Pending Approval"
 		self.approver = manager
 		allow_server_fields(self).save()
-		from crm_plus.crm_plus.reminders import notify
+		from crm_plus.notifications import notify
 
 		notify(
 			manager,

@@ -1,8 +1,8 @@
 """Benchmarks of the performance targets (shared/DESIGN.md), each beside its raw-SQL lower bound
 measured in the same run, printed as ratios. Run on a site filled by crm_plus.demo (size "large"):
 
-	bench --site SITE execute crm_plus.benchmark.run
-	bench --site SITE execute crm_plus.benchmark.run --kwargs '{"survey_url": "http://127.0.0.1:8000"}'
+	bench --site SITE execute crm_plus.devtools.benchmark.run
+	bench --site SITE execute crm_plus.devtools.benchmark.run --kwargs '{"survey_url": "http://127.0.0.1:8000"}'
 
 The survey part posts 50 answers at once to a running server (loopback only) and is skipped
 without survey_url. Benchmarks change data the way the app does (grades, SLA states) and leave it so.
@@ -156,7 +156,8 @@ def bench_list() -> list[dict]:
 
 
 def bench_escalation() -> dict:
-	from crm_plus.crm_complaints.service_level import OPEN_STATUSES, escalate
+	from crm_plus.crm_complaints.service_level import escalate
+	from crm_plus.domain.sla import OPEN_STATUSES
 
 	policy = frappe.db.get_value("CRM SLA Policy", {"is_default": 1}, "name")
 	open_now = frappe.db.count("CRM Complaint", {"status": ("in", OPEN_STATUSES)})
@@ -189,7 +190,7 @@ def bench_escalation_burst(raw_times) -> dict:
 	escalated to its handler and to the managers at once. Run in one transaction that is rolled back,
 	so that the data set keeps its escalation history."""
 	from crm_plus.crm_complaints import service_level
-	from crm_plus.faults import breach_unescalated
+	from crm_plus.devtools.faults import breach_unescalated
 
 	frappe.db.commit()
 	breach_unescalated()

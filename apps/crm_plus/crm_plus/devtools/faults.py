@@ -10,7 +10,7 @@ import json
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
-from crm_plus.crm_complaints.service_level import OPEN_STATUSES
+from crm_plus.domain.sla import OPEN_STATUSES
 
 
 def _report(counts: dict) -> dict:
@@ -151,7 +151,7 @@ PROBE = "crm_plus_fault_probe"
 def enqueue_probe(marker: str) -> dict:
 	"""Queue a job that records `marker` (on the short queue, which has no backlog of other jobs);
 	raises when the queue cannot take it."""
-	frappe.enqueue("crm_plus.faults.probe_job", queue="short", marker=marker)
+	frappe.enqueue("crm_plus.devtools.faults.probe_job", queue="short", marker=marker)
 	return _report({"queued": marker})
 
 

@@ -1,0 +1,1 @@
+"""Development tools: benchmarks, fault drills and generators of code; no production module imports them."""

@@ -61,16 +61,17 @@ crm_plus_transfer = [
 		"user_field": "account_manager",
 		"open_filters": {"status": list(_contracts.OPEN_STATUSES)},
 	},
-	# A departing rep's own open leads and opportunities ("owned": not a customer's records).
+]
+# A departing rep's own open records that are not a customer's (leads, opportunities on a lead): moved
+# by the same transfer, those the transferring user may edit: {"doctype", "user_field", "open_filters"}.
+crm_plus_transfer_owned = [
 	{
 		"doctype": "CRM Lead",
-		"owned": True,
 		"user_field": "account_manager",
 		"open_filters": {"status": list(_activities.OPEN_LEAD_STATUSES)},
 	},
 	{
 		"doctype": "CRM Opportunity",
-		"owned": True,
 		"user_field": "account_manager",
 		"open_filters": {"status": list(_activities.OPEN_OPPORTUNITY_STATUSES)},
 	},

@@ -51,8 +51,6 @@ def move(
 
 	moved |= move_owned(from_user, to_user, to_team, values.get("division"), only_division)
 	for entry in frappe.get_hooks("crm_plus_transfer"):
-		if entry.get("owned"):
-			continue
 		doctype = entry["doctype"]
 		t = frappe.qb.DocType(doctype)
 		criterion = t[entry.get("customer_field", "customer")].isin(customers) & (
@@ -75,13 +73,11 @@ def move(
 def move_owned(
 	from_user: str, to_user: str, to_team: str | None, division: str | None, only_division: str | None = None
 ) -> dict:
-	"""The departing rep's own open records that are not a customer's (leads, opportunities: entries of
-	the `crm_plus_transfer` hook with "owned"), those the current user may edit, to the successor
-	(with the new team and division when one is given). Returns counts per DocType."""
+	"""The departing rep's own open records that are not a customer's (leads, opportunities: the
+	`crm_plus_transfer_owned` hook), those the current user may edit, to the successor (with the new
+	team and division when one is given). Returns counts per DocType."""
 	moved = {}
-	for entry in frappe.get_hooks("crm_plus_transfer"):
-		if not entry.get("owned"):
-			continue
+	for entry in frappe.get_hooks("crm_plus_transfer_owned"):
 		doctype, field = entry["doctype"], entry["user_field"]
 		writable = (
 			access.condition_sql(

@@ -132,6 +132,24 @@ class TestLeadPool(SalesTestCase):
 			)
 		)
 
+	def test_the_division_head_gives_a_pool_lead_to_a_rep(self):
+		o = self.org
+		lead = self.old_lead(o.rep_a1, o.team_a1)
+		self.assertGreaterEqual(release_leads(), 1)
+		frappe.db.commit()
+		# A rep or a team manager of the division reads the pool but cannot hand a lead out; the division's
+		# head can, and that takes it out of the pool.
+		handed = self.update(self.login(o.rep_a2), LEAD, lead, account_manager=o.rep_a2, sales_team=o.team_a1)
+		self.assertTrue(self.refused(handed), handed.text[:300])
+		handed = self.update(self.login(o.mgr_a), LEAD, lead, account_manager=o.rep_a1, sales_team=o.team_a1)
+		self.assertTrue(self.refused(handed), handed.text[:300])
+		given = self.update(self.login(o.head_a), LEAD, lead, account_manager=o.rep_a1, sales_team=o.team_a1)
+		self.assertEqual(given.status_code, 200, given.text[:300])
+		self.assertEqual(self.fresh().get_value(LEAD, lead, ["in_pool", "account_manager"]), (0, o.rep_a1))
+		self.assertEqual(
+			frappe.db.count(POOL_LOG, {"reference_name": lead, "action": "Claim", "user": o.rep_a1}), 1
+		)
+
 	def test_a_rep_claims_up_to_the_limit(self):
 		o = self.org
 		first, second = self.old_lead(o.rep_a1, o.team_a1), self.old_lead(o.rep_a1, o.team_a1)

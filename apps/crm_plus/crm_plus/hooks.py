@@ -210,7 +210,7 @@ scheduler_events = {
 		"crm_plus.crm_visits.jobs.send_daily_digests",
 		"crm_plus.crm_visits.jobs.update_plan_completion",
 		"crm_plus.crm_sales.doctype.crm_contract.crm_contract.mark_contracts_by_dates",
-		"crm_plus.crm_sales.pool.release_leads",
+		"crm_plus.crm_sales.pool.release",
 	],
 	"weekly": ["crm_plus.crm_visits.jobs.notify_coverage_gaps"],
 	"daily_long": ["crm_plus.crm_plus.grading.nightly_regrade"],

@@ -22,8 +22,15 @@ READ_PTYPES = frozenset({None, "read", "select", "print", "email", "report", "ex
 # Records that belong to an opportunity: (DocType, field) -> seen by whoever sees the opportunity.
 OPPORTUNITY_LINKED = {"CRM Opportunity Stage Log": "opportunity"}
 # DocTypes with a pool (公海): a record released to its division's pool is read by the division's
-# sales staff (access.Scope.pool_divisions) until one of them claims it.
-POOLED = frozenset({"CRM Lead"})
+# sales staff (access.Scope.pool_divisions) until one of them claims it. Customers only while the
+# customer pool is on (CRM Plus Settings), so that the customer rule stays as it was on sites without.
+POOLED = ("CRM Lead", CUSTOMER)
+
+
+def pooled() -> frozenset[str]:
+	if frappe.db.get_single_value("CRM Plus Settings", "customer_pool_enabled", cache=True):
+		return frozenset(POOLED)
+	return frozenset({"CRM Lead"})
 
 
 def get_scope(user: str | None = None, doctype: str = CUSTOMER) -> access.Scope:
@@ -35,6 +42,8 @@ def get_scope(user: str | None = None, doctype: str = CUSTOMER) -> access.Scope:
 		cache = frappe.local.crm_plus_scopes = {}
 	if user not in cache:
 		cache[user] = _build_scope(user)
+		if CUSTOMER in pooled():
+			cache[user] = dataclasses.replace(cache[user], pool_divisions=_pool_divisions(user, cache[user]))
 	if doctype == CUSTOMER or cache[user].unrestricted:
 		return cache[user]
 	key = (user, doctype)
@@ -44,14 +53,14 @@ def get_scope(user: str | None = None, doctype: str = CUSTOMER) -> access.Scope:
 			filters={"allocated_to": user, "reference_type": doctype, "status": "Open"},
 			pluck="reference_name",
 		)
-		pool = _pool_divisions(user, cache[user]) if doctype in POOLED else frozenset()
+		pool = _pool_divisions(user, cache[user]) if doctype in pooled() else frozenset()
 		cache[key] = dataclasses.replace(cache[user], assigned=frozenset(assigned), pool_divisions=pool)
 	return cache[key]
 
 
 def _pool_divisions(user: str, scope: access.Scope) -> frozenset[str]:
 	"""The divisions whose pool a sales user reads: of the teams they belong to or manage, and headed."""
-	if not set(frappe.get_roles(user)) & access.SALES_ROLES:
+	if scope.unrestricted or not set(frappe.get_roles(user)) & access.SALES_ROLES:
 		return frozenset()
 	divisions = set(scope.divisions)
 	divisions |= set(
@@ -114,7 +123,10 @@ def linked_query_conditions(user: str | None = None, doctype: str | None = None)
 
 def customer_record(name: str) -> dict | None:
 	return frappe.db.get_value(
-		CUSTOMER, name, ["name", "account_manager", "sales_team", "division", "_assign"], as_dict=True
+		CUSTOMER,
+		name,
+		["name", "account_manager", "sales_team", "division", "_assign", "in_pool"],
+		as_dict=True,
 	)
 
 
@@ -237,7 +249,7 @@ def pool_log_query_conditions(user: str | None = None, doctype: str | None = Non
 		return ""
 	table = "`tabCRM Pool Log`"
 	parts = []
-	for target in sorted(POOLED):
+	for target in sorted(POOLED):  # a customer's rows stay visible after its pool is turned off
 		condition = access.condition_sql(get_scope(user, target), f"`tab{target}`", frappe.db.escape)
 		parts.append(
 			f"({table}.`reference_doctype` = {frappe.db.escape(target)} and {table}.`reference_name` in "

@@ -138,3 +138,17 @@ def test_open_leads_and_opportunities_need_a_followup_a_month():
 		("CRM Opportunity", "O1", "b"),
 	]
 	assert due[0]["days_overdue"] == (TODAY - date(2026, 5, 1)).days
+
+
+def test_the_daily_digest_lists_overdue_leads_and_opportunities():
+	from crm_plus.domain.visits import daily_digest
+
+	sales = [
+		{"doctype": "CRM Lead", "record": "L1", "rep": "a", "days_overdue": 3},
+		{"doctype": "CRM Opportunity", "record": "O1", "rep": "b", "days_overdue": 1},
+	]
+	digests = daily_digest([], [], day=TODAY, overdue_sales=sales)
+	# A rep with only overdue leads or opportunities gets a digest too.
+	assert {rep: d["sales_followup_count"] for rep, d in digests.items()} == {"a": 1, "b": 1}
+	assert digests["a"]["overdue_sales"][0]["record"] == "L1"
+	assert daily_digest([], [], rep="a", overdue_sales=sales).keys() == {"a"}

@@ -9,7 +9,7 @@ from frappe.utils import cint, escape_html, flt, now_datetime
 from crm_plus.crm_plus.doctype.crm_customer.crm_customer import MESSAGES
 from crm_plus.domain import sales, validation
 from crm_plus.domain.roles import EXECUTIVE, GRADE_OVERRIDE_ROLES
-from crm_plus.utils import allow_server_fields, bulk_insert_logs
+from crm_plus.utils import allow_server_fields
 
 LEAD = "CRM Lead"
 CUSTOMER = "CRM Customer"
@@ -74,18 +74,9 @@ class CRMLead(Document):
 		check_owner_change(self)
 
 	def check_pool_owner(self):
-		"""A lead has an owner unless it is in its division's pool (公海); a manager who gives a pool
-		lead to a rep takes it out of the pool (a rep claims it: crm_sales.pool.claim)."""
-		if self.in_pool and self.account_manager:
-			self.in_pool = 0
-			self.owner_since = now_datetime()
-			bulk_insert_logs(
-				"CRM Pool Log",
-				["reference_doctype", "reference_name", "action", "user", "division", "logged_at"],
-				[(LEAD, self.name, "Claim", self.account_manager, self.division, self.owner_since)],
-			)
-		elif not self.in_pool and not self.account_manager:
-			frappe.throw(_("Please give the lead an owner"), frappe.MandatoryError)
+		from crm_plus.crm_sales.pool import check_pool_owner
+
+		check_pool_owner(self)
 
 	def check_duplicates(self):
 		"""Refuse a lead whose name, phone or credit code is already a lead's or a customer's. A

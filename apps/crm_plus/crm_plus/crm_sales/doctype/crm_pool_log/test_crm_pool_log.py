@@ -7,10 +7,12 @@ import threading
 import frappe
 from frappe.utils import add_days, now_datetime
 
-from crm_plus.crm_sales.pool import held_claims, release_leads
+from crm_plus.crm_sales.pool import held_claims, release, release_leads
 from crm_plus.tests.sales_utils import ACTIVITY, POOL_LOG, SalesTestCase
+from crm_plus.tests.utils import make_transaction
 
 LEAD = "CRM Lead"
+CUSTOMER = "CRM Customer"
 CLAIM = "crm_plus.crm_sales.pool.claim"
 
 
@@ -161,7 +163,7 @@ class TestLeadPool(SalesTestCase):
 			self.assertEqual(self.claim(o.rep_a2, first).status_code, 200)
 			over = self.claim(o.rep_a2, second)
 			self.assertEqual(over.status_code, 417, over.text[:300])
-			self.assertIn(f"already hold {limit} leads", over.text)
+			self.assertIn(f"already hold {limit} records", over.text)
 			self.assertEqual(self.fresh().get_value(LEAD, second, "in_pool"), 1)
 			# A converted or unqualified claim no longer counts against the limit.
 			frappe.db.set_value(LEAD, first, {"status": "Unqualified", "unqualified_reason": "No budget"})
@@ -206,3 +208,75 @@ class TestLeadPool(SalesTestCase):
 		winner = next(u for u, r in results.items() if r == "won")
 		self.assertEqual(self.fresh().get_value(LEAD, lead, "account_manager"), winner)
 		self.assertEqual(frappe.db.count(POOL_LOG, {"reference_name": lead, "action": "Claim"}), 1)
+
+
+class TestCustomerPool(SalesTestCase):
+	"""With the customer pool on, customers nobody served for the configured days go back to their
+	division's pool too; off (the default), the customer rule is as it was."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		settings = frappe.get_single("CRM Plus Settings")
+		cls.saved = {
+			f: settings.get(f) for f in ("customer_pool_enabled", "customer_pool_days", "lead_pool_days")
+		}
+		cls.addClassCleanup(cls._restore_settings)
+
+	@classmethod
+	def _restore_settings(cls):
+		frappe.db.set_single_value("CRM Plus Settings", cls.saved)
+		frappe.db.commit()
+
+	def setUp(self):
+		super().setUp()
+		frappe.db.set_single_value(
+			"CRM Plus Settings", {"customer_pool_enabled": 1, "customer_pool_days": 30, "lead_pool_days": 0}
+		)
+		frappe.db.commit()
+
+	def test_customers_without_service_return_to_their_divisions_pool_and_are_claimed(self):
+		o = self.org
+		old = add_days(now_datetime(), -100)
+		for customer in (o.c_a1, o.c_a2, o.c_b):
+			frappe.db.set_value(CUSTOMER, customer, "creation", old, update_modified=False)
+		# A purchase five days ago keeps a customer with its rep.
+		make_transaction(o.c_a2, 500, posting_date=add_days(now_datetime(), -5).date())
+		frappe.db.commit()
+		released = release()
+		frappe.db.commit()
+		self.assertGreaterEqual(released[CUSTOMER], 2)
+		self.assertNotIn(LEAD, released)  # the lead pool is off here
+		self.assertEqual(
+			frappe.db.get_value(CUSTOMER, o.c_a1, ["in_pool", "account_manager", "sales_team", "division"]),
+			(1, None, None, o.div_a),
+		)
+		self.assertEqual(frappe.db.get_value(CUSTOMER, o.c_a2, "in_pool"), 0)
+		self.assertEqual(release(), {CUSTOMER: 0})  # once
+
+		rep_a2, rep_b = self.login(o.rep_a2), self.login(o.rep_b)
+		self.assertIn(o.c_a1, self.visible(rep_a2, CUSTOMER, in_pool=1))
+		self.assertEqual(self.resource(rep_a2, CUSTOMER, o.c_a1).status_code, 200)
+		self.assertNotIn(o.c_a1, self.visible(rep_b, CUSTOMER))
+		self.assertEqual(self.count(rep_b, CUSTOMER, {"name": o.c_a1}), 0)
+		self.assertTrue(self.refused(self.resource(rep_b, CUSTOMER, o.c_a1)))
+		self.assertIn(o.c_b, self.visible(rep_b, CUSTOMER, in_pool=1))
+		grab = self.update(rep_a2, CUSTOMER, o.c_a1, account_manager=o.rep_a2)
+		self.assertTrue(self.refused(grab), grab.text[:300])
+		self.assertTrue(self.refused(self.call(rep_b, CLAIM, name=o.c_a1, doctype=CUSTOMER)))
+		claimed = self.call(rep_a2, CLAIM, name=o.c_a1, doctype=CUSTOMER)
+		self.assertEqual(claimed.status_code, 200, claimed.text[:300])
+		self.assertEqual(
+			self.fresh().get_value(CUSTOMER, o.c_a1, ["in_pool", "account_manager", "sales_team"]),
+			(0, o.rep_a2, o.team_a1),
+		)
+		logs = frappe.get_all(POOL_LOG, {"reference_name": o.c_a1}, pluck="action", order_by="name asc")
+		self.assertEqual(logs, ["Release", "Claim"])
+
+	def test_with_the_customer_pool_off_nobody_claims_customers(self):
+		o = self.org
+		frappe.db.set_single_value("CRM Plus Settings", "customer_pool_enabled", 0)
+		frappe.db.commit()
+		self.assertNotIn(CUSTOMER, release())
+		refused = self.call(self.login(o.rep_a2), CLAIM, name=o.c_a2, doctype=CUSTOMER)
+		self.assertTrue(self.refused(refused), refused.text[:300])

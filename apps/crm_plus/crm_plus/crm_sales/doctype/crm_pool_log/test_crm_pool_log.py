@@ -89,6 +89,8 @@ class TestLeadPool(SalesTestCase):
 		self.assertIn(lead_b, self.visible(self.login(o.mgr_b), LEAD, in_pool=1))
 		self.assertIn(lead_a, self.visible(self.login(o.executive), LEAD, in_pool=1))
 		self.assert_hidden_everywhere(rep_b, LEAD, lead_a, [lead_a])
+		release_log = frappe.db.get_value(POOL_LOG, {"reference_name": lead_a, "action": "Release"})
+		self.assert_hidden_everywhere(rep_b, POOL_LOG, release_log, [lead_a])
 		self.assertNotIn(lead_a, self.visible(rep_b, POOL_LOG, reference_name=lead_a))
 		# Seeing is not editing: a pool lead is made one's own by a claim only.
 		grab = self.update(rep_a2, LEAD, lead_a, account_manager=o.rep_a2, notes="mine")

@@ -1,5 +1,5 @@
 """Demo and scale data: a company with divisions, a three-level sales tree, customers, transactions,
-visits, complaints and survey answers, reproducible from a seed and inserted in bulk.
+visits, complaints, survey answers, contracts, activities and a lead pool, reproducible from a seed and inserted in bulk.
 
 	bench --site SITE execute crm_plus.demo.generate --kwargs '{"size": "demo"}'
 	bench --site SITE execute crm_plus.demo.generate --kwargs '{"size": "large", "seed": 1}'
@@ -96,6 +96,7 @@ def generate(size: str = "demo", seed: int = 7) -> dict:
 	make_visits(rng, n["visits"], customers)
 	make_complaints(rng, n["complaints"], customers, org)
 	make_responses(rng, n["responses"], customers)
+	make_contracts_activities_and_pool(rng, max(10, n["customers"] // 10), customers, org)
 	frappe.db.commit()
 	from crm_plus.crm_plus.grading import regrade_customers
 
@@ -295,6 +296,160 @@ def make_customers(rng, count: int, org) -> list[tuple]:
 		"Customers",
 	)
 	return customers
+
+
+def make_contracts_activities_and_pool(rng, count: int, customers, org) -> None:
+	"""Contracts of some customers (signed, active, expired, drafts), activities against customers
+	(done and planned), and a few leads back in their division's pool with their release logged."""
+	today = now_datetime().date()
+	statuses = ["Draft", "Signed", "Active", "Active", "Active", "Expired", "Terminated"]
+	contracts = []
+	for i, (customer, rep, created) in enumerate(rng.sample(customers, min(count, len(customers))), 1):
+		status = rng.choice(statuses)
+		start = today - timedelta(
+			days=rng.randint(-30, 700) if status != "Expired" else rng.randint(400, 900)
+		)
+		end = start + timedelta(days=365)
+		if status == "Active":
+			start, end = (
+				today - timedelta(days=rng.randint(0, 300)),
+				today + timedelta(days=rng.randint(30, 365)),
+			)
+		signed = None if status == "Draft" else start - timedelta(days=rng.randint(1, 30))
+		team_name = org["team_of"][rep]
+		contracts.append(
+			(
+				f"DCON{i:06d}",
+				f"{rng.choice(TRADES)}供货合同 {i}",
+				f"HT-{today.year}-{i:05d}",
+				customer,
+				status,
+				signed,
+				rng.randint(5, 500) * 1000,
+				start,
+				end,
+				rep,
+				team_name,
+				org["division_of_team"][team_name],
+				max(created, now_datetime() - timedelta(days=900)),
+			)
+		)
+	bulk(
+		"CRM Contract",
+		[
+			"name",
+			"title",
+			"contract_number",
+			"customer",
+			"status",
+			"signed_date",
+			"amount",
+			"start_date",
+			"end_date",
+			"account_manager",
+			"sales_team",
+			"division",
+			"creation",
+		],
+		contracts,
+		"Contracts",
+	)
+	activities = []
+	kinds = {"Call": "电话回访", "Meeting": "上门拜访洽谈", "Email": "发送报价单", "Note": "客户需求记录"}
+	now = now_datetime()
+	for i in range(1, count * 3 + 1):
+		customer, rep, _created = rng.choice(customers)
+		kind = rng.choice(list(kinds))
+		done = rng.random() < 0.7
+		when = now - timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 8))
+		activities.append(
+			(
+				f"DACT{i:06d}",
+				kind,
+				kinds[kind],
+				customer,
+				when if not done else None,
+				int(done),
+				when if done else None,
+				"意向明确，下周跟进报价" if done else None,
+				rep,
+				when,
+			)
+		)
+	bulk(
+		"CRM Activity",
+		[
+			"name",
+			"activity_type",
+			"subject",
+			"customer",
+			"due_date",
+			"done",
+			"done_on",
+			"outcome",
+			"assigned_to",
+			"creation",
+		],
+		activities,
+		"Activities",
+	)
+	# A few leads nobody followed up, back in their division's pool (公海).
+	pool, logs = [], []
+	divisions = sorted(set(org["division_of_team"].values()))
+	for i in range(1, 4 * len(divisions) + 1):
+		division = divisions[i % len(divisions)]
+		person = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+		company = rng.choice(CITIES) + rng.choice(WORDS) + rng.choice(TRADES) + rng.choice(SUFFIXES) + f"P{i}"
+		created = now - timedelta(days=rng.randint(45, 200))
+		pool.append(
+			(
+				f"DPOOL{i:04d}",
+				person,
+				company,
+				f"1390000{i:04d}",
+				"New",
+				division,
+				1,
+				company.lower(),
+				created,
+			)
+		)
+		previous = rng.choice(
+			[r for r in org["reps"] if org["division_of_team"][org["team_of"][r]] == division]
+		)
+		logs.append(
+			(
+				"CRM Lead",
+				f"DPOOL{i:04d}",
+				"Release",
+				previous,
+				division,
+				now - timedelta(days=rng.randint(1, 10)),
+			)
+		)
+	bulk(
+		"CRM Lead",
+		[
+			"name",
+			"lead_name",
+			"company_name",
+			"phone",
+			"status",
+			"division",
+			"in_pool",
+			"name_key",
+			"creation",
+		],
+		pool,
+		"Pool leads",
+	)
+	from crm_plus.utils import bulk_insert_logs
+
+	bulk_insert_logs(
+		"CRM Pool Log",
+		["reference_doctype", "reference_name", "action", "user", "division", "logged_at"],
+		logs,
+	)
 
 
 def make_transactions(rng, count: int, customers) -> None:

@@ -1,4 +1,6 @@
 # Underscored: Frappe reads every public name of this module as a hook.
+from crm_plus.domain import activities as _activities
+from crm_plus.domain import contracts as _contracts
 from crm_plus.domain import sla as _sla
 from crm_plus.domain import visits as _visits
 
@@ -53,6 +55,26 @@ crm_plus_transfer = [
 		"user_field": "account_manager",
 		"open_filters": {"status": list(_sla.OPEN_STATUSES)},
 	},
+	{
+		"doctype": "CRM Contract",
+		"customer_field": "customer",
+		"user_field": "account_manager",
+		"open_filters": {"status": list(_contracts.OPEN_STATUSES)},
+	},
+]
+# A departing rep's own open records that are not a customer's (leads, opportunities on a lead): moved
+# by the same transfer, those the transferring user may edit: {"doctype", "user_field", "open_filters"}.
+crm_plus_transfer_owned = [
+	{
+		"doctype": "CRM Lead",
+		"user_field": "account_manager",
+		"open_filters": {"status": list(_activities.OPEN_LEAD_STATUSES)},
+	},
+	{
+		"doctype": "CRM Opportunity",
+		"user_field": "account_manager",
+		"open_filters": {"status": list(_activities.OPEN_OPPORTUNITY_STATUSES)},
+	},
 ]
 
 # Data permissions: one rule (crm_plus.domain.access) for lists, reports, link search, counts,
@@ -64,6 +86,7 @@ _customer_linked = [
 	"CRM Customer Event",
 	"CRM Survey Invitation",
 	"CRM Survey Response",
+	"CRM Contract",
 ]
 # Child tables answer with their parent's rule; files, tags, comments and messages attached to the
 # app's records with the record's rule (crm_plus.permissions.CHILD_TABLES, REFERENCES).
@@ -114,9 +137,19 @@ has_permission |= {doctype: "crm_plus.permissions.owned_has_permission" for doct
 has_permission |= {
 	doctype: "crm_plus.permissions.opportunity_linked_has_permission" for doctype in _opportunity_linked
 }
+# Activities follow the lead, customer or opportunity they are against; the pool log its record.
+permission_query_conditions["CRM Activity"] = "crm_plus.permissions.activity_query_conditions"
+has_permission["CRM Activity"] = "crm_plus.permissions.activity_has_permission"
+permission_query_conditions["CRM Pool Log"] = "crm_plus.permissions.pool_log_query_conditions"
+has_permission["CRM Pool Log"] = "crm_plus.permissions.pool_log_has_permission"
 
 # The customer's visits and complaints on its timeline.
 additional_timeline_content = {"CRM Customer": ["crm_plus.crm_plus.timeline.customer_timeline"]}
+# Activities (一般行动) on the timeline of the record they are against.
+for _doctype in ("CRM Customer", "CRM Lead", "CRM Opportunity"):
+	additional_timeline_content.setdefault(_doctype, []).append(
+		"crm_plus.crm_plus.timeline.activity_timeline"
+	)
 
 # The validate hooks of the data permissions (crm_plus.permissions), by DocType.
 _validate = {doctype: ["crm_plus.permissions.refuse_standalone_row"] for doctype in _child_tables}
@@ -135,6 +168,8 @@ for _doctype in [
 for _doctype in ["CRM Customer", *_owned]:
 	# A record is put only where its user may put it (owner, team, division).
 	_validate.setdefault(_doctype, []).append("crm_plus.permissions.check_placement")
+# An activity is logged only against a record the user may edit.
+_validate.setdefault("CRM Activity", []).append("crm_plus.permissions.check_activity_target")
 _validate |= {
 	"Contact": ["crm_plus.permissions.check_contact_links"],
 	"Address": ["crm_plus.permissions.check_address_links"],
@@ -184,6 +219,8 @@ scheduler_events = {
 		"crm_plus.crm_visits.jobs.send_daily_digests",
 		"crm_plus.crm_visits.jobs.update_plan_completion",
 		"crm_plus.crm_surveys.mail.send_survey_reminders",
+		"crm_plus.crm_sales.doctype.crm_contract.crm_contract.mark_contracts_by_dates",
+		"crm_plus.crm_sales.pool.release",
 	],
 	"weekly": ["crm_plus.crm_visits.jobs.notify_coverage_gaps"],
 	"daily_long": ["crm_plus.crm_plus.grading.nightly_regrade"],

@@ -10,7 +10,7 @@ import dataclasses
 import frappe
 from frappe import _
 
-from crm_plus.domain import access
+from crm_plus.domain import access, activities
 
 CUSTOMER = "CRM Customer"
 # Permission types that only read (None: Frappe's default, read).
@@ -21,6 +21,16 @@ READ_PTYPES = frozenset({None, "read", "select", "print", "email", "report", "ex
 # division; hooks._owned), with the user's open assignments of that DocType (get_scope).
 # Records that belong to an opportunity: (DocType, field) -> seen by whoever sees the opportunity.
 OPPORTUNITY_LINKED = {"CRM Opportunity Stage Log": "opportunity"}
+# DocTypes with a pool (公海): a record released to its division's pool is read by the division's
+# sales staff (access.Scope.pool_divisions) until one of them claims it. Customers only while the
+# customer pool is on (CRM Plus Settings), so that the customer rule stays as it was on sites without.
+POOLED = ("CRM Lead", CUSTOMER)
+
+
+def pooled() -> frozenset[str]:
+	if frappe.db.get_single_value("CRM Plus Settings", "customer_pool_enabled", cache=True):
+		return frozenset(POOLED)
+	return frozenset({"CRM Lead"})
 
 
 def get_scope(user: str | None = None, doctype: str = CUSTOMER) -> access.Scope:
@@ -32,6 +42,8 @@ def get_scope(user: str | None = None, doctype: str = CUSTOMER) -> access.Scope:
 		cache = frappe.local.crm_plus_scopes = {}
 	if user not in cache:
 		cache[user] = _build_scope(user)
+		if CUSTOMER in pooled():
+			cache[user] = dataclasses.replace(cache[user], pool_divisions=_pool_divisions(user, cache[user]))
 	if doctype == CUSTOMER or cache[user].unrestricted:
 		return cache[user]
 	key = (user, doctype)
@@ -41,8 +53,28 @@ def get_scope(user: str | None = None, doctype: str = CUSTOMER) -> access.Scope:
 			filters={"allocated_to": user, "reference_type": doctype, "status": "Open"},
 			pluck="reference_name",
 		)
-		cache[key] = dataclasses.replace(cache[user], assigned=frozenset(assigned))
+		pool = _pool_divisions(user, cache[user]) if doctype in pooled() else frozenset()
+		cache[key] = dataclasses.replace(cache[user], assigned=frozenset(assigned), pool_divisions=pool)
 	return cache[key]
+
+
+def _pool_divisions(user: str, scope: access.Scope) -> frozenset[str]:
+	"""The divisions whose pool a sales user reads: of the teams they belong to or manage, and headed."""
+	if scope.unrestricted or not set(frappe.get_roles(user)) & access.SALES_ROLES:
+		return frozenset()
+	divisions = set(scope.divisions)
+	divisions |= set(
+		frappe.db.sql_list(
+			"""select t.division from `tabCRM Sales Team Member` m join `tabCRM Sales Team` t on t.name = m.parent
+			where m.parenttype = 'CRM Sales Team' and m.user = %(user)s and t.division is not null""",
+			{"user": user},
+		)
+	)
+	if scope.teams:
+		divisions |= set(
+			frappe.get_all("CRM Sales Team", {"name": ("in", sorted(scope.teams))}, pluck="division")
+		)
+	return frozenset(d for d in divisions if d)
 
 
 def _build_scope(user: str) -> access.Scope:
@@ -91,7 +123,10 @@ def linked_query_conditions(user: str | None = None, doctype: str | None = None)
 
 def customer_record(name: str) -> dict | None:
 	return frappe.db.get_value(
-		CUSTOMER, name, ["name", "account_manager", "sales_team", "division", "_assign"], as_dict=True
+		CUSTOMER,
+		name,
+		["name", "account_manager", "sales_team", "division", "_assign", "in_pool"],
+		as_dict=True,
 	)
 
 
@@ -147,8 +182,91 @@ def owned_has_permission(doc, ptype: str | None = None, user: str | None = None,
 	if scope.unrestricted or doc.is_new() or not doc.name:
 		return None
 	# Judged on the stored row: pointing the owner or the team at yourself in a request grants nothing.
-	row = stored(doc, ["name", "account_manager", "sales_team", "division"])
+	row = stored(doc, owned_fields(doc.doctype))
 	return None if _allowed(scope, row, ptype) else False
+
+
+def owned_fields(doctype: str) -> list[str]:
+	fields = ["name", "account_manager", "sales_team", "division"]
+	return [*fields, "in_pool"] if doctype in POOLED else fields
+
+
+def owned_record(doctype: str, name: str) -> dict | None:
+	"""The stored columns the rule reads of a customer, lead or opportunity."""
+	if doctype == CUSTOMER:
+		return customer_record(name)
+	return frappe.db.get_value(doctype, name, owned_fields(doctype), as_dict=True)
+
+
+# ---------------------------------------------------------------- activities and the pool log
+
+
+def activity_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""An activity is seen by whoever sees the lead, customer or opportunity it is against."""
+	user = user or frappe.session.user
+	if get_scope(user).unrestricted:
+		return ""
+	table = "`tabCRM Activity`"
+	parts = []
+	for target, field in activities.TARGET_FIELDS.items():
+		condition = access.condition_sql(get_scope(user, target), f"`tab{target}`", frappe.db.escape)
+		parts.append(f"{table}.`{field}` in (select `name` from `tab{target}` where {condition or '1=1'})")
+	return "(" + " or ".join(parts) + ")"
+
+
+def activity_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
+	scope = get_scope(user)
+	if scope.unrestricted or doc.is_new() or not doc.name:
+		return None
+	# Judged on the stored row: re-pointing the activity in a request grants nothing.
+	found = activities.target(stored(doc, list(activities.TARGET_FIELDS.values())))
+	if not found:
+		return False
+	target, name = found
+	record = owned_record(target, name)
+	return None if record and _allowed(get_scope(user, target), record, ptype) else False
+
+
+def check_activity_target(doc, method=None) -> None:
+	"""validate of CRM Activity: an activity is logged only against a record the user may edit."""
+	if doc.flags.ignore_permissions or frappe.flags.in_install or frappe.flags.in_migrate:
+		return
+	fields = list(activities.TARGET_FIELDS.values())
+	if not doc.is_new() and not any(doc.has_value_changed(f) for f in fields):
+		return
+	found = activities.target(doc.as_dict())
+	if found and not frappe.has_permission(found[0], "write", found[1]):
+		frappe.throw(
+			_("You may only log activities against {0} {1} if you may edit it").format(_(found[0]), found[1]),
+			frappe.PermissionError,
+		)
+
+
+def pool_log_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""A pool log row is seen by whoever sees its record."""
+	user = user or frappe.session.user
+	if get_scope(user).unrestricted:
+		return ""
+	table = "`tabCRM Pool Log`"
+	parts = []
+	for target in sorted(POOLED):  # a customer's rows stay visible after its pool is turned off
+		condition = access.condition_sql(get_scope(user, target), f"`tab{target}`", frappe.db.escape)
+		parts.append(
+			f"({table}.`reference_doctype` = {frappe.db.escape(target)} and {table}.`reference_name` in "
+			f"(select `name` from `tab{target}` where {condition or '1=1'}))"
+		)
+	return "(" + " or ".join(parts) + ")"
+
+
+def pool_log_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
+	scope = get_scope(user)
+	if scope.unrestricted or doc.is_new():
+		return None
+	row = stored(doc, ["reference_doctype", "reference_name"])
+	if row["reference_doctype"] not in POOLED:
+		return False
+	record = owned_record(row["reference_doctype"], row["reference_name"])
+	return None if record and _allowed(get_scope(user, row["reference_doctype"]), record, ptype) else False
 
 
 def opportunity_linked_query_conditions(user: str | None = None, doctype: str | None = None) -> str:

@@ -28,13 +28,21 @@ def sqlite_escape(value: str) -> str:
 def make_db(rows):
 	db = sqlite3.connect(":memory:")
 	db.execute(
-		"create table `tabCRM Customer` (name text, account_manager text, sales_team text, division text, _assign text)"
+		"create table `tabCRM Customer` (name text, account_manager text, sales_team text, division text, _assign text,"
+		" in_pool int)"
 	)
 	db.execute("create table `tabCRM Visit` (name text, customer text)")
 	for r in rows:
 		db.execute(
-			"insert into `tabCRM Customer` values (?, ?, ?, ?, ?)",
-			(r["name"], r["account_manager"], r["sales_team"], r["division"], r["_assign"]),
+			"insert into `tabCRM Customer` values (?, ?, ?, ?, ?, ?)",
+			(
+				r["name"],
+				r["account_manager"],
+				r["sales_team"],
+				r["division"],
+				r["_assign"],
+				r.get("in_pool", 0),
+			),
 		)
 		db.execute("insert into `tabCRM Visit` values (?, ?)", ("V-" + r["name"], r["name"]))
 	return db
@@ -150,6 +158,7 @@ record = st.fixed_dictionaries(
 		"sales_team": st.one_of(st.none(), st.sampled_from(TEAMS)),
 		"division": st.one_of(st.none(), st.sampled_from(DIVISIONS)),
 		"_assign": st.one_of(st.none(), st.lists(st.sampled_from(USERS), max_size=3).map(json.dumps)),
+		"in_pool": st.sampled_from([0, 1]),
 	}
 )
 scope = st.builds(
@@ -159,6 +168,7 @@ scope = st.builds(
 	teams=st.frozensets(st.sampled_from(TEAMS)),
 	divisions=st.frozensets(st.sampled_from(DIVISIONS)),
 	served_divisions=st.frozensets(st.sampled_from(DIVISIONS)),
+	pool_divisions=st.frozensets(st.sampled_from(DIVISIONS)),
 )
 
 
@@ -190,6 +200,7 @@ def test_naming_the_assigned_customers_gives_the_same_answers(records, sc):
 		sc.divisions,
 		sc.served_divisions,
 		assigned=frozenset(r["name"] for r in rows if sc.user in assigned_users(r["_assign"])),
+		pool_divisions=sc.pool_divisions,
 	)
 	db = make_db(rows)
 	assert visible_by_sql(db, named) == {r["name"] for r in rows if can_read(sc, r)}
@@ -212,7 +223,15 @@ def test_named_assignments_are_the_only_assignments(records, sc, assigned_idx):
 	the Python predicate and the SQL condition still agree."""
 	rows = [dict(r, name=f"C{i}") for i, r in enumerate(records)]
 	assigned = frozenset(f"C{i}" for i in assigned_idx if i < len(rows))
-	named = Scope(sc.user, sc.unrestricted, sc.teams, sc.divisions, sc.served_divisions, assigned=assigned)
+	named = Scope(
+		sc.user,
+		sc.unrestricted,
+		sc.teams,
+		sc.divisions,
+		sc.served_divisions,
+		assigned=assigned,
+		pool_divisions=sc.pool_divisions,
+	)
 	db = make_db(rows)
 	assert visible_by_sql(db, named) == {r["name"] for r in rows if can_read(named, r)}
 	assert visible_by_sql(db, named, for_write=True) == {r["name"] for r in rows if can_write(named, r)}
@@ -224,3 +243,55 @@ def test_a_forged_assign_column_grants_nothing_when_assignments_are_known():
 	assert not can_write(Scope("rep.a@x.com", assigned=frozenset()), forged)
 	assert can_write(Scope("rep.a@x.com", assigned=frozenset({"C9"})), row)
 	assert can_write(Scope("rep.a@x.com"), forged)  # assignments not read: the column is the answer
+
+
+# ---------------------------------------------------------------- the pool (公海)
+
+POOL_ROWS = [
+	{
+		"name": "P1",
+		"account_manager": None,
+		"sales_team": None,
+		"division": "Logistics",
+		"_assign": None,
+		"in_pool": 1,
+	},
+	{
+		"name": "P2",
+		"account_manager": None,
+		"sales_team": None,
+		"division": "Retail",
+		"_assign": None,
+		"in_pool": 1,
+	},
+	# Not in the pool: a division's record stays its owner's even for the division's reps.
+	{
+		"name": "P3",
+		"account_manager": "rep.b@x.com",
+		"sales_team": "South",
+		"division": "Logistics",
+		"_assign": None,
+		"in_pool": 0,
+	},
+]
+
+
+def test_a_rep_reads_their_divisions_pool_and_never_anothers():
+	db = make_db(POOL_ROWS)
+	rep = build_scope("rep.a@x.com", ["CRM Sales User"], pool_divisions=["Logistics"])
+	assert rep.pool_divisions == {"Logistics"}
+	assert visible_by_sql(db, rep) == {"P1"} == {r["name"] for r in POOL_ROWS if can_read(rep, r)}
+	# Read only: a pool row is made one's own by a claim, never edited in place.
+	assert visible_by_sql(db, rep, for_write=True) == set()
+	assert not can_write(rep, POOL_ROWS[0])
+	# Service staff do not see a pool of their own (they read the divisions they serve anyway).
+	agent = build_scope("agent@x.com", ["CRM Service Agent"], pool_divisions=["Retail"])
+	assert agent.pool_divisions == frozenset() and visible_by_sql(db, agent) == set()
+
+
+def test_without_pool_divisions_the_condition_names_no_pool_column():
+	"""DocTypes without a pool (opportunities, records of a customer) get scopes without pool divisions."""
+	assert "in_pool" not in condition_sql(Scope("rep.a@x.com"), "`t`", sqlite_escape)
+	with_pool = Scope("rep.a@x.com", pool_divisions=frozenset({"Retail"}))
+	assert "in_pool" in condition_sql(with_pool, "`t`", sqlite_escape)
+	assert "in_pool" not in condition_sql(with_pool, "`t`", sqlite_escape, for_write=True)

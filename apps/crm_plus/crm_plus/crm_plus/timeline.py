@@ -56,3 +56,41 @@ def _item(icon: str, when, text: str, detail: str | None) -> dict:
 	if detail:
 		content += f'<div class="text-muted small">{escape_html(frappe.utils.strip_html(detail))[:300]}</div>'
 	return {"icon": icon, "is_card": True, "creation": str(when), "content": content}
+
+
+ACTIVITY_ICONS = {
+	"Call": "es-line-call",
+	"Meeting": "es-line-people",
+	"Email": "es-line-email",
+	"Note": "es-line-notes",
+}
+
+
+def activity_timeline(doctype: str, docname: str) -> list[dict]:
+	"""additional_timeline_content of CRM Lead, Customer and Opportunity: the activities against the
+	record (一般行动), read with get_list: what the viewer may see."""
+	from crm_plus.domain.activities import TARGET_FIELDS
+
+	field = TARGET_FIELDS.get(doctype)
+	if not field:
+		return []
+	items = []
+	for activity in frappe.get_list(
+		"CRM Activity",
+		filters={field: docname},
+		fields=["name", "activity_type", "subject", "done", "done_on", "due_date", "outcome", "creation"],
+		order_by="creation desc",
+		limit_page_length=LIMIT,
+	):
+		state = _("Done") if activity.done else _("Planned")
+		text = _("{0} {1}: {2} ({3})").format(
+			escape_html(_(activity.activity_type)),
+			_link("CRM Activity", activity.name),
+			escape_html(activity.subject or ""),
+			escape_html(state),
+		)
+		when = activity.done_on or activity.due_date or activity.creation
+		items.append(
+			_item(ACTIVITY_ICONS.get(activity.activity_type, "es-line-notes"), when, text, activity.outcome)
+		)
+	return items

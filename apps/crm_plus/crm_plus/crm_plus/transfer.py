@@ -25,7 +25,12 @@ def customers_to_move(from_user: str, division: str | None = None) -> list[str]:
 
 
 def move(
-	from_user: str, to_user: str, customers: list[str], to_team: str | None = None, reason: str = ""
+	from_user: str,
+	to_user: str,
+	customers: list[str],
+	to_team: str | None = None,
+	reason: str = "",
+	only_division: str | None = None,
 ) -> dict:
 	"""Move the customers and every registered open record in one transaction; returns counts per DocType."""
 	if not customers:
@@ -44,6 +49,7 @@ def move(
 	query.set(table.modified, now_datetime()).run()
 	moved[CUSTOMER] = len(customers)
 
+	moved |= move_owned(from_user, to_user, to_team, values.get("division"), only_division)
 	for entry in frappe.get_hooks("crm_plus_transfer"):
 		doctype = entry["doctype"]
 		t = frappe.qb.DocType(doctype)
@@ -61,6 +67,46 @@ def move(
 		["customer", "event_date", "event_type", "title", "description"],
 		[(c, today(), "Ownership Change", title, reason) for c in customers],
 	)
+	return moved
+
+
+def move_owned(
+	from_user: str, to_user: str, to_team: str | None, division: str | None, only_division: str | None = None
+) -> dict:
+	"""The departing rep's own open records that are not a customer's (leads, opportunities: the
+	`crm_plus_transfer_owned` hook), those the current user may edit, to the successor (with the new
+	team and division when one is given). Returns counts per DocType."""
+	moved = {}
+	for entry in frappe.get_hooks("crm_plus_transfer_owned"):
+		doctype, field = entry["doctype"], entry["user_field"]
+		writable = (
+			access.condition_sql(
+				get_scope(None, doctype), f"`tab{doctype}`", frappe.db.escape, for_write=True
+			)
+			or "1=1"
+		)
+		names = frappe.get_all(
+			doctype,
+			filters={
+				field: from_user,
+				**{k: ("in", v) for k, v in (entry.get("open_filters") or {}).items()},
+			},
+			pluck="name",
+			ignore_permissions=True,
+		)
+		if names:
+			names = frappe.db.sql_list(
+				f"select name from `tab{doctype}` where name in %(names)s and {writable}",
+				{"names": tuple(names)},
+			)
+		if not names:
+			continue
+		t = frappe.qb.DocType(doctype)
+		query = frappe.qb.update(t).set(t[field], to_user).set(t.modified, now_datetime())
+		if to_team:
+			query = query.set(t.sales_team, to_team).set(t.division, division)
+		query.where(t.name.isin(names)).where(t[field] == from_user).run()
+		moved[doctype] = moved.get(doctype, 0) + len(names)
 	return moved
 
 

@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, flt, getdate, now_datetime, today
 
-from crm_plus.crm_plus.followups import followups_overdue
+from crm_plus.crm_plus.followups import followups_overdue, sales_followups_overdue
 from crm_plus.domain import visits
 from crm_plus.notifications import claim, notify
 from crm_plus.utils import bulk_set, each_isolated
@@ -71,20 +71,20 @@ def send_daily_digests(as_of=None) -> int:
 		{"day": day, "next": add_to_date(day, days=1)},
 		as_dict=True,
 	)
-	digests = visits.daily_digest(todays, followups_overdue(day), day=day)
+	digests = visits.daily_digest(
+		todays, followups_overdue(day), day=day, overdue_sales=sales_followups_overdue(day)
+	)
 
 	def send(item) -> bool:
 		rep, digest = item
 		if not claim(digest["key"], "User", rep, rep):
 			return False
-		notify(
-			rep,
-			"User",
-			rep,
-			_("Today: {0} visits planned, {1} customers overdue for a follow-up").format(
-				digest["visit_count"], digest["followup_count"]
-			),
+		message = _("Today: {0} visits planned, {1} customers overdue for a follow-up").format(
+			digest["visit_count"], digest["followup_count"]
 		)
+		if digest["sales_followup_count"]:
+			message += " " + _("and {0} open leads and opportunities").format(digest["sales_followup_count"])
+		notify(rep, "User", rep, message)
 		return True
 
 	return each_isolated(digests.items(), send, _("CRM Plus: a daily digest failed"))

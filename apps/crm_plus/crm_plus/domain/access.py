@@ -10,6 +10,8 @@ reports, link search, counts and exports). Tests hold the two to the same answer
 - A division head sees the customers of their division; divisions never see each other.
 - Service staff read (never edit) the customers of the divisions they serve.
 - Executives and CRM admins see everything.
+- A record back in its division's pool (公海: `in_pool`, no owner) is read (never edited) by the
+  sales staff of that division (`pool_divisions`): they claim it to make it theirs.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from crm_plus.domain.roles import SERVICE_ROLES, UNRESTRICTED_ROLES
+from crm_plus.domain.roles import DIVISION_HEAD, SALES_MANAGER, SALES_USER, SERVICE_ROLES, UNRESTRICTED_ROLES
+
+# Roles that read their division's pool.
+SALES_ROLES = frozenset({SALES_USER, SALES_MANAGER, DIVISION_HEAD})
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,9 @@ class Scope:
 	# shell has read them. The SQL condition then names them, so that a rep's list can walk the
 	# (account_manager, modified) index instead of testing `_assign` on every row. None: not read.
 	assigned: frozenset[str] | None = None
+	# Divisions whose pool the user reads: those of the teams they belong to or manage, and those they
+	# head. Set by the shell only for DocTypes with a pool (an `in_pool` column).
+	pool_divisions: frozenset[str] = frozenset()
 
 
 def build_scope(
@@ -41,6 +49,7 @@ def build_scope(
 	headed_divisions: Iterable[str] = (),
 	served_divisions: Iterable[str] = (),
 	assigned: Iterable[str] | None = None,
+	pool_divisions: Iterable[str] = (),
 ) -> Scope:
 	roles = set(roles)
 	if user == "Administrator" or roles & UNRESTRICTED_ROLES:
@@ -51,6 +60,7 @@ def build_scope(
 		divisions=frozenset(headed_divisions),
 		served_divisions=frozenset(served_divisions) if roles & SERVICE_ROLES else frozenset(),
 		assigned=None if assigned is None else frozenset(assigned),
+		pool_divisions=frozenset(pool_divisions) if roles & SALES_ROLES else frozenset(),
 	)
 
 
@@ -80,8 +90,17 @@ def can_write(scope: Scope, record: dict) -> bool:
 	return bool(record.get("division") and record.get("division") in scope.divisions)
 
 
+def in_pool_of(scope: Scope, record: dict) -> bool:
+	"""Is the record in the pool of one of the user's divisions?"""
+	return bool(
+		record.get("in_pool") and record.get("division") and record.get("division") in scope.pool_divisions
+	)
+
+
 def can_read(scope: Scope, record: dict) -> bool:
 	if can_write(scope, record):
+		return True
+	if in_pool_of(scope, record):
 		return True
 	return bool(record.get("division") and record.get("division") in scope.served_divisions)
 
@@ -110,6 +129,8 @@ def condition_sql(scope: Scope, table: str, escape: Callable[[str], str], for_wr
 	divisions = set(scope.divisions) | (set() if for_write else set(scope.served_divisions))
 	if divisions:
 		parts.append(f"{table}.`division` in ({values(divisions)})")
+	if scope.pool_divisions and not for_write:
+		parts.append(f"({table}.`in_pool` = 1 and {table}.`division` in ({values(scope.pool_divisions)}))")
 	return "(" + " or ".join(parts) + ")"
 
 

@@ -282,8 +282,10 @@ def daily_digest(
 	*,
 	day: date | None = None,
 	already_sent: set[str] | frozenset[str] | None = None,
+	overdue_sales: Iterable[Mapping] = (),
 ) -> dict[str, dict]:
-	"""Each rep's digest: today's visits (by start time) and overdue follow-ups (rows of followups_due).
+	"""Each rep's digest: today's visits (by start time) and overdue follow-ups (rows of followups_due),
+	and the open leads and opportunities overdue (rows of activities.sales_followups_due).
 
 	rep limits it to one rep. Reps with nothing to report get no entry. With day, each entry has a
 	once-only "key" and reps whose key is in already_sent are skipped.
@@ -295,7 +297,13 @@ def daily_digest(
 	def entry(owner: str) -> dict:
 		if owner not in digests:
 			key = digest_key(owner, day) if day else None
-			digests[owner] = {"rep": owner, "key": key, "visits": [], "overdue_followups": []}
+			digests[owner] = {
+				"rep": owner,
+				"key": key,
+				"visits": [],
+				"overdue_followups": [],
+				"overdue_sales": [],
+			}
 		return digests[owner]
 
 	for visit in visits_today:
@@ -306,6 +314,10 @@ def daily_digest(
 		owner = row.get("rep")
 		if owner and (rep is None or owner == rep):
 			entry(owner)["overdue_followups"].append(dict(row))
+	for row in overdue_sales:
+		owner = row.get("rep")
+		if owner and (rep is None or owner == rep):
+			entry(owner)["overdue_sales"].append(dict(row))
 	result = {}
 	for owner in sorted(digests):
 		digest = digests[owner]
@@ -315,6 +327,7 @@ def daily_digest(
 		digest["overdue_followups"].sort(key=lambda r: (-r["days_overdue"], r["customer"]))
 		digest["visit_count"] = len(digest["visits"])
 		digest["followup_count"] = len(digest["overdue_followups"])
+		digest["sales_followup_count"] = len(digest["overdue_sales"])
 		result[owner] = digest
 	return result
 

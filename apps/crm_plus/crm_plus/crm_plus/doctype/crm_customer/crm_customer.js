@@ -86,3 +86,18 @@ function crm_plus_set_location(frm) {
 		{ enableHighAccuracy: true, timeout: 15000 }
 	);
 }
+
+// The customer pool (公海): a customer back in its division's pool is claimed by a rep of the division.
+frappe.ui.form.on("CRM Customer", {
+	refresh(frm) {
+		if (frm.is_new() || !frm.doc.in_pool) {
+			return;
+		}
+		frm.dashboard.set_headline_alert(__("This customer is in the pool: claim it to serve it"), "orange");
+		frm.add_custom_button(__("Claim"), () =>
+			frappe
+				.call({ method: "crm_plus.crm_sales.pool.claim", args: { name: frm.doc.name, doctype: frm.doctype } })
+				.then(() => frm.reload_doc())
+		);
+	},
+});

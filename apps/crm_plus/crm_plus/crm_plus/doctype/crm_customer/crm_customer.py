@@ -145,8 +145,14 @@ class CRMCustomer(Document):
 		self.check_duplicates()
 		self.set_division_from_team()
 		self.check_account_manager_change()
+		self.check_pool_owner()
 		self.set_years_of_cooperation()
 		self.clear_fields_of_other_kind()
+
+	def check_pool_owner(self):
+		from crm_plus.crm_sales.pool import check_pool_owner
+
+		check_pool_owner(self)
 
 	def before_save(self):
 		self.track_status()

@@ -6,7 +6,8 @@ def get_data():
 	return {
 		"fieldname": "customer",
 		"transactions": [
-			{"label": _("Sales"), "items": ["CRM Customer Transaction", "CRM Opportunity"]},
+			{"label": _("Sales"), "items": ["CRM Customer Transaction", "CRM Opportunity", "CRM Contract"]},
+			{"label": _("Activities"), "items": ["CRM Activity"]},
 			{"label": _("Visits"), "items": ["CRM Visit"]},
 			{"label": _("Service"), "items": ["CRM Complaint", "CRM Survey Response"]},
 			{

@@ -39,6 +39,12 @@ class CRMCustomerTransaction(Document):
 		check_customer_access(self.customer, "write")
 		self.validate_customer_active()
 		self.validate_amounts()
+		self.validate_contract()
+
+	def validate_contract(self):
+		from crm_plus.crm_sales.doctype.crm_contract.crm_contract import check_transaction_contract
+
+		check_transaction_contract(self)
 
 	def validate_customer_active(self):
 		if frappe.db.get_value("CRM Customer", self.customer, "disabled"):

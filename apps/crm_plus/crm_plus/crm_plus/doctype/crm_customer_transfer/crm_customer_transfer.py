@@ -49,7 +49,14 @@ class CRMCustomerTransfer(Document):
 			frappe.throw(_("{0} manages no customers that you may transfer").format(self.from_user))
 		frappe.flags.crm_plus_transfer = True
 		try:
-			moved = transfer.move(self.from_user, self.to_user, customers, self.to_sales_team, self.reason)
+			moved = transfer.move(
+				self.from_user,
+				self.to_user,
+				customers,
+				self.to_sales_team,
+				self.reason,
+				only_division=self.only_division,
+			)
 		finally:
 			frappe.flags.crm_plus_transfer = False
 		self.customers_moved = moved.pop("CRM Customer")

@@ -11,6 +11,16 @@ frappe.ui.form.on("CRM Lead", {
 		if (frm.is_new()) {
 			return;
 		}
+		if (frm.doc.in_pool) {
+			// In the division's pool (公海): a rep of the division claims it to follow it up.
+			frm.dashboard.set_headline_alert(__("This lead is in the pool: claim it to follow it up"), "orange");
+			frm.add_custom_button(__("Claim"), () =>
+				frappe
+					.call({ method: "crm_plus.crm_sales.pool.claim", args: { name: frm.doc.name, doctype: frm.doctype } })
+					.then(() => frm.reload_doc())
+			).addClass("btn-primary");
+			return;
+		}
 		if (frm.doc.status === "Converted") {
 			frm.dashboard.set_headline_alert(__("Converted into a customer"), "green");
 			return;

@@ -61,6 +61,7 @@ class CRMLead(Document):
 		self.check_status()
 		self.set_division_from_team()
 		self.check_owner_change()
+		self.check_pool_owner()
 		self.check_duplicates()
 
 	# ------------------------------------------------------------ validation
@@ -100,6 +101,11 @@ class CRMLead(Document):
 
 	def check_owner_change(self):
 		check_owner_change(self)
+
+	def check_pool_owner(self):
+		from crm_plus.crm_sales.pool import check_pool_owner
+
+		check_pool_owner(self)
 
 	def check_duplicates(self):
 		"""Refuse a lead whose name, phone or credit code is already a lead's or a customer's. A

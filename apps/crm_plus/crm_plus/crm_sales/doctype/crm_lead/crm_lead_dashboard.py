@@ -5,5 +5,5 @@ def get_data():
 	"""The lead's connections: the customer it became and its opportunities."""
 	return {
 		"fieldname": "lead",
-		"transactions": [{"label": _("Sales"), "items": ["CRM Customer", "CRM Opportunity"]}],
+		"transactions": [{"label": _("Sales"), "items": ["CRM Customer", "CRM Opportunity", "CRM Activity"]}],
 	}

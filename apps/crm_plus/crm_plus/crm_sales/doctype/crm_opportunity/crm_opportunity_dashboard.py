@@ -5,5 +5,8 @@ def get_data():
 	"""The opportunity's stage history."""
 	return {
 		"fieldname": "opportunity",
-		"transactions": [{"label": _("History"), "items": ["CRM Opportunity Stage Log"]}],
+		"transactions": [
+			{"label": _("History"), "items": ["CRM Opportunity Stage Log"]},
+			{"label": _("Sales"), "items": ["CRM Contract", "CRM Activity"]},
+		],
 	}

@@ -1,0 +1,94 @@
+"""Activities (一般行动): calls, meetings, emails and notes logged against a lead, a customer or an
+opportunity, and the follow-up rule of the open leads and opportunities.
+
+An activity points at exactly one record through one of three Link fields (lead, customer,
+opportunity) rather than a Dynamic Link pair: each is a real foreign key Frappe checks, each one's
+form lists its activities through the same field (connections), and the row rule is three plain
+`in (select ...)` conditions on indexed columns, the same shape as every other record of a customer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+
+ACTIVITY_TYPES = ("Call", "Meeting", "Email", "Note")
+# The field of an activity that points at each kind of record.
+TARGET_FIELDS = {"CRM Lead": "lead", "CRM Customer": "customer", "CRM Opportunity": "opportunity"}
+OPEN_LEAD_STATUSES = ("New", "Contacted", "Qualified")
+OPEN_OPPORTUNITY_STATUSES = ("Open",)
+
+
+def target_error(values: Mapping) -> str | None:
+	"""An activity is against exactly one record: a lead, a customer or an opportunity."""
+	given = [f for f in TARGET_FIELDS.values() if values.get(f)]
+	if not given:
+		return "target_required"
+	if len(given) > 1:
+		return "one_target"
+	return None
+
+
+def target(values: Mapping) -> tuple[str, str] | None:
+	"""(DocType, name) of the record the activity is against, None when there is none."""
+	for doctype, field in TARGET_FIELDS.items():
+		if values.get(field):
+			return doctype, values[field]
+	return None
+
+
+def counts_as_followup(activity: Mapping) -> bool:
+	"""A done activity is a follow-up; a planned one (not done) is not yet."""
+	return bool(activity.get("done")) and bool(activity.get("done_on"))
+
+
+def _day(value: date | datetime) -> date:
+	return value.date() if isinstance(value, datetime) else value
+
+
+def last_followups(activities: Iterable[Mapping]) -> dict[str, date]:
+	"""The day of the last follow-up of each record, from activities {record, done, done_on}."""
+	last: dict[str, date] = {}
+	for activity in activities:
+		if not counts_as_followup(activity):
+			continue
+		day = _day(activity["done_on"])
+		if activity["record"] not in last or day > last[activity["record"]]:
+			last[activity["record"]] = day
+	return last
+
+
+def sales_followups_due(
+	records: Iterable[Mapping],
+	last_followup: Mapping[str, date | datetime | None],
+	today: date,
+	interval_days: int = 30,
+) -> list[dict]:
+	"""Open leads and opportunities not followed up for more than interval_days, most overdue first.
+
+	`records`: {doctype, name, status, account_manager, creation}. Never followed up: counted from
+	the creation. Rows: {doctype, record, rep, last_contact, due_on, days_overdue}."""
+	today = _day(today)
+	due = []
+	for record in records:
+		open_statuses = OPEN_LEAD_STATUSES if record["doctype"] == "CRM Lead" else OPEN_OPPORTUNITY_STATUSES
+		if record.get("status") not in open_statuses or not record.get("account_manager"):
+			continue
+		last = last_followup.get(record["name"])
+		base = last or record.get("creation")
+		if base is None:
+			continue
+		due_on = _day(base) + timedelta(days=interval_days)
+		if today > due_on:
+			due.append(
+				{
+					"doctype": record["doctype"],
+					"record": record["name"],
+					"rep": record["account_manager"],
+					"last_contact": _day(last) if last else None,
+					"due_on": due_on,
+					"days_overdue": (today - due_on).days,
+				}
+			)
+	due.sort(key=lambda row: (-row["days_overdue"], row["doctype"], row["record"]))
+	return due

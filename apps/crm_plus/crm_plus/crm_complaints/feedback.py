@@ -54,9 +54,22 @@ def keep_customer_answer(doc) -> None:
 	if doc.flags.crm_plus_customer_answer:
 		return
 	before = doc.get_doc_before_save()
+	self_service = set(complaint_portal.SELF_SERVICE_CHANNELS)
 	channels = {doc.channel, before.channel if before else None}
-	if not channels & set(complaint_portal.SELF_SERVICE_CHANNELS):
+	if not channels & self_service:
 		return
+	if (
+		before
+		and before.channel in self_service
+		and doc.channel != before.channel
+		and not doc.flags.ignore_permissions
+	):
+		# Moved to a staff channel, the answer would be typed, then moved back it would pass for the
+		# customer's: the channel of an Email or Web complaint is the customer's way in, kept.
+		frappe.throw(_("The channel of an Email or Web complaint cannot be changed"), frappe.PermissionError)
+	if before and before.channel not in self_service:
+		# A complaint moved into Email or Web carries no typed answer: only the customer's link sets it.
+		before = None
 	for field in CUSTOMER_FIELDS:
 		doc.set(field, before.get(field) if before else (0 if field == "customer_confirmed" else None))
 

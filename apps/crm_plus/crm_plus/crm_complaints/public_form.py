@@ -1,9 +1,12 @@
 """The public complaint form (`www/complaint`): a customer without a login tells us their problem.
 
-The complaint is created by the system (channel Web), linked to a customer only when the email or the
-phone given matches exactly one customer (a contact's address or number, or the customer's own); the
-match grants the guest nothing: the answer is the same whether or not it matched, and names only the
-new complaint's number. Rate-limited per address; every field bounded; text stored as text."""
+The complaint is created by the system (channel Web), linked to a customer only when the email given
+matches exactly one customer (a contact's address or the customer's own; never by the phone, see
+`match_customer`); the match grants the guest nothing: the answer is the same whether or not it
+matched, and names only the new complaint's number. Rate-limited per address; every field bounded;
+text stored as text."""
+
+import re
 
 import frappe
 from frappe import _
@@ -21,6 +24,8 @@ ERRORS = {
 	"unknown_category": lambda: _("Please choose one of the given categories"),
 }
 MARKUP_FREE = ("full_name", "subject")
+# What strip_html_tags leaves of a tag it cannot see closed (`<img src=x onerror=...`).
+ANGLE_BRACKETS = re.compile(r"[<>]")
 
 
 def categories() -> list[dict]:
@@ -45,7 +50,8 @@ def submit_complaint(full_name=None, phone=None, email=None, subject=None, descr
 	# markup alone is reported as missing (an email or a phone with markup is malformed).
 	for name in MARKUP_FREE:
 		if isinstance(fields[name], str):
-			fields[name] = strip_html_tags(fields[name])
+			# A tag left open at the end survives the stripping: the brackets go too.
+			fields[name] = ANGLE_BRACKETS.sub("", strip_html_tags(fields[name]))
 	values, errors = complaint_portal.public_complaint_errors(fields)
 	if values.get("category") and not frappe.db.exists(
 		"CRM Complaint Category", {"name": values["category"], "is_group": 0}
@@ -77,34 +83,26 @@ def submit_complaint(full_name=None, phone=None, email=None, subject=None, descr
 
 
 def match_customer(email: str, phone: str) -> tuple[str | None, str | None]:
-	"""(customer, contact) when the email, else the phone, matches exactly one customer: a contact's
-	address or number linked to it, or the customer's own. Otherwise (None, None)."""
-	for value, contact_sql, customer_fields in (
-		(email, "select parent from `tabContact Email` where email_id = %(v)s", ("email",)),
-		(
-			phone,
-			"select parent from `tabContact Phone` where phone = %(v)s",
-			("mobile", "company_phone", "landline"),
-		),
-	):
-		if not value:
-			continue
-		links = frappe.db.sql(
-			f"""select dl.link_name, dl.parent from `tabDynamic Link` dl
-			where dl.parenttype = 'Contact' and dl.link_doctype = 'CRM Customer'
-			and dl.parent in ({contact_sql})""",
-			{"v": value},
-		)
-		own = frappe.db.sql(
-			"select name from `tabCRM Customer` where "
-			+ " or ".join(f"`{field}` = %(v)s" for field in customer_fields),
-			{"v": value},
-		)
-		customers = {row[0] for row in links} | {row[0] for row in own}
-		if len(customers) == 1:
-			(customer,) = customers
-			contacts = {row[1] for row in links if row[0] == customer}
-			return customer, (next(iter(contacts)) if len(contacts) == 1 else None)
-		if customers:
-			return None, None  # several customers: an agent links the right one
-	return None, None
+	"""(customer, contact) when the email matches exactly one customer: a contact's address linked to
+	it, or the customer's own. Otherwise (None, None).
+
+	The phone is kept on the complaint for the agent, never matched: the email typed becomes the
+	address the desk's replies and the feedback link go to, so a known phone number (printed on a
+	card, an invoice) with an address of the guest's own would file the complaint under that customer
+	and contact while every reply about the customer's affairs went to the guest."""
+	del phone  # see above
+	if not email:
+		return None, None
+	links = frappe.db.sql(
+		"""select dl.link_name, dl.parent from `tabDynamic Link` dl
+		where dl.parenttype = 'Contact' and dl.link_doctype = 'CRM Customer'
+		and dl.parent in (select parent from `tabContact Email` where email_id = %(v)s)""",
+		{"v": email},
+	)
+	own = frappe.db.sql("select name from `tabCRM Customer` where `email` = %(v)s", {"v": email})
+	customers = {row[0] for row in links} | {row[0] for row in own}
+	if len(customers) != 1:
+		return None, None  # none, or several customers: an agent links the right one
+	(customer,) = customers
+	contacts = {row[1] for row in links if row[0] == customer}
+	return customer, (next(iter(contacts)) if len(contacts) == 1 else None)

@@ -10,7 +10,7 @@ bounces) never open a complaint and are never answered; they are kept as Communi
 import frappe
 from frappe import _
 from frappe.email.doctype.email_account.email_account import EmailAccount as FrappeEmailAccount
-from frappe.email.receive import InboundMail
+from frappe.email.receive import InboundMail, is_system_user
 from frappe.utils import format_datetime, get_datetime, now_datetime
 
 from crm_plus.domain import mail as rules
@@ -54,6 +54,18 @@ class ComplaintMail(InboundMail):
 		if getattr(self, "automatic", False) and not self.is_reply():
 			self._reference_document = ""  # not matched to a complaint by its subject either
 		return super().reference_document()
+
+	def match_record_by_subject_and_sender(self, doctype):
+		"""Frappe appends a mail whose subject names a record ("... (#CRM-CMP-...)") to it whoever sent
+		it; a complaint takes it only from the address it was raised by (or from staff), else the mail
+		opens a complaint of its own, so an outsider never writes into another customer's complaint."""
+		record = super().match_record_by_subject_and_sender(doctype)
+		if record is None or doctype != COMPLAINT:
+			return record
+		sender = (self.from_email or "").strip().lower()
+		if sender == (record.raised_by or "").strip().lower() or is_system_user(sender):
+			return record
+		return None
 
 	def save_attachments_in_doc(self, doc):
 		"""Frappe drops an attachment over the site's limit without a word: the complaint says so."""

@@ -24,6 +24,7 @@ DESK = "desk@crm-plus.test"
 CUSTOMER = "buyer@customer-a.test"
 OTHER = "boss@customer-b.test"
 STRANGER = "stranger@nowhere.test"
+OWNER = "owner@customer-c.test"
 ACCOUNT = "CRM Plus Mail Test Desk"
 SENT = "CRM Sent Notification"
 
@@ -33,7 +34,7 @@ class TestMailComplaints(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		try:
-			cls.servers = MailServers([DESK, CUSTOMER, OTHER, STRANGER]).start()
+			cls.servers = MailServers([DESK, CUSTOMER, OTHER, STRANGER, OWNER]).start()
 		except Unavailable as e:
 			print(f"\nMAIL TESTS SKIPPED: the mail servers could not be started: {e}")
 			raise unittest.SkipTest(f"mail servers unavailable: {e}") from e
@@ -94,7 +95,7 @@ class TestMailComplaints(HTTPTestCase):
 		frappe.db.delete("IMAP Folder", {"parent": ACCOUNT})
 		frappe.db.delete("Email Account", {"name": ACCOUNT})
 		complaints = frappe.get_all(
-			"CRM Complaint", {"raised_by": ("in", [CUSTOMER, OTHER, STRANGER])}, pluck="name"
+			"CRM Complaint", {"raised_by": ("in", [CUSTOMER, OTHER, STRANGER, OWNER])}, pluck="name"
 		)
 		for name in complaints:
 			frappe.db.delete("Communication", {"reference_doctype": "CRM Complaint", "reference_name": name})
@@ -102,7 +103,7 @@ class TestMailComplaints(HTTPTestCase):
 			frappe.db.delete("File", {"attached_to_doctype": "CRM Complaint", "attached_to_name": name})
 			frappe.db.delete("CRM Complaint", {"name": name})
 		frappe.db.delete("Communication", {"email_account": ACCOUNT})
-		frappe.db.delete(SENT, {"recipient": ("in", [CUSTOMER, OTHER, STRANGER])})
+		frappe.db.delete(SENT, {"recipient": ("in", [CUSTOMER, OTHER, STRANGER, OWNER])})
 		queues = frappe.get_all("Email Queue", {"sender": ("like", f"%{DESK}%")}, pluck="name")
 		if queues:
 			frappe.db.delete("Email Queue Recipient", {"parent": ("in", queues)})
@@ -328,6 +329,34 @@ class TestMailComplaints(HTTPTestCase):
 		self.assertIsNone(self.complaint_of(self.deliver(report)))
 		self.assertEqual(frappe.db.count("CRM Complaint"), complaints)
 		self.assertEqual(len(self.inbox()[before:]), 0, "nothing mailed back")
+
+	def test_a_subject_naming_another_customers_complaint_opens_a_complaint_of_its_own(self):
+		# Subjects are matched when the account itself appends to complaints (not only its IMAP folder).
+		frappe.db.set_value("Email Account", self.account, "append_to", "CRM Complaint")
+		frappe.db.commit()
+		self.addCleanup(
+			lambda: (
+				frappe.db.set_value("Email Account", self.account, "append_to", None),
+				frappe.db.commit(),
+			)
+		)
+		complaint = self.complaint_of(self.deliver(self.mail(sender=OWNER, subject="Broken valve")))
+		self.assertEqual(complaint.raised_by, OWNER)
+		hijack = self.mail(
+			sender=STRANGER, subject=f"Re: Broken valve (#{complaint.name})", body="Refund to me"
+		)
+		other = self.complaint_of(self.deliver(hijack))
+		self.assertNotEqual(other.name, complaint.name, "an outsider's mail never joins the complaint")
+		self.assertEqual(other.raised_by, STRANGER)
+		self.assertFalse(
+			frappe.db.exists(
+				"Communication",
+				{"reference_name": complaint.name, "sender": ("like", f"%{STRANGER}%")},
+			)
+		)
+		# The customer's own mail naming it still joins it.
+		again = self.mail(sender=OWNER, subject=f"Re: Broken valve (#{complaint.name})", body="Still broken")
+		self.assertEqual(self.complaint_of(self.deliver(again)).name, complaint.name)
 
 	def test_acknowledgements_per_address_are_bounded(self):
 		before = len(self.servers.messages(STRANGER))

@@ -11,7 +11,7 @@ import re
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
-from frappe.utils import escape_html, now_datetime, strip_html_tags
+from frappe.utils import add_to_date, escape_html, now_datetime, strip_html_tags
 
 from crm_plus.domain import complaint_portal
 
@@ -59,6 +59,11 @@ def submit_complaint(full_name=None, phone=None, email=None, subject=None, descr
 		errors["category"] = "unknown_category"
 	if errors:
 		return {"ok": False, "errors": {f: ERRORS[e]() for f, e in errors.items()}}
+	if form_is_full():
+		frappe.throw(
+			_("The complaint form takes no more complaints this hour. Please try again later or call us."),
+			frappe.RateLimitExceededError,
+		)
 	customer, contact = match_customer(values["email"], values["phone"])
 	doc = frappe.get_doc(
 		{
@@ -80,6 +85,19 @@ def submit_complaint(full_name=None, phone=None, email=None, subject=None, descr
 	doc.flags.ignore_permissions = True  # the system opens it; the guest has no permission of its own
 	doc.insert()
 	return {"ok": True, "complaint": doc.name}
+
+
+def form_is_full() -> bool:
+	"""The site-wide cap of the form (CRM Plus Settings), beside the per-address limit: an address is
+	what the request's X-Forwarded-For says when no proxy overwrites it, so the cap is what holds then."""
+	cap = frappe.db.get_single_value("CRM Plus Settings", "web_complaints_per_hour")
+	if not cap:
+		return False
+	taken = frappe.db.count(
+		"CRM Complaint",
+		{"channel": "Web", "owner": "Guest", "creation": (">", add_to_date(now_datetime(), hours=-1))},
+	)
+	return taken >= cap
 
 
 def match_customer(email: str, phone: str) -> tuple[str | None, str | None]:

@@ -9,7 +9,7 @@ import random
 
 import frappe
 from frappe.tests.test_api import make_request
-from frappe.utils import add_days, now_datetime, random_string
+from frappe.utils import add_days, add_to_date, now_datetime, random_string
 
 from crm_plus.crm_complaints import feedback
 from crm_plus.tests.http import HTTPTestCase, refused
@@ -398,3 +398,23 @@ class TestPublicComplaintForm(FeedbackCase):
 		codes = [self.complain(ip=ip, description="").status_code for _ in range(11)]
 		self.assertEqual(codes, [200] * 10 + [429])
 		self.assertEqual(self.complain(ip=random_ip(), description="").status_code, 200)
+
+	def test_the_whole_form_is_capped_whatever_address_a_guest_claims(self):
+		# X-Forwarded-For is the guest's to write when no proxy overwrites it: the site-wide cap holds.
+		old = frappe.db.get_single_value("CRM Plus Settings", "web_complaints_per_hour")
+		self.addCleanup(
+			lambda: (
+				frappe.db.set_single_value("CRM Plus Settings", "web_complaints_per_hour", old),
+				frappe.db.commit(),
+			)
+		)
+		taken = frappe.db.count(
+			"CRM Complaint",
+			{"channel": "Web", "owner": "Guest", "creation": (">", add_to_date(now_datetime(), hours=-1))},
+		)
+		frappe.db.set_single_value("CRM Plus Settings", "web_complaints_per_hour", taken + 1)
+		frappe.db.commit()
+		self.created_complaint(self.complain(ip=random_ip()))
+		refused_one = self.complain(ip=random_ip())
+		self.assertEqual(refused_one.status_code, 429, refused_one.text)
+		self.assertIn("no more complaints this hour", refused_one.text)

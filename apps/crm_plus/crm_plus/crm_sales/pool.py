@@ -115,11 +115,12 @@ def release_doctype(doctype: str, days: int, day) -> int:
 	return len(due)
 
 
-def held_claims(user: str, doctype: str = LEAD) -> int:
-	"""The open records of a DocType a rep holds from earlier claims."""
+def held_claims(user: str, doctype: str = LEAD, lock: bool = False) -> int:
+	"""The open records of a DocType a rep holds from earlier claims. `lock`: a locking read, which sees
+	the claims committed since this transaction's snapshot was taken (a claim counts under a lock)."""
 	return frappe.db.sql(
 		f"""select count(*) from `tab{doctype}` r where r.account_manager = %(user)s and r.claimed_from_pool = 1
-		and r.in_pool = 0 and {OPEN_CONDITION[doctype]}""",
+		and r.in_pool = 0 and {OPEN_CONDITION[doctype]}{" lock in share mode" if lock else ""}""",
 		{"user": user},
 	)[0][0]
 
@@ -131,6 +132,9 @@ def claim(name: str, doctype: str = LEAD) -> dict:
 	user = frappe.session.user
 	if doctype not in pooled() or not frappe.has_permission(doctype, "read"):
 		frappe.throw(_("You are not permitted to claim from this pool"), frappe.PermissionError)
+	# One claim of a user at a time: the claims they hold are counted under this lock, so that claims
+	# sent at once cannot each see room under the limit.
+	frappe.db.sql("select name from `tabUser` where name = %(user)s for update", {"user": user})
 	record = frappe.db.sql(
 		f"select name, in_pool, division from `tab{doctype}` where name = %(name)s for update",
 		{"name": name},
@@ -139,7 +143,17 @@ def claim(name: str, doctype: str = LEAD) -> dict:
 	record = record[0] if record else None
 	scope = get_scope(user, doctype)
 	limit = cint(settings().pool_claim_limit)
-	code = pool.claim_error(record, scope.pool_divisions, held_claims(user, doctype), limit)
+	code = pool.claim_error(record, scope.pool_divisions, held_claims(user, doctype, lock=True), limit)
+	if code in ("not_found", "not_in_pool") and (
+		not record
+		or (
+			record.division not in scope.pool_divisions
+			and not frappe.has_permission(doctype, "read", name, user=user)
+		)
+	):
+		# A record that does not exist and another division's (in its pool or not) get one answer, so
+		# that a claim tells nothing of which names exist or are pooled in other divisions.
+		code = "other_division"
 	if code in ("not_found", "other_division"):
 		# Another division's pool is not the user's to know about.
 		frappe.throw(

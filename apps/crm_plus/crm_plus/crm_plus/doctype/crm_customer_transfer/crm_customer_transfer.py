@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_plus.crm_plus import transfer
+from crm_plus.permissions import get_scope, placeable_teams, reps_of
 
 
 class CRMCustomerTransfer(Document):
@@ -38,10 +39,29 @@ class CRMCustomerTransfer(Document):
 			frappe.throw(_("Choose a different rep to transfer the customers to"))
 		if not frappe.db.get_value("User", self.to_user, "enabled"):
 			frappe.throw(_("{0} is disabled and cannot take over customers").format(self.to_user))
+		self.check_placement()
 		if self.to_sales_team and self.only_division:
 			team_division = frappe.db.get_value("CRM Sales Team", self.to_sales_team, "division")
 			if team_division != self.only_division:
 				frappe.throw(_("The new sales team belongs to another division"))
+
+	def check_placement(self):
+		"""The successor and the new team are the transferring user's to give records to, as for a record
+		placed by hand (permissions.check_placement): otherwise a manager could push their customers,
+		leads and claimed pool leads into another division's lists and claim limits."""
+		scope = get_scope()
+		if scope.unrestricted:
+			return
+		if self.to_user not in reps_of(scope):
+			frappe.throw(
+				_("You may only transfer customers to yourself or a rep of your teams"),
+				frappe.PermissionError,
+			)
+		if self.to_sales_team and self.to_sales_team not in placeable_teams(scope):
+			frappe.throw(
+				_("You may only transfer customers to a sales team you belong to or manage"),
+				frappe.PermissionError,
+			)
 
 	def before_submit(self):
 		customers = transfer.customers_to_move(self.from_user, self.only_division)

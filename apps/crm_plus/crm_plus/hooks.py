@@ -201,5 +201,10 @@ override_whitelisted_methods = {
 	"frappe.contacts.doctype.address.address.get_default_address": "crm_plus.overrides.get_default_address",
 	"frappe.desk.doctype.tag.tag.get_tagged_docs": "crm_plus.overrides.get_tagged_docs",
 	"frappe.desk.doctype.kanban_board.kanban_board.update_order": "crm_plus.overrides.update_kanban_order",
+	"frappe.desk.doctype.kanban_board.kanban_board.update_order_for_single_card": "crm_plus.overrides.move_kanban_card",
+	"frappe.desk.doctype.kanban_board.kanban_board.add_card": "crm_plus.overrides.add_kanban_card",
 	"frappe.desk.notifications.get_open_count": "crm_plus.overrides.get_open_count",
 }
+
+# Shared Kanban boards of the app's DocTypes are changed by admins only (crm_plus.crm_sales.kanban).
+has_permission["Kanban Board"] = "crm_plus.overrides.kanban_board_permission"

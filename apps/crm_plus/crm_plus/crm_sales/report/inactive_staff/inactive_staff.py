@@ -73,7 +73,7 @@ def chart(rows, days) -> dict:
 	never = sum(1 for r in rows if r.days_inactive is None)
 	return {
 		"data": {
-			"labels": [_("Never Seen"), _("Not Seen for {0} Days or More").format(days)],
+			"labels": [_("Never Seen"), _("Not Seen for More Than {0} Days").format(days)],
 			"datasets": [{"name": _("Inactive Staff"), "values": [never, len(rows) - never]}],
 		},
 		"type": "bar",

@@ -721,6 +721,9 @@ def make_sales(rng, size: str, customers, org) -> dict:
 		opportunities,
 		"Opportunities",
 	)
+	from crm_plus.crm_sales.kanban import fill_party_names
+
+	fill_party_names()
 	names = next_names("CRM Opportunity Stage Log", len(logs))
 	bulk(
 		"CRM Opportunity Stage Log",

@@ -11,7 +11,9 @@ BOARD = "Opportunities by Stage"
 DOCTYPE = "CRM Opportunity"
 FIELD = "stage"
 # What a card shows under its title, on a phone too: the customer or lead, the amount, the close date.
-CARD_FIELDS = ["customer", "lead", "expected_amount", "expected_close_date"]
+# (party_name, not the customer and lead links: Frappe's Kanban view adds Link fields whose DocType shows
+# titles only after it has fetched the cards, so they would stay empty.)
+CARD_FIELDS = ["party_name", "expected_amount", "expected_close_date"]
 
 
 def indicator(stage) -> str:
@@ -20,6 +22,7 @@ def indicator(stage) -> str:
 
 def ensure_kanban_board() -> bool:
 	"""Create the board or add the columns of new stages; True when something changed."""
+	fill_party_names()
 	stages = frappe.get_all(
 		"CRM Opportunity Stage", fields=["name", "is_won", "is_lost"], order_by="stage_order asc, name asc"
 	)
@@ -49,6 +52,17 @@ def ensure_kanban_board() -> bool:
 		board.save(ignore_permissions=True)
 	clear_card_order(BOARD)
 	return bool(missing)
+
+
+def fill_party_names() -> None:
+	"""Opportunities saved before the field existed (or inserted in bulk) get their party name."""
+	frappe.db.sql(
+		"""update `tabCRM Opportunity` o
+		left join `tabCRM Customer` c on c.name = o.customer
+		left join `tabCRM Lead` l on l.name = o.lead
+		set o.party_name = coalesce(c.customer_name, nullif(l.company_name, ''), l.lead_name)
+		where o.party_name is null and (o.customer is not null or o.lead is not null)"""
+	)
 
 
 def clear_card_order(board: str) -> None:

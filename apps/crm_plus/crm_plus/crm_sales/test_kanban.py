@@ -69,6 +69,12 @@ class TestOpportunityKanban(SalesFunnelTestCase):
 
 	def test_a_rep_drags_their_opportunity_to_the_next_stage(self):
 		o = self.org
+		# The card's line under the title: the lead's company (the opportunity has no customer yet).
+		lead = frappe.db.get_value(OPPORTUNITY, self.deal, "lead")
+		self.assertEqual(
+			frappe.db.get_value(OPPORTUNITY, self.deal, "party_name"),
+			frappe.db.get_value("CRM Lead", lead, "company_name"),
+		)
 		response = self.move(o.rep_a1, self.deal, "Prospecting", "Qualification")
 		self.assertEqual(response.status_code, 200, response.text[:400])
 		db = self.fresh()

@@ -39,7 +39,16 @@ class TestSalesDemo(CRMTestCase):
 		opportunities = frappe.get_all(
 			"CRM Opportunity",
 			filters={"name": ("like", "DOPP%")},
-			fields=["name", "stage", "status", "probability", "stage_since", "lost_reason", "division"],
+			fields=[
+				"name",
+				"stage",
+				"status",
+				"probability",
+				"stage_since",
+				"lost_reason",
+				"division",
+				"party_name",
+			],
 		)
 		self.assertEqual(len(opportunities), 60)
 		logs = defaultdict(list)
@@ -57,6 +66,7 @@ class TestSalesDemo(CRMTestCase):
 			self.assertEqual(opp.status, sales.status_for_stage(stage))
 			self.assertEqual(opp.probability, sales.probability_for_stage(stage))
 			self.assertEqual(bool(opp.lost_reason), stage.is_lost, opp.name)
+			self.assertTrue(opp.party_name, opp.name)
 			walk = logs[opp.name]
 			self.assertIsNone(walk[0].from_stage)
 			self.assertEqual(walk[-1].to_stage, opp.stage)

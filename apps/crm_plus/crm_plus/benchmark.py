@@ -274,21 +274,25 @@ def bench_survey(url: str) -> dict:
 	)
 
 
+# The fields the Kanban view asks for (frappe.desk.reportview.get with the list's fields).
 KANBAN_FIELDS = [
 	"name",
+	"owner",
+	"creation",
+	"modified",
+	"modified_by",
+	"_user_tags",
+	"_comments",
+	"_assign",
+	"_liked_by",
+	"docstatus",
+	"idx",
 	"title",
 	"stage",
 	"status",
-	"customer",
-	"lead",
 	"expected_amount",
 	"expected_close_date",
-	"modified",
-	"creation",
-	"_assign",
-	"_comment_count",
-	"_liked_by",
-	"_user_tags",
+	"party_name",
 ]
 
 

@@ -206,5 +206,6 @@ override_whitelisted_methods = {
 	"frappe.desk.notifications.get_open_count": "crm_plus.overrides.get_open_count",
 }
 
-# Shared Kanban boards of the app's DocTypes are changed by admins only (crm_plus.crm_sales.kanban).
-has_permission["Kanban Board"] = "crm_plus.overrides.kanban_board_permission"
+# Kanban boards of the app's DocTypes keep no card order: every desk user reads a shared board, and
+# Frappe would store in it the names of the cards its writer sees (crm_plus.crm_sales.kanban).
+doc_events["Kanban Board"] = {"validate": "crm_plus.overrides.clear_kanban_card_order"}

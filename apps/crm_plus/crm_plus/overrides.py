@@ -483,16 +483,13 @@ def add_kanban_card(board_name, docname, colname):
 	return board
 
 
-def kanban_board_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	"""Shared boards of the app's DocTypes are made and changed by admins only: Frappe fills a new
-	board's columns with the names of the cards its maker sees, and every desk user reads the board."""
-	if ptype in (None, "read", "select", "print", "email", "export", "report", "share"):
-		return None
-	if doc.private or frappe.db.get_value("DocType", doc.reference_doctype, "module") not in APP_MODULES:
-		return None
-	if set(frappe.get_roles(user)) & {"System Manager", "CRM Admin", "Administrator"}:
-		return None
-	return False
+def clear_kanban_card_order(doc, method=None):
+	"""validate of Kanban Board: a board of the app's DocTypes keeps no card order. Frappe fills a new
+	board's columns with the names of the cards its maker sees, and every desk user reads a shared
+	board; the cards come in the list's order instead."""
+	if frappe.db.get_value("DocType", doc.reference_doctype, "module") in APP_MODULES:
+		for column in doc.columns:
+			column.order = "[]"
 
 
 @frappe.whitelist()

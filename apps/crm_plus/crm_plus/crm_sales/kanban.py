@@ -1,7 +1,7 @@
 """The shipped Kanban board "Opportunities by Stage" (CRM Opportunity by `stage`), created on install and
 migrate where missing; its columns follow CRM Opportunity Stage (a new stage gets its column on the next
 migrate). The board is shared and read by every desk user, so it keeps no card order: Frappe would store
-the names of the cards its writer sees in it (see overrides.move_kanban_card)."""
+the names of the cards its writer sees in it (overrides.clear_kanban_card_order, move_kanban_card)."""
 
 import json
 
@@ -40,8 +40,7 @@ def ensure_kanban_board() -> bool:
 		)
 		for stage in stages:
 			board.append("columns", {"column_name": stage.name, "indicator": indicator(stage)})
-		board.insert(ignore_permissions=True)
-		clear_card_order(BOARD)
+		board.insert(ignore_permissions=True)  # no card order: overrides.clear_kanban_card_order
 		return True
 	board = frappe.get_doc("Kanban Board", BOARD)
 	have = {c.column_name for c in board.columns}
@@ -50,7 +49,6 @@ def ensure_kanban_board() -> bool:
 		board.append("columns", {"column_name": stage.name, "indicator": indicator(stage), "order": "[]"})
 	if missing:
 		board.save(ignore_permissions=True)
-	clear_card_order(BOARD)
 	return bool(missing)
 
 
@@ -62,12 +60,4 @@ def fill_party_names() -> None:
 		left join `tabCRM Lead` l on l.name = o.lead
 		set o.party_name = coalesce(c.customer_name, nullif(l.company_name, ''), l.lead_name)
 		where o.party_name is null and (o.customer is not null or o.lead is not null)"""
-	)
-
-
-def clear_card_order(board: str) -> None:
-	"""Frappe fills a new board's columns with the names of the cards its creator sees."""
-	frappe.db.sql(
-		"update `tabKanban Board Column` set `order` = '[]' where parent = %s and parenttype = 'Kanban Board'",
-		board,
 	)

@@ -431,24 +431,44 @@ def _move_card(board, docname: str, column: str) -> bool:
 @frappe.whitelist()
 def update_kanban_order(board_name: str, order):
 	"""`kanban_board.update_order`: Frappe reads every card's column with no permission check (a yes
-	or no about any field of any record); each card must be one the user may edit. On the app's
-	boards cards move through their record's save and the shared board keeps no card order (it would
-	hold the names of the cards one user sees, for every reader of the board)."""
+	or no about any field of any record); each card must be one the user may edit.
+
+	On the app's boards (the desk sends every card it shows each time it opens a board): every card
+	must be one the user may read, whatever its column, so the answer tells nothing; only the cards
+	whose column changed move, each through its record's save (write permission, the record's rules);
+	the shared board keeps no card order (it would hold the names of the cards one user sees)."""
 	from frappe.desk.doctype.kanban_board import kanban_board
 
 	board = _app_board(board_name)
-	doctype = frappe.db.get_value("Kanban Board", board_name, "reference_doctype")
 	order = frappe.parse_json(order) or {}
-	for cards in order.values():
-		for card in cards or []:
+	if not isinstance(order, dict) or not all(isinstance(c, list) for c in order.values()):
+		_refuse()
+	names = [card for cards in order.values() for card in cards]
+	if not all(isinstance(card, str) for card in names):
+		_refuse()
+	if board is None:
+		doctype = frappe.db.get_value("Kanban Board", board_name, "reference_doctype")
+		for card in names:
 			if not _can(doctype, card, "write"):
 				_refuse()
-	if board is None:
 		return kanban_board.update_order(board_name, json.dumps(order))
+	field = board.field_name
+	stored = {}
+	if names:
+		rows = frappe.get_list(
+			board.reference_doctype,
+			filters={"name": ("in", names)},
+			fields=["name", field],
+			limit_page_length=0,
+			order_by=None,
+		)
+		stored = {r.name: r.get(field) for r in rows}
+	if set(names) - set(stored):
+		_refuse()
 	moved = []
 	for column, cards in order.items():
-		for card in cards or []:
-			if _move_card(board, card, column):
+		for card in cards:
+			if stored[card] != column and _move_card(board, card, column):
 				moved.append({"name": card, "column": column})
 	return board, moved
 

@@ -101,14 +101,36 @@ class TestOpportunityKanban(SalesFunnelTestCase):
 		self.assertTrue(refused(self.move(o.rep_a1, self.deal, "Closed Won", "Proposal")))
 		self.assertEqual(self.fresh().get_value(OPPORTUNITY, self.deal, "stage"), "Closed Won")
 
+	def test_opening_the_board_read_only_moves_nothing_and_is_not_refused(self):
+		# The desk sends every card it shows when it opens a board; the executive reads but never edits.
+		response = self.call(
+			self.login(self.org.executive),
+			METHOD + "update_order",
+			board_name=BOARD,
+			order={"Prospecting": [self.deal], "Qualification": []},
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		self.assertEqual(response.json["message"][1], [])
+		self.assertEqual(self.fresh().get_value(OPPORTUNITY, self.deal, "stage"), "Prospecting")
+		# Moving it is an edit: refused.
+		response = self.call(
+			self.login(self.org.executive),
+			METHOD + "update_order",
+			board_name=BOARD,
+			order={"Proposal": [self.deal]},
+		)
+		self.assertTrue(refused(response), response.text[:300])
+
 	def test_another_divisions_rep_cannot_move_a_card_or_write_the_board(self):
 		o = self.org
 		rep = self.login(o.rep_b)
 		before = self.board()
 		self.assertTrue(refused(self.move(o.rep_b, self.deal, "Prospecting", "Proposal")))
 		self.assertTrue(refused(self.move(o.rep_b, "CRM-OPP-NOPE-1", "Prospecting", "Proposal")))
-		response = self.call(rep, METHOD + "update_order", board_name=BOARD, order={"Proposal": [self.deal]})
-		self.assertTrue(refused(response), response.text[:300])
+		# The whole-board order: refused for a card of A whether its column is guessed right or wrong.
+		for column in ("Proposal", "Prospecting"):
+			response = self.call(rep, METHOD + "update_order", board_name=BOARD, order={column: [self.deal]})
+			self.assertTrue(refused(response), (column, response.text[:300]))
 		response = self.call(
 			rep, METHOD + "add_card", board_name=BOARD, docname=self.deal, colname="Proposal"
 		)

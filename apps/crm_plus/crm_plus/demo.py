@@ -96,6 +96,7 @@ def generate(size: str = "demo", seed: int = 7) -> dict:
 	make_visits(rng, n["visits"], customers)
 	make_complaints(rng, n["complaints"], customers, org)
 	make_responses(rng, n["responses"], customers)
+	make_sales(rng, size, customers, org)
 	make_contracts_activities_and_pool(rng, max(10, n["customers"] // 10), customers, org)
 	frappe.db.commit()
 	from crm_plus.crm_plus.grading import regrade_customers
@@ -701,3 +702,197 @@ def credentials() -> dict:
 		"password": PASSWORD,
 		"users": frappe.get_all("User", {"name": ("like", "demo-%@crm-demo.example")}, pluck="name"),
 	}
+
+
+# ---------------------------------------------------------------- the sales funnel (issue 15)
+SALES_SIZES = {
+	"demo": {"leads": 600, "opportunities": 300},
+	"medium": {"leads": 20_000, "opportunities": 10_000},
+	"large": {"leads": 200_000, "opportunities": 100_000},
+}
+LEAD_SOURCES = ["Referral", "Website", "Trade Show", "Cold Call", "Advertising"]
+
+
+def generate_sales(size: str = "demo", seed: int = 7) -> dict:
+	"""Only the funnel, for its benchmark: on a site with the demo's organisation and customers, or else
+	with those of the size first (no transactions, visits, complaints or answers):
+	bench --site SITE execute crm_plus.demo.generate_sales --kwargs '{"size": "large"}'"""
+	if size not in SALES_SIZES:
+		frappe.throw(f"size must be one of {', '.join(SALES_SIZES)}")
+	rng = random.Random(seed)
+	team_of = dict(
+		frappe.db.sql(
+			"""select m.user, m.parent from `tabCRM Sales Team Member` m
+			where m.parenttype = 'CRM Sales Team' and m.user like 'demo-rep-%%' order by m.user"""
+		)
+	)
+	division_of_team = dict(frappe.db.sql("select name, division from `tabCRM Sales Team`"))
+	org = {"reps": sorted(team_of), "team_of": team_of, "division_of_team": division_of_team}
+	customers = [
+		(r[0], r[1], r[2])
+		for r in frappe.db.sql(
+			"select name, account_manager, creation from `tabCRM Customer` where name like 'D%%' order by name"
+		)
+	]
+	if not org["reps"] or not customers:
+		# A site without the demo: the organisation and customers of that size, nothing else.
+		n = SIZES[size]
+		frappe.local.conf["throttle_user_limit"] = 100_000
+		org = make_org(rng, n["reps"], n["divisions"])
+		customers = make_customers(rng, n["customers"], org)
+	start = datetime.now()
+	added = make_sales(rng, size, customers, org)
+	frappe.db.commit()
+	added["seconds"] = round((datetime.now() - start).total_seconds(), 1)
+	print(json.dumps(added))
+	return added
+
+
+def make_sales(rng, size: str, customers, org) -> dict:
+	"""Leads (some converted into the demo's customers) and opportunities that walked the stages, with
+	their stage logs (the days in each stage) and lost reasons, inserted in bulk."""
+	from crm_plus.crm_sales.doctype.crm_opportunity.crm_opportunity import stages
+	from crm_plus.domain import sales
+	from crm_plus.domain.validation import normalize_name
+	from crm_plus.utils import next_names
+
+	if frappe.db.exists("CRM Lead", "DLEAD0000001"):
+		print("Demo leads are already there: nothing added.")
+		return {"leads": 0, "opportunities": 0}
+	n = SALES_SIZES[size]
+	now = now_datetime()
+	all_stages = list(stages().values())
+	path = [s for s in all_stages if not s.terminal]
+	won = next((s for s in all_stages if s.is_won), None)
+	lost = next((s for s in all_stages if s.is_lost), None)
+	reasons = frappe.get_all("CRM Lost Reason", pluck="name") or [None]
+	leads = []
+	for i in range(1, n["leads"] + 1):
+		rep = rng.choice(org["reps"])
+		team_name = org["team_of"][rep]
+		created = now - timedelta(days=rng.randint(0, 730), minutes=rng.randint(0, 600))
+		person = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+		company = rng.choice(CITIES) + rng.choice(WORDS) + rng.choice(TRADES) + rng.choice(SUFFIXES) + str(i)
+		converted = rng.random() < 0.15
+		status = "Converted" if converted else rng.choice(["New", "Contacted", "Contacted", "Qualified"])
+		status = "Unqualified" if not converted and rng.random() < 0.1 else status
+		leads.append(
+			(
+				f"DLEAD{i:07d}",
+				person,
+				company,
+				status,
+				"No budget this year" if status == "Unqualified" else None,
+				rng.choice(LEAD_SOURCES),
+				rep,
+				team_name,
+				org["division_of_team"][team_name],
+				normalize_name(company),
+				created + timedelta(days=rng.randint(1, 60)) if converted else None,
+				created,
+			)
+		)
+	bulk(
+		"CRM Lead",
+		[
+			"name",
+			"lead_name",
+			"company_name",
+			"status",
+			"unqualified_reason",
+			"source",
+			"account_manager",
+			"sales_team",
+			"division",
+			"name_key",
+			"converted_on",
+			"creation",
+		],
+		leads,
+		"Leads",
+	)
+	opportunities, logs = [], []
+	for i in range(1, n["opportunities"] + 1):
+		customer, rep, _created = rng.choice(customers)
+		team_name = org["team_of"].get(rep) or org["team_of"][rng.choice(org["reps"])]
+		created = now - timedelta(days=rng.randint(0, 540), minutes=rng.randint(0, 600))
+		# Walk the open stages: each step taken with a falling chance; then won, lost or still open.
+		walked, at = [path[0]], created
+		while len(walked) < len(path) and rng.random() < 0.65:
+			walked.append(path[len(walked)])
+		ending = rng.random()
+		final = won if ending < 0.3 and won else lost if ending < 0.65 and lost else None
+		entered = []
+		for stage in [*walked, *([final] if final else [])]:
+			entered.append((stage, at))
+			at = at + timedelta(days=rng.uniform(1, 25))
+		if entered[-1][1] > now:  # not there yet: stop at the stages already entered
+			entered = [e for e in entered if e[1] <= now] or entered[:1]
+		current, since = entered[-1]
+		amount = round(rng.lognormvariate(10.5, 1.0), 2)
+		opportunities.append(
+			(
+				f"DOPP{i:07d}",
+				f"{rng.choice(TRADES)}项目{i}",
+				customer,
+				current.name,
+				sales.status_for_stage(current),
+				sales.probability_for_stage(current),
+				since,
+				amount,
+				(created + timedelta(days=rng.randint(30, 180))).date(),
+				rng.choice(reasons) if current.is_lost else None,
+				rep,
+				team_name,
+				org["division_of_team"][team_name],
+				created,
+			)
+		)
+		previous = None
+		for stage, when in entered:
+			days = round((when - previous[1]).total_seconds() / 86400, 2) if previous else 0
+			logs.append(
+				(f"DOPP{i:07d}", previous[0].name if previous else None, stage.name, when, days, rep, when)
+			)
+			previous = (stage, when)
+	bulk(
+		"CRM Opportunity",
+		[
+			"name",
+			"title",
+			"customer",
+			"stage",
+			"status",
+			"probability",
+			"stage_since",
+			"expected_amount",
+			"expected_close_date",
+			"lost_reason",
+			"account_manager",
+			"sales_team",
+			"division",
+			"creation",
+		],
+		opportunities,
+		"Opportunities",
+	)
+	from crm_plus.crm_sales.kanban import fill_party_names
+
+	fill_party_names()
+	names = next_names("CRM Opportunity Stage Log", len(logs))
+	bulk(
+		"CRM Opportunity Stage Log",
+		[
+			"name",
+			"opportunity",
+			"from_stage",
+			"to_stage",
+			"changed_at",
+			"days_in_previous_stage",
+			"changed_by",
+			"creation",
+		],
+		[(name, *row) for name, row in zip(names, logs, strict=True)],
+		"Stage log",
+	)
+	return {"leads": len(leads), "opportunities": len(opportunities), "stage_logs": len(logs)}

@@ -248,6 +248,8 @@ override_whitelisted_methods = {
 	"frappe.contacts.doctype.address.address.get_default_address": "crm_plus.overrides.get_default_address",
 	"frappe.desk.doctype.tag.tag.get_tagged_docs": "crm_plus.overrides.get_tagged_docs",
 	"frappe.desk.doctype.kanban_board.kanban_board.update_order": "crm_plus.overrides.update_kanban_order",
+	"frappe.desk.doctype.kanban_board.kanban_board.update_order_for_single_card": "crm_plus.overrides.move_kanban_card",
+	"frappe.desk.doctype.kanban_board.kanban_board.add_card": "crm_plus.overrides.add_kanban_card",
 	"frappe.desk.notifications.get_open_count": "crm_plus.overrides.get_open_count",
 }
 
@@ -256,3 +258,6 @@ permission_query_conditions["CRM Solution"] = (
 	"crm_plus.crm_complaints.doctype.crm_solution.crm_solution.query_conditions"
 )
 has_permission["CRM Solution"] = "crm_plus.crm_complaints.doctype.crm_solution.crm_solution.has_permission"
+# Kanban boards of the app's DocTypes keep no card order: every desk user reads a shared board, and
+# Frappe would store in it the names of the cards its writer sees (crm_plus.crm_sales.kanban).
+doc_events["Kanban Board"] = {"validate": "crm_plus.overrides.clear_kanban_card_order"}

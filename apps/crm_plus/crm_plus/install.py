@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from crm_plus.crm_sales.kanban import ensure_kanban_board
 from crm_plus.domain.roles import ALL_ROLES
 from crm_plus.indexes import ensure_indexes
 
@@ -23,6 +24,7 @@ def after_install():
 	ensure_desk_formats()
 	ensure_defaults()
 	ensure_indexes()
+	ensure_kanban_board()
 	compile_translations()
 
 
@@ -31,6 +33,7 @@ def after_migrate():
 	ensure_desk_formats()
 	ensure_defaults()
 	ensure_indexes()
+	ensure_kanban_board()
 	compile_translations()
 
 

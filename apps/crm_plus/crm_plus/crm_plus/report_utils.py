@@ -51,3 +51,14 @@ def org_condition(filters, alias: str = "c") -> str:
 	if filters.get("account_manager"):
 		parts.append(f"`{alias}`.account_manager = {frappe.db.escape(filters.account_manager)}")
 	return " and ".join(parts) or "1=1"
+
+
+def owned_condition(doctype: str, alias: str) -> str:
+	"""The data-permission rule on a table with its own owner, team and division (leads,
+	opportunities) aliased `alias`, as the list applies it ("1=1" for executives)."""
+	return access.condition_sql(get_scope(None, doctype), f"`{alias}`", frappe.db.escape) or "1=1"
+
+
+def created_between(column: str) -> str:
+	"""A sargable period condition on a datetime column (the period's end day included)."""
+	return f"{column} >= %(start)s and {column} < %(until)s"

@@ -44,7 +44,7 @@ def line(name: str, value: float, bound: float, target: str) -> dict:
 
 
 def run(survey_url: str | None = None, only: str | None = None) -> list[dict]:
-	"""All benchmarks, or `only` one of: regrade, report, list, escalation, survey."""
+	"""All benchmarks, or `only` one of: regrade, report, list, escalation, funnel, survey."""
 	counts = {
 		dt: frappe.db.count(dt)
 		for dt in ("CRM Customer", "CRM Customer Transaction", "CRM Visit", "CRM Complaint")
@@ -55,6 +55,7 @@ def run(survey_url: str | None = None, only: str | None = None) -> list[dict]:
 		"report": bench_report,
 		"list": bench_list,
 		"escalation": bench_escalation,
+		"funnel": bench_funnel,
 	}
 	if survey_url:
 		benches["survey"] = lambda: bench_survey(survey_url)
@@ -272,3 +273,118 @@ def bench_survey(url: str) -> dict:
 		p95(pings),
 		"p95 <= 300 ms, none lost",
 	)
+
+
+# The fields the Kanban view asks for (frappe.desk.reportview.get with the list's fields).
+KANBAN_FIELDS = [
+	"name",
+	"owner",
+	"creation",
+	"modified",
+	"modified_by",
+	"_user_tags",
+	"_comments",
+	"_assign",
+	"_liked_by",
+	"docstatus",
+	"idx",
+	"title",
+	"stage",
+	"status",
+	"expected_amount",
+	"expected_close_date",
+	"party_name",
+]
+
+
+def bench_funnel() -> list[dict]:
+	"""The Sales Funnel report for one year (the administrator's and a rep's) and the Kanban board's
+	cards for a rep (the list call the board makes: every card the rep may see, newest first), each
+	beside the raw SQL that computes the same without permission conditions or framework."""
+	from crm_plus.crm_sales.report.sales_funnel.sales_funnel import execute
+	from crm_plus.permissions import clear_scope_cache
+
+	print("data:", json.dumps({dt: frappe.db.count(dt) for dt in ("CRM Lead", "CRM Opportunity")}))
+	start, end = add_days(today(), -365), today()
+	filters = frappe._dict(from_date=start, to_date=end)
+	rep = frappe.db.sql(
+		"""select account_manager from `tabCRM Opportunity` where account_manager like 'demo-rep-%%'
+		group by account_manager order by count(*) desc limit 1"""
+	)[0][0]
+
+	def raw(where: str, args: tuple):
+		frappe.db.sql(
+			f"""select stage, count(*), sum(expected_amount) from `tabCRM Opportunity` o
+			where o.creation >= %s and o.creation < %s {where} group by stage""",
+			args,
+		)
+		frappe.db.sql(
+			f"""select f.furthest, count(*) from (select max(s.stage_order) as furthest
+			from `tabCRM Opportunity` o join `tabCRM Opportunity Stage Log` l on l.opportunity = o.name
+			join `tabCRM Opportunity Stage` s on s.name = l.to_stage and s.is_lost = 0
+			where o.creation >= %s and o.creation < %s {where} group by o.name) f group by f.furthest""",
+			args,
+		)
+		frappe.db.sql(
+			f"""select l.from_stage, sum(l.days_in_previous_stage), count(*)
+			from `tabCRM Opportunity` o join `tabCRM Opportunity Stage Log` l on l.opportunity = o.name
+			where o.creation >= %s and o.creation < %s {where} and l.from_stage is not null
+			group by l.from_stage""",
+			args,
+		)
+
+	def as_user(user, fn):
+		def call():
+			frappe.set_user(user)
+			clear_scope_cache()
+			return fn()
+
+		return call
+
+	until = add_days(end, 1)
+	results = []
+	raw_times, _ = timed(lambda: raw("", (start, until)), 3)
+	report_times, _ = timed(as_user("Administrator", lambda: execute(filters)), 3)
+	results.append(line("sales funnel report, one year", min(report_times), min(raw_times), "<= 2x"))
+	raw_times, _ = timed(lambda: raw("and o.account_manager = %s", (start, until, rep)), 3)
+	report_times, _ = timed(as_user(rep, lambda: execute(filters)), 3)
+	results.append(line("  the same as a rep", min(report_times), min(raw_times), "<= 2x"))
+
+	def board():
+		return frappe.get_list(
+			"CRM Opportunity", fields=KANBAN_FIELDS, order_by="modified desc", limit_page_length=0
+		)
+
+	def board_raw():
+		return frappe.db.sql(
+			f"""select {", ".join(f"`{f}`" for f in KANBAN_FIELDS)} from `tabCRM Opportunity`
+			where account_manager = %s order by modified desc""",
+			rep,
+		)
+
+	cards = len(as_user(rep, board)())
+	raw_times, _ = timed(board_raw, 20)
+	board_times, _ = timed(as_user(rep, board), 20)
+	print(f"  {rep}: {cards} cards on the board")
+	results.append(line("kanban board cards of a rep (p95)", p95(board_times), p95(raw_times), "<= 2x"))
+
+	# Opening a board, the desk also sends every card it shows in its column (update_order).
+	from crm_plus.crm_sales.kanban import BOARD
+	from crm_plus.overrides import update_kanban_order
+
+	shown = as_user(rep, board)()
+	order: dict[str, list[str]] = {}
+	for card in shown:
+		order.setdefault(card.stage, []).append(card.name)
+	names = [c.name for c in shown]
+
+	def order_raw():
+		return frappe.db.sql("select name, stage from `tabCRM Opportunity` where name in %s", (names,))
+
+	raw_times, _ = timed(order_raw, 5)
+	order_times, _ = timed(as_user(rep, lambda: update_kanban_order(BOARD, json.dumps(order))), 5)
+	results.append(
+		line("  the board's card order on opening (p95)", p95(order_times), p95(raw_times), "<= 2x")
+	)
+	frappe.set_user("Administrator")
+	return results

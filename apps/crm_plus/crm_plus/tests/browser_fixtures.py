@@ -139,9 +139,11 @@ def setup() -> str:
 	unhappy_token = frappe.db.get_value(
 		"CRM Survey Invitation", {"campaign": unhappy.name, "customer": name}, "token"
 	)
+	lead = sales_fixture(rep)
 	frappe.db.commit()
 	frappe.clear_cache()
 	result = {
+		"lead": lead,
 		"xss": xss,
 		"user": rep,
 		"password": PASSWORD,
@@ -157,3 +159,27 @@ def setup() -> str:
 	}
 	print(json.dumps(result))
 	return json.dumps(result)
+
+
+def sales_fixture(rep: str) -> str:
+	"""A qualified lead of the rep, for the conversion and the Kanban board (tests/browser/sales-kanban)."""
+	from crm_plus.crm_sales.kanban import ensure_kanban_board
+
+	ensure_kanban_board()
+	team = frappe.db.get_value(
+		"CRM Sales Team Member", {"user": rep, "parenttype": "CRM Sales Team"}, "parent"
+	)
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "CRM Lead",
+				"lead_name": "赵经理",
+				"company_name": f"秦皇岛港口物流（浏览器测试）{frappe.generate_hash(length=6)}",
+				"status": "Qualified",
+				"account_manager": rep,
+				"sales_team": team,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)

@@ -29,14 +29,20 @@ class SalesFunnelTestCase(HTTPTestCase):
 		frappe.db.rollback()
 		leads = frappe.get_all(LEAD, {"sales_team": ("in", cls.teams())}, pluck="name")
 		leads += frappe.get_all(LEAD, {"account_manager": ("in", cls.users())}, pluck="name")
-		opportunities = frappe.get_all(OPPORTUNITY, {"lead": ("in", leads or [""])}, pluck="name")
+		# Never `("in", [""])`: Frappe reads it as `ifnull(lead, '') in ('')`, every record without a lead
+		# (it removed a demo site's customers and opportunities).
+		opportunities = frappe.get_all(OPPORTUNITY, {"lead": ("in", leads)}, pluck="name") if leads else []
 		opportunities += frappe.get_all(OPPORTUNITY, {"account_manager": ("in", cls.users())}, pluck="name")
-		customers = frappe.get_all(CUSTOMER, {"lead": ("in", leads or [""])}, pluck="name")
+		customers = frappe.get_all(CUSTOMER, {"lead": ("in", leads)}, pluck="name") if leads else []
 		cls.org.extra_customers += customers
-		contacts = frappe.get_all(
-			"Dynamic Link",
-			{"link_doctype": CUSTOMER, "link_name": ("in", customers or [""]), "parenttype": "Contact"},
-			pluck="parent",
+		contacts = (
+			frappe.get_all(
+				"Dynamic Link",
+				{"link_doctype": CUSTOMER, "link_name": ("in", customers), "parenttype": "Contact"},
+				pluck="parent",
+			)
+			if customers
+			else []
 		)
 		for contact in set(contacts):
 			frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)

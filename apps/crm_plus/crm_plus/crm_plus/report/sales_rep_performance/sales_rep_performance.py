@@ -7,17 +7,32 @@ from frappe import _
 from frappe.utils import add_days
 
 from crm_plus.crm_plus.report_utils import (
+	created_between,
 	customer_condition,
 	org_condition,
 	org_filtered,
+	owned_condition,
 	period,
 	rep_condition,
 	viewer_unrestricted,
 )
+from crm_plus.crm_sales.doctype.crm_opportunity.crm_opportunity import stages
+from crm_plus.domain.funnel import weighted, win_rate
 from crm_plus.domain.performance import rank, rate
 from crm_plus.indexes import index_name
 
-COUNTS = ("transactions", "new_customers", "converted", "visits_planned", "visits_completed", "complaints")
+COUNTS = (
+	"transactions",
+	"new_customers",
+	"converted",
+	"visits_planned",
+	"visits_completed",
+	"complaints",
+	"new_leads",
+	"converted_leads",
+	"won",
+	"lost",
+)
 
 
 def execute(filters=None):
@@ -109,6 +124,8 @@ def execute(filters=None):
 		group by s.sales_rep""")
 	)
 
+	add_pipeline(filters, section, add)
+
 	data = sorted(rows.values(), key=lambda r: (-(r.get("sales") or 0), r["rep"]))
 	for r in data:
 		for key in COUNTS:
@@ -117,6 +134,7 @@ def execute(filters=None):
 		r["coverage"] = rate(r.get("key_customers_visited"), r.get("key_customers"))
 		r["achievement"] = rate(r.get("sales"), r.get("target"))
 		r["satisfaction"] = round(r["satisfaction"], 2) if r.get("satisfaction") is not None else None
+		r["win_rate"] = win_rate(r["won"], r["lost"])
 	for r, position in zip(data, rank(data, "sales"), strict=True):
 		r["ranking"] = position
 	chart = {
@@ -127,6 +145,49 @@ def execute(filters=None):
 		"type": "bar",
 	}
 	return columns(), data, None, chart
+
+
+def add_pipeline(filters, section, add) -> None:
+	"""The sales funnel per rep (issue 15): leads created and converted in the period, the open pipeline
+	now (its value and weighted by the stages' probabilities) and the opportunities won and lost in the
+	period (the day they entered the won or lost stage). Leads and opportunities carry their owner, team
+	and division, so the viewer's rule applies to them directly."""
+	for doctype, alias, column, key in (
+		("CRM Lead", "l", "creation", "new_leads"),
+		("CRM Lead", "l", "converted_on", "converted_leads"),
+	):
+		add(
+			section(f"""
+			select {alias}.account_manager as rep, count(*) as {key}
+			from `tab{doctype}` {alias}
+			where {created_between(f"{alias}.{column}")} and {owned_condition(doctype, alias)}
+				and {org_condition(filters, alias)} and {rep_condition(f"{alias}.account_manager")}
+			group by {alias}.account_manager""")
+		)
+	opportunities = f"""{owned_condition("CRM Opportunity", "o")} and {org_condition(filters, "o")}
+		and {rep_condition("o.account_manager")}"""
+	known = stages()
+	pipeline: dict[str, dict] = {}
+	for r in section(f"""
+		select o.account_manager as rep, o.stage, sum(o.expected_amount) as amount
+		from `tabCRM Opportunity` o
+		where o.status = 'Open' and {opportunities}
+		group by o.account_manager, o.stage"""):
+		totals = pipeline.setdefault(r.rep, {"rep": r.rep, "open_pipeline": 0.0, "weighted_pipeline": 0.0})
+		totals["open_pipeline"] += float(r.amount or 0)
+		if r.stage in known:
+			totals["weighted_pipeline"] += weighted(r.amount, known[r.stage])
+	for totals in pipeline.values():
+		totals["open_pipeline"] = round(totals["open_pipeline"], 2)
+		totals["weighted_pipeline"] = round(totals["weighted_pipeline"], 2)
+	add(pipeline.values())
+	add(
+		section(f"""
+		select o.account_manager as rep, sum(o.status = 'Won') as won, sum(o.status = 'Lost') as lost
+		from `tabCRM Opportunity` o
+		where o.status in ('Won', 'Lost') and {created_between("o.stage_since")} and {opportunities}
+		group by o.account_manager""")
+	)
 
 
 def by_rep_and_grade() -> str:
@@ -159,4 +220,16 @@ def columns():
 		},
 		{"fieldname": "complaints", "label": _("Complaints"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "satisfaction", "label": _("Average Satisfaction"), "fieldtype": "Float", "width": 130},
+		{"fieldname": "new_leads", "label": _("New Leads"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "converted_leads", "label": _("Converted Leads"), "fieldtype": "Int", "width": 120},
+		{"fieldname": "open_pipeline", "label": _("Open Pipeline"), "fieldtype": "Currency", "width": 130},
+		{
+			"fieldname": "weighted_pipeline",
+			"label": _("Weighted Pipeline"),
+			"fieldtype": "Currency",
+			"width": 140,
+		},
+		{"fieldname": "won", "label": _("Won"), "fieldtype": "Int", "width": 70},
+		{"fieldname": "lost", "label": _("Lost"), "fieldtype": "Int", "width": 70},
+		{"fieldname": "win_rate", "label": _("Win Rate %"), "fieldtype": "Percent", "width": 100},
 	]

@@ -66,6 +66,7 @@ class CRMOpportunity(Document):
 		self.apply_stage()
 		self.check_lost_reason()
 		self.set_division_from_team()
+		self.set_party_name()
 		check_owner_change(self)
 
 	def before_save(self):
@@ -129,6 +130,14 @@ class CRMOpportunity(Document):
 			self.division = (
 				frappe.db.get_value("CRM Sales Team", self.sales_team, "division") or self.division
 			)
+
+	def set_party_name(self):
+		"""The customer's name, or the lead's company or name (server-owned; the Kanban card shows it)."""
+		if self.customer:
+			self.party_name = frappe.db.get_value("CRM Customer", self.customer, "customer_name")
+		elif self.lead:
+			lead = frappe.db.get_value("CRM Lead", self.lead, ["company_name", "lead_name"], as_dict=True)
+			self.party_name = (lead.company_name or lead.lead_name) if lead else None
 
 	# ------------------------------------------------------------ stage log
 	def track_stage(self):

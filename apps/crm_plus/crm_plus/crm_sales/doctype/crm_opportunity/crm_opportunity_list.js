@@ -2,7 +2,7 @@
 // For license information, please see license.txt
 
 frappe.listview_settings["CRM Opportunity"] = {
-	add_fields: ["status", "stage"],
+	add_fields: ["status", "stage", "party_name"], // party_name: what the Kanban card shows
 	get_indicator(doc) {
 		if (doc.status === "Won") {
 			return [__("Won"), "green", "status,=,Won"];

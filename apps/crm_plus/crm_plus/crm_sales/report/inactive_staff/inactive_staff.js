@@ -1,0 +1,10 @@
+// Copyright (c) 2026, CRM Plus and contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Inactive Staff"] = {
+	filters: [
+		{ fieldname: "days", label: __("Not Seen For (Days)"), fieldtype: "Int", default: 14, reqd: 1 },
+		{ fieldname: "division", label: __("Division"), fieldtype: "Link", options: "CRM Division" },
+		{ fieldname: "sales_team", label: __("Sales Team"), fieldtype: "Link", options: "CRM Sales Team" },
+	],
+};

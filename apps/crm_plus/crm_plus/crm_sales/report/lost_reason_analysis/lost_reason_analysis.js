@@ -1,0 +1,23 @@
+// Copyright (c) 2026, CRM Plus and contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Lost Reason Analysis"] = {
+	filters: [
+		{ fieldname: "from_date", label: __("From"), fieldtype: "Date", default: frappe.datetime.add_months(frappe.datetime.get_today(), -12), reqd: 1 },
+		{ fieldname: "to_date", label: __("To"), fieldtype: "Date", default: frappe.datetime.get_today(), reqd: 1 },
+		{ fieldname: "division", label: __("Division"), fieldtype: "Link", options: "CRM Division" },
+		{ fieldname: "sales_team", label: __("Sales Team"), fieldtype: "Link", options: "CRM Sales Team" },
+		{ fieldname: "account_manager", label: __("Opportunity Owner"), fieldtype: "Link", options: "User" },
+		{
+			fieldname: "breakdown",
+			label: __("Break Down By"),
+			fieldtype: "Select",
+			options: [
+				{ value: "", label: "" },
+				{ value: "Opportunity Owner", label: __("Opportunity Owner") },
+				{ value: "Sales Team", label: __("Sales Team") },
+				{ value: "Month", label: __("Month") },
+			],
+		},
+	],
+};

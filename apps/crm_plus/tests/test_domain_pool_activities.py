@@ -12,7 +12,7 @@ from crm_plus.domain.activities import (
 	target,
 	target_error,
 )
-from crm_plus.domain.pool import claim_error, release_due
+from crm_plus.domain.pool import claim_error, is_open, release_due, reopen_error
 
 TODAY = date(2026, 6, 30)
 
@@ -152,3 +152,27 @@ def test_the_daily_digest_lists_overdue_leads_and_opportunities():
 	assert {rep: d["sales_followup_count"] for rep, d in digests.items()} == {"a": 1, "b": 1}
 	assert digests["a"]["overdue_sales"][0]["record"] == "L1"
 	assert daily_digest([], [], rep="a", overdue_sales=sales).keys() == {"a"}
+
+
+def test_a_claimed_record_reopened_at_the_limit_is_refused():
+	unqualified = {"status": "Unqualified", "claimed_from_pool": 1, "in_pool": 0}
+	contacted = {**unqualified, "status": "Contacted"}
+	assert reopen_error(unqualified, contacted, held=2, limit=2) == "limit_reached"
+	assert reopen_error(unqualified, contacted, held=1, limit=2) is None
+	assert reopen_error(unqualified, contacted, held=99, limit=0) is None  # no limit
+	# Not a claim, not a reopening, or a closing: nothing to count.
+	assert reopen_error(unqualified, {**contacted, "claimed_from_pool": 0}, held=5, limit=2) is None
+	assert reopen_error(contacted, {**contacted, "status": "Qualified"}, held=5, limit=2) is None
+	assert reopen_error(contacted, unqualified, held=5, limit=2) is None
+	# Customers: deactivated and restored.
+	off = {"disabled": 1, "status": "Loyal", "claimed_from_pool": 1, "in_pool": 0}
+	assert reopen_error(off, {**off, "disabled": 0}, held=3, limit=3) == "limit_reached"
+	assert not is_open(off) and is_open({"status": "New"}) and not is_open({"status": "Converted"})
+
+
+@given(st.integers(0, 60), st.integers(0, 60))
+def test_reopening_never_takes_a_rep_past_the_limit(held, limit):
+	before = {"status": "Unqualified", "claimed_from_pool": 1, "in_pool": 0}
+	after = {**before, "status": "New"}
+	if reopen_error(before, after, held, limit) is None and limit > 0:
+		assert held + 1 <= limit

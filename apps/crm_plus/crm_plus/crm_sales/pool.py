@@ -207,3 +207,19 @@ def check_pool_owner(doc) -> None:
 		)
 	elif not doc.get("in_pool") and not doc.account_manager:
 		frappe.throw(_("Please give {0} an owner").format(_(doc.doctype)), frappe.MandatoryError)
+	check_claimed_reopen(doc)
+
+
+def check_claimed_reopen(doc) -> None:
+	"""A record its owner holds from a claim and closed (an unqualified lead, a deactivated customer)
+	counts against the claim limit again when it is opened again: refused at the limit."""
+	if doc.is_new() or not doc.get("claimed_from_pool") or not (before := doc.get_doc_before_save()):
+		return
+	limit = cint(settings().pool_claim_limit)
+	held = held_claims(doc.account_manager, doc.doctype, lock=True) if limit > 0 else 0
+	if pool.reopen_error(before.as_dict(), doc.as_dict(), held, limit):
+		frappe.throw(
+			_(
+				"{0} already holds {1} records of type {2} from the pool: this one cannot be reopened until one of them is followed up or closed"
+			).format(doc.account_manager, limit, _(doc.doctype))
+		)

@@ -61,3 +61,25 @@ def claim_error(record: Mapping | None, pool_divisions: Iterable[str], held: int
 	if limit > 0 and held >= limit:
 		return "limit_reached"
 	return None
+
+
+def is_open(record: Mapping) -> bool:
+	"""A lead still being worked (not converted, not judged unqualified), a customer not deactivated:
+	what a release considers and what a rep's claims count."""
+	if "disabled" in record:  # a customer (whose `status` is its lifecycle, not a lead's)
+		return not record.get("disabled")
+	return record.get("status") in POOL_LEAD_STATUSES
+
+
+def reopen_error(before: Mapping, after: Mapping, held: int, limit: int) -> str | None:
+	"""May a record a rep holds from a claim be opened again (an unqualified lead back to Contacted, a
+	deactivated customer restored)? Closing one frees a place under the limit; opening it again takes
+	a place, so at the limit it is refused, or a rep could close, claim more and reopen without end.
+	`held`: the open claimed records the owner holds besides this one; `limit` <= 0: no limit."""
+	if not after.get("claimed_from_pool") or after.get("in_pool"):
+		return None
+	if is_open(before) or not is_open(after):
+		return None
+	if limit > 0 and held >= limit:
+		return "limit_reached"
+	return None

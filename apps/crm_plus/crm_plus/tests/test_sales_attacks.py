@@ -81,3 +81,22 @@ class TestSalesAttacks(HTTPTestCase):
 		)
 		self.assertEqual(response.status_code, 403, response.json)
 		self.assertEqual(self.fresh().get_value(LEAD, lead, "division"), self.org.div_b)
+
+	def test_a_rep_at_the_limit_cannot_hoard_by_closing_and_reopening_claimed_leads(self):
+		frappe.db.set_single_value("CRM Plus Settings", "pool_claim_limit", 1)
+		frappe.db.commit()
+		rep = self.login(self.org.rep_a1)
+		first = self.lead(self.org.rep_a1, self.org.team_a1, pooled=True)
+		second = self.lead(self.org.rep_a1, self.org.team_a1, pooled=True)
+		self.assertEqual(self.call(rep, "crm_plus.crm_sales.pool.claim", name=first).status_code, 200)
+		# Closing the claimed lead frees its place; claiming another takes it.
+		closed = self.put(
+			rep, f"/api/resource/{LEAD}/{first}", {"status": "Unqualified", "unqualified_reason": "x"}
+		)
+		self.assertEqual(closed.status_code, 200, closed.text)
+		self.assertEqual(self.call(rep, "crm_plus.crm_sales.pool.claim", name=second).status_code, 200)
+		# Opening the first again would hold two under a limit of one.
+		reopened = self.put(rep, f"/api/resource/{LEAD}/{first}", {"status": "Contacted"})
+		self.assertEqual(reopened.status_code, 417, reopened.text)
+		self.assertIn("cannot be reopened", message(reopened))
+		self.assertEqual(self.fresh().get_value(LEAD, first, "status"), "Unqualified")

@@ -36,13 +36,18 @@ class CRMComplaint(Document):
 		compensation: DF.Currency
 		contact: DF.Link | None
 		corrective_action: DF.Text | None
-		customer: DF.Link
+		customer: DF.Link | None
 		customer_confirmed: DF.Check
 		customer_name: DF.Data | None
 		department: DF.Data | None
 		description: DF.TextEditor
 		escalation_level: DF.Int
 		escalations: DF.Table[CRMComplaintEscalation]
+		feedback_at: DF.Datetime | None
+		feedback_comment: DF.SmallText | None
+		feedback_expires_at: DF.Datetime | None
+		feedback_link: DF.Data | None
+		feedback_token: DF.Data | None
 		first_response_at: DF.Datetime | None
 		forwards: DF.Table[CRMComplaintForward]
 		handler: DF.Link | None
@@ -50,6 +55,9 @@ class CRMComplaint(Document):
 		paused_minutes: DF.Float
 		paused_since: DF.Datetime | None
 		preventive_action: DF.Text | None
+		raised_by: DF.Data | None
+		raised_by_name: DF.Data | None
+		raised_by_phone: DF.Data | None
 		rating: DF.Int
 		received_at: DF.Datetime
 		reopen_count: DF.Int
@@ -63,6 +71,7 @@ class CRMComplaint(Document):
 		severity: DF.Literal["Low", "Medium", "High", "Critical"]
 		sla_policy: DF.Link | None
 		sla_status: DF.Literal["", "On Track", "At Risk", "Breached", "Met", "Paused"]
+		solution: DF.Link | None
 		status: DF.Literal[
 			"New", "Acknowledged", "In Progress", "Waiting on Customer", "Resolved", "Closed", "Reopened"
 		]

@@ -21,6 +21,25 @@ SEE_DRAFTS = WRITERS | {"CRM Executive"}
 
 
 class CRMSolution(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		average_rating: DF.Float
+		category: DF.Link | None
+		problem: DF.SmallText
+		product: DF.Data | None
+		published: DF.Check
+		rated_count: DF.Int
+		solution: DF.TextEditor
+		title: DF.Data
+		used_count: DF.Int
+
+	# end: auto-generated types
 	def validate(self):
 		self.title = (self.title or "").strip()
 		if not self.title:

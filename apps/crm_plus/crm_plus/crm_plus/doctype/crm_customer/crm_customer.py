@@ -59,11 +59,12 @@ class CRMCustomer(Document):
 			CRMCustomerKeyPerson,
 		)
 
-		account_manager: DF.Link
+		account_manager: DF.Link | None
 		address: DF.SmallText | None
 		annual_revenue: DF.Currency
 		birth_date: DF.Date | None
 		brands_handled: DF.SmallText | None
+		claimed_from_pool: DF.Check
 		company_phone: DF.Data | None
 		competitor_cooperation: DF.Text | None
 		cooperation_since: DF.Date | None
@@ -93,6 +94,7 @@ class CRMCustomer(Document):
 		graded_on: DF.Datetime | None
 		hobbies: DF.SmallText | None
 		id_number: DF.Data | None
+		in_pool: DF.Check
 		industry: DF.Link | None
 		key_people: DF.Table[CRMCustomerKeyPerson]
 		landline: DF.Data | None
@@ -109,6 +111,7 @@ class CRMCustomer(Document):
 		name_key: DF.Data | None
 		notes: DF.Text | None
 		occupation: DF.Data | None
+		owner_since: DF.Datetime | None
 		ownership_type: DF.Literal[
 			"", "State-owned", "Private", "Foreign-funded", "Joint Venture", "Collective", "Other"
 		]

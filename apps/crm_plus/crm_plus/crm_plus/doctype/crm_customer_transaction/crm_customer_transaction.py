@@ -21,6 +21,7 @@ class CRMCustomerTransaction(Document):
 
 		amount: DF.Currency
 		channel: DF.Literal["", "Direct", "Distributor", "Online", "Retail", "Other"]
+		contract: DF.Link | None
 		contract_no: DF.Data | None
 		customer: DF.Link
 		customer_name: DF.Data | None

@@ -23,22 +23,29 @@ class CRMPlusSettings(Document):
 		check_duplicate_tax_id: DF.Check
 		check_in_distance: DF.Int
 		customer_code_series: DF.Data
+		customer_pool_days: DF.Int
+		customer_pool_enabled: DF.Check
+		email_complaint_handler: DF.Link | None
 		followup_interval_days: DF.Int
 		frequency_thresholds: DF.Data | None
 		grade_formula: DF.Code | None
 		grading_window_days: DF.Int
+		lead_pool_days: DF.Int
 		max_position_accuracy: DF.Int
 		missed_after_minutes: DF.Int
 		monetary_thresholds: DF.Data | None
+		pool_claim_limit: DF.Int
 		profit_thresholds: DF.Data | None
 		quantile_cut_points: DF.Code | None
 		recency_thresholds: DF.Data | None
 		reminder_days_ahead: DF.Int
 		reopen_window_days: DF.Int
 		scoring_method: DF.Literal["Fixed Thresholds", "Quantiles"]
+		survey_reminder_days: DF.Int
 		unhappy_on_detractor: DF.Check
 		unhappy_threshold: DF.Int
 		visit_reminder_minutes: DF.Int
+		web_complaints_per_hour: DF.Int
 		weight_credit: DF.Float
 		weight_frequency: DF.Float
 		weight_monetary: DF.Float

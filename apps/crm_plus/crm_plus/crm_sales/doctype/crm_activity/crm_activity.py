@@ -17,6 +17,27 @@ MESSAGES = {
 
 
 class CRMActivity(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		activity_type: DF.Literal["Call", "Meeting", "Email", "Note"]
+		assigned_to: DF.Link | None
+		customer: DF.Link | None
+		done: DF.Check
+		done_on: DF.Datetime | None
+		due_date: DF.Datetime | None
+		lead: DF.Link | None
+		naming_series: DF.Literal["CRM-ACT-.YYYY.-"]
+		notes: DF.Text | None
+		opportunity: DF.Link | None
+		outcome: DF.SmallText | None
+		subject: DF.Data
+	# end: auto-generated types
 	"""A call, meeting, email or note against a lead, a customer or an opportunity (一般行动). The
 	permission follows that record (permissions.activity_query_conditions, check_activity_target)."""
 

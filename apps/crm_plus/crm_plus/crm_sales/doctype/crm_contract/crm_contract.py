@@ -22,6 +22,32 @@ MESSAGES = {
 
 
 class CRMContract(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		account_manager: DF.Link | None
+		amount: DF.Currency
+		attachment: DF.Attach | None
+		contract_number: DF.Data | None
+		customer: DF.Link
+		customer_name: DF.Data | None
+		division: DF.Link | None
+		end_date: DF.Date | None
+		naming_series: DF.Literal["CRM-CON-.YYYY.-"]
+		opportunity: DF.Link | None
+		sales_team: DF.Link | None
+		signed_date: DF.Date | None
+		start_date: DF.Date | None
+		status: DF.Literal["Draft", "Signed", "Active", "Expired", "Terminated"]
+		terms: DF.Text | None
+		title: DF.Data
+
+	# end: auto-generated types
 	def validate(self):
 		self.set_owner_from_customer()
 		self.check_opportunity()

@@ -35,18 +35,21 @@ class CRMLead(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		account_manager: DF.Link
+		account_manager: DF.Link | None
+		claimed_from_pool: DF.Check
 		company_name: DF.Data | None
 		converted_customer: DF.Link | None
 		converted_on: DF.Datetime | None
 		converted_opportunity: DF.Link | None
 		division: DF.Link | None
 		email: DF.Data | None
+		in_pool: DF.Check
 		industry: DF.Link | None
 		lead_name: DF.Data
 		name_key: DF.Data | None
 		naming_series: DF.Literal["CRM-LEAD-.YYYY.-"]
 		notes: DF.SmallText | None
+		owner_since: DF.Datetime | None
 		phone: DF.Data | None
 		region: DF.Link | None
 		sales_team: DF.Link | None

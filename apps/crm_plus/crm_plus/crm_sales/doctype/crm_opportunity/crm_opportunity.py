@@ -52,6 +52,7 @@ class CRMOpportunity(Document):
 		lost_reason: DF.Link | None
 		naming_series: DF.Literal["CRM-OPP-.YYYY.-"]
 		next_step: DF.SmallText | None
+		party_name: DF.Data | None
 		probability: DF.Percent
 		sales_team: DF.Link | None
 		stage: DF.Link | None

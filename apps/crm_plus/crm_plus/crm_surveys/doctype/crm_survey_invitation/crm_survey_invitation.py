@@ -18,9 +18,12 @@ class CRMSurveyInvitation(Document):
 		channel: DF.Literal["Web Link", "Phone", "Face to Face"]
 		customer: DF.Link
 		customer_name: DF.Data | None
+		delivery_note: DF.SmallText | None
+		delivery_status: DF.Literal["", "Queued", "Sent", "Failed", "Bounced"]
 		email: DF.Data | None
 		expires_at: DF.Datetime | None
 		opened_at: DF.Datetime | None
+		reminded_at: DF.Datetime | None
 		sent_at: DF.Datetime | None
 		status: DF.Literal["Pending", "Sent", "Opened", "Answered", "Expired"]
 		survey_link: DF.Data | None

@@ -35,7 +35,7 @@ kill_after() { # $1: seconds, $2: bench execute arguments; SIGKILL the whole job
 
 echo "== 1. regrade killed after its first chunks ($site)"
 marker=$(run crm_plus.devtools.faults.prepare_regrade | tr -d '"')
-as_owner "cd '$bench_dir' && exec bench --site '$site' execute crm_plus.crm_plus.grading.regrade_customers" >/dev/null 2>&1 &
+as_owner "cd '$bench_dir' && exec bench --site '$site' execute crm_plus.crm_customers.grading.regrade_customers" >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 600); do # wait for the first committed chunk, then kill
 	n=$(sql "select count(*) from \`tabCRM Customer\` where grade_score <> -1 and disabled = 0 and grade_locked = 0" || echo 0)
@@ -45,7 +45,7 @@ done
 pkill -KILL -u "$owner" -f "frappe.utils.bench_helper frappe --site $site execute" || true
 wait "$pid" 2>/dev/null || true
 check "after the kill" "$(run "crm_plus.devtools.faults.check_regrade --kwargs '{\"since\": \"$marker\"}'")"
-run crm_plus.crm_plus.grading.regrade_customers >/dev/null
+run crm_plus.crm_customers.grading.regrade_customers >/dev/null
 after=$(run "crm_plus.devtools.faults.check_regrade --kwargs '{\"since\": \"$marker\"}'")
 check "after the rerun" "$after"
 python3 -c 'import json,sys; c=json.loads(sys.argv[1]); sys.exit(0 if c["not_regraded"] == 0 and c["logged"] == c["customers"] else 1)' "$after" \

@@ -1,4 +1,4 @@
-"""Default records of the CRM Plus module (default_records.json), added where missing, never overwritten.
+"""Default records of the app's modules (default_records.json), added where missing, never overwritten.
 
 Their names are English, like every source string, and translated by the catalogue: grades, industries,
 sources and types are translated DocTypes, so links show them in the user's language.
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import frappe
 
-DEFAULT_RECORDS = Path(__file__).with_name("default_records.json")
+DEFAULT_RECORDS = Path(__file__).parent / "crm_customers" / "default_records.json"
 
 
 def shipped_records(doctype: str, path: Path = DEFAULT_RECORDS) -> list[dict]:
@@ -27,12 +27,12 @@ def ensure_default_records(path: Path = DEFAULT_RECORDS):
 
 
 def ensure_complaint_records():
-	ensure_default_records(Path(__file__).parents[1] / "crm_complaints" / "default_records.json")
+	ensure_default_records(Path(__file__).parent / "crm_complaints" / "default_records.json")
 
 
 def ensure_survey_records():
-	ensure_default_records(Path(__file__).parents[1] / "crm_surveys" / "default_records.json")
+	ensure_default_records(Path(__file__).parent / "crm_surveys" / "default_records.json")
 
 
 def ensure_sales_records():
-	ensure_default_records(Path(__file__).parents[1] / "crm_sales" / "default_records.json")
+	ensure_default_records(Path(__file__).parent / "crm_sales" / "default_records.json")

@@ -99,7 +99,7 @@ def generate(size: str = "demo", seed: int = 7) -> dict:
 	make_sales(rng, size, customers, org)
 	make_contracts_activities_and_pool(rng, max(10, n["customers"] // 10), customers, org)
 	frappe.db.commit()
-	from crm_plus.crm_plus.grading import regrade_customers
+	from crm_plus.crm_customers.grading import regrade_customers
 
 	progress("Grading customers", 0, 1)
 	regrade_customers(None)

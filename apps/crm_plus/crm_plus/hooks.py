@@ -26,12 +26,12 @@ before_uninstall = "crm_plus.install.before_uninstall"
 
 # Default records (grades, masters) added where missing; later modules append theirs.
 crm_plus_default_records = [
-	"crm_plus.crm_plus.setup.ensure_default_records",
-	"crm_plus.crm_plus.setup.ensure_complaint_records",
-	"crm_plus.crm_plus.setup.ensure_survey_records",
-	"crm_plus.crm_plus.setup.ensure_sales_records",
-	"crm_plus.crm_plus.contacts.ensure_permissions",
-	"crm_plus.crm_plus.contacts.ensure_address_template",
+	"crm_plus.default_records.ensure_default_records",
+	"crm_plus.default_records.ensure_complaint_records",
+	"crm_plus.default_records.ensure_survey_records",
+	"crm_plus.default_records.ensure_sales_records",
+	"crm_plus.crm_customers.contacts.ensure_permissions",
+	"crm_plus.crm_customers.contacts.ensure_address_template",
 ]
 
 # Records that belong to a customer and move with it when a departing rep's customers are
@@ -117,7 +117,7 @@ permission_query_conditions = (
 	| {doctype: "crm_plus.permissions.opportunity_linked_query_conditions" for doctype in _opportunity_linked}
 	| {doctype: "crm_plus.permissions.child_query_conditions" for doctype in _child_tables}
 	| {doctype: "crm_plus.permissions.reference_query_conditions" for doctype in _references}
-	| {doctype: "crm_plus.crm_plus.contacts.query_conditions" for doctype in ("Contact", "Address")}
+	| {doctype: "crm_plus.crm_customers.contacts.query_conditions" for doctype in ("Contact", "Address")}
 	| {
 		doctype: "crm_plus.permissions.framework_child_query_conditions"
 		for doctype in ("Contact Phone", "Contact Email", "Dynamic Link", "Event Participants")
@@ -130,8 +130,8 @@ has_permission = {
 	"CRM Complaint": "crm_plus.permissions.complaint_has_permission",
 	"CRM Customer Transfer": "crm_plus.permissions.transfer_has_permission",
 	"CRM Sales Target": "crm_plus.permissions.target_has_permission",
-	"Contact": "crm_plus.crm_plus.contacts.has_permission",
-	"Address": "crm_plus.crm_plus.contacts.has_permission",
+	"Contact": "crm_plus.crm_customers.contacts.has_permission",
+	"Address": "crm_plus.crm_customers.contacts.has_permission",
 } | {doctype: "crm_plus.permissions.linked_has_permission" for doctype in _customer_linked}
 has_permission |= {doctype: "crm_plus.permissions.owned_has_permission" for doctype in _owned}
 has_permission |= {
@@ -144,11 +144,11 @@ permission_query_conditions["CRM Pool Log"] = "crm_plus.permissions.pool_log_que
 has_permission["CRM Pool Log"] = "crm_plus.permissions.pool_log_has_permission"
 
 # The customer's visits and complaints on its timeline.
-additional_timeline_content = {"CRM Customer": ["crm_plus.crm_plus.timeline.customer_timeline"]}
+additional_timeline_content = {"CRM Customer": ["crm_plus.crm_customers.timeline.customer_timeline"]}
 # Activities (一般行动) on the timeline of the record they are against.
 for _doctype in ("CRM Customer", "CRM Lead", "CRM Opportunity"):
 	additional_timeline_content.setdefault(_doctype, []).append(
-		"crm_plus.crm_plus.timeline.activity_timeline"
+		"crm_plus.crm_customers.timeline.activity_timeline"
 	)
 
 # The validate hooks of the data permissions (crm_plus.permissions), by DocType.
@@ -181,7 +181,7 @@ _validate |= {
 }
 
 doc_events = {doctype: {"validate": methods} for doctype, methods in _validate.items()}
-doc_events["User"] = {"on_update": "crm_plus.crm_plus.transfer.warn_when_owner_disabled"}
+doc_events["User"] = {"on_update": "crm_plus.crm_customers.transfer.warn_when_owner_disabled"}
 doc_events["Version"] = {"before_insert": "crm_plus.permissions.mask_version"}
 # A comment or a reply by staff is a complaint's first response.
 doc_events["Comment"] = {
@@ -215,7 +215,7 @@ scheduler_events = {
 		],
 	},
 	"daily": [
-		"crm_plus.crm_plus.reminders.send_care_reminders",
+		"crm_plus.crm_customers.care.send_care_reminders",
 		"crm_plus.crm_visits.jobs.send_daily_digests",
 		"crm_plus.crm_visits.jobs.update_plan_completion",
 		"crm_plus.crm_surveys.mail.send_survey_reminders",
@@ -223,7 +223,7 @@ scheduler_events = {
 		"crm_plus.crm_sales.pool.release",
 	],
 	"weekly": ["crm_plus.crm_visits.jobs.notify_coverage_gaps"],
-	"daily_long": ["crm_plus.crm_plus.grading.nightly_regrade"],
+	"daily_long": ["crm_plus.crm_customers.grading.nightly_regrade"],
 }
 
 calendars = ["CRM Visit"]

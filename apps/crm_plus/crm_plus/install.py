@@ -38,7 +38,7 @@ def after_migrate():
 
 
 def before_uninstall():
-	from crm_plus.crm_plus.contacts import remove_permissions
+	from crm_plus.crm_customers.contacts import remove_permissions
 
 	remove_permissions()
 	remove_roles()

@@ -401,7 +401,7 @@ def stored_document_for_methods(method: str) -> None:
 	frappe.form_dict["dn"] = docs["name"]
 
 
-APP_MODULES = ("CRM Plus", "CRM Visits", "CRM Surveys", "CRM Complaints", "CRM Sales")
+APP_MODULES = ("CRM Customers", "CRM Setup", "CRM Visits", "CRM Surveys", "CRM Complaints", "CRM Sales")
 
 
 def _app_board(board_name: str):

@@ -16,7 +16,14 @@ META = m.load_app()
 def test_the_app_has_metadata_to_check():
 	assert "CRM Customer" in META.doctype_names
 	assert "CRM Plus Settings" in META.doctype_names
-	assert META.modules == ["CRM Plus", "CRM Visits", "CRM Surveys", "CRM Complaints", "CRM Sales"]
+	assert META.modules == [
+		"CRM Customers",
+		"CRM Setup",
+		"CRM Visits",
+		"CRM Surveys",
+		"CRM Complaints",
+		"CRM Sales",
+	]
 
 
 def test_all_metadata_is_sound():

@@ -19,10 +19,10 @@ from frappe import _
 from frappe.utils import cint, flt, getdate, now_datetime, today
 from frappe.utils.html_utils import sanitize_html
 
-from crm_plus.crm_plus.organisation import team_manager
 from crm_plus.domain import formula as formulas
 from crm_plus.domain import grading
 from crm_plus.domain.roles import GRADE_OVERRIDE_ROLES
+from crm_plus.organisation import team_manager
 from crm_plus.utils import bulk_insert_logs
 
 CHUNK = 1000
@@ -393,7 +393,7 @@ def enqueue_regrade():
 	if not set(frappe.get_roles()) & {"CRM Admin", "System Manager"}:
 		frappe.throw(_("Only CRM admins can start a regrade of all customers"), frappe.PermissionError)
 	frappe.enqueue(
-		"crm_plus.crm_plus.grading.nightly_regrade",
+		"crm_plus.crm_customers.grading.nightly_regrade",
 		queue="long",
 		job_id="crm_plus_regrade",
 		deduplicate=True,

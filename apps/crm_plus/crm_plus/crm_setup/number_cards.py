@@ -3,10 +3,10 @@
 import frappe
 from frappe.utils import get_first_day, today
 
-from crm_plus.crm_plus.followups import followups_overdue
-from crm_plus.crm_plus.report_utils import customer_condition
+from crm_plus.crm_visits.followups import followups_overdue
 from crm_plus.domain.performance import rate
 from crm_plus.permissions import get_scope
+from crm_plus.report_scope import customer_condition
 
 
 @frappe.whitelist()

@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, flt, getdate, now_datetime, today
 
-from crm_plus.crm_plus.followups import followups_overdue, sales_followups_overdue
+from crm_plus.crm_visits.followups import followups_overdue, sales_followups_overdue
 from crm_plus.domain import visits
 from crm_plus.notifications import claim, notify
 from crm_plus.utils import bulk_set, each_isolated

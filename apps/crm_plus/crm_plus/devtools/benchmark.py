@@ -69,7 +69,7 @@ def run(survey_url: str | None = None, only: str | None = None) -> list[dict]:
 
 
 def bench_regrade() -> dict:
-	from crm_plus.crm_plus.grading import gather, load_config, regrade_customers
+	from crm_plus.crm_customers.grading import gather, load_config, regrade_customers
 
 	config = load_config()
 	raw, _ = timed(lambda: gather(None, frappe.utils.getdate(today()), config.window_days))
@@ -81,7 +81,7 @@ def bench_regrade() -> dict:
 
 
 def bench_report() -> dict:
-	from crm_plus.crm_plus.report.sales_rep_performance.sales_rep_performance import execute
+	from crm_plus.crm_sales.report.sales_rep_performance.sales_rep_performance import execute
 
 	filters = frappe._dict(from_date=add_days(today(), -365), to_date=today())
 

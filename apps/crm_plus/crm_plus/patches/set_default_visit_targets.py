@@ -1,6 +1,6 @@
 import frappe
 
-from crm_plus.crm_plus.setup import shipped_records
+from crm_plus.default_records import shipped_records
 
 
 def execute():

@@ -22,7 +22,7 @@ def app_doctypes() -> list[str]:
 	return frappe.get_all(
 		"DocType",
 		{
-			"module": ("in", ["CRM Plus", "CRM Visits", "CRM Surveys", "CRM Complaints"]),
+			"module": ("in", ["CRM Customers", "CRM Setup", "CRM Visits", "CRM Surveys", "CRM Complaints"]),
 			"istable": 0,
 			"issingle": 0,
 		},

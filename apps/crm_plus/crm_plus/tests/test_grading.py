@@ -8,7 +8,7 @@ import frappe
 from frappe.model.document import Document
 from frappe.utils import add_days, getdate, today
 
-from crm_plus.crm_plus.grading import (
+from crm_plus.crm_customers.grading import (
 	FORMULA_FAILED_TITLE,
 	nightly_regrade,
 	regrade_customers,
@@ -324,7 +324,7 @@ class TestQuantileGradingOfOneCustomer(CRMTestCase):
 		self.assertEqual(self.stored(), stored)
 
 
-OVERRIDE = "crm_plus.crm_plus.grading.override_grade"
+OVERRIDE = "crm_plus.crm_customers.grading.override_grade"
 
 
 class TestGradeOverrideJourneys(HTTPTestCase):

@@ -6,7 +6,7 @@ import json
 import frappe
 from frappe.utils import add_days, add_years, getdate, random_string, today
 
-from crm_plus.crm_plus.reminders import send_care_reminders
+from crm_plus.crm_customers.care import send_care_reminders
 from crm_plus.tests.utils import CRMTestCase, Org, make_customer, make_role_users
 
 

@@ -19,8 +19,8 @@ def app_whitelisted() -> dict[str, object]:
 	import crm_plus.crm_complaints.doctype.crm_solution.crm_solution
 	import crm_plus.crm_complaints.feedback
 	import crm_plus.crm_complaints.public_form
-	import crm_plus.crm_plus.dashboard
-	import crm_plus.crm_plus.grading
+	import crm_plus.crm_customers.grading
+	import crm_plus.crm_setup.number_cards
 	import crm_plus.crm_surveys.api
 	import crm_plus.overrides  # noqa: F401
 
@@ -41,7 +41,7 @@ class TestPermissionSweep(CRMTestCase):
 
 	def test_guests_reach_only_the_survey_submission(self):
 		methods = app_whitelisted()
-		self.assertIn("crm_plus.crm_plus.grading.override_grade", methods)
+		self.assertIn("crm_plus.crm_customers.grading.override_grade", methods)
 		self.assertGreaterEqual(len(methods), 8)
 		frappe.set_user("Guest")
 		for name, fn in methods.items():
@@ -56,7 +56,10 @@ class TestPermissionSweep(CRMTestCase):
 		doctypes = frappe.get_all(
 			"DocType",
 			{
-				"module": ("in", ["CRM Plus", "CRM Visits", "CRM Surveys", "CRM Complaints"]),
+				"module": (
+					"in",
+					["CRM Customers", "CRM Setup", "CRM Visits", "CRM Surveys", "CRM Complaints"],
+				),
 				"istable": 0,
 				"issingle": 0,
 			},
@@ -75,7 +78,7 @@ class TestPermissionSweep(CRMTestCase):
 		self.assertEqual(frappe.get_list("CRM Customer", filters={"name": ("in", [o.c_a1, o.c_a2])}), [])
 
 	def test_whitelisted_methods_refuse_another_teams_records(self):
-		from crm_plus.crm_plus.grading import enqueue_regrade, override_grade
+		from crm_plus.crm_customers.grading import enqueue_regrade, override_grade
 
 		o = self.org
 		self.as_user(o.rep_b)

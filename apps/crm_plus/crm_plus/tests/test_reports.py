@@ -7,7 +7,7 @@ from datetime import datetime
 import frappe
 from frappe.utils import add_days, today
 
-from crm_plus.crm_plus import transfer
+from crm_plus.crm_customers import transfer
 from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.utils import CRMTestCase, Org, make_customer, make_transaction
 
@@ -212,10 +212,10 @@ class TestReportJourneys(HTTPTestCase):
 
 	def test_workspace_cards(self):
 		rep = self.login(self.org.rep_a1)
-		response = self.call(rep, "crm_plus.crm_plus.dashboard.overdue_followups")
+		response = self.call(rep, "crm_plus.crm_setup.number_cards.overdue_followups")
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		self.assertEqual(response.json["message"]["fieldtype"], "Int")
-		response = self.call(rep, "crm_plus.crm_plus.dashboard.csat_this_month")
+		response = self.call(rep, "crm_plus.crm_setup.number_cards.csat_this_month")
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		self.assertGreaterEqual(response.json["message"]["value"], 0)
 		response = self.get(rep, "/api/resource/Workspace/CRM Plus")

@@ -95,7 +95,7 @@ def setup(password: str) -> dict:
 		}
 	).insert(ignore_permissions=True)
 	frappe.db.set_value("CRM Customer", customer.name, "sales_team", team.name)
-	from crm_plus.crm_plus.grading import override_grade
+	from crm_plus.crm_customers.grading import override_grade
 
 	frappe.set_user(manager)
 	try:

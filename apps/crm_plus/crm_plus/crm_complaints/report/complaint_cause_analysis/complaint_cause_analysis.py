@@ -6,8 +6,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days
 
-from crm_plus.crm_plus.report_utils import customer_condition, org_condition, period
 from crm_plus.domain.performance import pareto
+from crm_plus.report_scope import customer_condition, org_condition, period
 
 
 def execute(filters=None):

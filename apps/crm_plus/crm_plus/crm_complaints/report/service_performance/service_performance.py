@@ -9,9 +9,9 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime, now_datetime
 
-from crm_plus.crm_plus.report_utils import customer_condition, org_condition, period
 from crm_plus.domain import sla
 from crm_plus.domain.performance import rate
+from crm_plus.report_scope import customer_condition, org_condition, period
 
 
 def execute(filters=None):

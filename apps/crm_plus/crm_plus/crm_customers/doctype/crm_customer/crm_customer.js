@@ -59,7 +59,7 @@ function crm_plus_override_grade(frm) {
 		],
 		(values) =>
 			frappe
-				.call("crm_plus.crm_plus.grading.override_grade", {
+				.call("crm_plus.crm_customers.grading.override_grade", {
 					customer: frm.doc.name,
 					grade: values.grade,
 					reason: values.reason,

@@ -55,7 +55,7 @@ class CRMCustomer(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from crm_plus.crm_plus.doctype.crm_customer_key_person.crm_customer_key_person import (
+		from crm_plus.crm_customers.doctype.crm_customer_key_person.crm_customer_key_person import (
 			CRMCustomerKeyPerson,
 		)
 
@@ -161,7 +161,7 @@ class CRMCustomer(Document):
 		self.track_status()
 
 	def after_insert(self):
-		from crm_plus.crm_plus.grading import regrade_customers
+		from crm_plus.crm_customers.grading import regrade_customers
 
 		regrade_customers([self.name], source="Suggested")
 		self.update(frappe.db.get_value("CRM Customer", self.name, GRADE_FIELDS, as_dict=True) or {})
@@ -175,7 +175,7 @@ class CRMCustomer(Document):
 		if self.flags.in_insert:
 			return  # after_insert grades the new customer
 		if self.has_value_changed("credit_factor") or self.has_value_changed("strategic_factor"):
-			from crm_plus.crm_plus.grading import regrade_customers
+			from crm_plus.crm_customers.grading import regrade_customers
 
 			regrade_customers([self.name], source="Regrade")
 

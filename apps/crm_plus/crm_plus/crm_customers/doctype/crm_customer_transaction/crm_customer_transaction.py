@@ -80,7 +80,7 @@ class CRMCustomerTransaction(Document):
 
 	def refresh_customer(self):
 		"""Regrade the customer and move its lifecycle forward from its purchases."""
-		from crm_plus.crm_plus.grading import regrade_customers
+		from crm_plus.crm_customers.grading import regrade_customers
 
 		regrade_customers([self.customer], source="Regrade")
 		purchases = frappe.db.count("CRM Customer Transaction", {"customer": self.customer, "is_return": 0})

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from crm_plus.crm_plus import transfer
+from crm_plus.crm_customers import transfer
 from crm_plus.permissions import get_scope, placeable_teams, reps_of
 
 
@@ -18,7 +18,7 @@ class CRMCustomerTransfer(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from crm_plus.crm_plus.doctype.crm_customer_transfer_item.crm_customer_transfer_item import (
+		from crm_plus.crm_customers.doctype.crm_customer_transfer_item.crm_customer_transfer_item import (
 			CRMCustomerTransferItem,
 		)
 

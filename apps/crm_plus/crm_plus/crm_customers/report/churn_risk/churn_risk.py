@@ -7,9 +7,9 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, getdate, today
 
-from crm_plus.crm_plus.report_utils import customer_condition, org_condition
 from crm_plus.domain import sla
 from crm_plus.domain.performance import churn_risk
+from crm_plus.report_scope import customer_condition, org_condition
 
 REASONS = {
 	"no_recent_purchase": lambda: _("No recent purchase"),

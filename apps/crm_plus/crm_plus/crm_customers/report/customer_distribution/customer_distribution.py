@@ -6,8 +6,8 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, today
 
-from crm_plus.crm_plus.report_utils import customer_condition, org_condition
 from crm_plus.domain.performance import age_band, rate
+from crm_plus.report_scope import customer_condition, org_condition
 
 DIMENSIONS = {"Grade": "grade", "Industry": "industry", "Region": "region", "Status": "status"}
 

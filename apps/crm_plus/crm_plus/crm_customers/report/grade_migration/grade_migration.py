@@ -5,8 +5,8 @@
 import frappe
 from frappe import _
 
-from crm_plus.crm_plus.report_utils import customer_condition, org_condition, period
 from crm_plus.domain.performance import migration_matrix
+from crm_plus.report_scope import customer_condition, org_condition, period
 
 
 def grades_at(moment, where: str) -> dict[str, str]:

@@ -5,7 +5,7 @@ division's records."""
 import frappe
 from frappe.utils import add_days, now_datetime, random_string
 
-from crm_plus.crm_plus.followups import followups_overdue, sales_followups_overdue
+from crm_plus.crm_visits.followups import followups_overdue, sales_followups_overdue
 from crm_plus.tests.sales_utils import ACTIVITY, SalesTestCase
 
 LEAD = "CRM Lead"

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, escape_html, flt, now_datetime
 
-from crm_plus.crm_plus.doctype.crm_customer.crm_customer import MESSAGES
+from crm_plus.crm_customers.doctype.crm_customer.crm_customer import MESSAGES
 from crm_plus.domain import sales, validation
 from crm_plus.domain.roles import EXECUTIVE, GRADE_OVERRIDE_ROLES
 from crm_plus.utils import allow_server_fields

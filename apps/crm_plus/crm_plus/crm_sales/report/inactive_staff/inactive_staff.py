@@ -9,10 +9,10 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, now_datetime
 
-from crm_plus.crm_plus.report_utils import viewer_unrestricted
 from crm_plus.domain import funnel
 from crm_plus.domain.roles import ALL_ROLES
 from crm_plus.permissions import get_scope, reps_of
+from crm_plus.report_scope import viewer_unrestricted
 
 DEFAULT_DAYS = 14
 MESSAGES = {

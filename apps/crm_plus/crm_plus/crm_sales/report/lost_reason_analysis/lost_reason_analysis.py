@@ -8,8 +8,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days
 
-from crm_plus.crm_plus.report_utils import created_between, org_condition, owned_condition, period
 from crm_plus.domain import funnel
+from crm_plus.report_scope import created_between, org_condition, owned_condition, period
 
 # The breakdown's column per choice: a fixed map, never the caller's text.
 BREAKDOWNS = {

@@ -8,9 +8,9 @@ import frappe
 from frappe import _
 from frappe.utils import add_days
 
-from crm_plus.crm_plus.report_utils import created_between, org_condition, owned_condition, period
 from crm_plus.crm_sales.doctype.crm_opportunity.crm_opportunity import stages
 from crm_plus.domain import funnel
+from crm_plus.report_scope import created_between, org_condition, owned_condition, period
 
 EXPECTED_CLOSE = "Expected Close"
 

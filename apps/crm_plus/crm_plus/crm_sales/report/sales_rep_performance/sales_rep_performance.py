@@ -6,7 +6,11 @@ import frappe
 from frappe import _
 from frappe.utils import add_days
 
-from crm_plus.crm_plus.report_utils import (
+from crm_plus.crm_sales.doctype.crm_opportunity.crm_opportunity import stages
+from crm_plus.domain.funnel import weighted, win_rate
+from crm_plus.domain.performance import rank, rate
+from crm_plus.indexes import index_name
+from crm_plus.report_scope import (
 	created_between,
 	customer_condition,
 	org_condition,
@@ -16,10 +20,6 @@ from crm_plus.crm_plus.report_utils import (
 	rep_condition,
 	viewer_unrestricted,
 )
-from crm_plus.crm_sales.doctype.crm_opportunity.crm_opportunity import stages
-from crm_plus.domain.funnel import weighted, win_rate
-from crm_plus.domain.performance import rank, rate
-from crm_plus.indexes import index_name
 
 COUNTS = (
 	"transactions",

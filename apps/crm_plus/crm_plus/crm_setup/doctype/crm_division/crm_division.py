@@ -15,7 +15,7 @@ class CRMDivision(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from crm_plus.crm_plus.doctype.crm_division_member.crm_division_member import CRMDivisionMember
+		from crm_plus.crm_setup.doctype.crm_division_member.crm_division_member import CRMDivisionMember
 
 		disabled: DF.Check
 		division_head: DF.Link | None

@@ -4,7 +4,7 @@
 frappe.ui.form.on("CRM Plus Settings", {
 	refresh(frm) {
 		frm.add_custom_button(__("Regrade All Customers Now"), () =>
-			frappe.call("crm_plus.crm_plus.grading.enqueue_regrade")
+			frappe.call("crm_plus.crm_customers.grading.enqueue_regrade")
 		);
 	},
 });

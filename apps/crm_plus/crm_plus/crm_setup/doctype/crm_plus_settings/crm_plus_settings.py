@@ -63,7 +63,7 @@ class CRMPlusSettings(Document):
 	def validate_grading(self):
 		"""Settings that cannot grade, and a formula that fails for values the grading may pass, are
 		refused here: the grading itself keeps a customer's grade when its formula fails."""
-		from crm_plus.crm_plus.grading import config_error_message, load_config, load_tiers
+		from crm_plus.crm_customers.grading import config_error_message, load_config, load_tiers
 
 		config = load_config(self)
 		try:

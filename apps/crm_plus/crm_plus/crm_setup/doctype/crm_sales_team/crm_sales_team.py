@@ -17,7 +17,7 @@ class CRMSalesTeam(NestedSet):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from crm_plus.crm_plus.doctype.crm_sales_team_member.crm_sales_team_member import CRMSalesTeamMember
+		from crm_plus.crm_setup.doctype.crm_sales_team_member.crm_sales_team_member import CRMSalesTeamMember
 
 		division: DF.Link
 		is_group: DF.Check

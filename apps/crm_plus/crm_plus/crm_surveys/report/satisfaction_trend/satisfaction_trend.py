@@ -5,8 +5,8 @@
 import frappe
 from frappe import _
 
-from crm_plus.crm_plus.report_utils import customer_condition, org_condition, period
 from crm_plus.domain.performance import rate
+from crm_plus.report_scope import customer_condition, org_condition, period
 
 GROUPS = {"Month": None, "Grade": "c.grade", "Account Manager": "c.account_manager"}
 

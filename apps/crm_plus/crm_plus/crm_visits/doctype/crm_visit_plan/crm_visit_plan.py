@@ -6,9 +6,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_to_date, flt, get_datetime, getdate
 
-from crm_plus.crm_plus.organisation import team_manager
 from crm_plus.domain import visits
 from crm_plus.domain.roles import ADMIN, DIVISION_HEAD
+from crm_plus.organisation import team_manager
 from crm_plus.permissions import check_customer_access, get_scope, reps_of
 from crm_plus.utils import allow_server_fields
 

@@ -7,6 +7,7 @@ import frappe
 from frappe.utils import add_to_date, now_datetime
 
 from crm_plus.tests.utils import make_user
+from crm_plus.utils import allow_server_fields
 
 PASSWORD = "Crm-Browser-Pass-2026!"
 SHOP = (39.9354, 119.6005)
@@ -26,6 +27,8 @@ def setup() -> str:
 			"country": "China",
 		},
 	)
+	if not frappe.db.get_default("currency"):
+		frappe.db.set_default("currency", "CNY")  # amounts in yuan, as a Chinese company's site has
 	rep = make_user("browser-rep@test.example", ["CRM Sales User"], first_name="王销售")
 	user = frappe.get_doc("User", rep)
 	user.new_password = PASSWORD
@@ -111,6 +114,23 @@ def setup() -> str:
 	from crm_plus.crm_complaints.service_level import escalate
 
 	escalate()
+	# A web complaint resolved today: its customer gets the feedback link (tests/browser/complaint-portal).
+	resolved = frappe.get_doc(
+		{
+			"doctype": "CRM Complaint",
+			"customer": name,
+			"channel": "Web",
+			"raised_by": "browser-customer@test.example",
+			"subject": "发票抬头错误",
+			"description": "发票抬头写错了公司名称。",
+			"received_at": add_to_date(now_datetime(), hours=-2),
+		}
+	).insert(ignore_permissions=True)
+	resolved.status = "Resolved"
+	resolved.resolution = "已重新开具发票。"
+	resolved.flags.ignore_permissions = True
+	allow_server_fields(resolved).save()
+	feedback_token = frappe.db.get_value("CRM Complaint", resolved.name, "feedback_token")
 	campaign = frappe.get_doc(
 		{
 			"doctype": "CRM Survey Campaign",
@@ -156,6 +176,7 @@ def setup() -> str:
 		"unhappy_survey_token": unhappy_token,
 		"supervisor": supervisor,
 		"complaint": complaint.name,
+		"feedback_token": feedback_token,
 	}
 	print(json.dumps(result))
 	return json.dumps(result)

@@ -42,29 +42,6 @@ class SalesTestCase(SalesFunnelTestCase):
 		)
 		frappe.db.commit()
 
-	def visible(self, client, doctype: str, **filters) -> set[str]:
-		response = self.call(
-			client,
-			"frappe.client.get_list",
-			doctype=doctype,
-			fields=["name"],
-			filters=filters or None,
-			limit_page_length=0,
-		)
-		self.assertEqual(response.status_code, 200, response.text[:300])
-		return {str(r["name"]) for r in response.json["message"]}
-
-	def count(self, client, doctype: str, filters=None) -> int:
-		response = self.call(client, "frappe.client.get_count", doctype=doctype, filters=filters)
-		self.assertEqual(response.status_code, 200, response.text[:300])
-		return response.json["message"]
-
-	def report_view(self, client, doctype: str) -> set[str]:
-		response = self.call(client, "frappe.desk.reportview.get", doctype=doctype, fields=["name"])
-		self.assertEqual(response.status_code, 200, response.text[:300])
-		message = response.json.get("message") or {}
-		return {str(row[0]) for row in message.get("values", [])}
-
 	def assert_hidden_everywhere(self, client, doctype: str, name: str, markers: list[str]):
 		"""Not in the list, the count, the report view, by name, nor through hostile filters and fields."""
 		name = str(name)

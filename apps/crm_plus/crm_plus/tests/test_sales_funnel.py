@@ -105,6 +105,47 @@ class SalesFunnelTestCase(HTTPTestCase):
 		frappe.db.commit()
 		return doc.name
 
+	def visible(self, client, doctype: str, **filters) -> set[str]:
+		response = self.call(
+			client,
+			"frappe.client.get_list",
+			doctype=doctype,
+			fields=["name"],
+			filters=filters or None,
+			limit_page_length=0,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		return {str(r["name"]) for r in response.json["message"]}
+
+	def count(self, client, doctype: str, filters=None) -> int:
+		response = self.call(client, "frappe.client.get_count", doctype=doctype, filters=filters)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		return response.json["message"]
+
+	def report_view(self, client, doctype: str) -> set[str]:
+		response = self.call(client, "frappe.desk.reportview.get", doctype=doctype, fields=["name"])
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		message = response.json.get("message") or {}
+		return {str(row[0]) for row in message.get("values", [])}
+
+	def team_a1_audience(self, agent_sees: bool | None = True) -> dict[str, bool]:
+		"""Who sees a record of Team A-1: its rep, manager and division head and the executives (and
+		the agent serving division A, unless None), never a colleague of another team nor division B."""
+		o = self.org
+		audience = {o.rep_a1: True, o.mgr_a: True, o.head_a: True, o.executive: True}
+		if agent_sees is not None:
+			audience[o.agent_a] = agent_sees
+		return audience | {o.rep_a2: False, o.mgr_b: False, o.head_b: False}
+
+	def assert_audience(self, doctype: str, name: str, audience: dict[str, bool], report_view=False):
+		"""Each user finds the record in the list and the count (and the report view) exactly as told."""
+		for user, sees in audience.items():
+			client = self.login(user)
+			self.assertEqual(str(name) in self.visible(client, doctype), sees, user)
+			self.assertEqual(self.count(client, doctype, {"name": name}), int(sees), user)
+			if report_view:
+				self.assertEqual(str(name) in self.report_view(client, doctype), sees, user)
+
 
 class TestLeadToOpportunityJourney(SalesFunnelTestCase):
 	def test_a_rep_converts_a_lead_and_works_the_opportunity_to_lost(self):
@@ -276,18 +317,6 @@ class TestSalesFunnelIsolation(SalesFunnelTestCase):
 		).insert(ignore_permissions=True)
 		frappe.db.commit()
 
-	def visible(self, client, doctype: str) -> set[str]:
-		response = self.call(
-			client, "frappe.client.get_list", doctype=doctype, fields=["name"], limit_page_length=0
-		)
-		self.assertEqual(response.status_code, 200, response.text[:300])
-		return {r["name"] for r in response.json["message"]}
-
-	def count(self, client, doctype: str, filters) -> int:
-		response = self.call(client, "frappe.client.get_count", doctype=doctype, filters=filters)
-		self.assertEqual(response.status_code, 200, response.text[:300])
-		return response.json["message"]
-
 	def test_another_divisions_rep_cannot_list_count_read_write_or_convert(self):
 		o = self.org
 		rep = self.login(o.rep_b)
@@ -343,19 +372,8 @@ class TestSalesFunnelIsolation(SalesFunnelTestCase):
 
 	def test_managers_see_their_teams_funnel_colleagues_and_other_divisions_do_not(self):
 		o = self.org
-		for user, sees in (
-			(o.rep_a1, True),
-			(o.mgr_a, True),
-			(o.head_a, True),
-			(o.executive, True),
-			(o.agent_a, True),
-			(o.rep_a2, False),
-			(o.mgr_b, False),
-			(o.head_b, False),
-		):
-			client = self.login(user)
-			self.assertEqual(self.lead.name in self.visible(client, LEAD), sees, user)
-			self.assertEqual(self.opportunity.name in self.visible(client, OPPORTUNITY), sees, user)
+		self.assert_audience(LEAD, self.lead.name, self.team_a1_audience())
+		self.assert_audience(OPPORTUNITY, self.opportunity.name, self.team_a1_audience())
 		# Service staff read their division's funnel, never edit it.
 		agent = self.login(o.agent_a)
 		self.assertEqual(self.resource(agent, LEAD, self.lead.name).status_code, 200)

@@ -78,20 +78,9 @@ class TestActivities(SalesTestCase):
 		self.assertTrue(self.refused(colleague), colleague.text[:300])
 
 	def test_who_sees_an_activity(self):
-		o = self.org
-		for user, sees in (
-			(o.rep_a1, True),
-			(o.mgr_a, True),
-			(o.head_a, True),
-			(o.executive, True),
-			(o.rep_a2, False),
-			(o.mgr_b, False),
-			(o.head_b, False),
-		):
-			client = self.login(user)
-			self.assertEqual(self.secret.name in self.visible(client, ACTIVITY), sees, user)
-			self.assertEqual(self.count(client, ACTIVITY, {"name": self.secret.name}), int(sees), user)
-			self.assertEqual(self.secret.name in self.report_view(client, ACTIVITY), sees, user)
+		self.assert_audience(
+			ACTIVITY, self.secret.name, self.team_a1_audience(agent_sees=None), report_view=True
+		)
 
 	def test_a_done_activity_is_a_follow_up_of_leads_opportunities_and_customers(self):
 		o = self.org

@@ -177,17 +177,4 @@ class TestContracts(SalesTestCase):
 		self.assertEqual(sale.status_code, 200, sale.text[:300])
 
 	def test_who_sees_a_contract(self):
-		o = self.org
-		for user, sees in (
-			(o.rep_a1, True),
-			(o.mgr_a, True),
-			(o.head_a, True),
-			(o.executive, True),
-			(o.agent_a, True),
-			(o.rep_a2, False),
-			(o.mgr_b, False),
-			(o.head_b, False),
-		):
-			client = self.login(user)
-			self.assertEqual(self.contract.name in self.visible(client, CONTRACT), sees, user)
-			self.assertEqual(self.count(client, CONTRACT, {"name": self.contract.name}), int(sees), user)
+		self.assert_audience(CONTRACT, self.contract.name, self.team_a1_audience())

@@ -10,10 +10,10 @@ import frappe
 from frappe.utils import add_to_date, get_datetime, now_datetime
 
 from crm_plus.crm_complaints import service_level
-from crm_plus.crm_complaints.doctype.crm_complaint.test_crm_complaint import answered, make_complaint
 from crm_plus.crm_complaints.report.service_performance import service_performance
+from crm_plus.tests.complaints import answered, make_complaint, service_org
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import CRMTestCase, Org, make_user
+from crm_plus.tests.utils import CRMTestCase, make_user
 
 
 def notes(user: str, complaint: str, text: str = "") -> int:
@@ -62,15 +62,7 @@ class TestResponseClock(CRMTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.org = Org()
-		cls.supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
-		cls.service_manager = make_user("org-service-manager@test.example", ["CRM Service Manager"])
-		division = frappe.get_doc("CRM Division", cls.org.div_a)
-		division.append("service_staff", {"user": cls.supervisor})
-		# The service manager oversees the division: escalations reach only those who may read them.
-		division.append("service_staff", {"user": cls.service_manager})
-		division.save()
-		frappe.db.set_value("CRM Customer", [cls.org.c_a1, cls.org.c_a2, cls.org.c_b], "grade", "Ordinary")
+		service_org(cls)
 		use_test_outgoing_account(cls)
 		for user in (cls.org.agent_a, cls.supervisor, cls.service_manager):
 			set_email_notifications(user, 1)

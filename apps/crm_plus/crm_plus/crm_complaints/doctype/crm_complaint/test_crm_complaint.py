@@ -7,45 +7,16 @@ import frappe
 from frappe.utils import add_days, now_datetime
 
 from crm_plus.crm_complaints import service_level
+from crm_plus.tests.complaints import answered, make_complaint, service_org
 from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.utils import CRMTestCase, Org, make_user
-
-MONDAY_9 = datetime(2026, 11, 16, 9, 0)  # the default policy: respond by 09:10, resolve by 14:00
-
-
-def make_complaint(customer, **fields):
-	return frappe.get_doc(
-		{
-			"doctype": "CRM Complaint",
-			"customer": customer,
-			"subject": fields.pop("subject", "快件延误三天"),
-			"description": fields.pop("description", "The shipment to Shanghai arrived three days late."),
-			"received_at": fields.pop("received_at", MONDAY_9),
-			"severity": fields.pop("severity", "Medium"),
-			**fields,
-		}
-	).insert()
-
-
-def answered(doc, moment=datetime(2026, 11, 16, 9, 6)) -> None:
-	"""Stored data of a scenario: the complaint was answered at `moment` (in time, by default), so only
-	the resolution ladder climbs (the response ladder has its tests in test_response_sla)."""
-	frappe.db.set_value("CRM Complaint", doc.name, "first_response_at", moment, update_modified=False)
 
 
 class TestComplaints(CRMTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.org = Org()
-		cls.supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
-		cls.service_manager = make_user("org-service-manager@test.example", ["CRM Service Manager"])
-		division = frappe.get_doc("CRM Division", cls.org.div_a)
-		division.append("service_staff", {"user": cls.supervisor})
-		# The service manager oversees the division: escalations reach only those who may read them.
-		division.append("service_staff", {"user": cls.service_manager})
-		division.save()
-		frappe.db.set_value("CRM Customer", [cls.org.c_a1, cls.org.c_a2, cls.org.c_b], "grade", "Ordinary")
+		service_org(cls)
 
 	def test_default_policy_follows_the_seed(self):
 		doc = make_complaint(self.org.c_a1)

@@ -94,6 +94,19 @@ class HTTPTestCase(CRMTestCase):
 		path = f"/api/resource/{doctype}" + (f"/{name}" if name else "")
 		return self.get(client, path, params)
 
+	def transfer(self, user: str, from_user: str, to_user: str, **fields):
+		"""A customer transfer submitted by `user` over REST (分配客户), kept for the class's clean-up."""
+		response = self.insert(
+			self.login(user),
+			"CRM Customer Transfer",
+			from_user=from_user,
+			to_user=to_user,
+			**({"reason": "Leaving", "docstatus": 1} | fields),
+		)
+		if response.status_code == 200:
+			self.created("CRM Customer Transfer", response.json["data"]["name"])
+		return response
+
 	def insert(self, client, doctype: str, **fields):
 		"""A new document over REST (POST /api/resource/<doctype>), as the desk's form saves one."""
 		return self.post(client, f"/api/resource/{doctype}", {"data": json.dumps(fields, default=str)})

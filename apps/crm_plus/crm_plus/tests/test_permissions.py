@@ -243,19 +243,6 @@ class TestCustomerJourneysAsTheUser(HTTPTestCase):
 		frappe.db.delete("View Log", {"reference_doctype": CUSTOMER, "reference_name": o.c_a2})
 		frappe.db.commit()
 
-	def transfer(self, user, from_user, to_user):
-		response = self.insert(
-			self.login(user),
-			"CRM Customer Transfer",
-			from_user=from_user,
-			to_user=to_user,
-			reason="Leaving",
-			docstatus=1,
-		)
-		if response.status_code == 200:
-			self.created("CRM Customer Transfer", response.json["data"]["name"])
-		return response
-
 	def listed(self, user):
 		response = self.resource(self.login(user), CUSTOMER, fields=["name"], limit_page_length=0)
 		self.assertEqual(response.status_code, 200, response.text[:300])

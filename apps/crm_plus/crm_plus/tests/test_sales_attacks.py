@@ -55,29 +55,16 @@ class TestSalesAttacks(HTTPTestCase):
 
 	def test_a_manager_transfers_only_to_reps_and_teams_of_their_own(self):
 		lead = self.lead(self.org.rep_b, self.org.team_b)
-		manager = self.login(self.org.mgr_b)
-		response = self.insert(
-			manager,
-			"CRM Customer Transfer",
-			from_user=self.org.rep_b,
-			to_user=self.org.rep_a1,
-			to_sales_team=self.org.team_a1,
-			reason="attack",
-			docstatus=1,
+		response = self.transfer(
+			self.org.mgr_b, self.org.rep_b, self.org.rep_a1, to_sales_team=self.org.team_a1
 		)
 		self.assertEqual(response.status_code, 403, response.json)
 		for doctype, name in ((LEAD, lead), ("CRM Customer", self.org.c_b)):
 			row = self.fresh().get_value(doctype, name, ["account_manager", "division"], as_dict=True)
 			self.assertEqual(row.account_manager, self.org.rep_b)
 			self.assertEqual(row.division, self.org.div_b)
-		response = self.insert(
-			manager,
-			"CRM Customer Transfer",
-			from_user=self.org.rep_b,
-			to_user=self.org.mgr_b,
-			to_sales_team=self.org.team_a1,
-			reason="attack",
-			docstatus=1,
+		response = self.transfer(
+			self.org.mgr_b, self.org.rep_b, self.org.mgr_b, to_sales_team=self.org.team_a1
 		)
 		self.assertEqual(response.status_code, 403, response.json)
 		self.assertEqual(self.fresh().get_value(LEAD, lead, "division"), self.org.div_b)

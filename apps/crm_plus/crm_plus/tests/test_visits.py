@@ -245,17 +245,8 @@ class TestVisitJourneys(HTTPTestCase):
 		self.assertEqual(
 			self.put(departing, f"/api/resource/{VISIT}/{done}", {"status": "Completed"}).status_code, 200
 		)
-		response = self.insert(
-			self.login(o.mgr_a),
-			"CRM Customer Transfer",
-			from_user=o.rep_a2,
-			to_user=o.rep_a1,
-			transfer_date=today(),
-			reason="Leaving",
-			docstatus=1,
-		)
+		response = self.transfer(o.mgr_a, o.rep_a2, o.rep_a1, transfer_date=today())
 		self.assertEqual(response.status_code, 200, response.text[:400])
-		self.created("CRM Customer Transfer", response.json["data"]["name"])
 		db = self.fresh()
 		self.assertEqual(db.get_value(VISIT, open_visit, "sales_rep"), o.rep_a1)
 		self.assertEqual(db.get_value(VISIT, done, "sales_rep"), o.rep_a2)

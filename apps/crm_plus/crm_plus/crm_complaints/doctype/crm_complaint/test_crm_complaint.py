@@ -303,16 +303,8 @@ class TestComplaintDeskJourneys(HTTPTestCase):
 		self.assertEqual(response.status_code, 200, response.text[:400])
 		open_one = response.json["data"]["name"]
 		self.assertEqual(self.fresh().get_value(COMPLAINT, open_one, "handler"), o.rep_a2)
-		response = self.insert(
-			self.login(o.mgr_a),
-			"CRM Customer Transfer",
-			from_user=o.rep_a2,
-			to_user=o.rep_a1,
-			reason="Leaving",
-			docstatus=1,
-		)
+		response = self.transfer(o.mgr_a, o.rep_a2, o.rep_a1)
 		self.assertEqual(response.status_code, 200, response.text[:400])
-		self.created("CRM Customer Transfer", response.json["data"]["name"])
 		self.assertEqual(self.fresh().get_value(COMPLAINT, open_one, "handler"), o.rep_a1)
 		moved = {m["reference_doctype"]: m["records_moved"] for m in response.json["data"]["moved"]}
 		self.assertEqual(moved[COMPLAINT], 1)

@@ -17,16 +17,8 @@ class TestLeadTransferAndImport(SalesTestCase):
 		open_lead = self.make_lead(o.rep_a2, o.team_a1)
 		dropped = self.make_lead(o.rep_a2, o.team_a1, status="Unqualified", unqualified_reason="No budget")
 		opportunity = self.make_opportunity(open_lead, o.rep_a2, o.team_a1)
-		response = self.insert(
-			self.login(o.mgr_a),
-			"CRM Customer Transfer",
-			from_user=o.rep_a2,
-			to_user=o.rep_a1,
-			reason="Leaving",
-			docstatus=1,
-		)
+		response = self.transfer(o.mgr_a, o.rep_a2, o.rep_a1)
 		self.assertEqual(response.status_code, 200, response.text[:400])
-		self.created("CRM Customer Transfer", response.json["data"]["name"])
 		db = self.fresh()
 		self.assertEqual(db.get_value(LEAD, open_lead, "account_manager"), o.rep_a1)
 		self.assertEqual(db.get_value(OPPORTUNITY, opportunity, "account_manager"), o.rep_a1)

@@ -136,6 +136,15 @@ DEFINITION_PARAMS = ("doc", "chart")
 DEFINITION_FILTERS = ("filters_json", "dynamic_filters_json")
 # Report filters are the report's own values (dates, lists of reps), not query filters.
 OWN_FILTER_METHODS = ("frappe.desk.query_report.",)
+# Parameters and definition keys that Frappe puts into the SELECT, GROUP BY or ORDER BY of a list query.
+FIELD_PARAMS = ("fields", "fieldname", "group_by", "order_by", "sort_by", "aggregate_on_field")
+DEFINITION_FIELDS = (
+	"aggregate_function_based_on",
+	"value_based_on",
+	"group_by_based_on",
+	"based_on",
+	"x_field",
+)
 # Methods that also take a record's name in `filters`.
 NAME_FILTER_METHODS = ("frappe.client.get_value", "frappe.client.get", "frappe.client.get_single_value")
 
@@ -166,6 +175,7 @@ def check_request_filters() -> None:
 	method = frappe.form_dict.get("cmd") or path.rsplit("/", 1)[-1]
 	check_row_read(path, method)
 	stored_document_for_methods(method)
+	check_request_fields()
 	if method.startswith(OWN_FILTER_METHODS):
 		return
 	doctype = frappe.form_dict.get("doctype")
@@ -198,6 +208,31 @@ def check_request_filters() -> None:
 			checked_filters(target, decoded)
 		else:
 			check_filter_shape(decoded)
+
+
+def check_request_fields() -> None:
+	"""Refuse a sub-query in the columns a request asks for (its fields, field name, grouping, sort, and
+	a number card's or chart's aggregate and group-by columns): Frappe's list engine checks for one only
+	at the start of a field, so `sum((select ...))` read any table through every list endpoint."""
+	values = [frappe.form_dict.get(p) for p in FIELD_PARAMS]
+	for param in DEFINITION_PARAMS:
+		try:
+			definition = _decoded(frappe.form_dict.get(param))
+		except ValueError:
+			continue
+		if isinstance(definition, dict):
+			values += [definition.get(k) for k in DEFINITION_FIELDS]
+	for value in values:
+		if value in (None, ""):
+			continue
+		try:
+			decoded = _decoded(value)
+		except ValueError:
+			decoded = value
+		try:
+			query_args.check_field_expressions(decoded)
+		except query_args.FilterError as e:
+			frappe.throw(FILTER_MESSAGES[e.code](e.detail), frappe.PermissionError, title=_("Invalid field"))
 
 
 # ---------------------------------------------------------------- framework methods that skip permissions

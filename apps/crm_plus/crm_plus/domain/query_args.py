@@ -122,3 +122,21 @@ def check_filters(filters) -> list[tuple[str | None, str]]:
 		_check_value(value)
 		named.append((doctype, field))
 	return named
+
+
+# A column expression may be a name or an aggregate of one (`sum(expected_amount) as total`), never a
+# query: Frappe's field check looks for a sub-query only at the start of a field, so
+# `sum((select amount from tabX where ...))` reads any table past every permission. Comments are refused
+# too (`/*!select*/` is executed by MariaDB).
+SUBQUERY = re.compile(r"(?<![A-Za-z0-9_])select(?![A-Za-z0-9_])|/\*|--|#", re.IGNORECASE)
+
+
+def check_field_expressions(value) -> None:
+	"""Refuse a field list, field name, grouping or sort (a string, or lists of them) that holds a
+	sub-query or an SQL comment."""
+	if isinstance(value, str):
+		if SUBQUERY.search(value):
+			raise FilterError("bad_field", value[:80])
+	elif isinstance(value, list | tuple):
+		for item in value:
+			check_field_expressions(item)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_plus.domain.query_args import OPERATORS, FilterError, check_filters
+from crm_plus.domain.query_args import OPERATORS, FilterError, check_field_expressions, check_filters
 
 HOSTILE = [
 	["1=1 or 1=1"],
@@ -68,3 +68,43 @@ def test_any_well_formed_filter_passes(field, operator, value):
 def test_a_bare_string_is_never_a_filter(text):
 	with pytest.raises(FilterError):
 		check_filters([text])
+
+
+HOSTILE_COLUMNS = [
+	"sum((select expected_amount from `tabCRM Opportunity` where name='x')) as c",
+	"(select 1)",
+	["name", "count((SELECT password from __Auth))"],
+	"max(`amount`) /*!select*/",
+	"name -- comment",
+	"name # comment",
+	"name/**/",
+	[["nested", ["sum((\nselect 1))"]]],
+	"SeLeCt",
+]
+PLAIN_COLUMNS = [
+	"name",
+	["name", "expected_amount", "`tabCRM Opportunity`.`stage`"],
+	"sum(expected_amount) as total",
+	"count(*) as count",
+	"stage desc, modified asc",
+	"selected_stage",  # a field named like the keyword is a field
+	"deselect",
+	"",
+]
+
+
+@pytest.mark.parametrize("columns", HOSTILE_COLUMNS)
+def test_a_sub_query_or_a_comment_in_columns_is_refused(columns):
+	with pytest.raises(FilterError):
+		check_field_expressions(columns)
+
+
+@pytest.mark.parametrize("columns", PLAIN_COLUMNS)
+def test_names_aggregates_and_sorts_pass(columns):
+	check_field_expressions(columns)
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="#-/"), max_size=40))
+def test_any_column_holding_the_keyword_select_is_refused(text):
+	with pytest.raises(FilterError):
+		check_field_expressions(f"sum(({text} select {text}))")

@@ -192,7 +192,7 @@ def test_coverage_mid_year():
 	assert rows["C-VIP-DONE"]["met"] and not rows["C-VIP-DONE"]["behind"]
 	assert rows["C-KEY-NONE"]["done"] == 0 and rows["C-KEY-NONE"]["behind"]
 	assert rows["C-KEY-ON-TRACK"]["expected_by_now"] == 2 and not rows["C-KEY-ON-TRACK"]["behind"]
-	assert (result["with_target"], result["met"], result["rate"]) == (4, 1, 0.25)
+	assert (result["with_target"], result["met"], result["rate"]) == (4, 1, 25.0)  # percent, as every rate
 
 
 def test_coverage_at_year_start_and_without_targets():
@@ -207,7 +207,7 @@ def test_coverage_at_year_start_and_without_targets():
 def test_coverage_year_complete_is_one_hundred_percent():
 	counts = {"C-VIP-DONE": 12, "C-VIP-BEHIND": 13, "C-KEY-NONE": 4, "C-KEY-ON-TRACK": 4}
 	result = coverage(customers_for_coverage(), counts, TARGETS, date(2026, 12, 31), date(2026, 1, 1))
-	assert result["rate"] == 1.0 and not any(row["behind"] for row in result["rows"])
+	assert result["rate"] == 100.0 and not any(row["behind"] for row in result["rows"])
 
 
 # Monthly follow-up

@@ -95,7 +95,9 @@ def state_of(doc, policy, calendar, now) -> tuple[str, float]:
 	)
 
 
-def paused_working_minutes(doc, until) -> float:
+def minutes_of_current_pause(doc, until) -> float:
+	"""Working minutes of the complaint's pause still running (since `paused_since`) up to `until`, by its
+	policy's calendar (`domain.sla.paused_working_minutes` sums a list of pauses)."""
 	policy = frappe.get_cached_doc("CRM SLA Policy", doc.sla_policy) if doc.sla_policy else None
 	if not policy or not doc.paused_since:
 		return 0.0

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 
 from crm_plus.domain.lifecycle import ACTIVE_STATUSES
+from crm_plus.domain.performance import rate
 
 STATUSES = ("Planned", "Checked In", "Completed", "Missed", "Cancelled")
 OPEN_STATUSES = frozenset({"Planned", "Checked In", "Missed"})
@@ -147,7 +148,7 @@ def coverage(
 	completed_visit_counts: customer -> completed visits between year_start and as_of.
 	Inactive customers and customers whose grade has no target are left out.
 	Returns {"rows": [{customer, grade, rep, target, done, expected_by_now, behind, met}],
-	"with_target": n, "met": m, "rate": m / n or None}.
+	"with_target": n, "met": m, "rate": m / n in percent (performance.rate), or None}.
 	"""
 	as_of = _day(as_of)
 	rows = []
@@ -170,7 +171,7 @@ def coverage(
 			}
 		)
 	met = sum(row["met"] for row in rows)
-	return {"rows": rows, "with_target": len(rows), "met": met, "rate": met / len(rows) if rows else None}
+	return {"rows": rows, "with_target": len(rows), "met": met, "rate": rate(met, len(rows))}
 
 
 # Monthly follow-up (每月至少一次跟进)

@@ -128,7 +128,7 @@ class CRMComplaint(Document):
 		):
 			self.first_response_at = now
 		if previous == "Waiting on Customer" and self.paused_since:
-			self.paused_minutes = flt(self.paused_minutes) + service_level.paused_working_minutes(self, now)
+			self.paused_minutes = flt(self.paused_minutes) + service_level.minutes_of_current_pause(self, now)
 			self.paused_since = None
 		if self.status == "Waiting on Customer":
 			self.paused_since = now

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import frappe
 
-from crm_plus.tests.utils import Org, make_user
+from crm_plus.tests.utils import Org, make_user, serve_division
 
 MONDAY_9 = datetime(2026, 11, 16, 9, 0)  # the default policy: respond by 09:10, resolve by 14:00
 
@@ -36,9 +36,6 @@ def service_org(case) -> None:
 	case.org = Org()
 	case.supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
 	case.service_manager = make_user("org-service-manager@test.example", ["CRM Service Manager"])
-	division = frappe.get_doc("CRM Division", case.org.div_a)
-	division.append("service_staff", {"user": case.supervisor})
 	# The service manager oversees the division: escalations reach only those who may read them.
-	division.append("service_staff", {"user": case.service_manager})
-	division.save()
+	serve_division(case.org.div_a, case.supervisor, case.service_manager)
 	frappe.db.set_value("CRM Customer", [case.org.c_a1, case.org.c_a2, case.org.c_b], "grade", "Ordinary")

@@ -12,7 +12,7 @@ import json
 
 import frappe
 from frappe.tests.test_api import make_request
-from frappe.utils import get_test_client
+from frappe.utils import add_days, get_test_client, today
 
 from crm_plus.tests.utils import PASSWORD, CRMTestCase, Org
 
@@ -93,6 +93,21 @@ class HTTPTestCase(CRMTestCase):
 	def resource(self, client, doctype: str, name: str | None = None, **params):
 		path = f"/api/resource/{doctype}" + (f"/{name}" if name else "")
 		return self.get(client, path, params)
+
+	def run_report(self, user: str, report: str, **filters):
+		"""(status code, rows, chart) of a script report as the desk runs it, as `user`: the last 30 days
+		unless the filters say otherwise; on a refusal, (status code, the answer's text, None)."""
+		response = self.call(
+			self.login(user),
+			"frappe.desk.query_report.run",
+			report_name=report,
+			filters={"from_date": add_days(today(), -30), "to_date": today(), **filters},
+			ignore_prepared_report=1,
+		)
+		if response.status_code != 200:
+			return response.status_code, response.text[:400], None
+		message = response.json["message"]
+		return 200, [r for r in message["result"] if isinstance(r, dict)], message.get("chart")
 
 	def transfer(self, user: str, from_user: str, to_user: str, **fields):
 		"""A customer transfer submitted by `user` over REST (分配客户), kept for the class's clean-up."""

@@ -163,3 +163,11 @@ class Org:
 	@property
 	def all_customers(self) -> set[str]:
 		return {self.c_a1, self.c_a2, self.c_b}
+
+
+def serve_division(division: str, *users: str) -> None:
+	"""Service staff who serve a division (its complaints and surveys reach them)."""
+	doc = frappe.get_doc("CRM Division", division)
+	for user in users:
+		doc.append("service_staff", {"user": user})
+	doc.save(ignore_permissions=True)

@@ -10,8 +10,6 @@ from frappe.utils import add_days, now_datetime, today
 
 from crm_plus.tests.test_sales_funnel import OPPORTUNITY, STAGE_LOG, SalesFunnelTestCase
 
-RANGE = {"from_date": add_days(today(), -30), "to_date": today()}
-
 
 class FunnelReportTestCase(SalesFunnelTestCase):
 	@classmethod
@@ -65,20 +63,6 @@ class FunnelReportTestCase(SalesFunnelTestCase):
 				doc.lost_reason = reason
 			doc.save(ignore_permissions=True)
 		return doc.name
-
-	def run_report(self, user, report, **filters):
-		"""(status code, rows, chart) of the report as the desk runs it, as `user`."""
-		response = self.call(
-			self.login(user),
-			"frappe.desk.query_report.run",
-			report_name=report,
-			filters={**RANGE, **filters},
-			ignore_prepared_report=1,
-		)
-		if response.status_code != 200:
-			return response.status_code, response.text[:400], None
-		message = response.json["message"]
-		return 200, [r for r in message["result"] if isinstance(r, dict)], message.get("chart")
 
 	def rows(self, user, report, **filters):
 		status, rows, chart = self.run_report(user, report, **filters)

@@ -9,7 +9,7 @@ from frappe.utils import add_days, now_datetime
 from crm_plus.crm_complaints import service_level
 from crm_plus.tests.complaints import answered, make_complaint, service_org
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import CRMTestCase, Org, make_user
+from crm_plus.tests.utils import CRMTestCase, Org, make_user, serve_division
 
 
 class TestComplaints(CRMTestCase):
@@ -190,9 +190,7 @@ class TestComplaintDeskJourneys(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		cls.supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
-		division = frappe.get_doc("CRM Division", cls.org.div_a)
-		division.append("service_staff", {"user": cls.supervisor})
-		division.save()
+		serve_division(cls.org.div_a, cls.supervisor)
 		frappe.db.commit()
 
 	def log(self, client, customer, **fields):

@@ -7,7 +7,7 @@ import frappe
 from frappe.utils import add_days, now_datetime, random_string
 
 from crm_plus.tests.http import HTTPTestCase, refused
-from crm_plus.tests.utils import make_user
+from crm_plus.tests.utils import make_user, serve_division
 
 SUGGEST = "crm_plus.crm_complaints.doctype.crm_solution.crm_solution.suggest"
 USE = "crm_plus.crm_complaints.doctype.crm_solution.crm_solution.use"
@@ -19,9 +19,7 @@ class TestSolutions(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		cls.supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
-		division = frappe.get_doc("CRM Division", cls.org.div_a)
-		division.append("service_staff", {"user": cls.supervisor})
-		division.save(ignore_permissions=True)
+		serve_division(cls.org.div_a, cls.supervisor)
 		frappe.db.commit()
 
 	def setUp(self):

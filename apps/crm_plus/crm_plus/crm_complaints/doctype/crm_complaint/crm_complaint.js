@@ -12,13 +12,15 @@ frappe.ui.form.on("CRM Complaint", {
 		return fieldname === "recipients" && frm.doc.raised_by ? [frm.doc.raised_by] : [];
 	},
 	refresh(frm) {
+		// Resolved and Closed, as the server's rule says (domain.sla.DONE_STATUSES, sent with the form).
+		const done = (frm.doc.__onload || {}).done_statuses || [];
 		const colors = { "On Track": "green", "At Risk": "orange", Breached: "red", Met: "blue", Paused: "gray" };
 		if (frm.doc.sla_status) {
 			let text = __("SLA: {0}", [__(frm.doc.sla_status)]);
 			if (frm.doc.sla_status === "Breached") {
 				text += " " + __("by {0} working minutes", [Math.round(frm.doc.breach_minutes || 0)]);
 			}
-			if (frm.doc.resolution_by && !["Resolved", "Closed"].includes(frm.doc.status)) {
+			if (frm.doc.resolution_by && !done.includes(frm.doc.status)) {
 				text += " · " + __("resolve by {0}", [frappe.datetime.str_to_user(frm.doc.resolution_by)]);
 			}
 			if (frm.doc.response_sla_status && frm.doc.response_sla_status !== "Met") {
@@ -37,7 +39,7 @@ frappe.ui.form.on("CRM Complaint", {
 				frm.save();
 			});
 		}
-		if (!frm.is_new() && !["Resolved", "Closed"].includes(frm.doc.status)) {
+		if (!frm.is_new() && !done.includes(frm.doc.status)) {
 			frm.add_custom_button(__("Forward to Department"), () =>
 				frappe.prompt(
 					[

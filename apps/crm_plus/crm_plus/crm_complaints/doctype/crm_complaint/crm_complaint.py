@@ -79,6 +79,10 @@ class CRMComplaint(Document):
 		transaction: DF.Link | None
 
 	# end: auto-generated types
+	def onload(self):
+		# The form script reads the done statuses from here (domain.sla holds them once).
+		self.set_onload("done_statuses", sorted(sla.DONE_STATUSES))
+
 	def validate(self):
 		if self.is_new() or self.has_value_changed("customer"):
 			# Not for a complaint the system opens itself (an unhappy survey answer, maybe a Guest's):

@@ -224,6 +224,9 @@ class TestComplaintDeskJourneys(HTTPTestCase):
 			(o.c_a1, "New", "Standard Service Level", o.rep_a1, o.agent_a),
 		)
 		self.assertTrue(stored.response_by and stored.resolution_by)
+		# The form, as the desk opens it, carries the done statuses its script reads (one rule, in sla).
+		form = self.call(agent, "frappe.desk.form.load.getdoc", http="GET", doctype=COMPLAINT, name=name)
+		self.assertEqual(form.json["docs"][0]["__onload"]["done_statuses"], ["Closed", "Resolved"])
 		# The customer's rep reads it; a rep of division B does not, nor may they log one for division A.
 		self.assertEqual(self.resource(self.login(o.rep_a1), COMPLAINT, name).status_code, 200)
 		self.assertEqual(self.resource(self.login(o.rep_b), COMPLAINT, name).status_code, 403)

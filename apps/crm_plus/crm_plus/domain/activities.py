@@ -10,7 +10,9 @@ form lists its activities through the same field (connections), and the row rule
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+
+from crm_plus.domain.visits import followup_overdue
 
 ACTIVITY_TYPES = ("Call", "Meeting", "Email", "Note")
 # The field of an activity that points at each kind of record.
@@ -74,20 +76,16 @@ def sales_followups_due(
 		open_statuses = OPEN_LEAD_STATUSES if record["doctype"] == "CRM Lead" else OPEN_OPPORTUNITY_STATUSES
 		if record.get("status") not in open_statuses or not record.get("account_manager"):
 			continue
-		last = last_followup.get(record["name"])
-		base = last or record.get("creation")
-		if base is None:
-			continue
-		due_on = _day(base) + timedelta(days=interval_days)
-		if today > due_on:
+		row = followup_overdue(
+			last_followup.get(record["name"]), record.get("creation"), today, interval_days
+		)
+		if row:
 			due.append(
 				{
 					"doctype": record["doctype"],
 					"record": record["name"],
 					"rep": record["account_manager"],
-					"last_contact": _day(last) if last else None,
-					"due_on": due_on,
-					"days_overdue": (today - due_on).days,
+					**row,
 				}
 			)
 	due.sort(key=lambda row: (-row["days_overdue"], row["doctype"], row["record"]))

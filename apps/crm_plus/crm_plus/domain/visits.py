@@ -192,6 +192,26 @@ def followup_cutoff(today: date, interval_days: int = 30) -> date:
 	return _day(today) - timedelta(days=interval_days)
 
 
+def followup_overdue(
+	last: date | datetime | None, creation: date | datetime | None, today: date, interval_days: int
+) -> dict | None:
+	"""The follow-up rule for one record (a customer, a lead, an opportunity): due `interval_days` after
+	its last follow-up, or after its creation if never; overdue only past that day. None when not
+	overdue (or when there is nothing to count from), else {last_contact, due_on, days_overdue}."""
+	base = last or creation
+	if base is None:
+		return None
+	due_on = _day(base) + timedelta(days=interval_days)
+	today = _day(today)
+	if today <= due_on:
+		return None
+	return {
+		"last_contact": _day(last) if last else None,
+		"due_on": due_on,
+		"days_overdue": (today - due_on).days,
+	}
+
+
 def followups_due(
 	customers: Iterable[Mapping],
 	last_contact_dates: Mapping[str, date | datetime | None],
@@ -210,20 +230,8 @@ def followups_due(
 		if not is_active(customer):
 			continue
 		last = last_contact_dates.get(customer["name"])
-		base = last or customer.get("creation")
-		if base is None:
-			continue
-		due_on = _day(base) + timedelta(days=interval_days)
-		if today > due_on:
-			due.append(
-				{
-					"customer": customer["name"],
-					"rep": customer.get(CUSTOMER_REP_FIELD),
-					"last_contact": _day(last) if last else None,
-					"due_on": due_on,
-					"days_overdue": (today - due_on).days,
-				}
-			)
+		if row := followup_overdue(last, customer.get("creation"), today, interval_days):
+			due.append({"customer": customer["name"], "rep": customer.get(CUSTOMER_REP_FIELD), **row})
 	due.sort(key=lambda row: (-row["days_overdue"], row["customer"]))
 	return due
 

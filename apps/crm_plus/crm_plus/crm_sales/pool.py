@@ -215,9 +215,11 @@ def check_claimed_reopen(doc) -> None:
 	counts against the claim limit again when it is opened again: refused at the limit."""
 	if doc.is_new() or not doc.get("claimed_from_pool") or not (before := doc.get_doc_before_save()):
 		return
+	before, after = before.as_dict(), doc.as_dict()
 	limit = cint(settings().pool_claim_limit)
-	held = held_claims(doc.account_manager, doc.doctype, lock=True) if limit > 0 else 0
-	if pool.reopen_error(before.as_dict(), doc.as_dict(), held, limit):
+	if limit <= 0 or not pool.reopens_claim(before, after):
+		return  # the claims held are counted (under a lock) only for a reopening under a limit
+	if pool.reopen_error(before, after, held_claims(doc.account_manager, doc.doctype, lock=True), limit):
 		frappe.throw(
 			_(
 				"{0} already holds {1} records of type {2} from the pool: this one cannot be reopened until one of them is followed up or closed"

@@ -71,14 +71,19 @@ def is_open(record: Mapping) -> bool:
 	return record.get("status") in POOL_LEAD_STATUSES
 
 
-def reopen_error(before: Mapping, after: Mapping, held: int, limit: int) -> str | None:
-	"""May a record a rep holds from a claim be opened again (an unqualified lead back to Contacted, a
-	deactivated customer restored)? Closing one frees a place under the limit; opening it again takes
-	a place, so at the limit it is refused, or a rep could close, claim more and reopen without end.
-	`held`: the open claimed records the owner holds besides this one; `limit` <= 0: no limit."""
+def reopens_claim(before: Mapping, after: Mapping) -> bool:
+	"""Is a record its owner holds from a claim being opened again (an unqualified lead back to
+	Contacted, a deactivated customer restored)?"""
 	if not after.get("claimed_from_pool") or after.get("in_pool"):
-		return None
-	if is_open(before) or not is_open(after):
+		return False
+	return not is_open(before) and is_open(after)
+
+
+def reopen_error(before: Mapping, after: Mapping, held: int, limit: int) -> str | None:
+	"""May it be? Closing a claimed record frees a place under the limit; opening it again takes a
+	place, so at the limit it is refused, or a rep could close, claim more and reopen without end.
+	`held`: the open claimed records the owner holds besides this one; `limit` <= 0: no limit."""
+	if not reopens_claim(before, after):
 		return None
 	if limit > 0 and held >= limit:
 		return "limit_reached"

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crm_plus.domain import public_links
 from crm_plus.domain import surveys as s
 from tests.translations import LOCALE, read_po
 
@@ -456,7 +457,7 @@ NOW = datetime(2026, 11, 22, 12, 0)
 
 
 def test_tokens_are_unguessable_and_url_safe():
-	tokens = {s.new_token() for _ in range(100)}
+	tokens = {public_links.new_token() for _ in range(100)}
 	assert len(tokens) == 100
 	assert all(len(t) == 43 and set(t) <= set(string.ascii_letters + string.digits + "-_") for t in tokens)
 
@@ -475,16 +476,16 @@ def test_tokens_are_unguessable_and_url_safe():
 	],
 )
 def test_token_states_at_the_boundaries(expires_at, used_at, state):
-	assert s.token_state(expires_at, used_at, NOW) == state
+	assert public_links.link_state(expires_at, used_at, NOW) == state
 
 
 def test_a_closed_campaign_closes_its_unused_links():
 	later, earlier = NOW + timedelta(days=1), NOW - timedelta(days=1)
-	assert s.token_state(later, None, NOW, campaign_running=False) == "closed"
-	assert s.token_state(earlier, None, NOW, campaign_running=False) == "closed"
-	assert s.token_state(None, None, NOW, campaign_running=False) == "closed"
-	assert s.token_state(later, earlier, NOW, campaign_running=False) == "used"  # answered stays answered
-	assert s.token_state(later, None, NOW, campaign_running=True) == "valid"
+	assert public_links.link_state(later, None, NOW, open=False) == "closed"
+	assert public_links.link_state(earlier, None, NOW, open=False) == "closed"
+	assert public_links.link_state(None, None, NOW, open=False) == "closed"
+	assert public_links.link_state(later, earlier, NOW, open=False) == "used"  # answered stays answered
+	assert public_links.link_state(later, None, NOW, open=True) == "valid"
 
 
 def test_submissions_are_rate_limited():

@@ -8,7 +8,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import add_days, cint, flt, get_datetime, get_url, now_datetime, today
 
-from crm_plus.domain import surveys
+from crm_plus.domain import public_links, surveys
 from crm_plus.domain.roles import SERVICE_ROLES
 from crm_plus.public_links import record_by_token
 
@@ -51,11 +51,11 @@ def campaign_running(campaign: str) -> bool:
 def token_state(invitation) -> str:
 	if invitation is None:
 		return "forged"
-	return surveys.token_state(
+	return public_links.link_state(
 		get_datetime(invitation.expires_at) if invitation.expires_at else None,
 		get_datetime(invitation.answered_at) if invitation.answered_at else None,
 		now_datetime(),
-		campaign_running=campaign_running(invitation.campaign),
+		open=campaign_running(invitation.campaign),
 	)
 
 
@@ -314,7 +314,7 @@ def invite(campaign) -> int:
 	for name in picked:
 		if name in already:
 			continue
-		token = surveys.new_token()
+		token = public_links.new_token()
 		doc = frappe.get_doc(
 			{
 				"doctype": "CRM Survey Invitation",

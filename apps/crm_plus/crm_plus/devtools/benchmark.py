@@ -210,7 +210,7 @@ def bench_survey(url: str) -> dict:
 	import requests
 
 	from crm_plus.crm_surveys.api import questions_of
-	from crm_plus.domain.surveys import new_token
+	from crm_plus.domain.public_links import new_token
 
 	if not url.startswith(("http://127.", "http://localhost")):
 		frappe.throw("The survey benchmark only targets loopback")

@@ -14,8 +14,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from crm_plus.domain import public_links
-
 # The five levels of seed 000 (高度满意 5 ... 极不满意 1): English here, Chinese from the catalogue.
 SATISFACTION_LEVELS = (
 	(5, "Very satisfied"),
@@ -363,20 +361,6 @@ def sample_customers(
 
 
 # Invitations, submissions and campaign progress
-
-
-def new_token() -> str:
-	"""An unguessable invitation token (256 bits, URL-safe, 43 characters): `public_links.new_token`."""
-	return public_links.new_token()
-
-
-def token_state(
-	expires_at: datetime | None, used_at: datetime | None, now: datetime, campaign_running: bool = True
-) -> str:
-	"""The state of an invitation: "used" once answered (whatever the expiry or the campaign), else
-	"closed" when its campaign no longer runs, else "expired" from expires_at on, else "valid".
-	No expiry: never expires. Compare like with like (all naive or all aware)."""
-	return public_links.link_state(expires_at, used_at, now, open=campaign_running)
 
 
 def allow_submission(

@@ -11,7 +11,7 @@ import frappe
 from frappe.utils import get_test_client, now_datetime, random_string
 
 from crm_plus.crm_surveys import api
-from crm_plus.domain import surveys
+from crm_plus.domain import public_links
 from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.utils import make_customer
 
@@ -61,7 +61,7 @@ class TestSurveyJourneys(HTTPTestCase):
 
 	def invite(self, customer: str, campaign: str | None = None):
 		"""A committed invitation of `customer` with a fresh link (as the campaign's start makes them)."""
-		token = surveys.new_token()
+		token = public_links.new_token()
 		doc = frappe.get_doc(
 			{
 				"doctype": "CRM Survey Invitation",

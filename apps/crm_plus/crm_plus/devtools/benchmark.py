@@ -26,6 +26,12 @@ def timed(fn, repeat: int = 1) -> tuple[list[float], object]:
 	return times, result
 
 
+def require(done: bool, what: str) -> None:
+	"""A benchmark whose work was refused or did nothing fails here, before any timing is printed."""
+	if not done:
+		raise AssertionError(f"benchmark refused: {what}")
+
+
 def p95(values: list[float]) -> float:
 	ordered = sorted(values)
 	return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -77,23 +83,66 @@ def bench_regrade() -> dict:
 	frappe.db.sql("update `tabCRM Customer` set grade_score = -1")
 	full, result = timed(lambda: regrade_customers(None))
 	print(f"  regrade changed {result['changed']} of {result['graded']} customers")
+	require(result["graded"] > 0 and result["changed"] > 0, "the regrade graded or changed no customer")
 	return line("nightly regrade of all customers", full[0], raw[0], "<= 30 s, <= 3x")
+
+
+# Every table the Sales Rep Performance report reads, each as the plainest GROUP BY over the same
+# period that yields its figures per rep: the report's lower bound is their sum, measured in the same run.
+REPORT_SECTIONS = (
+	"""select sales_person, sum(amount), sum(gross_profit), count(*) from `tabCRM Customer Transaction`
+	where posting_date between %(start)s and %(end)s group by sales_person""",
+	"""select account_manager, count(*) from `tabCRM Customer`
+	where creation >= %(start)s and creation < %(until)s group by account_manager""",
+	"""select c.account_manager, count(distinct l.customer) from `tabCRM Customer Status Log` l
+	join `tabCRM Customer` c on c.name = l.customer
+	where l.to_status = 'First Purchase' and l.changed_at >= %(start)s and l.changed_at < %(until)s
+	group by c.account_manager""",
+	"""select sales_rep, count(*), sum(status = 'Completed') from `tabCRM Visit`
+	where planned_start >= %(start)s and planned_start < %(until)s group by sales_rep""",
+	"""select c.account_manager, count(*), count(distinct v.customer) from `tabCRM Customer` c
+	left join `tabCRM Visit` v on v.customer = c.name and v.status = 'Completed'
+		and v.planned_start >= %(start)s and v.planned_start < %(until)s
+	where c.disabled = 0 and c.grade in (select name from `tabCRM Customer Grade` where annual_visit_target > 0)
+	group by c.account_manager""",
+	"""select account_manager, count(*) from `tabCRM Complaint`
+	where received_at >= %(start)s and received_at < %(until)s group by account_manager""",
+	"""select account_manager, avg(average_score) from `tabCRM Survey Response`
+	where submitted_at >= %(start)s and submitted_at < %(until)s and average_score is not null
+	group by account_manager""",
+	"""select sales_rep, sum(target_amount) from `tabCRM Sales Target`
+	where from_date >= %(start)s and to_date <= %(end)s group by sales_rep""",
+	"""select account_manager, count(*) from `tabCRM Lead`
+	where creation >= %(start)s and creation < %(until)s group by account_manager""",
+	"""select account_manager, count(*) from `tabCRM Lead`
+	where converted_on >= %(start)s and converted_on < %(until)s group by account_manager""",
+	"""select account_manager, stage, sum(expected_amount) from `tabCRM Opportunity`
+	where status = 'Open' group by account_manager, stage""",
+	"""select account_manager, sum(status = 'Won'), sum(status = 'Lost') from `tabCRM Opportunity`
+	where status in ('Won', 'Lost') and stage_since >= %(start)s and stage_since < %(until)s
+	group by account_manager""",
+)
 
 
 def bench_report() -> dict:
 	from crm_plus.crm_sales.report.sales_rep_performance.sales_rep_performance import execute
 
 	filters = frappe._dict(from_date=add_days(today(), -365), to_date=today())
+	args = {"start": filters.from_date, "end": filters.to_date, "until": add_days(filters.to_date, 1)}
 
 	def raw():
-		return frappe.db.sql(
-			"""select sales_person, sum(amount), sum(gross_profit), count(*) from `tabCRM Customer Transaction`
-			where posting_date between %s and %s group by sales_person""",
-			(filters.from_date, filters.to_date),
-		)
+		return [frappe.db.sql(sql, args) for sql in REPORT_SECTIONS]
 
-	raw_times, _ = timed(raw, 3)
-	report_times, _ = timed(lambda: execute(filters), 3)
+	raw_times, sections = timed(raw, 3)
+	report_times, result = timed(lambda: execute(filters), 3)
+	rows = result[1]
+	expected = {r[0] for r in sections[0] if r[0]}
+	missing = expected - {r["rep"] for r in rows}
+	require(
+		bool(rows) and not missing,
+		f"the report returned {len(rows)} rows, reps missing: {sorted(missing)[:5]}",
+	)
+	print(f"  {len(rows)} reps, lower bound: {len(REPORT_SECTIONS)} sections")
 	return line("sales rep performance report, one year", min(report_times), min(raw_times), "<= 2 s, <= 2x")
 
 
@@ -134,8 +183,10 @@ def bench_list() -> list[dict]:
 		frappe.set_user(user)
 		clear_scope_cache()
 		start = time.perf_counter()
-		frappe.get_list("CRM Customer", **args)
-		return time.perf_counter() - start
+		rows = frappe.get_list("CRM Customer", **args)
+		elapsed = time.perf_counter() - start
+		require(len(rows) > 0, f"{user}'s customer list returned no rows")
+		return elapsed
 
 	results = []
 	for label, rep in (
@@ -180,6 +231,7 @@ def bench_escalation() -> dict:
 	raw_times, _ = timed(raw, 3)
 	first, counts = timed(lambda: escalate())
 	print(f"  escalation pass: {json.dumps(counts)}")
+	require(counts["checked"] > 0, "the escalation pass checked no open complaint")
 	second, counts = timed(lambda: escalate())
 	print(f"  second pass (nothing new to escalate): {second[0]:.3f} s, {json.dumps(counts)}")
 	steady = line("escalation pass, 5k open complaints", first[0], min(raw_times), "<= 5 s")
@@ -202,6 +254,7 @@ def bench_escalation_burst(raw_times) -> dict:
 		service_level.COMMIT_EVERY = every
 	print(f"  burst pass: {json.dumps(counts)}")
 	frappe.db.rollback()
+	require(counts["escalated"] > 0, "the burst pass escalated nothing")
 	return line("escalation burst, all open breached at once", burst[0], min(raw_times), "(no target)")
 
 
@@ -222,6 +275,8 @@ def bench_survey(url: str) -> dict:
 			"template": template,
 		}
 	).insert()
+	# Answers are accepted only while a campaign runs; the invitations are made here, not drawn.
+	campaign.db_set("status", "Running")
 	customers = frappe.get_all("CRM Customer", limit=50, pluck="name")
 	tokens = []
 	for customer in customers:
@@ -264,9 +319,10 @@ def bench_survey(url: str) -> dict:
 	frappe.db.rollback()  # a fresh snapshot: see what the server committed
 	stored = frappe.db.count("CRM Survey Response", {"campaign": campaign.name})
 	ok = sum(1 for _t, status, good in results if status == 200 and good)
-	print(
-		f"  {ok} of 50 accepted, {stored} responses stored, median {statistics.median(r[0] for r in results):.3f} s"
-	)
+	print(f"  {ok} of {len(tokens)} accepted, {stored} responses stored")
+	require(ok == len(tokens) == 50, f"{ok} of {len(tokens)} submissions accepted")
+	require(stored == ok, f"{ok} submissions accepted but {stored} responses stored")
+	print(f"  median {statistics.median(r[0] for r in results):.3f} s")
 	return line(
 		"50 concurrent survey submissions (p95)",
 		p95([r[0] for r in results]),
@@ -343,6 +399,7 @@ def bench_funnel() -> list[dict]:
 
 	until = add_days(end, 1)
 	results = []
+	require(bool(as_user(rep, lambda: execute(filters))()[1]), "the Sales Funnel returned no rows")
 	raw_times, _ = timed(lambda: raw("", (start, until)), 3)
 	report_times, _ = timed(as_user("Administrator", lambda: execute(filters)), 3)
 	results.append(line("sales funnel report, one year", min(report_times), min(raw_times), "<= 2x"))
@@ -363,6 +420,7 @@ def bench_funnel() -> list[dict]:
 		)
 
 	cards = len(as_user(rep, board)())
+	require(cards > 0, f"{rep} sees no card on the board")
 	raw_times, _ = timed(board_raw, 20)
 	board_times, _ = timed(as_user(rep, board), 20)
 	print(f"  {rep}: {cards} cards on the board")

@@ -172,13 +172,14 @@ def check_request_filters() -> None:
 	path = frappe.request.path if getattr(frappe, "request", None) else ""
 	if not (path.startswith("/api/") or frappe.form_dict.get("cmd")):
 		return
-	method = frappe.form_dict.get("cmd") or path.rsplit("/", 1)[-1]
-	check_row_read(path, method)
+	method, route_doctype = request_route()
+	check_row_read(route_doctype, method)
 	stored_document_for_methods(method)
 	check_request_fields()
 	if method.startswith(OWN_FILTER_METHODS):
 		return
-	doctype = frappe.form_dict.get("doctype")
+	# A /resource or /document path names its DocType in the path (Frappe ignores a `doctype` argument).
+	doctype = route_doctype or frappe.form_dict.get("doctype")
 	target = doctype if isinstance(doctype, str) and frappe.db.exists("DocType", doctype) else None
 	values = [frappe.form_dict.get(p) for p in FILTER_PARAMS]
 	for param in DEFINITION_PARAMS:
@@ -208,6 +209,46 @@ def check_request_filters() -> None:
 			checked_filters(target, decoded)
 		else:
 			check_filter_shape(decoded)
+
+
+# The endpoints of Frappe's URL map (frappe.api) whose route the guard reads, by route: a change of
+# Frappe's routes must fail tests/test_framework_seam.py, not open the guard.
+RPC_ROUTES = ("/api/method/<path:method>", "/api/v1/method/<path:method>", "/api/v2/method/<method>")
+V2_DOCTYPE_RPC_ROUTE = "/api/v2/method/<doctype>/<method>"
+V2_RUN_DOC_METHOD = "/api/v2/method/run_doc_method"
+
+
+def request_route() -> tuple[str, str | None]:
+	"""(method, DocType) of the request as Frappe v15 dispatches it (`frappe.app.application`).
+
+	A `cmd` in the form runs first, whatever the path. Otherwise an /api/ path goes through Frappe's
+	own URL map (`frappe.api.API_URL_MAP`, its v1 rules mounted at /api and /api/v1, v2 at /api/v2):
+	`/api/method/<a>/<b>` runs `a` (the part after a slash is dropped), `/api/v2/method/<doctype>/<m>`
+	runs `m` of the DocType's controller module, and a /resource or /document path names its DocType.
+	The guard must judge the method Frappe will run, never the path's last segment (which a caller
+	chooses: `/api/method/<number card>/frappe.desk.query_report.x` ran the card's raw filters)."""
+	from frappe.api import API_URL_MAP
+	from werkzeug.exceptions import HTTPException
+
+	cmd = frappe.form_dict.get("cmd")
+	if cmd:
+		return str(cmd), None
+	try:
+		rule, args = API_URL_MAP.bind_to_environ(frappe.request.environ).match(return_rule=True)
+	except HTTPException:
+		return "", None  # Frappe finds no route either (a 404 or 405)
+	if rule.rule in RPC_ROUTES:
+		return args["method"].split("/")[0], None
+	if rule.rule == V2_DOCTYPE_RPC_ROUTE:
+		from frappe.modules.utils import load_doctype_module
+
+		try:
+			return f"{load_doctype_module(args['doctype']).__name__}.{args['method']}", None
+		except Exception:
+			return args["method"], None  # Frappe fails to find it too
+	if rule.rule == V2_RUN_DOC_METHOD:
+		return V2_RUN_DOC_METHOD, None
+	return getattr(rule.endpoint, "__name__", ""), args.get("doctype")
 
 
 def check_request_fields() -> None:
@@ -358,21 +399,17 @@ def get_contact_number(contact_name: str, ref_doctype: str, ref_name: str):
 ROW_READ_METHODS = ("frappe.client.get", "frappe.desk.form.load.getdoc", "frappe.client.get_doc")
 
 
-def check_row_read(path: str, method: str) -> None:
+def check_row_read(route_doctype: str | None, method: str) -> None:
 	"""A row of one of the app's child tables is read with its parent, never on its own by name:
 	Frappe v15 judges such a read by the parent DocType's role permission only (the row's parent is
-	not loaded), so the parent's row rule would not apply."""
+	not loaded), so the parent's row rule would not apply. `route_doctype` is the DocType a /resource
+	or /document path names (`request_route`), on every mount (/api, /api/v1, /api/v2)."""
 	from crm_plus.permissions import CHILD_TABLES
 
 	if frappe.session.user == "Administrator":
 		return
-	parts = [p for p in path.split("/") if p]
-	doctype = None
-	if len(parts) >= 4 and parts[0] == "api" and parts[1] in ("resource", "v2"):
-		doctype = parts[3] if parts[1] == "v2" and parts[2] == "document" and len(parts) >= 5 else parts[2]
-		if parts[1] == "v2" and parts[2] != "document":
-			doctype = None
-	elif method in ROW_READ_METHODS:
+	doctype = route_doctype
+	if not doctype and method in ROW_READ_METHODS:
 		doctype = frappe.form_dict.get("doctype")
 	if doctype in CHILD_TABLES:
 		frappe.throw(
@@ -421,6 +458,9 @@ def stored_document_for_methods(method: str) -> None:
 	the document from it: a method would then act on values the client chose (a lead's status before
 	converting it, a visit's customer before checking in). For the app's DocTypes the request is
 	turned into one by name, so the method reads what is stored; its own save checks what it changes."""
+	if method == V2_RUN_DOC_METHOD:
+		refuse_v2_document_for_methods()
+		return
 	if method not in ("run_doc_method", "frappe.handler.run_doc_method") or not frappe.form_dict.get("docs"):
 		return
 	try:
@@ -434,6 +474,22 @@ def stored_document_for_methods(method: str) -> None:
 	frappe.form_dict.pop("docs")
 	frappe.form_dict["dt"] = docs["doctype"]
 	frappe.form_dict["dn"] = docs["name"]
+
+
+def refuse_v2_document_for_methods() -> None:
+	"""`/api/v2/method/run_doc_method` builds the document from the `document` the client sends and
+	has no form by name: for the app's DocTypes the method runs by name instead, on the stored record
+	(`/api/v2/document/<doctype>/<name>/method/<method>`)."""
+	try:
+		document = _decoded(frappe.form_dict.get("document"))
+	except ValueError:
+		return
+	doctype = document.get("doctype") if isinstance(document, dict) else None
+	if isinstance(doctype, str) and frappe.db.get_value("DocType", doctype, "module") in APP_MODULES:
+		frappe.throw(
+			_("Methods of {0} run on the stored record: call them by the record's name").format(_(doctype)),
+			frappe.PermissionError,
+		)
 
 
 APP_MODULES = ("CRM Customers", "CRM Setup", "CRM Visits", "CRM Surveys", "CRM Complaints", "CRM Sales")

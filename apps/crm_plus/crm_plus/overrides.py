@@ -17,6 +17,7 @@ from frappe.desk import listview
 from frappe.desk.reportview import validate_args
 from frappe.model import child_table_fields, default_fields, optional_fields
 from frappe.model.db_query import DatabaseQuery
+from frappe.model.document import Document
 from frappe.query_builder import Order
 from frappe.query_builder.functions import Count
 from frappe.query_builder.terms import SubQuery
@@ -81,7 +82,9 @@ def _refuse_field(fieldname: str):
 
 
 @frappe.whitelist()
-def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
+def get_count(
+	doctype: str, filters: str | dict | list | None = None, debug: bool = False, cache: bool = False
+) -> int:
 	"""`frappe.client.get_count`: the number of records `frappe.get_list` would list to this user."""
 	filters = checked_filters(doctype, filters)
 	rows = frappe.get_list(
@@ -294,12 +297,12 @@ def search_link(
 	doctype: str,
 	txt: str,
 	query: str | None = None,
-	filters=None,
+	filters: str | dict | list | None = None,
 	page_length: int = 10,
 	searchfield: str | None = None,
 	reference_doctype: str | None = None,
 	ignore_user_permissions: bool = False,
-):
+) -> list:
 	"""`frappe.desk.search.search_link`. In Frappe v15 `ignore_user_permissions` makes the search run
 	with no permission at all (every row, any field); it is honoured for System Managers only."""
 	from frappe.desk import search
@@ -324,12 +327,12 @@ def search_widget(
 	searchfield: str | None = None,
 	start: int = 0,
 	page_length: int = 10,
-	filters=None,
-	filter_fields=None,
+	filters: str | dict | list | None = None,
+	filter_fields: str | list | None = None,
 	as_dict: bool = False,
 	reference_doctype: str | None = None,
 	ignore_user_permissions: bool = False,
-):
+) -> list | None:
 	"""`frappe.desk.search.search_widget`, with `ignore_user_permissions` as in `search_link`."""
 	from frappe.desk import search
 
@@ -353,7 +356,7 @@ def _user_permissions_may_be_ignored(asked) -> bool:
 
 
 @frappe.whitelist()
-def get_link_title(doctype: str, docname: str):
+def get_link_title(doctype: str, docname: str) -> str | None:
 	"""`frappe.desk.search.get_link_title`: the title of a record the user may read (Frappe answers
 	for any record, so names could be enumerated into customer names)."""
 	from frappe.desk import search
@@ -364,7 +367,7 @@ def get_link_title(doctype: str, docname: str):
 
 
 @frappe.whitelist()
-def relink(name: str, reference_doctype: str | None = None, reference_name: str | None = None):
+def relink(name: str, reference_doctype: str | None = None, reference_name: str | None = None) -> None:
 	"""`frappe.email.relink`: moves a message to another record; Frappe checks nothing. The user must
 	be able to edit the message and the record it is moved to."""
 	from frappe import email
@@ -377,7 +380,7 @@ def relink(name: str, reference_doctype: str | None = None, reference_name: str 
 
 
 @frappe.whitelist()
-def toggle_like(doctype: str, name: str, add=False):
+def toggle_like(doctype: str, name: str, add: str | bool = False) -> None:
 	"""`frappe.desk.like.toggle_like` on a record the user may read (Frappe checks nothing)."""
 	from frappe.desk import like
 
@@ -387,7 +390,7 @@ def toggle_like(doctype: str, name: str, add=False):
 
 
 @frappe.whitelist()
-def get_contact_number(contact_name: str, ref_doctype: str, ref_name: str):
+def get_contact_number(contact_name: str, ref_doctype: str, ref_name: str) -> str:
 	"""The SMS dialog's number lookup, for a contact the user may read."""
 	from frappe.core.doctype.sms_settings import sms_settings
 
@@ -420,8 +423,13 @@ def check_row_read(route_doctype: str | None, method: str) -> None:
 
 @frappe.whitelist()
 def get_next(
-	doctype: str, value: str, prev, filters=None, sort_order: str = "desc", sort_field: str = "modified"
-):
+	doctype: str,
+	value: str,
+	prev: int | str | bool,
+	filters: str | dict | list | None = None,
+	sort_order: str = "desc",
+	sort_field: str = "modified",
+) -> str | None:
 	"""`frappe.desk.form.utils.get_next` (the form's previous/next arrows). Frappe reads the pivot's
 	`sort_field` with no check, which answers yes or no about any field of any record; here the
 	pivot must be readable and the field readable at its permission level."""
@@ -436,7 +444,7 @@ def get_next(
 
 
 @frappe.whitelist()
-def get_default_address(doctype: str, name: str | None, sort_key: str = "is_primary_address"):
+def get_default_address(doctype: str, name: str | None, sort_key: str = "is_primary_address") -> str | None:
 	"""The default address of a record the user may read (Frappe answers for any record)."""
 	from frappe.contacts.doctype.address import address
 
@@ -446,7 +454,7 @@ def get_default_address(doctype: str, name: str | None, sort_key: str = "is_prim
 
 
 @frappe.whitelist()
-def get_tagged_docs(doctype: str, tag: str):
+def get_tagged_docs(doctype: str, tag: str) -> list:
 	"""The records carrying a tag, among those the user may read."""
 	return frappe.get_list(doctype, filters=[["_user_tags", "like", tag]], fields=["name"], as_list=True)
 
@@ -520,7 +528,7 @@ def _move_card(board, docname: str, column: str) -> bool:
 
 
 @frappe.whitelist()
-def update_kanban_order(board_name: str, order):
+def update_kanban_order(board_name: str, order: str | dict) -> tuple:
 	"""`kanban_board.update_order`: Frappe reads every card's column with no permission check (a yes
 	or no about any field of any record); each card must be one the user may edit.
 
@@ -565,7 +573,14 @@ def update_kanban_order(board_name: str, order):
 
 
 @frappe.whitelist()
-def move_kanban_card(board_name, docname, from_colname, to_colname, old_index, new_index):
+def move_kanban_card(
+	board_name: str,
+	docname: str,
+	from_colname: str,
+	to_colname: str,
+	old_index: int | str,
+	new_index: int | str,
+) -> Document:
 	"""`kanban_board.update_order_for_single_card` (a drag across columns): Frappe checks only that the
 	user may edit some record of the DocType, writes the card order into the shared board and sets the
 	column with set_value. On the app's boards: the card must be one the user may edit, it moves through
@@ -582,7 +597,7 @@ def move_kanban_card(board_name, docname, from_colname, to_colname, old_index, n
 
 
 @frappe.whitelist()
-def add_kanban_card(board_name, docname, colname):
+def add_kanban_card(board_name: str, docname: str, colname: str) -> Document:
 	"""`kanban_board.add_card` (a card made on the board): on the app's boards no card order is kept."""
 	from frappe.desk.doctype.kanban_board import kanban_board
 
@@ -604,7 +619,7 @@ def clear_kanban_card_order(doc, method=None):
 
 
 @frappe.whitelist()
-def get_open_count(doctype: str, name: str, items=None):
+def get_open_count(doctype: str, name: str, items: str | list | None = None) -> dict:
 	"""`frappe.desk.notifications.get_open_count` (the form's connections): Frappe counts linked
 	records of any DocType the caller names without permission checks; here the record must be
 	readable and each count covers only the linked records the user may read."""

@@ -277,3 +277,26 @@ class TestGuardOnEveryRoute(HTTPTestCase):
 			{"json": {"reason": "x"}},
 		)
 		self.assertEqual(response.status_code, 417, response.text[:300])  # "is not deactivated"
+
+
+class TestGuestArgumentsAreTyped(HTTPTestCase):
+	"""Frappe validates an annotated whitelisted function's arguments before its body runs: a guest who
+	sends an object or a list where an endpoint takes text is refused by the framework."""
+
+	make_org = False
+
+	def test_the_public_endpoints_refuse_arguments_of_the_wrong_type(self):
+		guest = self.login("Guest")
+		complaints = frappe.db.count("CRM Complaint")
+		for method, args in (
+			(
+				"crm_plus.crm_complaints.public_form.submit_complaint",
+				{"full_name": ["Li"], "email": "li@example.com", "subject": "s", "description": "d"},
+			),
+			("crm_plus.crm_complaints.feedback.submit", {"token": "x" * 20, "comment": {"text": "hi"}}),
+			("crm_plus.crm_surveys.api.submit", {"token": ["x"], "answers": {}}),
+		):
+			response = make_request(guest.post, (f"/api/method/{method}",), {"json": args})
+			self.assertEqual(response.status_code, 417, f"{method}: {response.text[:300]}")
+			self.assertEqual(response.json.get("exc_type"), "FrappeTypeError", method)
+		self.assertEqual(self.fresh().count("CRM Complaint"), complaints)

@@ -172,7 +172,7 @@ class CRMLead(Document):
 		opportunity_title: str | None = None,
 		expected_amount: float | None = None,
 		stage: str | None = None,
-	):
+	) -> dict:
 		"""Turn the lead into a customer with its contact and, optionally, an opportunity, in one step.
 		The lead stays (Converted, with links both ways), and so do its comments, files and ToDos."""
 		self.check_permission("write")

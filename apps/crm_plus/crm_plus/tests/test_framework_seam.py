@@ -63,6 +63,19 @@ class TestOverriddenMethodsAreFrappes(unittest.TestCase):
 			f"{override} copies the signature of {framework}, which Frappe changed",
 		)
 
+	def test_the_installed_frappe_is_in_the_declared_range(self):
+		"""pyproject.toml declares the Frappe versions the app supports (those the suite has run on)."""
+		from pathlib import Path
+
+		import tomllib
+		from packaging.specifiers import SpecifierSet
+		from packaging.version import Version
+
+		pyproject = Path(hooks.__file__).resolve().parents[1] / "pyproject.toml"
+		declared = tomllib.loads(pyproject.read_text())["tool"]["bench"]["frappe-dependencies"]["frappe"]
+		self.assertIn(Version(frappe.__version__), SpecifierSet(declared), declared)
+		self.assertIn("<16", declared.replace(" ", ""), "the suite has not run on Frappe v16")
+
 
 def _signature_test(framework: str, override: str):
 	def test(self):

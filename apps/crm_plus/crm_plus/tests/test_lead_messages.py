@@ -65,10 +65,12 @@ class TestLeadMessages(SalesFunnelTestCase):
 		]
 		for thread in threads:
 			thread.start()
-		waiting = self.wait_for_row_locks(2)
-		frappe.db.commit()  # both requests have read the lead and wait: let them go
-		for thread in threads:
-			thread.join()
+		try:
+			waiting = self.wait_for_row_locks(2)
+		finally:
+			frappe.db.commit()  # both requests have read the lead and wait: let them go
+			for thread in threads:
+				thread.join()  # before any assertion: the class clean-up must find what they wrote
 		self.assertEqual(waiting, 2, "both requests should have waited on a locked row")
 		responses = sorted((t._return for t in threads), key=lambda r: r.status_code)
 		self.assertEqual([r.status_code for r in responses], [200, 417], [r.text[:300] for r in responses])

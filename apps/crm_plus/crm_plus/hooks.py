@@ -234,6 +234,11 @@ calendars = ["CRM Visit"]
 # takes a string filter as raw SQL.
 before_request = ["crm_plus.overrides.check_request_filters"]
 
+# Every whitelisted function of the app is type-annotated (tests/test_api_annotations.py): Frappe
+# validates the arguments of an annotated one on every request, guest endpoints included. Frappe v15.41
+# does not read this hook (later versions refuse an unannotated whitelisted function when it is set).
+require_type_annotated_api_methods = True
+
 override_whitelisted_methods = {
 	"frappe.desk.listview.get_group_by_count": "crm_plus.overrides.get_group_by_count",
 	"frappe.client.get_count": "crm_plus.overrides.get_count",

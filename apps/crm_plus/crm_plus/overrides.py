@@ -17,6 +17,7 @@ from frappe.desk import listview
 from frappe.desk.reportview import validate_args
 from frappe.model import child_table_fields, default_fields, optional_fields
 from frappe.model.db_query import DatabaseQuery
+from frappe.model.document import Document
 from frappe.query_builder import Order
 from frappe.query_builder.functions import Count
 from frappe.query_builder.terms import SubQuery
@@ -81,7 +82,9 @@ def _refuse_field(fieldname: str):
 
 
 @frappe.whitelist()
-def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
+def get_count(
+	doctype: str, filters: str | dict | list | None = None, debug: bool = False, cache: bool = False
+) -> int:
 	"""`frappe.client.get_count`: the number of records `frappe.get_list` would list to this user."""
 	filters = checked_filters(doctype, filters)
 	rows = frappe.get_list(
@@ -172,13 +175,14 @@ def check_request_filters() -> None:
 	path = frappe.request.path if getattr(frappe, "request", None) else ""
 	if not (path.startswith("/api/") or frappe.form_dict.get("cmd")):
 		return
-	method = frappe.form_dict.get("cmd") or path.rsplit("/", 1)[-1]
-	check_row_read(path, method)
+	method, route_doctype = request_route()
+	check_row_read(route_doctype, method)
 	stored_document_for_methods(method)
 	check_request_fields()
 	if method.startswith(OWN_FILTER_METHODS):
 		return
-	doctype = frappe.form_dict.get("doctype")
+	# A /resource or /document path names its DocType in the path (Frappe ignores a `doctype` argument).
+	doctype = route_doctype or frappe.form_dict.get("doctype")
 	target = doctype if isinstance(doctype, str) and frappe.db.exists("DocType", doctype) else None
 	values = [frappe.form_dict.get(p) for p in FILTER_PARAMS]
 	for param in DEFINITION_PARAMS:
@@ -208,6 +212,46 @@ def check_request_filters() -> None:
 			checked_filters(target, decoded)
 		else:
 			check_filter_shape(decoded)
+
+
+# The endpoints of Frappe's URL map (frappe.api) whose route the guard reads, by route: a change of
+# Frappe's routes must fail tests/test_framework_seam.py, not open the guard.
+RPC_ROUTES = ("/api/method/<path:method>", "/api/v1/method/<path:method>", "/api/v2/method/<method>")
+V2_DOCTYPE_RPC_ROUTE = "/api/v2/method/<doctype>/<method>"
+V2_RUN_DOC_METHOD = "/api/v2/method/run_doc_method"
+
+
+def request_route() -> tuple[str, str | None]:
+	"""(method, DocType) of the request as Frappe v15 dispatches it (`frappe.app.application`).
+
+	A `cmd` in the form runs first, whatever the path. Otherwise an /api/ path goes through Frappe's
+	own URL map (`frappe.api.API_URL_MAP`, its v1 rules mounted at /api and /api/v1, v2 at /api/v2):
+	`/api/method/<a>/<b>` runs `a` (the part after a slash is dropped), `/api/v2/method/<doctype>/<m>`
+	runs `m` of the DocType's controller module, and a /resource or /document path names its DocType.
+	The guard must judge the method Frappe will run, never the path's last segment (which a caller
+	chooses: `/api/method/<number card>/frappe.desk.query_report.x` ran the card's raw filters)."""
+	from frappe.api import API_URL_MAP
+	from werkzeug.exceptions import HTTPException
+
+	cmd = frappe.form_dict.get("cmd")
+	if cmd:
+		return str(cmd), None
+	try:
+		rule, args = API_URL_MAP.bind_to_environ(frappe.request.environ).match(return_rule=True)
+	except HTTPException:
+		return "", None  # Frappe finds no route either (a 404 or 405)
+	if rule.rule in RPC_ROUTES:
+		return args["method"].split("/")[0], None
+	if rule.rule == V2_DOCTYPE_RPC_ROUTE:
+		from frappe.modules.utils import load_doctype_module
+
+		try:
+			return f"{load_doctype_module(args['doctype']).__name__}.{args['method']}", None
+		except Exception:
+			return args["method"], None  # Frappe fails to find it too
+	if rule.rule == V2_RUN_DOC_METHOD:
+		return V2_RUN_DOC_METHOD, None
+	return getattr(rule.endpoint, "__name__", ""), args.get("doctype")
 
 
 def check_request_fields() -> None:
@@ -253,12 +297,12 @@ def search_link(
 	doctype: str,
 	txt: str,
 	query: str | None = None,
-	filters=None,
+	filters: str | dict | list | None = None,
 	page_length: int = 10,
 	searchfield: str | None = None,
 	reference_doctype: str | None = None,
 	ignore_user_permissions: bool = False,
-):
+) -> list:
 	"""`frappe.desk.search.search_link`. In Frappe v15 `ignore_user_permissions` makes the search run
 	with no permission at all (every row, any field); it is honoured for System Managers only."""
 	from frappe.desk import search
@@ -283,12 +327,12 @@ def search_widget(
 	searchfield: str | None = None,
 	start: int = 0,
 	page_length: int = 10,
-	filters=None,
-	filter_fields=None,
+	filters: str | dict | list | None = None,
+	filter_fields: str | list | None = None,
 	as_dict: bool = False,
 	reference_doctype: str | None = None,
 	ignore_user_permissions: bool = False,
-):
+) -> list | None:
 	"""`frappe.desk.search.search_widget`, with `ignore_user_permissions` as in `search_link`."""
 	from frappe.desk import search
 
@@ -312,7 +356,7 @@ def _user_permissions_may_be_ignored(asked) -> bool:
 
 
 @frappe.whitelist()
-def get_link_title(doctype: str, docname: str):
+def get_link_title(doctype: str, docname: str) -> str | None:
 	"""`frappe.desk.search.get_link_title`: the title of a record the user may read (Frappe answers
 	for any record, so names could be enumerated into customer names)."""
 	from frappe.desk import search
@@ -323,7 +367,7 @@ def get_link_title(doctype: str, docname: str):
 
 
 @frappe.whitelist()
-def relink(name: str, reference_doctype: str | None = None, reference_name: str | None = None):
+def relink(name: str, reference_doctype: str | None = None, reference_name: str | None = None) -> None:
 	"""`frappe.email.relink`: moves a message to another record; Frappe checks nothing. The user must
 	be able to edit the message and the record it is moved to."""
 	from frappe import email
@@ -336,7 +380,7 @@ def relink(name: str, reference_doctype: str | None = None, reference_name: str 
 
 
 @frappe.whitelist()
-def toggle_like(doctype: str, name: str, add=False):
+def toggle_like(doctype: str, name: str, add: str | bool = False) -> None:
 	"""`frappe.desk.like.toggle_like` on a record the user may read (Frappe checks nothing)."""
 	from frappe.desk import like
 
@@ -346,7 +390,7 @@ def toggle_like(doctype: str, name: str, add=False):
 
 
 @frappe.whitelist()
-def get_contact_number(contact_name: str, ref_doctype: str, ref_name: str):
+def get_contact_number(contact_name: str, ref_doctype: str, ref_name: str) -> str:
 	"""The SMS dialog's number lookup, for a contact the user may read."""
 	from frappe.core.doctype.sms_settings import sms_settings
 
@@ -358,21 +402,17 @@ def get_contact_number(contact_name: str, ref_doctype: str, ref_name: str):
 ROW_READ_METHODS = ("frappe.client.get", "frappe.desk.form.load.getdoc", "frappe.client.get_doc")
 
 
-def check_row_read(path: str, method: str) -> None:
+def check_row_read(route_doctype: str | None, method: str) -> None:
 	"""A row of one of the app's child tables is read with its parent, never on its own by name:
 	Frappe v15 judges such a read by the parent DocType's role permission only (the row's parent is
-	not loaded), so the parent's row rule would not apply."""
+	not loaded), so the parent's row rule would not apply. `route_doctype` is the DocType a /resource
+	or /document path names (`request_route`), on every mount (/api, /api/v1, /api/v2)."""
 	from crm_plus.permissions import CHILD_TABLES
 
 	if frappe.session.user == "Administrator":
 		return
-	parts = [p for p in path.split("/") if p]
-	doctype = None
-	if len(parts) >= 4 and parts[0] == "api" and parts[1] in ("resource", "v2"):
-		doctype = parts[3] if parts[1] == "v2" and parts[2] == "document" and len(parts) >= 5 else parts[2]
-		if parts[1] == "v2" and parts[2] != "document":
-			doctype = None
-	elif method in ROW_READ_METHODS:
+	doctype = route_doctype
+	if not doctype and method in ROW_READ_METHODS:
 		doctype = frappe.form_dict.get("doctype")
 	if doctype in CHILD_TABLES:
 		frappe.throw(
@@ -383,8 +423,13 @@ def check_row_read(path: str, method: str) -> None:
 
 @frappe.whitelist()
 def get_next(
-	doctype: str, value: str, prev, filters=None, sort_order: str = "desc", sort_field: str = "modified"
-):
+	doctype: str,
+	value: str,
+	prev: int | str | bool,
+	filters: str | dict | list | None = None,
+	sort_order: str = "desc",
+	sort_field: str = "modified",
+) -> str | None:
 	"""`frappe.desk.form.utils.get_next` (the form's previous/next arrows). Frappe reads the pivot's
 	`sort_field` with no check, which answers yes or no about any field of any record; here the
 	pivot must be readable and the field readable at its permission level."""
@@ -399,7 +444,7 @@ def get_next(
 
 
 @frappe.whitelist()
-def get_default_address(doctype: str, name: str | None, sort_key: str = "is_primary_address"):
+def get_default_address(doctype: str, name: str | None, sort_key: str = "is_primary_address") -> str | None:
 	"""The default address of a record the user may read (Frappe answers for any record)."""
 	from frappe.contacts.doctype.address import address
 
@@ -409,7 +454,7 @@ def get_default_address(doctype: str, name: str | None, sort_key: str = "is_prim
 
 
 @frappe.whitelist()
-def get_tagged_docs(doctype: str, tag: str):
+def get_tagged_docs(doctype: str, tag: str) -> list:
 	"""The records carrying a tag, among those the user may read."""
 	return frappe.get_list(doctype, filters=[["_user_tags", "like", tag]], fields=["name"], as_list=True)
 
@@ -421,6 +466,9 @@ def stored_document_for_methods(method: str) -> None:
 	the document from it: a method would then act on values the client chose (a lead's status before
 	converting it, a visit's customer before checking in). For the app's DocTypes the request is
 	turned into one by name, so the method reads what is stored; its own save checks what it changes."""
+	if method == V2_RUN_DOC_METHOD:
+		refuse_v2_document_for_methods()
+		return
 	if method not in ("run_doc_method", "frappe.handler.run_doc_method") or not frappe.form_dict.get("docs"):
 		return
 	try:
@@ -434,6 +482,22 @@ def stored_document_for_methods(method: str) -> None:
 	frappe.form_dict.pop("docs")
 	frappe.form_dict["dt"] = docs["doctype"]
 	frappe.form_dict["dn"] = docs["name"]
+
+
+def refuse_v2_document_for_methods() -> None:
+	"""`/api/v2/method/run_doc_method` builds the document from the `document` the client sends and
+	has no form by name: for the app's DocTypes the method runs by name instead, on the stored record
+	(`/api/v2/document/<doctype>/<name>/method/<method>`)."""
+	try:
+		document = _decoded(frappe.form_dict.get("document"))
+	except ValueError:
+		return
+	doctype = document.get("doctype") if isinstance(document, dict) else None
+	if isinstance(doctype, str) and frappe.db.get_value("DocType", doctype, "module") in APP_MODULES:
+		frappe.throw(
+			_("Methods of {0} run on the stored record: call them by the record's name").format(_(doctype)),
+			frappe.PermissionError,
+		)
 
 
 APP_MODULES = ("CRM Customers", "CRM Setup", "CRM Visits", "CRM Surveys", "CRM Complaints", "CRM Sales")
@@ -464,7 +528,7 @@ def _move_card(board, docname: str, column: str) -> bool:
 
 
 @frappe.whitelist()
-def update_kanban_order(board_name: str, order):
+def update_kanban_order(board_name: str, order: str | dict) -> tuple:
 	"""`kanban_board.update_order`: Frappe reads every card's column with no permission check (a yes
 	or no about any field of any record); each card must be one the user may edit.
 
@@ -509,7 +573,14 @@ def update_kanban_order(board_name: str, order):
 
 
 @frappe.whitelist()
-def move_kanban_card(board_name, docname, from_colname, to_colname, old_index, new_index):
+def move_kanban_card(
+	board_name: str,
+	docname: str,
+	from_colname: str,
+	to_colname: str,
+	old_index: int | str,
+	new_index: int | str,
+) -> Document:
 	"""`kanban_board.update_order_for_single_card` (a drag across columns): Frappe checks only that the
 	user may edit some record of the DocType, writes the card order into the shared board and sets the
 	column with set_value. On the app's boards: the card must be one the user may edit, it moves through
@@ -526,7 +597,7 @@ def move_kanban_card(board_name, docname, from_colname, to_colname, old_index, n
 
 
 @frappe.whitelist()
-def add_kanban_card(board_name, docname, colname):
+def add_kanban_card(board_name: str, docname: str, colname: str) -> Document:
 	"""`kanban_board.add_card` (a card made on the board): on the app's boards no card order is kept."""
 	from frappe.desk.doctype.kanban_board import kanban_board
 
@@ -548,7 +619,7 @@ def clear_kanban_card_order(doc, method=None):
 
 
 @frappe.whitelist()
-def get_open_count(doctype: str, name: str, items=None):
+def get_open_count(doctype: str, name: str, items: str | list | None = None) -> dict:
 	"""`frappe.desk.notifications.get_open_count` (the form's connections): Frappe counts linked
 	records of any DocType the caller names without permission checks; here the record must be
 	readable and each count covers only the linked records the user may read."""

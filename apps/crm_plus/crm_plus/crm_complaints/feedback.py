@@ -174,7 +174,12 @@ def link_state(complaint) -> str:
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=60, seconds=600)  # one address trying forged links
-def submit(token=None, resolved=None, rating=None, comment=None):
+def submit(
+	token: str | None = None,
+	resolved: str | int | bool | None = None,
+	rating: str | int | None = None,
+	comment: str | None = None,
+) -> dict:
 	"""The customer's answer. Unknown, used and expired links, and complaints reopened meanwhile,
 	store nothing. Saved as the system (the guest has no permission of their own)."""
 	if public_links.plausible_token(token) and over_limit("complaint-feedback-submit", 5, 600, key=token):

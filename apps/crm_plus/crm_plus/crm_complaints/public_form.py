@@ -37,7 +37,14 @@ def categories() -> list[dict]:
 # xss_safe: Frappe would escape what a guest sends before this sees it; the text is escaped here once.
 @frappe.whitelist(allow_guest=True, methods=["POST"], xss_safe=True)
 @rate_limit(limit=10, seconds=3600)  # complaints from one address in an hour
-def submit_complaint(full_name=None, phone=None, email=None, subject=None, description=None, category=None):
+def submit_complaint(
+	full_name: str | None = None,
+	phone: str | None = None,
+	email: str | None = None,
+	subject: str | None = None,
+	description: str | None = None,
+	category: str | None = None,
+) -> dict:
 	fields = {
 		"full_name": full_name,
 		"phone": phone,

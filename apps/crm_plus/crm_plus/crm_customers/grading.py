@@ -388,7 +388,7 @@ def nightly_regrade():
 
 
 @frappe.whitelist()
-def enqueue_regrade():
+def enqueue_regrade() -> None:
 	"""Start a regrade of all customers as a long background job (from CRM Plus Settings)."""
 	if not set(frappe.get_roles()) & {"CRM Admin", "System Manager"}:
 		frappe.throw(_("Only CRM admins can start a regrade of all customers"), frappe.PermissionError)
@@ -403,7 +403,7 @@ def enqueue_regrade():
 
 
 @frappe.whitelist()
-def override_grade(customer: str, grade: str | None, reason: str):
+def override_grade(customer: str, grade: str | None, reason: str) -> dict:
 	"""Set a customer's grade by hand (or give it back to the scores with an empty grade)."""
 	if not set(frappe.get_roles()) & GRADE_OVERRIDE_ROLES:
 		frappe.throw(_("Only sales managers and CRM admins can set a grade by hand"), frappe.PermissionError)

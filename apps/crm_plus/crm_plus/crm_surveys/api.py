@@ -65,7 +65,7 @@ USED = {"ok": False, "state": "used"}
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(key="token", limit=5, seconds=600, ip_based=False)  # repeated submissions of one link
 @rate_limit(limit=300, seconds=600)  # one address hammering with forged links
-def submit(token: str, answers: str | dict):
+def submit(token: str, answers: str | dict) -> dict:
 	"""The public page posts here. Expired, used, forged tokens and closed campaigns store nothing.
 	Every valid answer is stored, whoever the customer is: the page needs no login (Guest)."""
 	invitation = invitation_by_token(token)
@@ -107,7 +107,7 @@ def get_questions(invitation: str) -> list[dict]:
 
 
 @frappe.whitelist()
-def record_answers(invitation: str, answers: str | dict):
+def record_answers(invitation: str, answers: str | dict) -> str:
 	"""An agent enters the answers given on the phone or face to face."""
 	doc = frappe.get_doc("CRM Survey Invitation", invitation)
 	check_may_record(doc)

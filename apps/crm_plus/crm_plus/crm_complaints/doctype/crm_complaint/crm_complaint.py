@@ -160,7 +160,7 @@ class CRMComplaint(Document):
 		self.resolved_at = self.closed_at = None
 
 	@frappe.whitelist()
-	def forward(self, department: str, user: str, note: str | None = None):
+	def forward(self, department: str, user: str, note: str | None = None) -> str | None:
 		"""Forward to another department as a tracked task (反馈提交): a ToDo for the user, logged here."""
 		from frappe.desk.form.assign_to import add as assign
 

@@ -348,7 +348,7 @@ class CRMCustomer(Document):
 
 	# ------------------------------------------------------------ actions
 	@frappe.whitelist()
-	def deactivate(self, reason: str):
+	def deactivate(self, reason: str) -> dict:
 		self.check_permission("write")
 		if self.disabled:
 			frappe.throw(_("Customer {0} is already deactivated").format(self.name))
@@ -362,7 +362,7 @@ class CRMCustomer(Document):
 		return self.as_dict()
 
 	@frappe.whitelist()
-	def restore(self, reason: str | None = None):
+	def restore(self, reason: str | None = None) -> dict:
 		self.check_permission("write")
 		if not self.disabled:
 			frappe.throw(_("Customer {0} is not deactivated").format(self.name))

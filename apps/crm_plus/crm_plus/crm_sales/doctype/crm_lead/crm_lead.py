@@ -25,6 +25,20 @@ STATUS_MESSAGES = {
 	"not_convertible": lambda: _("Only a new, contacted or qualified lead can be converted"),
 }
 
+# A duplicate the user may not read is only said to exist: what it is (a lead, a customer) and that
+# another team has it. Each has its own sentence: the Chinese names the record (线索, 客户).
+HIDDEN_DUPLICATE_MESSAGES = {
+	frozenset({LEAD}): lambda: _(
+		"The lead belongs to another team: ask your manager to assign it to you instead of creating it again."
+	),
+	frozenset({CUSTOMER}): lambda: _(
+		"The customer belongs to another team: ask your manager to assign it to you instead of entering it as a lead."
+	),
+	frozenset({LEAD, CUSTOMER}): lambda: _(
+		"The lead and the customer belong to other teams: ask your manager to assign them to you instead of creating them again."
+	),
+}
+
 
 class CRMLead(Document):
 	# begin: auto-generated types
@@ -131,7 +145,7 @@ class CRMLead(Document):
 		if settings.check_duplicate_phone and self.phone:
 			what = _("the phone number {0}").format(self.phone)
 			checks.append(("phone", ("mobile", "company_phone"), self.phone, what))
-		found, hidden = [], False
+		found, hidden = [], set()
 		for lead_field, customer_fields, value, what in checks:
 			others = [(LEAD, row) for row in duplicate_leads(self, lead_field, value)]
 			for fieldname in customer_fields:
@@ -141,15 +155,13 @@ class CRMLead(Document):
 					found.append(f"{what} ({_(doctype)} {other.name} {other.title})")
 				else:
 					found.append(what)
-					hidden = True
+					hidden.add(doctype)
 		if found:
 			message = _("A lead or customer with {0} already exists.").format(
 				", ".join(escape_html(x) for x in dict.fromkeys(found))
 			)
 			if hidden:
-				message += " " + _(
-					"It belongs to another team: ask your manager to assign it to you instead of creating it again."
-				)
+				message += " " + HIDDEN_DUPLICATE_MESSAGES[frozenset(hidden)]()
 			frappe.throw(message, frappe.DuplicateEntryError, title=_("Duplicate lead"))
 
 	# ------------------------------------------------------------ conversion
@@ -160,10 +172,11 @@ class CRMLead(Document):
 		opportunity_title: str | None = None,
 		expected_amount: float | None = None,
 		stage: str | None = None,
-	):
+	) -> dict:
 		"""Turn the lead into a customer with its contact and, optionally, an opportunity, in one step.
 		The lead stays (Converted, with links both ways), and so do its comments, files and ToDos."""
 		self.check_permission("write")
+		self.lock_for_conversion()
 		if code := sales.conversion_error(self.status):
 			frappe.throw(STATUS_MESSAGES[code]())
 		customer = self.make_customer()
@@ -189,6 +202,16 @@ class CRMLead(Document):
 		self.flags.converting = True
 		allow_server_fields(self).save()
 		return {"customer": customer.name, "opportunity": opportunity.name if opportunity else None}
+
+	def lock_for_conversion(self):
+		"""Re-read the lead with its row locked (`select ... for update`): of two Converts at once the
+		second waits here until the first commits, then reads the lead as stored (Converted) and is told
+		so, instead of converting a stale copy and failing on its timestamp at the end."""
+		self.flags.for_update = True
+		try:
+			self.reload()
+		finally:
+			self.flags.for_update = False
 
 	def make_customer(self):
 		kind = sales.customer_kind_for_lead(self.company_name)

@@ -46,7 +46,7 @@ class CRMSurveyCampaign(Document):
 			frappe.throw(_("The sample percentage must be between 0 and 100"))
 
 	@frappe.whitelist()
-	def start(self):
+	def start(self) -> int:
 		"""Draw the sample and invite it; inviting again adds only customers not yet invited."""
 		from crm_plus.crm_surveys.api import invite
 
@@ -56,6 +56,6 @@ class CRMSurveyCampaign(Document):
 		return created
 
 	@frappe.whitelist()
-	def close(self):
+	def close(self) -> None:
 		self.check_permission("write")
 		self.db_set("status", "Closed")

@@ -115,7 +115,14 @@ class CRMVisit(Document):
 
 	# ------------------------------------------------------------ check-in and check-out
 	@frappe.whitelist()
-	def check_in(self, latitude=None, longitude=None, accuracy=None, reason: str | None = None, photo=None):
+	def check_in(
+		self,
+		latitude: float | str | None = None,
+		longitude: float | str | None = None,
+		accuracy: float | str | None = None,
+		reason: str | None = None,
+		photo: str | None = None,
+	) -> dict:
 		"""Check in from a phone: the position is compared with the customer's stored location."""
 		self.check_permission("write")
 		if self.status != "Planned" and self.status != "Missed":
@@ -158,7 +165,13 @@ class CRMVisit(Document):
 		return {"distance": result.distance_m, "code": result.code}
 
 	@frappe.whitelist()
-	def check_out(self, latitude=None, longitude=None, outcome: str | None = None, accuracy=None):
+	def check_out(
+		self,
+		latitude: float | str | None = None,
+		longitude: float | str | None = None,
+		outcome: str | None = None,
+		accuracy: float | str | None = None,
+	) -> dict:
 		self.check_permission("write")
 		if self.status != "Checked In":
 			frappe.throw(_("Check in before checking out"))

@@ -70,7 +70,7 @@ class CRMVisitPlan(Document):
 		)
 
 	@frappe.whitelist()
-	def request_approval(self):
+	def request_approval(self) -> None:
 		self.check_permission("write")
 		manager = plan_manager(self.sales_rep)
 		if not manager:
@@ -112,7 +112,7 @@ class CRMVisitPlan(Document):
 			item.db_set("visit", visit.name)
 
 	@frappe.whitelist()
-	def reject(self, reason: str):
+	def reject(self, reason: str) -> None:
 		self.check_approver()
 		if not (reason or "").strip():
 			frappe.throw(_("Please give a reason for the rejection"))

@@ -1,6 +1,7 @@
 """The organisation tree on the Frappe side: who manages whom (CRM Sales Team is a nested set)."""
 
 import frappe
+from frappe import _
 
 
 def team_manager(team: str | None) -> str | None:
@@ -20,3 +21,47 @@ def team_manager(team: str | None) -> str | None:
 		.run()
 	)
 	return found[0][0] if found else None
+
+
+def teams_of(user: str) -> tuple[list[str], list[str]]:
+	"""(teams the user is a member of, teams the user manages)."""
+	member_of = frappe.get_all(
+		"CRM Sales Team Member", {"parenttype": "CRM Sales Team", "user": user}, pluck="parent"
+	)
+	managed = frappe.get_all("CRM Sales Team", {"manager": user}, pluck="name")
+	return member_of, managed
+
+
+def fill_sales_team(doc) -> None:
+	"""validate of CRM Customer, Lead and Opportunity (before the division is taken from the team): a
+	record saved without a team gets its owner's only team; an owner in several teams must choose one
+	(domain.placement), so a record is never saved where the owner's manager and division cannot see it.
+	Only when the record is new or changes owner; a transfer keeps what it moves as it is."""
+	from crm_plus.domain import placement
+
+	owner = doc.get("account_manager")
+	if doc.get("sales_team") or not owner or doc.get("in_pool"):
+		return
+	if not (doc.is_new() or doc.has_value_changed("account_manager")):
+		return
+	team, outcome = placement.default_team(*teams_of(owner))
+	if outcome == placement.FILLED:
+		doc.sales_team = team
+	elif outcome == placement.CHOOSE and not frappe.flags.crm_plus_transfer:
+		member_of, managed = teams_of(owner)
+		teams = sorted(set(member_of) or set(managed))
+		frappe.throw(
+			_("{0} belongs to several sales teams ({1}): choose the Sales Team of this {2}").format(
+				frappe.utils.get_fullname(owner), ", ".join(teams), _(doc.doctype)
+			),
+			frappe.MandatoryError,
+			title=_("Choose a sales team"),
+		)
+
+
+@frappe.whitelist()
+def my_teams() -> list[str]:
+	"""The teams a new record of the session user goes to by default (the form offers these):
+	those the user is a member of, else those the user manages."""
+	member_of, managed = teams_of(frappe.session.user)
+	return sorted(set(member_of) or set(managed))

@@ -34,7 +34,9 @@ class TestPlacement(SalesTestCase):
 		self.assertEqual((customer["sales_team"], customer["division"]), (o.team_a1, o.div_a))
 		lead = self.insert(rep, LEAD, lead_name="Lead " + random_string(8))
 		self.assertEqual(lead.status_code, 200, lead.text[:300])
-		self.assertEqual((lead.json["data"]["sales_team"], lead.json["data"]["division"]), (o.team_a1, o.div_a))
+		self.assertEqual(
+			(lead.json["data"]["sales_team"], lead.json["data"]["division"]), (o.team_a1, o.div_a)
+		)
 		opportunity = self.insert(
 			rep, OPPORTUNITY, title="Deal " + random_string(8), customer=customer["name"]
 		)
@@ -84,6 +86,7 @@ class TestPlacement(SalesTestCase):
 			frappe.set_user("Administrator")
 			frappe.db.rollback()
 			frappe.db.delete(
-				"CRM Sales Team Member", {"parent": o.team_b, "user": o.rep_a2, "parenttype": "CRM Sales Team"}
+				"CRM Sales Team Member",
+				{"parent": o.team_b, "user": o.rep_a2, "parenttype": "CRM Sales Team"},
 			)
 			frappe.db.commit()

@@ -52,7 +52,8 @@ class TestAssetsServed(CRMTestCase):
 
 	def test_the_pages_include_the_apps_scripts(self):
 		self.assertLessEqual(
-			{"/assets/crm_plus/js/public_post.js", "/assets/crm_plus/js/datetime_seconds.js"}, included_assets()
+			{"/assets/crm_plus/js/public_post.js", "/assets/crm_plus/js/datetime_seconds.js"},
+			included_assets(),
 		)
 
 	def test_every_included_asset_answers_200_once_the_app_is_installed(self):

@@ -147,7 +147,9 @@ class TestActivities(SalesTestCase):
 			rep, ACTIVITY, activity_type="Note", subject="From the customer", customer=o.c_a1, lead=lead
 		)
 		self.assertEqual(from_customer.status_code, 200, from_customer.text[:300])
-		self.assertEqual((from_customer.json["data"]["customer"], from_customer.json["data"].get("lead")), (o.c_a1, None))
+		self.assertEqual(
+			(from_customer.json["data"]["customer"], from_customer.json["data"].get("lead")), (o.c_a1, None)
+		)
 		# Records that do not belong together are still refused: another customer than the opportunity's.
 		mixed = self.insert(
 			rep,

@@ -44,12 +44,23 @@ def fill_sales_team(doc) -> None:
 		return
 	if not (doc.is_new() or doc.has_value_changed("account_manager")):
 		return
-	team, outcome = placement.default_team(*teams_of(owner))
+	member_of, managed = teams_of(owner)
+	division = doc.get("division")
+	division_of = dict(
+		frappe.get_all(
+			"CRM Sales Team",
+			{"name": ("in", sorted(set(member_of) | set(managed)) or [""])},
+			["name", "division"],
+			as_list=True,
+		)
+	)
+	team, outcome = placement.default_team(member_of, managed, division, division_of)
 	if outcome == placement.FILLED:
 		doc.sales_team = team
 	elif outcome == placement.CHOOSE and not frappe.flags.crm_plus_transfer:
-		member_of, managed = teams_of(owner)
 		teams = sorted(set(member_of) or set(managed))
+		if division:
+			teams = [t for t in teams if division_of.get(t) == division] or teams
 		frappe.throw(
 			_("{0} belongs to several sales teams ({1}): choose the Sales Team of this {2}").format(
 				frappe.utils.get_fullname(owner), ", ".join(teams), _(doc.doctype)

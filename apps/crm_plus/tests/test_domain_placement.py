@@ -23,3 +23,12 @@ def test_a_manager_outside_every_team_gets_the_team_managed():
 def test_an_owner_in_no_team_is_left_as_is():
 	assert default_team([], []) == (None, None)
 	assert default_team([None, ""], []) == (None, None)
+
+
+def test_a_record_that_names_its_division_takes_only_a_team_of_it():
+	division_of = {"Team A-1": "A", "Team B": "B", "Team B-2": "B"}
+	assert default_team(["Team A-1", "Team B"], [], "B", division_of) == ("Team B", FILLED)
+	assert default_team(["Team A-1"], [], "A", division_of) == ("Team A-1", FILLED)
+	# No team of the owner in that division: nothing filled (the placement rule judges the division).
+	assert default_team(["Team B"], [], "A", division_of) == (None, None)
+	assert default_team(["Team B", "Team B-2"], [], "B", division_of) == (None, CHOOSE)

@@ -7,20 +7,29 @@ refused with a message naming them, never saved where nobody above the owner see
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 FILLED = "filled"
 CHOOSE = "choose"
 
 
-def default_team(member_of: Iterable[str], managed: Iterable[str] = ()) -> tuple[str | None, str | None]:
+def default_team(
+	member_of: Iterable[str],
+	managed: Iterable[str] = (),
+	division: str | None = None,
+	division_of: Mapping[str, str | None] | None = None,
+) -> tuple[str | None, str | None]:
 	"""(team, outcome) for a record whose owner belongs to the teams `member_of` and manages `managed`.
 
 	One team the owner belongs to: that one (FILLED). Several: none, CHOOSE. None at all: the team the
 	owner manages when there is exactly one, else CHOOSE among several, else (None, None): an owner
-	outside every team has no manager to see the record, and the record is saved as it is."""
+	outside every team has no manager to see the record, and the record is saved as it is. A record
+	that names its division takes only a team of that division (`division_of`: each team's division);
+	with none there, the record is left as it is for the placement rule to judge."""
 	for teams in (member_of, managed):
 		teams = sorted(set(t for t in teams if t))
+		if division:
+			teams = [t for t in teams if (division_of or {}).get(t) == division]
 		if len(teams) == 1:
 			return teams[0], FILLED
 		if len(teams) > 1:

@@ -82,6 +82,17 @@ class TestPlacement(SalesTestCase):
 			self.assertEqual(chosen.status_code, 200, chosen.text[:300])
 			self.org.extra_customers.append(chosen.json["data"]["name"])
 			self.assertEqual(chosen.json["data"]["division"], o.div_b)
+			# Naming the division is enough: the rep's one team there.
+			by_division = self.insert(
+				rep,
+				CUSTOMER,
+				customer_name="By Division " + random_string(8),
+				customer_kind="Enterprise",
+				division=o.div_a,
+			)
+			self.assertEqual(by_division.status_code, 200, by_division.text[:300])
+			self.org.extra_customers.append(by_division.json["data"]["name"])
+			self.assertEqual(by_division.json["data"]["sales_team"], o.team_a1)
 		finally:
 			frappe.set_user("Administrator")
 			frappe.db.rollback()

@@ -1,27 +1,40 @@
 // Copyright (c) 2026, CRM Plus and contributors
 // For license information, please see license.txt
 
-// The field of an activity that points at each kind of record (domain.activities.TARGET_FIELDS).
-const CRM_ACTIVITY_TARGETS = {
-	"CRM Lead": "lead",
-	"CRM Customer": "customer",
-	"CRM Opportunity": "opportunity",
-};
+// The most specific target first, with the links of its own that the desk copies onto a new activity
+// (domain.activities.SPECIFIC_FIRST and restated_targets).
+const CRM_ACTIVITY_OWN_LINKS = [
+	["opportunity", "CRM Opportunity", ["customer", "lead"]],
+	["customer", "CRM Customer", ["lead"]],
+];
 
 frappe.ui.form.on("CRM Activity", {
 	setup(frm) {
 		frm.set_query("opportunity", () => ({ filters: { status: "Open" } }));
 	},
-	onload(frm) {
-		// "+" in a lead's, customer's or opportunity's Connections copies every Link field the two share
-		// (an opportunity's customer and lead too): keep only the record the activity was started from.
-		// The server drops the same restated links (CRM Activity.drop_restated_targets).
-		if (!frm.is_new()) return;
-		const [view, doctype, name] = frappe.get_prev_route() || [];
-		const field = view === "Form" && CRM_ACTIVITY_TARGETS[doctype];
-		if (!field || frm.doc[field] !== name) return;
-		for (const other of Object.values(CRM_ACTIVITY_TARGETS)) {
-			if (other !== field && frm.doc[other]) frm.set_value(other, null);
-		}
+	onload_post_render(frm) {
+		if (frm.is_new()) crm_plus_keep_started_from(frm);
+	},
+	// A new form validates its Link values once drawn and sets them again: clear them when they arrive.
+	customer(frm) {
+		if (frm.is_new()) crm_plus_keep_started_from(frm);
+	},
+	lead(frm) {
+		if (frm.is_new()) crm_plus_keep_started_from(frm);
 	},
 });
+
+// "+" in an opportunity's (a customer's) Connections copies every Link field the two share: the
+// opportunity's customer and lead too. Keep the record the activity was started from; the server drops
+// the same restated links (CRM Activity.drop_restated_targets).
+function crm_plus_keep_started_from(frm) {
+	for (const [field, doctype, links] of CRM_ACTIVITY_OWN_LINKS) {
+		if (!frm.doc[field]) continue;
+		const record = (locals[doctype] || {})[frm.doc[field]];
+		if (!record) return;
+		for (const link of links) {
+			if (frm.doc[link] && frm.doc[link] === record[link]) frm.set_value(link, null);
+		}
+		return;
+	}
+}

@@ -1,13 +1,6 @@
 // Copyright (c) 2026, CRM Plus and contributors
 // For license information, please see license.txt
 
-// The most specific target first, with the links of its own that the desk copies onto a new activity
-// (domain.activities.SPECIFIC_FIRST and restated_targets).
-const CRM_ACTIVITY_OWN_LINKS = [
-	["opportunity", "CRM Opportunity", ["customer", "lead"]],
-	["customer", "CRM Customer", ["lead"]],
-];
-
 frappe.ui.form.on("CRM Activity", {
 	setup(frm) {
 		frm.set_query("opportunity", () => ({ filters: { status: "Open" } }));
@@ -28,7 +21,13 @@ frappe.ui.form.on("CRM Activity", {
 // opportunity's customer and lead too. Keep the record the activity was started from; the server drops
 // the same restated links (CRM Activity.drop_restated_targets).
 function crm_plus_keep_started_from(frm) {
-	for (const [field, doctype, links] of CRM_ACTIVITY_OWN_LINKS) {
+	// The most specific target first, with the links of its own that the desk copies onto a new
+	// activity (domain.activities.SPECIFIC_FIRST and restated_targets).
+	const own_links = [
+		["opportunity", "CRM Opportunity", ["customer", "lead"]],
+		["customer", "CRM Customer", ["lead"]],
+	];
+	for (const [field, doctype, links] of own_links) {
 		if (!frm.doc[field]) continue;
 		const record = (locals[doctype] || {})[frm.doc[field]];
 		if (!record) return;

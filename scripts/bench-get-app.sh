@@ -22,4 +22,12 @@ mkdir -p "$snapshot"
 [ "$(id -u)" = 0 ] && chown -R "$owner": "$bench_dir/tmp"
 run_as_owner "cd '$snapshot' && git init -q -b main && git add -A && git -c user.name=crm_plus -c user.email=crm_plus@localhost commit -qm 'crm_plus snapshot'"
 run_as_owner "cd '$bench_dir' && bench get-app --skip-assets '$snapshot'"
+# `--skip-assets` leaves the app's assets unbuilt and unlinked: /assets/crm_plus/... would answer 404 (the
+# public survey, complaint and feedback pages could not submit, the desk would lose its seconds fix) on a
+# production bench, which runs no build watcher. Build and link them now (`bench build --app` links the
+# app's public folder into sites/assets and builds its bundles); install-app and migrate also link them
+# when they are still missing (crm_plus.install.ensure_assets_link).
+if ! run_as_owner "cd '$bench_dir' && bench build --app crm_plus"; then
+	echo "warning: 'bench build --app crm_plus' failed; 'bench --site SITE install-app crm_plus' links the app's assets, or run the build again" >&2
+fi
 echo "crm_plus is in $bench_dir/apps; install it with: bench --site SITE install-app crm_plus"

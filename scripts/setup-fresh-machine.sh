@@ -69,5 +69,14 @@ if [ ! -d "$BENCH_DIR/sites/$SITE" ]; then
 fi
 as_bench "cd '$BENCH_DIR' && bench --site '$SITE' set-config allow_tests true && bench use '$SITE'"
 
+echo "== the app's assets (built and linked; a production bench runs no build watcher)"
+[ -e "$BENCH_DIR/sites/assets/crm_plus" ] || as_bench "cd '$BENCH_DIR' && bench build --app crm_plus"
+for _ in $(seq 30); do
+	curl -fsS -o /dev/null -H "Host: $SITE" http://127.0.0.1:8000/assets/crm_plus/js/public_post.js && break
+	sleep 2
+done
+curl -fsS -o /dev/null -H "Host: $SITE" http://127.0.0.1:8000/assets/crm_plus/js/public_post.js ||
+	echo "warning: /assets/crm_plus/js/public_post.js does not answer yet; run: cd $BENCH_DIR && bench build --app crm_plus" >&2
+
 echo "CRM Plus runs at http://localhost:8000 (user Administrator, password $ADMIN_PASSWORD)."
 echo "Run the tests with: bash scripts/test.sh"

@@ -23,6 +23,8 @@ app_include_js = ["/assets/crm_plus/js/datetime_seconds.js"]
 after_install = "crm_plus.install.after_install"
 after_migrate = "crm_plus.install.after_migrate"
 before_uninstall = "crm_plus.install.before_uninstall"
+# Frappe's setup wizard asks for the currency and keeps it only with ERPNext: the app's amounts use it.
+setup_wizard_complete = "crm_plus.install.setup_wizard_complete"
 
 # Default records (grades, masters) added where missing; later modules append theirs.
 crm_plus_default_records = [

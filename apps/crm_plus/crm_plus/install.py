@@ -22,6 +22,8 @@ ROLE_DESCRIPTIONS = {
 def after_install():
 	ensure_roles()
 	ensure_desk_formats()
+	ensure_currency()
+	ensure_assets_link()
 	ensure_defaults()
 	ensure_indexes()
 	ensure_kanban_board()
@@ -31,10 +33,74 @@ def after_install():
 def after_migrate():
 	ensure_roles()
 	ensure_desk_formats()
+	ensure_currency()
+	ensure_assets_link()
 	ensure_defaults()
 	ensure_indexes()
 	ensure_kanban_board()
 	compile_translations()
+
+
+def setup_wizard_complete(args=None):
+	"""setup_wizard_complete hook: Frappe's setup wizard asks for the currency but, without ERPNext,
+	keeps it nowhere; the app's amounts are in the currency chosen there."""
+	ensure_currency((args or {}).get("currency"))
+
+
+def ensure_currency(chosen: str | None = None):
+	"""The site's default currency (the desk's `sysdefaults.currency`, `frappe.db.get_default`), which
+	every Currency field and report column of the app is shown in: the setup wizard's choice, else the
+	default already set, else the country's currency, else CNY (domain.money). The currency is enabled
+	(the desk loads enabled currencies only) and given its symbol when the framework's data lacks it."""
+	from frappe.geo.country_info import get_country_info
+
+	from crm_plus.domain import money
+
+	country = frappe.db.get_single_value("System Settings", "country")
+	country_currency = (get_country_info(country) or {}).get("currency") if country else None
+	currency = money.company_currency(
+		chosen,
+		frappe.db.get_default("currency"),
+		country_currency,
+		known=lambda name: bool(frappe.db.exists("Currency", name)),
+	)
+	if not frappe.db.exists("Currency", currency):  # a site whose currencies were never loaded
+		frappe.get_doc({"doctype": "Currency", "currency_name": currency}).insert(ignore_permissions=True)
+	stored = frappe.db.get_value("Currency", currency, ["enabled", "symbol"], as_dict=True)
+	updates = {}
+	if not stored.enabled:
+		updates["enabled"] = 1
+	if (symbol := money.symbol(currency, stored.symbol)) != stored.symbol:
+		updates["symbol"] = symbol
+	if updates:
+		frappe.db.set_value("Currency", currency, updates, update_modified=False)
+	if frappe.db.get_default("currency") != currency:
+		frappe.db.set_default("currency", currency)
+	frappe.cache.delete_key("bootinfo")
+
+
+def ensure_assets_link(assets_path: str | None = None) -> str | None:
+	"""Link the bench's `sites/assets/crm_plus` to the app's public folder when it is missing, as
+	`bench build` does (frappe.build.make_asset_dirs). A bench that got the app with `bench get-app
+	--skip-assets`, and never built since, otherwise answers 404 for the app's scripts: the public
+	survey, complaint and feedback pages could not submit and the desk lost its seconds fix. A link or
+	folder already there (a build's) is left alone. Returns the path linked, None when nothing was done."""
+	import os
+
+	assets_path = assets_path or os.path.join(frappe.local.sites_path, "assets")
+	target = os.path.join(assets_path, "crm_plus")
+	source = os.path.abspath(frappe.get_app_path("crm_plus", "public"))
+	if os.path.exists(target) or not os.path.isdir(source):
+		return None
+	try:
+		os.makedirs(assets_path, exist_ok=True)
+		if os.path.islink(target):  # a broken link: the app moved
+			os.unlink(target)
+		os.symlink(source, target)
+	except OSError as e:
+		print(f"CRM Plus: could not link {target} to {source} ({e}); run `bench build --app crm_plus`")
+		return None
+	return target
 
 
 def before_uninstall():

@@ -1,6 +1,7 @@
 """The organisation tree on the Frappe side: who manages whom (CRM Sales Team is a nested set)."""
 
 import frappe
+from frappe import _
 
 
 def team_manager(team: str | None) -> str | None:
@@ -20,3 +21,58 @@ def team_manager(team: str | None) -> str | None:
 		.run()
 	)
 	return found[0][0] if found else None
+
+
+def teams_of(user: str) -> tuple[list[str], list[str]]:
+	"""(teams the user is a member of, teams the user manages)."""
+	member_of = frappe.get_all(
+		"CRM Sales Team Member", {"parenttype": "CRM Sales Team", "user": user}, pluck="parent"
+	)
+	managed = frappe.get_all("CRM Sales Team", {"manager": user}, pluck="name")
+	return member_of, managed
+
+
+def fill_sales_team(doc) -> None:
+	"""validate of CRM Customer, Lead and Opportunity (before the division is taken from the team): a
+	record saved without a team gets its owner's only team; an owner in several teams must choose one
+	(domain.placement), so a record is never saved where the owner's manager and division cannot see it.
+	Only when the record is new or changes owner; a transfer keeps what it moves as it is."""
+	from crm_plus.domain import placement
+
+	owner = doc.get("account_manager")
+	if doc.get("sales_team") or not owner or doc.get("in_pool"):
+		return
+	if not (doc.is_new() or doc.has_value_changed("account_manager")):
+		return
+	member_of, managed = teams_of(owner)
+	division = doc.get("division")
+	division_of = dict(
+		frappe.get_all(
+			"CRM Sales Team",
+			{"name": ("in", sorted(set(member_of) | set(managed)) or [""])},
+			["name", "division"],
+			as_list=True,
+		)
+	)
+	team, outcome = placement.default_team(member_of, managed, division, division_of)
+	if outcome == placement.FILLED:
+		doc.sales_team = team
+	elif outcome == placement.CHOOSE and not frappe.flags.crm_plus_transfer:
+		teams = sorted(set(member_of) or set(managed))
+		if division:
+			teams = [t for t in teams if division_of.get(t) == division] or teams
+		frappe.throw(
+			_("{0} belongs to several sales teams ({1}): choose the Sales Team of this {2}").format(
+				frappe.utils.get_fullname(owner), ", ".join(teams), _(doc.doctype)
+			),
+			frappe.MandatoryError,
+			title=_("Choose a sales team"),
+		)
+
+
+@frappe.whitelist()
+def my_teams() -> list[str]:
+	"""The teams a new record of the session user goes to by default (the form offers these):
+	those the user is a member of, else those the user manages."""
+	member_of, managed = teams_of(frappe.session.user)
+	return sorted(set(member_of) or set(managed))

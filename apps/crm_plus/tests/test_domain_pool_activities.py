@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from crm_plus.domain.activities import (
 	counts_as_followup,
 	last_followups,
+	restated_targets,
 	sales_followups_due,
 	target,
 	target_error,
@@ -82,6 +83,33 @@ def test_an_activity_is_against_exactly_one_record():
 	assert target_error({"opportunity": "O1"}) is None
 	assert target({"customer": "C1"}) == ("CRM Customer", "C1")
 	assert target({}) is None
+
+
+def test_links_that_restate_the_opportunity_or_customer_are_dropped():
+	opp = {"customer": "C1", "lead": "L1"}
+	# "+" on an opportunity's Connections: opportunity, its customer and its lead.
+	values = {"opportunity": "O1", "customer": "C1", "lead": "L1"}
+	dropped = restated_targets(values, {"opportunity": opp})
+	assert dropped == {"customer", "lead"}
+	assert target_error({k: v for k, v in values.items() if k not in dropped}) is None
+	# "+" on a customer's Connections: the customer and the lead it was converted from.
+	assert restated_targets({"customer": "C1", "lead": "L1"}, {"customer": {"lead": "L1"}}) == {"lead"}
+	# A single target: nothing to drop.
+	assert restated_targets({"lead": "L1"}, {}) == set()
+	assert restated_targets({"opportunity": "O1"}, {"opportunity": opp}) == set()
+
+
+def test_links_to_other_records_are_kept_and_still_refused():
+	opp = {"customer": "C1", "lead": "L1"}
+	# Another customer than the opportunity's: kept, so the activity names two records.
+	values = {"opportunity": "O1", "customer": "C2", "lead": "L1"}
+	dropped = restated_targets(values, {"opportunity": opp})
+	assert dropped == {"lead"}
+	assert target_error({k: v for k, v in values.items() if k not in dropped}) == "one_target"
+	# Without the opportunity's links (the user may not read it) nothing is dropped.
+	assert restated_targets({"opportunity": "O1", "customer": "C1"}, {}) == set()
+	# A customer and a lead it was not converted from.
+	assert restated_targets({"customer": "C1", "lead": "L9"}, {"customer": {"lead": "L1"}}) == set()
 
 
 def test_a_done_activity_is_a_followup():

@@ -31,6 +31,32 @@ def target_error(values: Mapping) -> str | None:
 	return None
 
 
+# From the most specific record to the least: an opportunity names its customer or lead, a customer the
+# lead it was converted from.
+SPECIFIC_FIRST = ("opportunity", "customer", "lead")
+
+
+def restated_targets(values: Mapping, own_links: Mapping[str, Mapping]) -> set[str]:
+	"""The target fields that merely restate the most specific target's own links, to be dropped.
+
+	The desk's "+" in a form's Connections copies every Link field the two DocTypes share: from an
+	opportunity it fills the opportunity, its customer and its lead; from a customer, the customer and
+	the lead it came from. Such an activity is about the opportunity (the customer): the others only
+	repeat what that record already says. `own_links` gives, per target field, the links of that record
+	(`{"opportunity": {"customer": "C1", "lead": "L1"}, "customer": {"lead": "L1"}}`); a field whose value
+	differs from the record's own link is kept, so an activity naming two unrelated records is still
+	refused by `target_error`."""
+	for field in SPECIFIC_FIRST:
+		if values.get(field):
+			links = own_links.get(field) or {}
+			return {
+				other
+				for other in TARGET_FIELDS.values()
+				if other != field and values.get(other) and values.get(other) == links.get(other)
+			}
+	return set()
+
+
 def target(values: Mapping) -> tuple[str, str] | None:
 	"""(DocType, name) of the record the activity is against, None when there is none."""
 	for doctype, field in TARGET_FIELDS.items():

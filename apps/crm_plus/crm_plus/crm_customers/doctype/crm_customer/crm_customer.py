@@ -282,6 +282,9 @@ class CRMCustomer(Document):
 			frappe.throw(message, frappe.DuplicateEntryError, title=_("Duplicate customer"))
 
 	def set_division_from_team(self):
+		from crm_plus.organisation import fill_sales_team
+
+		fill_sales_team(self)
 		if self.sales_team:
 			self.division = (
 				frappe.db.get_value("CRM Sales Team", self.sales_team, "division") or self.division

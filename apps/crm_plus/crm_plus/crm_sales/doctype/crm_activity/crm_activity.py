@@ -42,9 +42,26 @@ class CRMActivity(Document):
 	permission follows that record (permissions.activity_query_conditions, check_activity_target)."""
 
 	def validate(self):
+		self.drop_restated_targets()
 		if code := activities.target_error(self.as_dict()):
 			frappe.throw(MESSAGES[code]())
 		if self.done and not self.done_on:
 			self.done_on = now_datetime()
 		elif not self.done:
 			self.done_on = None
+
+	def drop_restated_targets(self):
+		"""Logged from an opportunity's (a customer's) Connections, the activity arrives with that record's
+		customer and lead filled in as well: keep the most specific record only
+		(`activities.restated_targets`). Links are read only of records the user may read, so a refusal
+		never tells whether two records the user cannot see belong together."""
+		own_links = {}
+		for field, doctype, links in (
+			("opportunity", "CRM Opportunity", ["customer", "lead"]),
+			("customer", "CRM Customer", ["lead"]),
+		):
+			name = self.get(field)
+			if name and frappe.has_permission(doctype, "read", name):
+				own_links[field] = frappe.db.get_value(doctype, name, links, as_dict=True) or {}
+		for field in activities.restated_targets(self.as_dict(), own_links):
+			self.set(field, None)

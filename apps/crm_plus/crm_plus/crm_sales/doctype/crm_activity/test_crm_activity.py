@@ -108,3 +108,57 @@ class TestActivities(SalesTestCase):
 		self.fresh()
 		self.assertFalse({(LEAD, lead), ("CRM Opportunity", opportunity)} & overdue())
 		self.assertNotIn(o.c_a2, {r["customer"] for r in followups_overdue()})
+
+	def test_plus_in_an_opportunitys_or_customers_connections_logs_against_that_record(self):
+		"""The desk's "+" in Connections copies the shared Link fields: from an opportunity its customer
+		and lead too, from a customer the lead it came from. The activity is kept on that record."""
+		o = self.org
+		frappe.set_user("Administrator")
+		lead = self.make_lead(o.rep_a1, o.team_a1)
+		frappe.db.set_value("CRM Customer", o.c_a1, "lead", lead)
+		opportunity = frappe.get_doc(
+			{
+				"doctype": "CRM Opportunity",
+				"title": "Deal " + random_string(8),
+				"customer": o.c_a1,
+				"lead": lead,
+				"account_manager": o.rep_a1,
+				"sales_team": o.team_a1,
+				"expected_amount": 5000,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		rep = self.login(o.rep_a1)
+		logged = self.insert(
+			rep,
+			ACTIVITY,
+			activity_type="Call",
+			subject="From the opportunity",
+			opportunity=opportunity.name,
+			customer=o.c_a1,
+			lead=lead,
+		)
+		self.assertEqual(logged.status_code, 200, logged.text[:300])
+		data = logged.json["data"]
+		self.assertEqual(
+			(data["opportunity"], data.get("customer"), data.get("lead")), (opportunity.name, None, None)
+		)
+		from_customer = self.insert(
+			rep, ACTIVITY, activity_type="Note", subject="From the customer", customer=o.c_a1, lead=lead
+		)
+		self.assertEqual(from_customer.status_code, 200, from_customer.text[:300])
+		self.assertEqual(
+			(from_customer.json["data"]["customer"], from_customer.json["data"].get("lead")), (o.c_a1, None)
+		)
+		# Records that do not belong together are still refused: another customer than the opportunity's.
+		mixed = self.insert(
+			rep,
+			ACTIVITY,
+			activity_type="Call",
+			subject="Mixed",
+			opportunity=opportunity.name,
+			customer=o.c_a2,
+			lead=lead,
+		)
+		self.assertEqual(mixed.status_code, 417, mixed.text[:300])
+		self.assertIn("one record only", mixed.text)

@@ -111,6 +111,9 @@ class CRMLead(Document):
 			frappe.throw(STATUS_MESSAGES[code]())
 
 	def set_division_from_team(self):
+		from crm_plus.organisation import fill_sales_team
+
+		fill_sales_team(self)
 		if self.sales_team:
 			self.division = (
 				frappe.db.get_value("CRM Sales Team", self.sales_team, "division") or self.division

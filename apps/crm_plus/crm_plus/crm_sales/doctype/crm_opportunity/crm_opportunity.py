@@ -127,6 +127,9 @@ class CRMOpportunity(Document):
 			self.lost_reason = None
 
 	def set_division_from_team(self):
+		from crm_plus.organisation import fill_sales_team
+
+		fill_sales_team(self)
 		if self.sales_team:
 			self.division = (
 				frappe.db.get_value("CRM Sales Team", self.sales_team, "division") or self.division

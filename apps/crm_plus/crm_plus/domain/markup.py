@@ -40,10 +40,11 @@ _SCRIPT_URL = re.compile(
 	re.IGNORECASE | re.DOTALL,
 )
 _SCRIPT_TAG = re.compile(
-	r"<\s*/?\s*(?:script|iframe|frame|frameset|object|embed|applet|base|portal)\b", re.IGNORECASE
+	r"</?(?:script|iframe|frame|frameset|object|embed|applet|base|portal)\b", re.IGNORECASE
 )
 # Browsers drop these anywhere in a URL's scheme (and leading controls and spaces).
 _URL_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
+_URL_BREAKS = re.compile(r"[\t\n\r]+")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
 
@@ -87,7 +88,9 @@ def executable_markup(text) -> list[str]:
 	if not isinstance(text, str):
 		return []
 	found = []
-	for form in dict.fromkeys((text, decode_entities(text))):
+	decoded = decode_entities(text)
+	# Browsers drop tabs and line breaks inside an address (`java<TAB>script:`).
+	for form in dict.fromkeys((text, decoded, _URL_BREAKS.sub("", decoded))):
 		for name, pattern in (("tag", _SCRIPT_TAG), ("handler", _HANDLER), ("address", _SCRIPT_URL)):
 			match = pattern.search(form)
 			if match:

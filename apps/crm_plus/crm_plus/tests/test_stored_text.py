@@ -138,8 +138,7 @@ class TestStoredText(HTTPTestCase):
 			self.fresh().get_value("CRM Customer", self.org.c_a1, "customer_name"), "customer_name"
 		)
 
-	def test_plain_text_is_stored_as_written(self):
-		rep = self.login(self.org.rep_a1)
+		# Plain text is stored as written: no `&amp;`, no quotes turned into references.
 		text = 'AT&T says "50% off" when 3 < 4 {{ not a template }}'
 		self.ok(self.put(rep, f"/api/resource/CRM Customer/{self.org.c_a1}", {"notes": text}))
 		self.assertEqual(self.fresh().get_value("CRM Customer", self.org.c_a1, "notes"), text)
@@ -212,7 +211,7 @@ class TestStoredText(HTTPTestCase):
 			self.ok(self.put(rep, f"/api/resource/CRM Customer/{self.org.c_a1}", {"website": url}))
 			self.assertEqual(self.fresh().get_value("CRM Customer", self.org.c_a1, "website"), url)
 
-	def test_a_reps_own_name_todo_and_note_are_stored_without_markup(self):
+	def test_a_reps_own_name_and_todo_are_stored_without_markup(self):
 		"""The Frappe DocTypes the app's users write: a rep's own first name (shown wherever the rep is
 		named), a ToDo."""
 		rep = self.login(self.org.rep_a1)

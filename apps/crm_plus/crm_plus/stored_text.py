@@ -16,9 +16,10 @@ def _sanitize(text: str) -> str:
 	return sanitize_html(text, always_sanitize=True)
 
 
-def clean_text(value):
-	"""`value` as it may be stored in a text field (unchanged when it carries no markup)."""
-	return markup.clean(value, _sanitize)
+def clean_text(value, rich: bool = False):
+	"""`value` as it may be stored in a text field (unchanged when it carries no markup); `rich`: the
+	field holds HTML (Text Editor)."""
+	return markup.clean(value, _sanitize, rich)
 
 
 def guard(doc, method=None):
@@ -50,6 +51,9 @@ def _guard_fields(d) -> None:
 
 			extract_images_from_doc(d, df.fieldname)
 			value = d.get(df.fieldname)
-		cleaned = clean_text(value)
+		if markup.is_email_field(df.fieldtype, df.options):
+			cleaned = markup.clean_email(value)
+		else:
+			cleaned = clean_text(value, markup.is_rich_field(df.fieldtype))
 		if cleaned != value:
 			d.set(df.fieldname, cleaned)

@@ -243,7 +243,8 @@ def test_which_fields_are_guarded_and_which_hold_addresses():
 	)
 	for fieldtype in ("Code", "JSON", "Attach", "Attach Image", "Password", "Link", "Int", "Select"):
 		assert not m.is_guarded_field(fieldtype), fieldtype
-	assert not m.is_guarded_field("Data", "Email")
+	assert m.is_guarded_field("Data", "Email") and m.is_email_field("Data", "Email")
+	assert not m.is_email_field("Data") and not m.is_url_field("Data", "website_email", "Email")
 	assert not m.is_guarded_field("Text", ignore_xss_filter=1)
 	assert m.is_url_field("Data", "website") and m.is_url_field("Data", "survey_link", "URL")
 	assert m.is_url_field("Data", "survey_url")
@@ -276,3 +277,34 @@ def test_the_guard_runs_on_every_doctype_of_the_app_and_the_framework_doctypes_u
 	assert "*" not in h.doc_events
 	for name in ("Workspace", "Report", "Print Format", "Web Page", "Email Template"):
 		assert name not in h.doc_events or GUARD not in h.doc_events[name].get("validate", []), name
+
+
+@pytest.mark.parametrize(
+	"value, stored",
+	[
+		("Bob <bob@example.com>", "Bob <bob@example.com>"),
+		("a@example.com, b@example.com", "a@example.com, b@example.com"),
+		('"<svg onload=alert(1)>" <bob@example.com>', "bob@example.com"),
+		("&lt;img src=x onerror=alert(1)&gt; <bob@example.com>", "bob@example.com"),
+		('"<img src=x onerror=alert(1)>"', '"<img src=x onerror=alert(1)>"'),  # no address: Frappe refuses it
+	],
+)
+def test_an_email_fields_display_name_carries_no_markup(value, stored):
+	assert m.clean_email(value) == stored
+
+
+def test_in_html_fields_a_character_reference_is_text():
+	"""A Text Editor stores `<` typed as text as `&lt;`: that is kept, real markup is cleaned."""
+	typed = "<p>The page shows &lt;script&gt;alert(1)&lt;/script&gt; &amp; more</p>"
+	assert not m.executable_markup(typed, rich=True)
+	assert m.clean(typed, identity, rich=True) == typed
+	assert m.executable_markup('<p><img src=x onerror="alert(1)"></p>', rich=True)
+	assert m.executable_markup('<a href="java&#x09;script:alert(1)">x</a>', rich=True)
+	assert not m.carries_markup("&lt;img src=x onerror=alert(1)&gt;", rich=True)
+	assert m.carries_markup('"<img src=x onerror=alert(1)>"', rich=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(fragments, max_size=25).map("".join), st.sampled_from([identity, html.escape]))
+def test_nothing_stored_in_an_html_field_runs_whatever_is_written(value, sanitize):
+	assert m.executable_markup(m.clean(value, sanitize, rich=True), rich=True) == []

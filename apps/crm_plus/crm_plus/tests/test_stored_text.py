@@ -65,10 +65,11 @@ class TestStoredText(HTTPTestCase):
 		frappe.cache.delete_keys("rl:crm_plus")
 		frappe.cache.delete_keys("crm_plus:rl:")
 
-	def assertRunsNothing(self, stored, where):
-		"""What was stored holds no executable markup, read as HTML and with its entities decoded once
-		more; quotes cannot end an attribute it is put into; template syntax was not evaluated."""
-		self.assertEqual(markup.executable_markup(stored), [], f"{where}: {stored!r}")
+	def assertRunsNothing(self, stored, where, rich=False):
+		"""What was stored holds no executable markup, read as HTML and, in a plain text field (not
+		`rich`, a Text Editor), with its entities decoded once more; quotes cannot end an attribute it is
+		put into; template syntax was not evaluated."""
+		self.assertEqual(markup.executable_markup(stored, rich), [], f"{where}: {stored!r}")
 		if isinstance(stored, str) and not stored.lstrip().startswith("["):
 			self.assertFalse(markup.breaks_out_of_attribute(stored), f"{where}: {stored!r}")
 			self.assertNotIn("@test.example", stored, f"{where}: a template was evaluated")
@@ -137,6 +138,24 @@ class TestStoredText(HTTPTestCase):
 		self.assertRunsNothing(
 			self.fresh().get_value("CRM Customer", self.org.c_a1, "customer_name"), "customer_name"
 		)
+
+		# An email field of a child row: Frappe takes a display name there (`"Name" <address>`) and never
+		# sanitizes it.
+		contact = self.ok(
+			self.insert(
+				rep,
+				"Contact",
+				first_name=f"Buyer {random_string(6)}",
+				designation=PAYLOADS["json"],
+				email_ids=[{"email_id": '"<svg onload=alert(1)>" <buyer@example.com>', "is_primary": 1}],
+				links=[{"link_doctype": "CRM Customer", "link_name": self.org.c_a1}],
+			)
+		)["data"]["name"]
+		self.created("Contact", contact)
+		self.fresh()
+		self.assertRunsNothing(frappe.db.get_value("Contact", contact, "designation"), "Contact.designation")
+		for email in frappe.get_all("Contact Email", {"parent": contact}, pluck="email_id"):
+			self.assertRunsNothing(email, "Contact Email.email_id")
 
 		# Plain text is stored as written: no `&amp;`, no quotes turned into references.
 		text = 'AT&T says "50% off" when 3 < 4 {{ not a template }}'
@@ -231,7 +250,9 @@ class TestStoredText(HTTPTestCase):
 			todo = self.ok(self.insert(rep, "ToDo", description=payload, allocated_to=self.org.rep_a1))[
 				"data"
 			]["name"]
-			self.assertRunsNothing(self.fresh().get_value("ToDo", todo, "description"), f"{kind} in ToDo")
+			self.assertRunsNothing(
+				self.fresh().get_value("ToDo", todo, "description"), f"{kind} in ToDo", rich=True
+			)
 
 	# ------------------------------------------------------------------ a service agent
 	def test_an_agents_complaint_text_is_stored_without_markup(self):
@@ -250,7 +271,7 @@ class TestStoredText(HTTPTestCase):
 			)["data"]["name"]
 			stored = self.fresh().get_value("CRM Complaint", name, fields, as_dict=True)
 			for field, value in stored.items():
-				self.assertRunsNothing(value, f"{kind} in CRM Complaint.{field}")
+				self.assertRunsNothing(value, f"{kind} in CRM Complaint.{field}", rich=field == "description")
 			self.ok(
 				self.call(
 					agent,
@@ -291,7 +312,9 @@ class TestStoredText(HTTPTestCase):
 				"CRM Complaint", name, ["subject", "raised_by_name", "description"], as_dict=True
 			)
 			for field, value in stored.items():
-				self.assertRunsNothing(value, f"{kind} in the public form's CRM Complaint.{field}")
+				self.assertRunsNothing(
+					value, f"{kind} in the public form's CRM Complaint.{field}", rich=field == "description"
+				)
 
 		# The feedback comment of a resolved Web complaint.
 		complaint = frappe.get_doc(

@@ -456,3 +456,47 @@ class TestMailComplaints(HTTPTestCase):
 			self.assertEqual(
 				markup.executable_markup(value, field == "content"), [], f"Communication.{field}: {value!r}"
 			)
+
+	def test_a_bounces_subject_is_stored_without_markup_on_the_invitation(self):
+		"""A delivery report's subject (anyone's text: the invited customer knows the mail's Message-ID)
+		is written into the invitation's delivery note by frappe.db.set_value, past any sanitizer."""
+		from email.mime.message import MIMEMessage
+
+		from crm_plus.domain import markup
+
+		frappe.db.set_value("CRM Customer", self.org.c_a2, "email", MARKUP)
+		campaign = frappe.get_doc(
+			{
+				"doctype": "CRM Survey Campaign",
+				"campaign_name": f"Mail markup {self.org.suffix} {random_string(5)}",
+				"template": "Customer Satisfaction",
+				"channel": "Web Link",
+				"status": "Running",
+				"filter_account_manager": self.org.rep_a2,
+			}
+		).insert(ignore_permissions=True)
+		self.created("CRM Survey Campaign", campaign.name)
+		self.assertEqual(api.invite(campaign), 1)
+		invitation = frappe.get_doc("CRM Survey Invitation", {"campaign": campaign.name})
+		self.created("CRM Survey Invitation", invitation.name)
+		self.inbox(MARKUP)
+		sent_id = frappe.db.get_value(
+			"Email Queue",
+			{"reference_doctype": "CRM Survey Invitation", "reference_name": invitation.name},
+			"message_id",
+		)
+		report = MIMEMultipart("report", report_type="delivery-status")
+		report["From"], report["To"] = "MAILER-DAEMON@customer-d.test", DESK
+		report["Subject"] = "Undelivered <img src=x onerror=alert(1)>"
+		report["Message-ID"] = make_msgid(domain="customer-d.test")
+		report.attach(MIMEText("Delivery failed.", "plain"))
+		original = EmailMessage()
+		original["Message-ID"] = f"<{sent_id}>"
+		original["Subject"] = "How did we do?"
+		report.attach(MIMEMessage(original))
+		self.deliver(report)
+		status, note = frappe.db.get_value(
+			"CRM Survey Invitation", invitation.name, ["delivery_status", "delivery_note"]
+		)
+		self.assertEqual(status, "Bounced")
+		self.assertEqual(markup.executable_markup(note), [], note)

@@ -439,6 +439,26 @@ class TestStoredText(HTTPTestCase):
 		for description in events:
 			self.assertRunsNothing(description, "the customer event's description")
 
+	def test_a_managers_grade_reason_is_stored_without_markup(self):
+		"""The manual grade's reason is written by frappe.db.set_value on the customer and its grade log."""
+		manager = self.login(self.org.mgr_a)
+		self.ok(
+			self.call(
+				manager,
+				"crm_plus.crm_customers.grading.override_grade",
+				customer=self.org.c_a1,
+				grade="VIP",
+				reason=PAYLOADS["json"],
+			)
+		)
+		self.fresh()
+		self.assertRunsNothing(
+			frappe.db.get_value("CRM Customer", self.org.c_a1, "grade_override_reason"),
+			"grade_override_reason",
+		)
+		for reason in frappe.get_all("CRM Customer Grade Log", {"customer": self.org.c_a1}, pluck="reason"):
+			self.assertRunsNothing(reason, "the grade log's reason")
+
 	def test_a_data_import_is_cleaned_as_a_form_save(self):
 		"""Data Import saves each row as a document: the guard runs on it."""
 		from frappe.core.doctype.data_import.importer import Importer

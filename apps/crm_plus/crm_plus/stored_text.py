@@ -1,5 +1,5 @@
 """The server-side guard of stored text (rules in `crm_plus.domain.markup`): every text a user or a guest
-writes into the app's records, and into the Frappe records the app's users write (hooks.SANITIZED), is
+writes into the app's records, and into the Frappe records the app's users write (hooks.py lists both), is
 cleaned before it is stored, whatever its shape, and web address fields take http(s), mailto and tel
 only. The app's own writes past a document's save (bulk inserts, `frappe.db.set_value` of text) clean
 their text with `clean_text`."""
@@ -30,14 +30,31 @@ def guard(doc, method=None):
 		_guard_fields(d)
 
 
+def guarded_fields(meta) -> list:
+	"""The fields of a DocType the guard cleans."""
+	return [
+		df for df in meta.fields if markup.is_guarded_field(df.fieldtype, df.options, df.ignore_xss_filter)
+	]
+
+
+def refused_address(df, value) -> bool:
+	"""A web address field holding another scheme than http(s), mailto or tel."""
+	return markup.is_url_field(df.fieldtype, df.fieldname, df.options) and not markup.allowed_url(value)
+
+
+def clean_field(df, value):
+	"""A guarded field's value as it may be stored (the address rule aside)."""
+	if markup.is_email_field(df.fieldtype, df.options):
+		return markup.clean_email(value)
+	return clean_text(value, markup.is_rich_field(df.fieldtype))
+
+
 def _guard_fields(d) -> None:
-	for df in d.meta.fields:
-		if not markup.is_guarded_field(df.fieldtype, df.options, df.ignore_xss_filter):
-			continue
+	for df in guarded_fields(d.meta):
 		value = d.get(df.fieldname)
 		if not value or not isinstance(value, str):
 			continue
-		if markup.is_url_field(df.fieldtype, df.fieldname, df.options) and not markup.allowed_url(value):
+		if refused_address(df, value):
 			frappe.throw(
 				_(
 					"{0} must be a web address starting with http:// or https://, or a mailto: or tel: link"
@@ -51,9 +68,6 @@ def _guard_fields(d) -> None:
 
 			extract_images_from_doc(d, df.fieldname)
 			value = d.get(df.fieldname)
-		if markup.is_email_field(df.fieldtype, df.options):
-			cleaned = markup.clean_email(value)
-		else:
-			cleaned = clean_text(value, markup.is_rich_field(df.fieldtype))
+		cleaned = clean_field(df, value)
 		if cleaned != value:
 			d.set(df.fieldname, cleaned)

@@ -8,7 +8,9 @@ many values as HTML. So a JSON string literal (`"<img src=x onerror=...>"`), a J
 entity-encoded tag (`&lt;img ...&gt;`, shown as a tag wherever a view decodes the text once more) or
 a submitted document's text is stored as written. Here every value that carries markup, whatever its
 shape, is cleaned with the sanitizer the caller passes (Frappe's), and the result is checked: if it
-still holds executable markup, even once its entities are decoded, its tags are taken out.
+still holds executable markup (in plain text fields also once its entities are decoded), its decoded
+form is cleaned, and failing that its tags are taken out. In HTML fields (Text Editor) a character
+reference is text and is kept.
 """
 
 import html

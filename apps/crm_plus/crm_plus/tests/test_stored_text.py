@@ -50,13 +50,15 @@ class TestStoredText(HTTPTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
+		cls.user_fields = ("first_name", "last_name", "full_name", "bio")
+		cls.user_before = frappe.db.get_value("User", cls.org.rep_a1, cls.user_fields, as_dict=True)
 		cls.addClassCleanup(cls._restore_names)
 
 	@classmethod
 	def _restore_names(cls):
+		"""The rep's name as it was (the organisation's users are kept for later classes)."""
 		frappe.db.rollback()
-		for user in (cls.org.rep_a1,):
-			frappe.db.set_value("User", user, {"first_name": "Org", "last_name": "", "bio": None})
+		frappe.db.set_value("User", cls.org.rep_a1, dict(cls.user_before), update_modified=False)
 		frappe.db.delete("ToDo", {"allocated_to": cls.org.rep_a1, "description": ("like", "%alert%")})
 		frappe.db.commit()
 
@@ -458,6 +460,52 @@ class TestStoredText(HTTPTestCase):
 		)
 		for reason in frappe.get_all("CRM Customer Grade Log", {"customer": self.org.c_a1}, pluck="reason"):
 			self.assertRunsNothing(reason, "the grade log's reason")
+
+	def test_text_stored_before_the_guard_is_cleaned_by_the_patch(self):
+		"""A site attacked before this version keeps the payloads it stored: the migrate's patch cleans
+		them in the app's records, their child rows and users' names, and clears script addresses."""
+		from crm_plus.patches import clean_stored_text
+
+		customer, rep = self.org.c_a1, self.org.rep_a1
+		# As an older version stored them.
+		frappe.db.set_value(
+			"CRM Customer",
+			customer,
+			{
+				"notes": PAYLOADS["json"],
+				"main_business": PAYLOADS["entities"],
+				"website": HOSTILE_URLS[0],
+			},
+			update_modified=False,
+		)
+		row = frappe.get_doc(
+			{
+				"doctype": "CRM Customer Key Person",
+				"parent": customer,
+				"parenttype": "CRM Customer",
+				"parentfield": "key_people",
+				"person_name": "Buyer",
+			}
+		)
+		row.db_insert()
+		frappe.db.set_value("CRM Customer Key Person", row.name, "notes", PAYLOADS["json list"])
+		frappe.db.set_value("User", rep, "first_name", PAYLOADS["json svg"], update_modified=False)
+		frappe.db.set_value("CRM Customer", self.org.c_b, "notes", "AT&T: 3 < 4", update_modified=False)
+
+		clean_stored_text.execute()
+
+		stored = frappe.db.get_value(
+			"CRM Customer", customer, ["notes", "main_business", "website"], as_dict=True
+		)
+		self.assertRunsNothing(stored.notes, "notes")
+		self.assertRunsNothing(stored.main_business, "main_business")
+		self.assertEqual(stored.website, "")
+		self.assertRunsNothing(
+			frappe.db.get_value("CRM Customer Key Person", row.name, "notes"), "key person"
+		)
+		self.assertRunsNothing(frappe.db.get_value("User", rep, "first_name"), "the rep's first name")
+		self.assertEqual(frappe.db.get_value("CRM Customer", self.org.c_b, "notes"), "AT&T: 3 < 4")
+		frappe.db.rollback()
 
 	def test_a_data_import_is_cleaned_as_a_form_save(self):
 		"""Data Import saves each row as a document: the guard runs on it."""

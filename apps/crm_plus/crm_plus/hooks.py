@@ -268,3 +268,64 @@ has_permission["CRM Solution"] = "crm_plus.crm_complaints.doctype.crm_solution.c
 # Kanban boards of the app's DocTypes keep no card order: every desk user reads a shared board, and
 # Frappe would store in it the names of the cards its writer sees (crm_plus.crm_sales.kanban).
 doc_events["Kanban Board"] = {"validate": "crm_plus.overrides.clear_kanban_card_order"}
+
+# Stored text (crm_plus.stored_text, rules in crm_plus.domain.markup): every text field, child rows
+# included, of the app's DocTypes and of the Frappe DocTypes the app's users write is cleaned on the
+# server whatever its shape (Frappe's own sanitizer skips values that parse as JSON, and submitted
+# documents), and web address fields take http(s), mailto and tel only. Not "*": Workspace, Report,
+# Print Format and the like hold markup on purpose.
+_sanitized_app = [
+	"CRM Activity",
+	"CRM Complaint",
+	"CRM Complaint Category",
+	"CRM Contract",
+	"CRM Customer",
+	"CRM Customer Event",
+	"CRM Customer Grade",
+	"CRM Customer Grade Log",
+	"CRM Customer Source",
+	"CRM Customer Status Log",
+	"CRM Customer Transaction",
+	"CRM Customer Transfer",
+	"CRM Customer Type",
+	"CRM Division",
+	"CRM Industry",
+	"CRM Lead",
+	"CRM Lost Reason",
+	"CRM Opportunity",
+	"CRM Opportunity Stage",
+	"CRM Opportunity Stage Log",
+	"CRM Plus Settings",
+	"CRM Pool Log",
+	"CRM Region",
+	"CRM SLA Policy",
+	"CRM Sales Target",
+	"CRM Sales Team",
+	"CRM Sent Notification",
+	"CRM Solution",
+	"CRM Survey Campaign",
+	"CRM Survey Invitation",
+	"CRM Survey Response",
+	"CRM Survey Template",
+	"CRM Visit",
+	"CRM Visit Plan",
+]
+_sanitized_framework = [
+	"User",
+	"ToDo",
+	"Note",
+	"Comment",
+	"Communication",
+	"Contact",
+	"Address",
+	"Event",
+	"File",
+]
+for _doctype in [*_sanitized_app, *_sanitized_framework]:
+	_events = doc_events.setdefault(_doctype, {})
+	for _event in ("validate", "before_update_after_submit"):
+		_methods = _events.get(_event) or []
+		_events[_event] = [
+			*([_methods] if isinstance(_methods, str) else _methods),
+			"crm_plus.stored_text.guard",
+		]

@@ -3,14 +3,18 @@
 import frappe
 from frappe.utils import now_datetime
 
+from crm_plus.stored_text import clean_text
+
 
 def bulk_insert_logs(doctype: str, fields: list[str], rows: list[tuple]) -> None:
 	"""Insert rows into an autoincrement log DocType in one statement, with the standard columns set.
 
-	Names come from the DocType's sequence, as Frappe's own inserts take them.
+	Names come from the DocType's sequence, as Frappe's own inserts take them. Text is cleaned as a
+	document's save cleans it (`stored_text`): these rows are written past the save.
 	"""
 	if not rows:
 		return
+	rows = [tuple(clean_text(v) if isinstance(v, str) else v for v in row) for row in rows]
 	user = frappe.session.user
 	now = now_datetime()
 	names = next_names(doctype, len(rows))
@@ -54,7 +58,9 @@ def allow_server_fields(doc):
 
 def bulk_set(doctype: str, fieldname: str, values: list[tuple[str, object]]) -> None:
 	"""Set one column of many records, in one UPDATE per thousand joined to the values as a derived
-	table (names escaped, numbers as literals); `modified` is left alone: for measures the jobs keep."""
+	table (names escaped, numbers as literals, text cleaned as a save cleans it); `modified` is left alone:
+	for measures the jobs keep."""
+	values = [(name, clean_text(v) if isinstance(v, str) else v) for name, v in values]
 	for start in range(0, len(values), 1000):
 		chunk = values[start : start + 1000]
 		rows = " union all ".join(

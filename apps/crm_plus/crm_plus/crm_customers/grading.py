@@ -17,12 +17,12 @@ from datetime import date, timedelta
 import frappe
 from frappe import _
 from frappe.utils import cint, flt, getdate, now_datetime, today
-from frappe.utils.html_utils import sanitize_html
 
 from crm_plus.domain import formula as formulas
 from crm_plus.domain import grading
 from crm_plus.domain.roles import GRADE_OVERRIDE_ROLES
 from crm_plus.organisation import team_manager
+from crm_plus.stored_text import clean_text
 from crm_plus.utils import bulk_insert_logs
 
 CHUNK = 1000
@@ -410,7 +410,7 @@ def override_grade(customer: str, grade: str | None, reason: str) -> dict:
 	doc = frappe.get_doc("CRM Customer", customer)
 	doc.check_permission("write")
 	# Written without a document save, so sanitised here as a save would (the form shows it as HTML).
-	reason = sanitize_html((reason or "").strip())
+	reason = clean_text((reason or "").strip())
 	if not reason:
 		frappe.throw(_("Please give a reason for the manual grade"))
 	if grade and not frappe.db.exists("CRM Customer Grade", grade):

@@ -7,6 +7,7 @@ from frappe.utils import get_url_to_form, now_datetime, today
 
 from crm_plus.domain import access
 from crm_plus.permissions import get_scope
+from crm_plus.stored_text import clean_text
 from crm_plus.utils import bulk_insert_logs
 
 CUSTOMER = "CRM Customer"
@@ -62,6 +63,8 @@ def move(
 		frappe.qb.update(t).set(t[entry["user_field"]], to_user).where(criterion).run()
 
 	title = _("Transferred from {0} to {1}").format(from_user, to_user)
+	# Written past the event's save: cleaned as its save would clean it.
+	reason = clean_text(reason or "")
 	bulk_insert_logs(
 		"CRM Customer Event",
 		["customer", "event_date", "event_type", "title", "description"],

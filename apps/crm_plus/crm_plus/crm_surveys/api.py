@@ -6,7 +6,7 @@ import json
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
-from frappe.utils import add_days, cint, flt, get_datetime, get_url, now_datetime, today
+from frappe.utils import add_days, cint, escape_html, flt, get_datetime, get_url, now_datetime, today
 
 from crm_plus.domain import public_links, surveys
 from crm_plus.domain.roles import SERVICE_ROLES
@@ -200,7 +200,8 @@ def save_response(invitation, questions: list[dict], typed: dict, channel: str) 
 def open_follow_up(invitation, questions, typed, reasons) -> str:
 	"""An unhappy answer opens a complaint handled by the customer's account manager."""
 	labels = {q["id"]: q["question"] for q in questions}
-	lines = [f"{labels[qid]}: {value}" for _reason, qid, value in reasons]
+	# The description is HTML: the questions and the customer's answers go in as text.
+	lines = [f"{escape_html(labels[qid])}: {escape_html(str(value))}" for _reason, qid, value in reasons]
 	owner = frappe.db.get_value("CRM Customer", invitation.customer, "account_manager")
 	complaint = frappe.get_doc(
 		{

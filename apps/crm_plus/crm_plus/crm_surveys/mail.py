@@ -10,6 +10,7 @@ from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.utils import add_days, cint, now_datetime
 
 from crm_plus.notifications import claim
+from crm_plus.stored_text import clean_text
 from crm_plus.utils import each_isolated
 
 INVITATION = "CRM Survey Invitation"
@@ -36,6 +37,7 @@ def sync_delivery() -> int:
 		if current == status:
 			continue
 		note = (row.error or "").strip().splitlines()[-1][:200] if status == "Failed" and row.error else None
+		note = clean_text(note) if note else None  # a server's answer may echo what a sender wrote
 		frappe.db.set_value(
 			INVITATION, name, {"delivery_status": status, "delivery_note": note}, update_modified=False
 		)
@@ -74,7 +76,8 @@ def mark_bounce(mail) -> str | None:
 		queued,
 		{
 			"delivery_status": "Bounced",
-			"delivery_note": _("The mail came back undelivered: {0}").format(mail.subject)[:200],
+			# The bounce's subject is a stranger's text, written past the invitation's save.
+			"delivery_note": clean_text(_("The mail came back undelivered: {0}").format(mail.subject)[:200]),
 		},
 		update_modified=False,
 	)

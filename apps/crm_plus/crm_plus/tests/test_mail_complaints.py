@@ -25,6 +25,7 @@ CUSTOMER = "buyer@customer-a.test"
 OTHER = "boss@customer-b.test"
 STRANGER = "stranger@nowhere.test"
 OWNER = "owner@customer-c.test"
+MARKUP = "markup@customer-d.test"
 ACCOUNT = "CRM Plus Mail Test Desk"
 SENT = "CRM Sent Notification"
 
@@ -34,7 +35,7 @@ class TestMailComplaints(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		try:
-			cls.servers = MailServers([DESK, CUSTOMER, OTHER, STRANGER, OWNER]).start()
+			cls.servers = MailServers([DESK, CUSTOMER, OTHER, STRANGER, OWNER, MARKUP]).start()
 		except Unavailable as e:
 			print(f"\nMAIL TESTS SKIPPED: the mail servers could not be started: {e}")
 			raise unittest.SkipTest(f"mail servers unavailable: {e}") from e
@@ -95,7 +96,7 @@ class TestMailComplaints(HTTPTestCase):
 		frappe.db.delete("IMAP Folder", {"parent": ACCOUNT})
 		frappe.db.delete("Email Account", {"name": ACCOUNT})
 		complaints = frappe.get_all(
-			"CRM Complaint", {"raised_by": ("in", [CUSTOMER, OTHER, STRANGER, OWNER])}, pluck="name"
+			"CRM Complaint", {"raised_by": ("in", [CUSTOMER, OTHER, STRANGER, OWNER, MARKUP])}, pluck="name"
 		)
 		for name in complaints:
 			frappe.db.delete("Communication", {"reference_doctype": "CRM Complaint", "reference_name": name})
@@ -103,7 +104,7 @@ class TestMailComplaints(HTTPTestCase):
 			frappe.db.delete("File", {"attached_to_doctype": "CRM Complaint", "attached_to_name": name})
 			frappe.db.delete("CRM Complaint", {"name": name})
 		frappe.db.delete("Communication", {"email_account": ACCOUNT})
-		frappe.db.delete(SENT, {"recipient": ("in", [CUSTOMER, OTHER, STRANGER, OWNER])})
+		frappe.db.delete(SENT, {"recipient": ("in", [CUSTOMER, OTHER, STRANGER, OWNER, MARKUP])})
 		queues = frappe.get_all("Email Queue", {"sender": ("like", f"%{DESK}%")}, pluck="name")
 		if queues:
 			frappe.db.delete("Email Queue Recipient", {"parent": ("in", queues)})
@@ -436,3 +437,66 @@ class TestMailComplaints(HTTPTestCase):
 			frappe.db.get_value("CRM Survey Invitation", invitation.name, "delivery_status"), "Bounced"
 		)
 		self.assertEqual(len(self.inbox()[before:]), 2, "a bounce is never answered")
+
+	def test_a_mails_json_shaped_markup_is_stored_without_it(self):
+		"""A subject or text written as a JSON string literal passes Frappe's sanitizer untouched (issue
+		21): the complaint and its Communication store no executable markup of it."""
+		from crm_plus.domain import markup
+
+		payload = '"<img src=x onerror=alert(1)>"'
+		message_id = self.deliver(self.mail(sender=MARKUP, subject=payload, body='"<svg onload=alert(1)>"'))
+		complaint = self.complaint_of(message_id)
+		for field in ("subject", "description"):
+			rich = field == "description"  # a Text Editor: a character reference in it is text
+			self.assertEqual(markup.executable_markup(complaint.get(field), rich), [], complaint.get(field))
+		communication = frappe.db.get_value(
+			"Communication", {"message_id": message_id}, ["subject", "content"], as_dict=True
+		)
+		for field, value in communication.items():
+			self.assertEqual(
+				markup.executable_markup(value, field == "content"), [], f"Communication.{field}: {value!r}"
+			)
+
+	def test_a_bounces_subject_is_stored_without_markup_on_the_invitation(self):
+		"""A delivery report's subject (anyone's text: the invited customer knows the mail's Message-ID)
+		is written into the invitation's delivery note by frappe.db.set_value, past any sanitizer."""
+		from email.mime.message import MIMEMessage
+
+		from crm_plus.domain import markup
+
+		frappe.db.set_value("CRM Customer", self.org.c_a2, "email", MARKUP)
+		campaign = frappe.get_doc(
+			{
+				"doctype": "CRM Survey Campaign",
+				"campaign_name": f"Mail markup {self.org.suffix} {random_string(5)}",
+				"template": "Customer Satisfaction",
+				"channel": "Web Link",
+				"status": "Running",
+				"filter_account_manager": self.org.rep_a2,
+			}
+		).insert(ignore_permissions=True)
+		self.created("CRM Survey Campaign", campaign.name)
+		self.assertEqual(api.invite(campaign), 1)
+		invitation = frappe.get_doc("CRM Survey Invitation", {"campaign": campaign.name})
+		self.created("CRM Survey Invitation", invitation.name)
+		self.inbox(MARKUP)
+		sent_id = frappe.db.get_value(
+			"Email Queue",
+			{"reference_doctype": "CRM Survey Invitation", "reference_name": invitation.name},
+			"message_id",
+		)
+		report = MIMEMultipart("report", report_type="delivery-status")
+		report["From"], report["To"] = "MAILER-DAEMON@customer-d.test", DESK
+		report["Subject"] = "Undelivered <img src=x onerror=alert(1)>"
+		report["Message-ID"] = make_msgid(domain="customer-d.test")
+		report.attach(MIMEText("Delivery failed.", "plain"))
+		original = EmailMessage()
+		original["Message-ID"] = f"<{sent_id}>"
+		original["Subject"] = "How did we do?"
+		report.attach(MIMEMessage(original))
+		self.deliver(report)
+		status, note = frappe.db.get_value(
+			"CRM Survey Invitation", invitation.name, ["delivery_status", "delivery_note"]
+		)
+		self.assertEqual(status, "Bounced")
+		self.assertEqual(markup.executable_markup(note), [], note)

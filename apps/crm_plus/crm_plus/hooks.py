@@ -181,6 +181,9 @@ _validate |= {
 }
 
 doc_events = {doctype: {"validate": methods} for doctype, methods in _validate.items()}
+# An upload whose content equals another record's file gets a copy of its own (crm_plus.files).
+doc_events["File"]["before_insert"] = "crm_plus.files.own_copy"
+doc_events["File"]["on_trash"] = "crm_plus.files.remove_own_copy"
 doc_events["User"] = {"on_update": "crm_plus.crm_customers.transfer.warn_when_owner_disabled"}
 doc_events["Version"] = {"before_insert": "crm_plus.permissions.mask_version"}
 # A comment or a reply by staff is a complaint's first response.

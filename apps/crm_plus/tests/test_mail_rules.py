@@ -25,3 +25,15 @@ def test_html_becomes_safe_text():
 
 def test_description_is_bounded():
 	assert mail.description_html("x" * 50000).count("x") == mail.DESCRIPTION_LIMIT
+
+
+def test_a_mailed_link_is_an_anchor_whose_text_is_the_address():
+	url = "https://crm.example.com/survey?token=a_b-c&x=<1>"
+	assert mail.link_html(url) == (
+		'<a href="https://crm.example.com/survey?token=a_b-c&amp;x=&lt;1&gt;">'
+		"https://crm.example.com/survey?token=a_b-c&amp;x=&lt;1&gt;</a>"
+	)
+	html = mail.sentence_with_link("Tell us <now>: {0}", "https://x.test/survey?token=A_1")
+	assert html == (
+		'<p>Tell us &lt;now&gt;: <a href="https://x.test/survey?token=A_1">https://x.test/survey?token=A_1</a></p>'
+	)

@@ -89,3 +89,15 @@ def description_html(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
 	"""Plain text as the safe HTML of a text editor field: escaped, one paragraph per line."""
 	text = text[:limit]
 	return "".join(f"<p>{escape(line)}</p>" if line else "<p><br></p>" for line in text.split("\n"))
+
+
+def link_html(url: str) -> str:
+	"""A link in a mail the customer opens: an anchor whose text is the address itself. Frappe's
+	plain-text part (markdownify) writes such an anchor as <address>, whatever characters the address
+	holds, where bare text would have its "_" written as "\\_"; the HTML part has the anchor."""
+	return f'<a href="{escape(url)}">{escape(url)}</a>'
+
+
+def sentence_with_link(sentence: str, url: str) -> str:
+	"""A translated sentence with one "{0}" for the link, as a paragraph of the mail's HTML."""
+	return "<p>" + escape(sentence).format(link_html(url)) + "</p>"

@@ -4,17 +4,21 @@ and the desk's reply come out through Frappe's email queue and are read from the
 Skipped, with the reason printed, when the servers cannot be started."""
 
 import re
+import secrets
 import unittest
 from email.message import EmailMessage
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import make_msgid
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlsplit
 
 import frappe
 from frappe.email.queue import flush
 from frappe.utils import add_days, now_datetime, random_string
 
+from crm_plus.crm_complaints import feedback
 from crm_plus.crm_surveys import api
 from crm_plus.crm_surveys import mail as survey_mail
 from crm_plus.tests.http import HTTPTestCase
@@ -436,3 +440,129 @@ class TestMailComplaints(HTTPTestCase):
 			frappe.db.get_value("CRM Survey Invitation", invitation.name, "delivery_status"), "Bounced"
 		)
 		self.assertEqual(len(self.inbox()[before:]), 2, "a bounce is never answered")
+
+	# ---------------------------------------------------------------- every link mailed opens
+	def public_links_of(self, message) -> tuple[list[str], list[str]]:
+		"""The links to the public pages in a mail's plain-text part and in its HTML part (hrefs), as a
+		customer's client would find them in each."""
+		text = message.get_body(("plain",)).get_content()
+		html = message.get_body(("html",)).get_content()
+		pages = ("/survey?", "/complaint-feedback?")
+		in_text = [u for u in re.findall(r"https?://[^\s<>()\[\]\"']+", text) if any(p in u for p in pages)]
+
+		class Hrefs(HTMLParser):
+			found: list[str] = []
+
+			def handle_starttag(self, tag, attrs):
+				if tag == "a":
+					self.found.append(dict(attrs).get("href") or "")
+
+		parser = Hrefs()
+		parser.found = []
+		parser.feed(html)
+		return in_text, [u for u in parser.found if any(p in u for p in pages)]
+
+	def assert_links_open(self, message, expected: int = 1) -> list[str]:
+		"""Each public link of the mail, from either part, opens its page as valid for a guest."""
+		in_text, in_html = self.public_links_of(message)
+		subject = message["Subject"]
+		self.assertEqual(len(set(in_text)), expected, f"plain text of {subject!r}: {in_text}")
+		self.assertEqual(len(set(in_html)), expected, f"HTML of {subject!r}: {in_html}")
+		self.assertEqual(set(in_text), set(in_html), subject)
+		guest = self.login("Guest")
+		for url in {*in_text, *in_html}:
+			parts = urlsplit(url)
+			page = self.get(guest, parts.path, dict(parse_qsl(parts.query)))
+			self.assertEqual(page.status_code, 200, url)
+			self.assertNotIn("data-state=", page.text, f"{url} does not open as a valid link")
+		return sorted(set(in_text))
+
+	def test_every_link_mailed_opens_from_the_plain_text_and_the_html_part(self):
+		o = self.org
+		frappe.db.set_value("CRM Customer", o.c_a2, "email", CUSTOMER)
+		frappe.db.commit()
+		before = len(self.servers.messages(CUSTOMER))
+
+		# Survey invitations: one campaign per mail, each with a fresh token.
+		invitations = []
+		for n in range(8):
+			campaign = frappe.get_doc(
+				{
+					"doctype": "CRM Survey Campaign",
+					"campaign_name": f"Links {o.suffix} {n} {random_string(4)}",
+					"template": "Customer Satisfaction",
+					"channel": "Web Link",
+					"status": "Running",
+					"filter_account_manager": o.rep_a2,
+				}
+			).insert(ignore_permissions=True)
+			self.created("CRM Survey Campaign", campaign.name)
+			self.assertEqual(api.invite(campaign), 1)
+			invitation = frappe.get_doc("CRM Survey Invitation", {"campaign": campaign.name})
+			invitations.append(self.created("CRM Survey Invitation", invitation.name))
+		frappe.db.commit()
+		mailed = self.inbox()[before:]
+		self.assertEqual(len(mailed), len(invitations))
+		for message in mailed:
+			self.assert_links_open(message)
+
+		# Reminders, half of them carrying tokens of the earlier kind (URL-safe base64, "_" and "-"),
+		# which stay valid.
+		legacy = [
+			f"{secrets.token_urlsafe(16)}_{secrets.token_urlsafe(12)}",
+			f"-{secrets.token_urlsafe(20)}__x",
+			f"_{secrets.token_urlsafe(30)}",
+			f"{secrets.token_urlsafe(10)}_-_{secrets.token_urlsafe(10)}",
+		]
+		for name, token in zip(invitations, legacy, strict=False):
+			frappe.db.set_value(
+				"CRM Survey Invitation", name, {"token": token, "survey_link": api.survey_url(token)}
+			)
+		frappe.db.sql(
+			"update `tabCRM Survey Invitation` set sent_at = %s where name in %s",
+			(add_days(now_datetime(), -4), invitations),
+		)
+		frappe.db.set_single_value("CRM Plus Settings", "survey_reminder_days", 3)
+		self.assertEqual(survey_mail.send_survey_reminders(), len(invitations))
+		frappe.db.commit()
+		reminders = self.inbox()[before + len(invitations) :]
+		self.assertEqual(len(reminders), len(invitations))
+		opened = [link for message in reminders for link in self.assert_links_open(message)]
+		for token in legacy:
+			self.assertTrue(any(link.endswith(f"token={token}") for link in opened), token)
+
+		# A complaint by mail: the acknowledgement (no link), then the feedback link when resolved,
+		# once with a fresh token and once with one of the earlier kind.
+		first = self.deliver(self.mail(subject=f"Links {o.suffix}"))
+		complaint = self.complaint_of(first)
+		ack = [m for m in self.inbox()[before:] if complaint.name in m["Subject"]]
+		self.assertEqual(len(ack), 1)
+		self.assert_links_open(ack[0], expected=0)
+		agent = self.login(o.agent_a)
+		response = self.put(
+			agent,
+			f"/api/resource/CRM Complaint/{complaint.name}",
+			{"status": "Resolved", "resolution": "The technician replaced the seal."},
+		)
+		self.assertEqual(response.status_code, 200, response.text)
+		seen = len(self.inbox())
+		feedback_mails = [
+			m
+			for m in self.servers.messages(CUSTOMER)[before:]
+			if "/complaint-feedback?" in m.get_body(("html", "plain")).get_content()
+		]
+		self.assertEqual(len(feedback_mails), 1)
+		self.assert_links_open(feedback_mails[0])
+		token = f"{secrets.token_urlsafe(15)}_{secrets.token_urlsafe(15)}"
+		self.fresh()
+		frappe.db.set_value(
+			"CRM Complaint",
+			complaint.name,
+			{"feedback_token": token, "feedback_link": feedback.feedback_url(token)},
+		)
+		frappe.db.commit()
+		self.assertTrue(feedback.send_feedback_link(complaint.name))
+		frappe.db.commit()
+		again = self.inbox()[seen:]
+		self.assertEqual(len(again), 1)
+		self.assertEqual(self.assert_links_open(again[0]), [feedback.feedback_url(token)])

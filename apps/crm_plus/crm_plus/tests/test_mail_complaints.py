@@ -3,6 +3,7 @@ a customer's mail goes in over SMTP, Frappe pulls it over IMAP into a complaint,
 and the desk's reply come out through Frappe's email queue and are read from the customer's mailbox.
 Skipped, with the reason printed, when the servers cannot be started."""
 
+import base64
 import re
 import secrets
 import unittest
@@ -12,7 +13,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import make_msgid
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import frappe
 from frappe.email.queue import flush
@@ -566,3 +567,82 @@ class TestMailComplaints(HTTPTestCase):
 		again = self.inbox()[seen:]
 		self.assertEqual(len(again), 1)
 		self.assertEqual(self.assert_links_open(again[0]), [feedback.feedback_url(token)])
+
+	# ---------------------------------------------------------------- attachments' names and contents
+	def test_chinese_attachment_names_arrive_with_their_names(self):
+		"""Names as Chinese mail clients send them, over SMTP and IMAP: RFC 2047 encoded words and RFC
+		2231 parameters in GBK, GB2312, GB18030, Big5 and UTF-8 (a long name in several words). One
+		attachment's bytes equal a private file of another division: it is stored as a file of its own."""
+		o = self.org
+		names = {
+			"gbk": "关于二〇二六年第三季度采购合同的补充协议及附件清单（盖章版）",
+			"gb2312": "采购合同附件",
+			"gb18030": "合同𠀀附件",
+			"big5": "合約附件",
+			"utf-8": "合同附件（定稿）",
+		}
+		message = MIMEMultipart()
+		message["From"], message["To"], message["Subject"] = CUSTOMER, DESK, f"附件 {o.suffix}"
+		message["Message-ID"] = make_msgid(domain="customer.test")
+		message.attach(MIMEText("附件见附。", "plain", "utf-8"))
+		expected = {}
+		for charset, stem in names.items():
+			for style in ("2047", "2231"):
+				name = f"{stem}-{style}.pdf"
+				raw = name.encode(charset)
+				if style == "2047":
+					words = " ".join(
+						f"=?{charset}?B?{base64.b64encode(raw[i : i + 30]).decode()}?="
+						for i in range(0, len(raw), 30)
+					)
+					disposition = f'attachment; filename="{words}"'
+				else:
+					disposition = f"attachment; filename*={charset}''{quote(raw)}"
+				content = f"%PDF {charset} {style} {random_string(10)}".encode()
+				part = MIMEApplication(content, "pdf")
+				part["Content-Disposition"] = disposition
+				message.attach(part)
+				expected[name] = content
+
+		# Division B's private contract; the customer mails the same bytes.
+		secret = f"division-b-secret-{o.suffix}.pdf"
+		secret_bytes = f"%PDF the same contract {random_string(16)}".encode()
+		owned = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": secret,
+				"content": secret_bytes,
+				"attached_to_doctype": "CRM Customer",
+				"attached_to_name": o.c_b,
+				"is_private": 1,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		part = MIMEApplication(secret_bytes, "pdf")
+		part["Content-Disposition"] = "attachment; filename*=gbk''" + quote("标准合同.pdf".encode("gbk"))
+		message.attach(part)
+		expected["标准合同.pdf"] = secret_bytes
+
+		message_id = self.deliver(message)
+		communication = frappe.db.get_value("Communication", {"message_id": message_id}, "name")
+		files = frappe.get_all(
+			"File",
+			{"attached_to_doctype": "Communication", "attached_to_name": communication},
+			["name", "file_name", "file_url"],
+		)
+		self.addCleanup(
+			lambda: (
+				[
+					frappe.delete_doc("File", f, force=True, ignore_permissions=True)
+					for f in [*(f.name for f in files), owned.name]
+				]
+				and frappe.db.commit()
+			)
+		)
+		self.assertEqual(sorted(f.file_name for f in files), sorted(expected))
+		for f in files:
+			with open(frappe.get_doc("File", f.name).get_full_path(), "rb") as stored:
+				self.assertEqual(stored.read(), expected[f.file_name], f.file_name)
+		mailed = next(f for f in files if f.file_name == "标准合同.pdf")
+		self.assertNotEqual(mailed.file_url, owned.file_url)
+		self.assertNotIn("secret", mailed.file_url)

@@ -30,6 +30,9 @@ CUSTOMER = "buyer@customer-a.test"
 OTHER = "boss@customer-b.test"
 STRANGER = "stranger@nowhere.test"
 OWNER = "owner@customer-c.test"
+# Addresses of their own: acknowledgements per address and day are bounded.
+READER = "reader@customer-d.test"
+SENDER_CN = "files@customer-e.test"
 ACCOUNT = "CRM Plus Mail Test Desk"
 SENT = "CRM Sent Notification"
 
@@ -39,7 +42,7 @@ class TestMailComplaints(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		try:
-			cls.servers = MailServers([DESK, CUSTOMER, OTHER, STRANGER, OWNER]).start()
+			cls.servers = MailServers([DESK, CUSTOMER, OTHER, STRANGER, OWNER, READER, SENDER_CN]).start()
 		except Unavailable as e:
 			print(f"\nMAIL TESTS SKIPPED: the mail servers could not be started: {e}")
 			raise unittest.SkipTest(f"mail servers unavailable: {e}") from e
@@ -100,7 +103,9 @@ class TestMailComplaints(HTTPTestCase):
 		frappe.db.delete("IMAP Folder", {"parent": ACCOUNT})
 		frappe.db.delete("Email Account", {"name": ACCOUNT})
 		complaints = frappe.get_all(
-			"CRM Complaint", {"raised_by": ("in", [CUSTOMER, OTHER, STRANGER, OWNER])}, pluck="name"
+			"CRM Complaint",
+			{"raised_by": ("in", [CUSTOMER, OTHER, STRANGER, OWNER, READER, SENDER_CN])},
+			pluck="name",
 		)
 		for name in complaints:
 			frappe.db.delete("Communication", {"reference_doctype": "CRM Complaint", "reference_name": name})
@@ -108,7 +113,7 @@ class TestMailComplaints(HTTPTestCase):
 			frappe.db.delete("File", {"attached_to_doctype": "CRM Complaint", "attached_to_name": name})
 			frappe.db.delete("CRM Complaint", {"name": name})
 		frappe.db.delete("Communication", {"email_account": ACCOUNT})
-		frappe.db.delete(SENT, {"recipient": ("in", [CUSTOMER, OTHER, STRANGER, OWNER])})
+		frappe.db.delete(SENT, {"recipient": ("in", [CUSTOMER, OTHER, STRANGER, OWNER, READER, SENDER_CN])})
 		queues = frappe.get_all("Email Queue", {"sender": ("like", f"%{DESK}%")}, pluck="name")
 		if queues:
 			frappe.db.delete("Email Queue Recipient", {"parent": ("in", queues)})
@@ -480,9 +485,9 @@ class TestMailComplaints(HTTPTestCase):
 
 	def test_every_link_mailed_opens_from_the_plain_text_and_the_html_part(self):
 		o = self.org
-		frappe.db.set_value("CRM Customer", o.c_a2, "email", CUSTOMER)
+		frappe.db.set_value("CRM Customer", o.c_a2, "email", READER)
 		frappe.db.commit()
-		before = len(self.servers.messages(CUSTOMER))
+		before = len(self.servers.messages(READER))
 
 		# Survey invitations: one campaign per mail, each with a fresh token.
 		invitations = []
@@ -502,7 +507,7 @@ class TestMailComplaints(HTTPTestCase):
 			invitation = frappe.get_doc("CRM Survey Invitation", {"campaign": campaign.name})
 			invitations.append(self.created("CRM Survey Invitation", invitation.name))
 		frappe.db.commit()
-		mailed = self.inbox()[before:]
+		mailed = self.inbox(READER)[before:]
 		self.assertEqual(len(mailed), len(invitations))
 		for message in mailed:
 			self.assert_links_open(message)
@@ -526,7 +531,7 @@ class TestMailComplaints(HTTPTestCase):
 		frappe.db.set_single_value("CRM Plus Settings", "survey_reminder_days", 3)
 		self.assertEqual(survey_mail.send_survey_reminders(), len(invitations))
 		frappe.db.commit()
-		reminders = self.inbox()[before + len(invitations) :]
+		reminders = self.inbox(READER)[before + len(invitations) :]
 		self.assertEqual(len(reminders), len(invitations))
 		opened = [link for message in reminders for link in self.assert_links_open(message)]
 		for token in legacy:
@@ -534,9 +539,9 @@ class TestMailComplaints(HTTPTestCase):
 
 		# A complaint by mail: the acknowledgement (no link), then the feedback link when resolved,
 		# once with a fresh token and once with one of the earlier kind.
-		first = self.deliver(self.mail(subject=f"Links {o.suffix}"))
+		first = self.deliver(self.mail(sender=READER, subject=f"Links {o.suffix}"))
 		complaint = self.complaint_of(first)
-		ack = [m for m in self.inbox()[before:] if complaint.name in m["Subject"]]
+		ack = [m for m in self.inbox(READER)[before:] if complaint.name in m["Subject"]]
 		self.assertEqual(len(ack), 1)
 		self.assert_links_open(ack[0], expected=0)
 		agent = self.login(o.agent_a)
@@ -546,10 +551,10 @@ class TestMailComplaints(HTTPTestCase):
 			{"status": "Resolved", "resolution": "The technician replaced the seal."},
 		)
 		self.assertEqual(response.status_code, 200, response.text)
-		seen = len(self.inbox())
+		seen = len(self.inbox(READER))
 		feedback_mails = [
 			m
-			for m in self.servers.messages(CUSTOMER)[before:]
+			for m in self.servers.messages(READER)[before:]
 			if "/complaint-feedback?" in m.get_body(("html", "plain")).get_content()
 		]
 		self.assertEqual(len(feedback_mails), 1)
@@ -564,7 +569,7 @@ class TestMailComplaints(HTTPTestCase):
 		frappe.db.commit()
 		self.assertTrue(feedback.send_feedback_link(complaint.name))
 		frappe.db.commit()
-		again = self.inbox()[seen:]
+		again = self.inbox(READER)[seen:]
 		self.assertEqual(len(again), 1)
 		self.assertEqual(self.assert_links_open(again[0]), [feedback.feedback_url(token)])
 
@@ -582,7 +587,7 @@ class TestMailComplaints(HTTPTestCase):
 			"utf-8": "合同附件（定稿）",
 		}
 		message = MIMEMultipart()
-		message["From"], message["To"], message["Subject"] = CUSTOMER, DESK, f"附件 {o.suffix}"
+		message["From"], message["To"], message["Subject"] = SENDER_CN, DESK, f"附件 {o.suffix}"
 		message["Message-ID"] = make_msgid(domain="customer.test")
 		message.attach(MIMEText("附件见附。", "plain", "utf-8"))
 		expected = {}

@@ -10,19 +10,37 @@ Here an upload shares a path only with a file of the same record (Frappe's dupli
 otherwise it gets its own copy, named as the uploader named it. The rule does not depend on who
 uploads, so it holds on every path that makes a File with content: the form's attachment and
 `upload_file`, a REST insert, Data Import, mail attachments, the public pages, private and public.
+
+A File made from a private URL its user names (no content) needs a record the user may read holding
+that URL (`file_has_permission`, before anything reads the path): otherwise the answer would differ
+between a path that exists and one that does not.
 """
 
 import os
 
 import frappe
+from frappe.core.doctype.file.file import File as FrappeFile
 from frappe.core.doctype.file.utils import generate_file_name
+from frappe.model.document import Document
 from frappe.utils import call_hook_method, get_hook_method
+
+
+class File(FrappeFile):
+	"""Frappe's File knowing whether its content came with it (override_doctype_class): Frappe reads a
+	File made from a URL into `content` before any hook runs, so afterwards an upload and a pointer
+	at an existing file look alike."""
+
+	def before_insert(self):
+		self.flags.crm_plus_uploaded = bool(self.get("content"))
+		super().before_insert()
 
 
 def own_copy(doc, method=None) -> None:
 	"""before_insert of File (after Frappe's own, which may have pointed the upload at another file)."""
-	if doc.is_folder or doc.is_remote_file or not doc.get("content") or not doc.file_url:
-		return  # a folder, a link, or a File made from a URL the caller named (checked on validate)
+	if doc.is_folder or doc.is_remote_file or not doc.flags.crm_plus_uploaded or not doc.file_url:
+		# A folder, a link, or a File made from a path its caller named: never copied (a copy would hand
+		# over a file the caller may not read); validate checks that the caller may read the path.
+		return
 	holders = frappe.get_all(
 		"File",
 		filters={"file_url": doc.file_url},
@@ -70,3 +88,28 @@ def _remove_unheld(path: str, url: str | None, name: str | None) -> None:
 	if frappe.db.exists("File", {"file_url": url, "name": ("!=", name or "")}):
 		return
 	os.remove(path)
+
+
+def file_has_permission(doc, ptype=None, user=None, debug=False):
+	"""has_permission of File (before Frappe's own). A new File naming a private path without content
+	(a REST insert, `upload_file` with a `file_url`) is refused, with Frappe's one message for a refused
+	insert, unless the user may read a File already holding that path: a path of another division's
+	file and a path that does not exist get the same answer. None otherwise (Frappe decides)."""
+	if ptype != "create" or not doc or not isinstance(doc, Document):
+		return None
+	user = user or frappe.session.user
+	if user == "Administrator" or doc.get("content") or not doc.is_new():
+		return None
+	url = doc.get("file_url") or ""
+	if not url.startswith("/private/"):
+		return None
+	holders = frappe.get_all("File", filters={"file_url": url}, pluck="name")
+	# The checks of the holders' records write messages naming those records: none of them is kept.
+	log, kept = frappe.local.message_log, len(frappe.local.message_log)
+	checks = frappe.flags.get("has_permission_check_logs")
+	checks = list(checks) if checks is not None else None
+	readable = any(frappe.has_permission("File", "read", h, user=user) for h in holders)
+	del log[kept:]
+	if checks is not None:
+		frappe.flags["has_permission_check_logs"] = checks
+	return None if readable else False

@@ -134,6 +134,8 @@ has_permission = {
 	"Address": "crm_plus.crm_customers.contacts.has_permission",
 } | {doctype: "crm_plus.permissions.linked_has_permission" for doctype in _customer_linked}
 has_permission |= {doctype: "crm_plus.permissions.owned_has_permission" for doctype in _owned}
+# A new File naming a private path needs a readable record holding it (crm_plus.files).
+has_permission["File"] = "crm_plus.files.file_has_permission"
 has_permission |= {
 	doctype: "crm_plus.permissions.opportunity_linked_has_permission" for doctype in _opportunity_linked
 }
@@ -201,6 +203,8 @@ doc_events["Communication"] = {
 doc_events["Email Queue"] = {"before_insert": "crm_plus.crm_complaints.mail.thread_headers"}
 # Inbound mails know complaints: bounces and auto-replies never open one, big attachments are noted.
 override_doctype_class = {"Email Account": "crm_plus.crm_complaints.mail.EmailAccount"}
+# A File knows whether its content came with it (an upload) or was read from a path (crm_plus.files).
+override_doctype_class["File"] = "crm_plus.files.File"
 doc_events["ToDo"] |= {
 	"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.set_handler_from_assignment",
 	# A scope names its user's assigned customers: an assignment made or closed renews it.

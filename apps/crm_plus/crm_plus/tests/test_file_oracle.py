@@ -109,6 +109,16 @@ class TestFileOracle(HTTPTestCase):
 				o.rep_b, f"prices-rest-{s}.pdf", self.public_bytes, is_private=0
 			),
 		}
+		# A File pointing at the owner's private path by name: refused alike whether the path exists.
+		answers["rest_insert_by_path"] = self.insert(
+			self.login(o.rep_b),
+			"File",
+			file_url=f"/private/files/{self.owner_private}",
+			file_name=f"pointer-{s}.pdf",
+			attached_to_doctype=CUSTOMER,
+			attached_to_name=o.c_b,
+			is_private=1,
+		)
 		importer = self.login(IMPORTER)
 		data_import = self.insert(
 			importer,
@@ -129,7 +139,7 @@ class TestFileOracle(HTTPTestCase):
 		seen = {path: self.seen(response) for path, response in answers.items()}
 		self.fresh()
 		for path, answer in seen.items():
-			if answer["status"] == 200:
+			if answer["status"] == 200 and path != "rest_insert_by_path":
 				# The outsider's file is their own: its own path, readable by them with their bytes.
 				content = self.public_bytes if "public" in path else self.private_bytes
 				if path == "data_import":
@@ -175,7 +185,8 @@ class TestFileOracle(HTTPTestCase):
 
 		for path in without:
 			self.assertEqual(with_owner[path], without[path], f"the outsider sees a difference on {path}")
-			self.assertEqual(with_owner[path]["status"], 200, f"{path}: {with_owner[path]}")
+			expected = 403 if path == "rest_insert_by_path" else 200
+			self.assertEqual(with_owner[path]["status"], expected, f"{path}: {with_owner[path]}")
 		text = json.dumps(with_owner, ensure_ascii=False)
 		for name in (self.owner_private, self.owner_public, self.owner_import, *owner_urls.values()):
 			self.assertNotIn(name.rsplit(".", 1)[0], text)
@@ -188,6 +199,19 @@ class TestFileOracle(HTTPTestCase):
 		self.assertEqual((got.status_code, got.data), (200, self.private_bytes))
 		outsider = make_request(self.login(o.rep_b).get, (owner_urls["private"],), {})
 		self.assertEqual(outsider.status_code, 403)
+
+		# A File pointing at a path its user may read is still made (the desk's "attach from library").
+		pointer = self.insert(
+			owner,
+			"File",
+			file_url=owner_urls["private"],
+			file_name=f"again-{o.suffix}.pdf",
+			attached_to_doctype=CUSTOMER,
+			attached_to_name=o.c_a1,
+			is_private=1,
+		)
+		self.assertEqual(pointer.status_code, 200, pointer.text[:300])
+		self.assertEqual(pointer.json["data"]["file_url"], owner_urls["private"])
 
 		# Frappe's own saving stays where it tells nothing: the same bytes twice on one record share a file.
 		first = self.upload(

@@ -85,7 +85,8 @@ def remove_own_copy(doc, method=None) -> None:
 def _remove_unheld(path: str, url: str | None, name: str | None) -> None:
 	if not url or not os.path.exists(path):
 		return
-	if frappe.db.exists("File", {"file_url": url, "name": ("!=", name or "")}):
+	# Another File holding the path (also spelt with the site's address in front) keeps it.
+	if frappe.db.exists("File", {"file_url": ("like", f"%{url}"), "name": ("!=", name or "")}):
 		return
 	os.remove(path)
 

@@ -24,11 +24,18 @@ class EmailAccount(FrappeEmailAccount):
 	"""Frappe's Email Account whose inbound mails know about complaints (override_doctype_class)."""
 
 	def get_inbound_mails(self):
-		# Parsed again as ComplaintMail: its attachments are read by its own get_attachment.
-		return [
-			ComplaintMail(m.raw_message, m.email_account, m.uid, m.seen_status, m.append_to)
-			for m in super().get_inbound_mails()
-		]
+		return [as_complaint_mail(mail) for mail in super().get_inbound_mails()]
+
+
+def as_complaint_mail(mail):
+	"""The mail parsed again as ComplaintMail (its attachments' names read by its get_attachment); a
+	mail that fails that parse keeps Frappe's parse, never lost."""
+	try:
+		return ComplaintMail(mail.raw_message, mail.email_account, mail.uid, mail.seen_status, mail.append_to)
+	except Exception:
+		frappe.log_error(title="CRM Plus: an inbound mail kept Frappe's parse")
+		mail.__class__ = ComplaintMail
+		return mail
 
 
 class ComplaintMail(InboundMail):

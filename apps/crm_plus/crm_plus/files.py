@@ -24,6 +24,8 @@ from frappe.core.doctype.file.utils import generate_file_name
 from frappe.model.document import Document
 from frappe.utils import call_hook_method, get_hook_method
 
+from crm_plus.permissions import ruled_record_types
+
 
 class File(FrappeFile):
 	"""Frappe's File knowing whether its content came with it (override_doctype_class): Frappe reads a
@@ -40,6 +42,14 @@ def own_copy(doc, method=None) -> None:
 	if doc.is_folder or doc.is_remote_file or not doc.flags.crm_plus_uploaded or not doc.file_url:
 		# A folder, a link, or a File made from a path its caller named: never copied (a copy would hand
 		# over a file the caller may not read); validate checks that the caller may read the path.
+		return
+	if not doc.is_private and doc.attached_to_doctype in ruled_record_types():
+		# The app keeps its records' attachments private (permissions.check_attachment, on validate),
+		# but Frappe has already written a public upload under /files/, which anyone may fetch.
+		public_path, public_url = doc.get_full_path(), doc.file_url
+		doc.is_private = 1
+		write_own_copy(doc)
+		_remove_unheld(public_path, public_url, None)
 		return
 	holders = frappe.get_all(
 		"File",

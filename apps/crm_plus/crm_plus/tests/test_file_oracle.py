@@ -252,3 +252,45 @@ class TestFileOracle(HTTPTestCase):
 		frappe.db.commit()
 		self.assertFalse(os.path.exists(copy_path))
 		self.assertTrue(os.path.exists(original_doc.get_full_path()))
+
+	def test_a_public_upload_to_a_record_is_stored_private(self):
+		"""The app's records keep private attachments: a file uploaded as public to a customer is written
+		to the private folder, none is left in the public one (which anyone may fetch without a login)."""
+		o = self.org
+		name = f"public-to-customer-{o.suffix}.pdf"
+		content = f"%PDF price sheet {random_string(16)}".encode()
+		response = self.upload(o.rep_b, name, content, doctype=CUSTOMER, docname=o.c_b, is_private=0)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		stored = response.json["message"]
+		self.assertEqual(stored["is_private"], 1)
+		self.assertTrue(stored["file_url"].startswith("/private/files/"), stored["file_url"])
+		self.assertFalse(os.path.exists(frappe.get_site_path("public", "files", name)))
+		got = make_request(self.login(o.rep_b).get, (stored["file_url"],), {})
+		self.assertEqual((got.status_code, got.data), (200, content))
+		self.assertEqual(make_request(self.login(o.rep_a1).get, (stored["file_url"],), {}).status_code, 403)
+
+	def test_attachments_left_public_by_earlier_versions_move_to_the_private_folder(self):
+		from crm_plus.patches import move_public_record_attachments
+
+		o = self.org
+		name = f"left-public-{o.suffix}.pdf"
+		content = f"%PDF left public {random_string(16)}".encode()
+		frappe.set_user("Administrator")
+		file = frappe.get_doc({"doctype": "File", "file_name": name, "content": content, "is_private": 0})
+		file.insert(ignore_permissions=True)
+		# As earlier versions stored a public upload to a customer: a private row, a public file.
+		frappe.db.set_value(
+			"File",
+			file.name,
+			{"attached_to_doctype": CUSTOMER, "attached_to_name": o.c_b, "is_private": 1},
+		)
+		frappe.db.commit()
+		self.assertTrue(os.path.exists(frappe.get_site_path("public", "files", name)))
+		move_public_record_attachments.execute()
+		frappe.db.commit()
+		moved = frappe.get_doc("File", file.name)
+		self.assertEqual((moved.is_private, moved.file_url), (1, f"/private/files/{name}"))
+		self.assertFalse(os.path.exists(frappe.get_site_path("public", "files", name)))
+		got = make_request(self.login(o.rep_b).get, (moved.file_url,), {})
+		self.assertEqual((got.status_code, got.data), (200, content))
+		self.assertEqual(make_request(self.login(o.rep_a1).get, (moved.file_url,), {}).status_code, 403)

@@ -136,6 +136,8 @@ has_permission = {
 	"Address": "crm_plus.crm_customers.contacts.has_permission",
 } | {doctype: "crm_plus.permissions.linked_has_permission" for doctype in _customer_linked}
 has_permission |= {doctype: "crm_plus.permissions.owned_has_permission" for doctype in _owned}
+# A new File naming a private path needs a readable record holding it (crm_plus.files).
+has_permission["File"] = "crm_plus.files.file_has_permission"
 has_permission |= {
 	doctype: "crm_plus.permissions.opportunity_linked_has_permission" for doctype in _opportunity_linked
 }
@@ -183,6 +185,9 @@ _validate |= {
 }
 
 doc_events = {doctype: {"validate": methods} for doctype, methods in _validate.items()}
+# An upload whose content equals another record's file gets a copy of its own (crm_plus.files).
+doc_events["File"]["before_insert"] = "crm_plus.files.own_copy"
+doc_events["File"]["on_trash"] = "crm_plus.files.remove_own_copy"
 doc_events["User"] = {"on_update": "crm_plus.crm_customers.transfer.warn_when_owner_disabled"}
 doc_events["Version"] = {"before_insert": "crm_plus.permissions.mask_version"}
 # A comment or a reply by staff is a complaint's first response.
@@ -200,6 +205,8 @@ doc_events["Communication"] = {
 doc_events["Email Queue"] = {"before_insert": "crm_plus.crm_complaints.mail.thread_headers"}
 # Inbound mails know complaints: bounces and auto-replies never open one, big attachments are noted.
 override_doctype_class = {"Email Account": "crm_plus.crm_complaints.mail.EmailAccount"}
+# A File knows whether its content came with it (an upload) or was read from a path (crm_plus.files).
+override_doctype_class["File"] = "crm_plus.files.File"
 doc_events["ToDo"] |= {
 	"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.set_handler_from_assignment",
 	# A scope names its user's assigned customers: an assignment made or closed renews it.

@@ -1,5 +1,9 @@
 """Tier 1: the rules for mail customers send in (crm_plus.domain.mail)."""
 
+import base64
+
+import pytest
+
 from crm_plus.domain import mail
 
 
@@ -25,3 +29,64 @@ def test_html_becomes_safe_text():
 
 def test_description_is_bounded():
 	assert mail.description_html("x" * 50000).count("x") == mail.DESCRIPTION_LIMIT
+
+
+def test_a_mailed_link_is_an_anchor_whose_text_is_the_address():
+	url = "https://crm.example.com/survey?token=a_b-c&x=<1>"
+	assert mail.link_html(url) == (
+		'<a href="https://crm.example.com/survey?token=a_b-c&amp;x=&lt;1&gt;">'
+		"https://crm.example.com/survey?token=a_b-c&amp;x=&lt;1&gt;</a>"
+	)
+	html = mail.sentence_with_link("Tell us <now>: {0}", "https://x.test/survey?token=A_1")
+	assert html == (
+		'<p>Tell us &lt;now&gt;: <a href="https://x.test/survey?token=A_1">https://x.test/survey?token=A_1</a></p>'
+	)
+
+
+NAMES = {
+	"gbk": "关于二〇二六年第三季度采购合同的补充协议.pdf",
+	"gb2312": "采购合同附件.docx",
+	"gb18030": "合同𠀀附件.pdf",  # a character only GB18030 has
+	"big5": "合約附件.pdf",
+	"utf-8": "合同附件（定稿）.pdf",
+}
+
+
+@pytest.mark.parametrize("charset", sorted(NAMES))
+def test_attachment_names_are_read_in_their_charset_rfc2047(charset):
+	name = NAMES[charset]
+	raw = name.encode(charset)
+	b_word = f"=?{charset}?B?{base64.b64encode(raw).decode()}?="
+	q_word = f"=?{charset.upper()}?Q?" + "".join(f"={c:02X}" for c in raw) + "?="
+	split = " ".join(
+		f"=?{charset}?B?{base64.b64encode(raw[i : i + 9]).decode()}?=" for i in range(0, len(raw), 9)
+	)
+	for value in (b_word, q_word, split):  # a long name comes in several words, split anywhere
+		assert mail.attachment_name(value) == name
+
+
+@pytest.mark.parametrize("charset", sorted(NAMES))
+def test_attachment_names_are_read_in_their_charset_rfc2231(charset):
+	name = NAMES[charset]
+	raw = name.encode(charset)
+	# Python's email package gives RFC 2231 values as (charset, language, text of the raw bytes)
+	assert mail.attachment_name((charset, "zh-cn", raw.decode("latin-1"))) == name
+	assert mail.attachment_name((charset.upper(), "", raw.decode("latin-1"))) == name
+
+
+def test_labels_are_read_as_their_supersets_and_raw_bytes_are_guessed():
+	gbk_only = "镕铓.pdf".encode("gbk")  # GBK characters outside GB2312, labelled GB2312 by many clients
+	assert mail.attachment_name(f"=?gb2312?B?{base64.b64encode(gbk_only).decode()}?=") == "镕铓.pdf"
+	assert mail.attachment_name(("gb2312", None, gbk_only.decode("latin-1"))) == "镕铓.pdf"
+	raw = "合同.pdf".encode("gbk").decode("ascii", "surrogateescape")  # 8-bit bytes, no encoding
+	assert mail.attachment_name(raw) == "合同.pdf"
+	assert mail.attachment_name(("x-unknown", None, "合同.pdf".encode().decode("latin-1"))) == "合同.pdf"
+	assert mail.attachment_name("plain name.pdf") == "plain name.pdf"
+	assert (
+		mail.attachment_name("=?utf-8?B?" + base64.b64encode("../../x/合同.pdf".encode()).decode() + "?=")
+		== "x 合同.pdf"
+	)
+	assert mail.attachment_name(None) is None and mail.attachment_name("") is None
+	assert mail.raw_param('attachment; filename="a b.pdf"; size=3', "filename") == "a b.pdf"
+	assert mail.raw_param("application/pdf; name=x.pdf", "name") == "x.pdf"
+	assert mail.raw_param("attachment", "filename") is None

@@ -125,7 +125,8 @@ def send_feedback_link(complaint: str) -> bool:
 		"""<p>{{ greeting|e }}</p>
 <p>{{ intro|e }}</p>
 <p><b>{{ subject|e }}</b></p>
-<p><a href="{{ link|e }}">{{ action|e }}</a></p>
+<p>{{ action|e }}</p>
+<p><a href="{{ link|e }}">{{ link|e }}</a></p>
 <p>{{ expiry|e }}</p>""",
 		{
 			"greeting": _("Dear customer,"),

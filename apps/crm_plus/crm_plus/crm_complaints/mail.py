@@ -24,10 +24,18 @@ class EmailAccount(FrappeEmailAccount):
 	"""Frappe's Email Account whose inbound mails know about complaints (override_doctype_class)."""
 
 	def get_inbound_mails(self):
-		mails = super().get_inbound_mails()
-		for mail in mails:
-			mail.__class__ = ComplaintMail
-		return mails
+		return [as_complaint_mail(mail) for mail in super().get_inbound_mails()]
+
+
+def as_complaint_mail(mail):
+	"""The mail parsed again as ComplaintMail (its attachments' names read by its get_attachment); a
+	mail that fails that parse keeps Frappe's parse, never lost."""
+	try:
+		return ComplaintMail(mail.raw_message, mail.email_account, mail.uid, mail.seen_status, mail.append_to)
+	except Exception:
+		frappe.log_error(title="CRM Plus: an inbound mail kept Frappe's parse")
+		mail.__class__ = ComplaintMail
+		return mail
 
 
 class ComplaintMail(InboundMail):
@@ -66,6 +74,29 @@ class ComplaintMail(InboundMail):
 		if sender == (record.raised_by or "").strip().lower() or is_system_user(sender):
 			return record
 		return None
+
+	def get_attachment(self, part):
+		"""Frappe reads an attachment's encoded name as UTF-8 and, failing, names it at random: the name
+		is read here in its own charset (RFC 2047 and RFC 2231, GBK, GB2312, GB18030, Big5, UTF-8)."""
+		count = len(self.attachments)
+		super().get_attachment(part)
+		if len(self.attachments) == count:
+			return
+		raw = part.get_param("filename", None, "content-disposition") or part.get_param("name", None)
+		name = rules.attachment_name(raw)
+		if not name or "\ufffd" in name:
+			# Raw 8-bit bytes: Python's parser has replaced them; the header as received still has them.
+			headers = {k.lower(): v for k, v in part.raw_items()}
+			raw_name = rules.raw_param(headers.get("content-disposition"), "filename") or rules.raw_param(
+				headers.get("content-type"), "name"
+			)
+			name = rules.attachment_name(raw_name) or name
+		attachment = self.attachments[-1]
+		if not name or name == attachment["fname"] or name in self.cid_map:
+			return
+		if attachment["fname"] in self.cid_map:
+			self.cid_map[name] = self.cid_map.pop(attachment["fname"])
+		attachment["fname"] = name
 
 	def save_attachments_in_doc(self, doc):
 		"""Frappe drops an attachment over the site's limit without a word: the complaint says so."""

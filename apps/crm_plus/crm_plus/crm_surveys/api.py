@@ -8,6 +8,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import add_days, cint, escape_html, flt, get_datetime, get_url, now_datetime, today
 
+from crm_plus.domain import mail as mail_rules
 from crm_plus.domain import public_links, surveys
 from crm_plus.domain.roles import SERVICE_ROLES
 from crm_plus.public_links import record_by_token
@@ -333,7 +334,9 @@ def invite(campaign) -> int:
 				frappe.sendmail(
 					recipients=[doc.email],
 					subject=_("How did we do? A short survey"),
-					message=_("Please tell us how satisfied you are: {0}").format(doc.survey_link),
+					message=mail_rules.sentence_with_link(
+						_("Please tell us how satisfied you are: {0}"), doc.survey_link
+					),
 					reference_doctype=doc.doctype,
 					reference_name=doc.name,
 					delayed=True,

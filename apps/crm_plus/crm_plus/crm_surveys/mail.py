@@ -9,6 +9,7 @@ from frappe import _
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.utils import add_days, cint, now_datetime
 
+from crm_plus.domain import mail as mail_rules
 from crm_plus.notifications import claim
 from crm_plus.stored_text import clean_text
 from crm_plus.utils import each_isolated
@@ -109,9 +110,10 @@ def send_survey_reminders(now=None) -> int:
 		frappe.sendmail(
 			recipients=[row.email],
 			subject=_("A reminder: how did we do?"),
-			message=_(
-				"You have not answered our short survey yet. Please tell us how satisfied you are: {0}"
-			).format(row.survey_link),
+			message=mail_rules.sentence_with_link(
+				_("You have not answered our short survey yet. Please tell us how satisfied you are: {0}"),
+				row.survey_link,
+			),
 			reference_doctype=INVITATION,
 			reference_name=row.name,
 			delayed=True,

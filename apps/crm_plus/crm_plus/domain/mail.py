@@ -1,7 +1,10 @@
 """Rules for mail that customers send in: which mails are machines talking (never answered), how a
 mail's body becomes safe text, and how many acknowledgements one address may get."""
 
+import codecs
+import re
 from collections.abc import Mapping
+from email.header import decode_header
 from html.parser import HTMLParser
 
 # One address gets at most this many acknowledgements a day: even a loop this rule does not recognise
@@ -89,3 +92,106 @@ def description_html(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
 	"""Plain text as the safe HTML of a text editor field: escaped, one paragraph per line."""
 	text = text[:limit]
 	return "".join(f"<p>{escape(line)}</p>" if line else "<p><br></p>" for line in text.split("\n"))
+
+
+def link_html(url: str) -> str:
+	"""A link in a mail the customer opens: an anchor whose text is the address itself. Frappe's
+	plain-text part (markdownify) writes such an anchor as <address>, whatever characters the address
+	holds, where bare text would have its "_" written as "\\_"; the HTML part has the anchor."""
+	return f'<a href="{escape(url)}">{escape(url)}</a>'
+
+
+def sentence_with_link(sentence: str, url: str) -> str:
+	"""A translated sentence with one "{0}" for the link, as a paragraph of the mail's HTML."""
+	return "<p>" + escape(sentence).format(link_html(url)) + "</p>"
+
+
+# Chinese mail clients label names GB2312 or GBK and use characters of the larger sets: each label
+# decodes as its superset (GB18030 holds GBK holds GB2312; Big5-HKSCS holds Big5).
+CHARSET_SUPERSETS = {
+	"gb2312": "gb18030",
+	"gbk": "gb18030",
+	"cp936": "gb18030",
+	"x-gbk": "gb18030",
+	"euc-cn": "gb18030",
+	"x-euc-cn": "gb18030",
+	"big5": "big5hkscs",
+	"x-big5": "big5hkscs",
+	"cp950": "big5hkscs",
+}
+# A name in raw 8-bit bytes, or whose label is unknown: the encodings such names come in, in order.
+CHARSET_GUESSES = ("utf-8", "gb18030", "big5hkscs")
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
+
+
+def decode_name_bytes(raw: bytes, charset: str | None = None) -> str | None:
+	"""Bytes of a name in `charset` (or, unlabelled or undecodable, in the likely ones); None when no
+	encoding reads them."""
+	label = (charset or "").strip().lower().replace("_", "-")
+	tried = []
+	for candidate in (CHARSET_SUPERSETS.get(label), label, *CHARSET_GUESSES):
+		if not candidate or candidate in tried:
+			continue
+		tried.append(candidate)
+		try:
+			codecs.lookup(candidate)
+			return raw.decode(candidate)
+		except (LookupError, UnicodeDecodeError):
+			continue
+	return None
+
+
+def attachment_name(value) -> str | None:
+	"""The name of a mail's attachment from its raw parameter (Content-Disposition `filename`, else
+	Content-Type `name`), as Python's email package gives it: a (charset, language, text) tuple for
+	RFC 2231 (`filename*=gbk''%B9%D8...`, continuations joined), else a string that may hold RFC 2047
+	encoded words (`=?gbk?b?...?=`, several of them for a long name) or raw 8-bit bytes (kept as
+	surrogate escapes). None when there is no name or it cannot be read; the result never holds a
+	path separator or a control character."""
+	if not value:
+		return None
+	if isinstance(value, tuple):
+		charset, _language, text = (*value, None, None, None)[:3]
+		raw = (text or "").encode("latin-1", "surrogateescape")
+		name = decode_name_bytes(raw, charset)
+	else:
+		name = _decode_words(str(value))
+	if not name:
+		return None
+	name = _UNSAFE_NAME.sub(" ", name).strip(" .")
+	return name or None
+
+
+def _decode_words(value: str) -> str | None:
+	value = value.replace("\r", "").replace("\n", " ")
+	try:
+		value.encode("ascii")
+	except UnicodeEncodeError:
+		# Raw 8-bit bytes (a client that encodes nothing) or text already decoded.
+		try:
+			return decode_name_bytes(value.encode("ascii", "surrogateescape"))
+		except UnicodeEncodeError:
+			return value
+	try:
+		words = decode_header(value)
+	except Exception:
+		return None
+	out = []
+	for part, charset in words:
+		if isinstance(part, str):
+			out.append(part)
+			continue
+		text = decode_name_bytes(part, charset)
+		if text is None:
+			return None
+		out.append(text)
+	return "".join(out)
+
+
+def raw_param(header: str | None, param: str) -> str | None:
+	"""A parameter of a header as received (a name in raw 8-bit bytes, before the email package
+	replaced them): `param="value"` or `param=value`."""
+	if not isinstance(header, str):
+		return None
+	found = re.search(rf'(?:^|;)\s*{re.escape(param)}\s*=\s*(?:"([^"]*)"|([^;\s]*))', header, re.IGNORECASE)
+	return (found.group(1) if found.group(1) is not None else found.group(2)) if found else None

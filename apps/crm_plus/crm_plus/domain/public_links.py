@@ -12,9 +12,16 @@ from datetime import datetime
 STATES = ("valid", "used", "closed", "expired", "forged")
 
 
+# Letters and digits only: a token survives every way a mail shows a link. Frappe's plain-text part
+# (HTML converted to Markdown) writes "_" as "\\_", and a "-" at a line's start is a list item.
+TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+TOKEN_LENGTH = 43  # 62**43 > 2**256
+
+
 def new_token() -> str:
-	"""An unguessable token (256 bits, URL-safe, 43 characters)."""
-	return secrets.token_urlsafe(32)
+	"""An unguessable token (256 bits, letters and digits, 43 characters). Tokens made before (URL-safe
+	base64, with "-" and "_") stay valid: a token is looked up as it is."""
+	return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
 
 
 def plausible_token(token) -> bool:

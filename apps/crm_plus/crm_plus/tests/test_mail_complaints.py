@@ -3,18 +3,23 @@ a customer's mail goes in over SMTP, Frappe pulls it over IMAP into a complaint,
 and the desk's reply come out through Frappe's email queue and are read from the customer's mailbox.
 Skipped, with the reason printed, when the servers cannot be started."""
 
+import base64
 import re
+import secrets
 import unittest
 from email.message import EmailMessage
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import make_msgid
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import frappe
 from frappe.email.queue import flush
 from frappe.utils import add_days, now_datetime, random_string
 
+from crm_plus.crm_complaints import feedback
 from crm_plus.crm_surveys import api
 from crm_plus.crm_surveys import mail as survey_mail
 from crm_plus.tests.http import HTTPTestCase
@@ -26,6 +31,9 @@ OTHER = "boss@customer-b.test"
 STRANGER = "stranger@nowhere.test"
 OWNER = "owner@customer-c.test"
 MARKUP = "markup@customer-d.test"
+# Addresses of their own: acknowledgements per address and day are bounded.
+READER = "reader@customer-d.test"
+SENDER_CN = "files@customer-e.test"
 ACCOUNT = "CRM Plus Mail Test Desk"
 SENT = "CRM Sent Notification"
 
@@ -35,7 +43,9 @@ class TestMailComplaints(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		try:
-			cls.servers = MailServers([DESK, CUSTOMER, OTHER, STRANGER, OWNER, MARKUP]).start()
+			cls.servers = MailServers(
+				[DESK, CUSTOMER, OTHER, STRANGER, OWNER, MARKUP, READER, SENDER_CN]
+			).start()
 		except Unavailable as e:
 			print(f"\nMAIL TESTS SKIPPED: the mail servers could not be started: {e}")
 			raise unittest.SkipTest(f"mail servers unavailable: {e}") from e
@@ -96,7 +106,9 @@ class TestMailComplaints(HTTPTestCase):
 		frappe.db.delete("IMAP Folder", {"parent": ACCOUNT})
 		frappe.db.delete("Email Account", {"name": ACCOUNT})
 		complaints = frappe.get_all(
-			"CRM Complaint", {"raised_by": ("in", [CUSTOMER, OTHER, STRANGER, OWNER, MARKUP])}, pluck="name"
+			"CRM Complaint",
+			{"raised_by": ("in", [CUSTOMER, OTHER, STRANGER, OWNER, MARKUP, READER, SENDER_CN])},
+			pluck="name",
 		)
 		for name in complaints:
 			frappe.db.delete("Communication", {"reference_doctype": "CRM Complaint", "reference_name": name})
@@ -104,7 +116,9 @@ class TestMailComplaints(HTTPTestCase):
 			frappe.db.delete("File", {"attached_to_doctype": "CRM Complaint", "attached_to_name": name})
 			frappe.db.delete("CRM Complaint", {"name": name})
 		frappe.db.delete("Communication", {"email_account": ACCOUNT})
-		frappe.db.delete(SENT, {"recipient": ("in", [CUSTOMER, OTHER, STRANGER, OWNER, MARKUP])})
+		frappe.db.delete(
+			SENT, {"recipient": ("in", [CUSTOMER, OTHER, STRANGER, OWNER, MARKUP, READER, SENDER_CN])}
+		)
 		queues = frappe.get_all("Email Queue", {"sender": ("like", f"%{DESK}%")}, pluck="name")
 		if queues:
 			frappe.db.delete("Email Queue Recipient", {"parent": ("in", queues)})
@@ -500,3 +514,208 @@ class TestMailComplaints(HTTPTestCase):
 		)
 		self.assertEqual(status, "Bounced")
 		self.assertEqual(markup.executable_markup(note), [], note)
+
+	# ---------------------------------------------------------------- every link mailed opens
+	def public_links_of(self, message) -> tuple[list[str], list[str]]:
+		"""The links to the public pages in a mail's plain-text part and in its HTML part (hrefs), as a
+		customer's client would find them in each."""
+		text = message.get_body(("plain",)).get_content()
+		html = message.get_body(("html",)).get_content()
+		pages = ("/survey?", "/complaint-feedback?")
+		in_text = [u for u in re.findall(r"https?://[^\s<>()\[\]\"']+", text) if any(p in u for p in pages)]
+
+		class Hrefs(HTMLParser):
+			found: list[str] = []
+
+			def handle_starttag(self, tag, attrs):
+				if tag == "a":
+					self.found.append(dict(attrs).get("href") or "")
+
+		parser = Hrefs()
+		parser.found = []
+		parser.feed(html)
+		return in_text, [u for u in parser.found if any(p in u for p in pages)]
+
+	def assert_links_open(self, message, expected: int = 1) -> list[str]:
+		"""Each public link of the mail, from either part, opens its page as valid for a guest."""
+		in_text, in_html = self.public_links_of(message)
+		subject = message["Subject"]
+		self.assertEqual(len(set(in_text)), expected, f"plain text of {subject!r}: {in_text}")
+		self.assertEqual(len(set(in_html)), expected, f"HTML of {subject!r}: {in_html}")
+		self.assertEqual(set(in_text), set(in_html), subject)
+		guest = self.login("Guest")
+		for url in {*in_text, *in_html}:
+			parts = urlsplit(url)
+			page = self.get(guest, parts.path, dict(parse_qsl(parts.query)))
+			self.assertEqual(page.status_code, 200, url)
+			self.assertNotIn("data-state=", page.text, f"{url} does not open as a valid link")
+		return sorted(set(in_text))
+
+	def test_every_link_mailed_opens_from_the_plain_text_and_the_html_part(self):
+		o = self.org
+		frappe.db.set_value("CRM Customer", o.c_a2, "email", READER)
+		frappe.db.commit()
+		before = len(self.servers.messages(READER))
+
+		# Survey invitations: one campaign per mail, each with a fresh token.
+		invitations = []
+		for n in range(8):
+			campaign = frappe.get_doc(
+				{
+					"doctype": "CRM Survey Campaign",
+					"campaign_name": f"Links {o.suffix} {n} {random_string(4)}",
+					"template": "Customer Satisfaction",
+					"channel": "Web Link",
+					"status": "Running",
+					"filter_account_manager": o.rep_a2,
+				}
+			).insert(ignore_permissions=True)
+			self.created("CRM Survey Campaign", campaign.name)
+			self.assertEqual(api.invite(campaign), 1)
+			invitation = frappe.get_doc("CRM Survey Invitation", {"campaign": campaign.name})
+			invitations.append(self.created("CRM Survey Invitation", invitation.name))
+		frappe.db.commit()
+		mailed = self.inbox(READER)[before:]
+		self.assertEqual(len(mailed), len(invitations))
+		for message in mailed:
+			self.assert_links_open(message)
+
+		# Reminders, half of them carrying tokens of the earlier kind (URL-safe base64, "_" and "-"),
+		# which stay valid.
+		legacy = [
+			f"{secrets.token_urlsafe(16)}_{secrets.token_urlsafe(12)}",
+			f"-{secrets.token_urlsafe(20)}__x",
+			f"_{secrets.token_urlsafe(30)}",
+			f"{secrets.token_urlsafe(10)}_-_{secrets.token_urlsafe(10)}",
+		]
+		for name, token in zip(invitations, legacy, strict=False):
+			frappe.db.set_value(
+				"CRM Survey Invitation", name, {"token": token, "survey_link": api.survey_url(token)}
+			)
+		frappe.db.sql(
+			"update `tabCRM Survey Invitation` set sent_at = %s where name in %s",
+			(add_days(now_datetime(), -4), invitations),
+		)
+		frappe.db.set_single_value("CRM Plus Settings", "survey_reminder_days", 3)
+		self.assertEqual(survey_mail.send_survey_reminders(), len(invitations))
+		frappe.db.commit()
+		reminders = self.inbox(READER)[before + len(invitations) :]
+		self.assertEqual(len(reminders), len(invitations))
+		opened = [link for message in reminders for link in self.assert_links_open(message)]
+		for token in legacy:
+			self.assertTrue(any(link.endswith(f"token={token}") for link in opened), token)
+
+		# A complaint by mail: the acknowledgement (no link), then the feedback link when resolved,
+		# once with a fresh token and once with one of the earlier kind.
+		first = self.deliver(self.mail(sender=READER, subject=f"Links {o.suffix}"))
+		complaint = self.complaint_of(first)
+		ack = [m for m in self.inbox(READER)[before:] if complaint.name in m["Subject"]]
+		self.assertEqual(len(ack), 1)
+		self.assert_links_open(ack[0], expected=0)
+		agent = self.login(o.agent_a)
+		response = self.put(
+			agent,
+			f"/api/resource/CRM Complaint/{complaint.name}",
+			{"status": "Resolved", "resolution": "The technician replaced the seal."},
+		)
+		self.assertEqual(response.status_code, 200, response.text)
+		seen = len(self.inbox(READER))
+		feedback_mails = [
+			m
+			for m in self.servers.messages(READER)[before:]
+			if "/complaint-feedback?" in m.get_body(("html", "plain")).get_content()
+		]
+		self.assertEqual(len(feedback_mails), 1)
+		self.assert_links_open(feedback_mails[0])
+		token = f"{secrets.token_urlsafe(15)}_{secrets.token_urlsafe(15)}"
+		self.fresh()
+		frappe.db.set_value(
+			"CRM Complaint",
+			complaint.name,
+			{"feedback_token": token, "feedback_link": feedback.feedback_url(token)},
+		)
+		frappe.db.commit()
+		self.assertTrue(feedback.send_feedback_link(complaint.name))
+		frappe.db.commit()
+		again = self.inbox(READER)[seen:]
+		self.assertEqual(len(again), 1)
+		self.assertEqual(self.assert_links_open(again[0]), [feedback.feedback_url(token)])
+
+	# ---------------------------------------------------------------- attachments' names and contents
+	def test_chinese_attachment_names_arrive_with_their_names(self):
+		"""Names as Chinese mail clients send them, over SMTP and IMAP: RFC 2047 encoded words and RFC
+		2231 parameters in GBK, GB2312, GB18030, Big5 and UTF-8 (a long name in several words). One
+		attachment's bytes equal a private file of another division: it is stored as a file of its own."""
+		o = self.org
+		names = {
+			"gbk": "关于二〇二六年第三季度采购合同的补充协议及附件清单（盖章版）",
+			"gb2312": "采购合同附件",
+			"gb18030": "合同𠀀附件",
+			"big5": "合約附件",
+			"utf-8": "合同附件（定稿）",
+		}
+		message = MIMEMultipart()
+		message["From"], message["To"], message["Subject"] = SENDER_CN, DESK, f"附件 {o.suffix}"
+		message["Message-ID"] = make_msgid(domain="customer.test")
+		message.attach(MIMEText("附件见附。", "plain", "utf-8"))
+		expected = {}
+		for charset, stem in names.items():
+			for style in ("2047", "2231"):
+				name = f"{stem}-{style}.pdf"
+				raw = name.encode(charset)
+				if style == "2047":
+					words = " ".join(
+						f"=?{charset}?B?{base64.b64encode(raw[i : i + 30]).decode()}?="
+						for i in range(0, len(raw), 30)
+					)
+					disposition = f'attachment; filename="{words}"'
+				else:
+					disposition = f"attachment; filename*={charset}''{quote(raw)}"
+				content = f"%PDF {charset} {style} {random_string(10)}".encode()
+				part = MIMEApplication(content, "pdf")
+				part["Content-Disposition"] = disposition
+				message.attach(part)
+				expected[name] = content
+
+		# Division B's private contract; the customer mails the same bytes.
+		secret = f"division-b-secret-{o.suffix}.pdf"
+		secret_bytes = f"%PDF the same contract {random_string(16)}".encode()
+		owned = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": secret,
+				"content": secret_bytes,
+				"attached_to_doctype": "CRM Customer",
+				"attached_to_name": o.c_b,
+				"is_private": 1,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		part = MIMEApplication(secret_bytes, "pdf")
+		part["Content-Disposition"] = "attachment; filename*=gbk''" + quote("标准合同.pdf".encode("gbk"))
+		message.attach(part)
+		expected["标准合同.pdf"] = secret_bytes
+
+		message_id = self.deliver(message)
+		communication = frappe.db.get_value("Communication", {"message_id": message_id}, "name")
+		files = frappe.get_all(
+			"File",
+			{"attached_to_doctype": "Communication", "attached_to_name": communication},
+			["name", "file_name", "file_url"],
+		)
+		self.addCleanup(
+			lambda: (
+				[
+					frappe.delete_doc("File", f, force=True, ignore_permissions=True)
+					for f in [*(f.name for f in files), owned.name]
+				]
+				and frappe.db.commit()
+			)
+		)
+		self.assertEqual(sorted(f.file_name for f in files), sorted(expected))
+		for f in files:
+			with open(frappe.get_doc("File", f.name).get_full_path(), "rb") as stored:
+				self.assertEqual(stored.read(), expected[f.file_name], f.file_name)
+		mailed = next(f for f in files if f.file_name == "标准合同.pdf")
+		self.assertNotEqual(mailed.file_url, owned.file_url)
+		self.assertNotIn("secret", mailed.file_url)

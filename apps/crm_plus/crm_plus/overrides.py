@@ -21,7 +21,7 @@ from frappe.query_builder import Order
 from frappe.query_builder.functions import Count
 from frappe.query_builder.terms import SubQuery
 
-from crm_plus.domain import query_args
+from crm_plus.domain import markup, query_args
 
 FILTER_MESSAGES = {
 	"bad_filter": lambda d: _("This filter is not allowed: {0}").format(d),
@@ -263,16 +263,39 @@ def search_link(
 	with no permission at all (every row, any field); it is honoured for System Managers only."""
 	from frappe.desk import search
 
-	return search.search_link(
+	return suggestions_as_text(
 		doctype,
-		txt,
-		query=query,
-		filters=filters,
-		page_length=page_length,
-		searchfield=searchfield,
-		reference_doctype=reference_doctype,
-		ignore_user_permissions=_user_permissions_may_be_ignored(ignore_user_permissions),
+		search.search_link(
+			doctype,
+			txt,
+			query=query,
+			filters=filters,
+			page_length=page_length,
+			searchfield=searchfield,
+			reference_doctype=reference_doctype,
+			ignore_user_permissions=_user_permissions_may_be_ignored(ignore_user_permissions),
+		),
 	)
+
+
+def suggestions_as_text(doctype: str, results):
+	"""A Link field's suggestions show the record's title (`label`) and its search fields
+	(`description`) as HTML (Frappe's link control writes them into the list unescaped): each is
+	given as escaped text, the title as the suggestion's `html` (the `label` stays as stored: the field
+	shows it as its text once chosen)."""
+	if not isinstance(results, list):
+		return results
+	translated = frappe.get_meta(doctype).translated_doctype
+	for row in results:
+		if not isinstance(row, dict) or row.get("html"):
+			continue
+		label = row.get("label") or row.get("value") or ""
+		if translated:
+			label = _(label)  # as the link control translates a translated DocType's names
+		row["html"] = f"<strong>{markup.escape(label)}</strong>"
+		if row.get("description"):
+			row["description"] = markup.escape(row["description"])
+	return results
 
 
 @frappe.whitelist()

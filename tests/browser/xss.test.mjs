@@ -150,6 +150,21 @@ test("text the app composes or shows itself never runs for the roles above its w
 	const dialogs = [];
 	const problems = [];
 	try {
+		// A guest complains on the public form, every field a payload.
+		const guest = await (await browser.newContext({ locale: "zh-CN" })).newPage();
+		await guest.goto(`${base}/complaint`, { waitUntil: "networkidle" });
+		await guest.locator("#crm-complaint-form").waitFor();
+		await guest.locator("#crm-full_name").fill('"<img data-xss src=x onerror=window.__xss=31>"');
+		await guest.locator("#crm-email").fill(`xss.${Date.now()}@test.example`);
+		await guest.locator("#crm-subject").fill("&lt;svg data-xss onload=window.__xss=32&gt; \" data-xss onfocus=\"window.__xss=33");
+		await guest.locator("#crm-description").fill(
+			"<img data-xss src=x onerror=window.__xss=34> {{ 7*7 }} {%= (window.__xss=35) %} javascript:window.__xss=36"
+		);
+		await guest.locator("#crm-complaint-form button[type=submit]").click();
+		await guest.locator("#crm-complaint-thanks").waitFor({ state: "visible" });
+		const filed = (await guest.locator("#crm-complaint-thanks").textContent()).match(/CRM-CMP-\d{4}-\d+/)[0];
+		await clean(guest, "the public complaint form", problems);
+
 		const viewers = { manager: [fixture.xss.manager, fixture.password], executive: [c.executive, fixture.password] };
 		viewers.Administrator = ["Administrator", process.env.CRM_PLUS_ADMIN_PASSWORD || "admin"];
 		const pages = {};
@@ -187,6 +202,19 @@ test("text the app composes or shows itself never runs for the roles above its w
 				const text = await page.locator(".report-wrapper, .datatable").first().innerText();
 				shows(text, marker, problems);
 				await clean(page, `${report} (${role})`, problems);
+			}
+
+			// The guest's complaint (read by the roles that see every division: it matched no customer).
+			if (role !== "manager") {
+				for (const path of [`crm-complaint/${filed}`, "crm-complaint?channel=Web"]) {
+					await open(page, `${base}/app/${path}`);
+					await page.locator(".page-head").first().waitFor();
+					await page.waitForTimeout(1000);
+					for (const input of await page.locator(".form-layout input:visible, .form-layout textarea:visible").all()) {
+						await input.focus().catch(() => {});
+					}
+					await clean(page, `${path} (${role})`, problems);
+				}
 			}
 
 			// The transfer and the event it wrote on the customer.

@@ -40,21 +40,29 @@ def check_filter_shape(filters) -> list[tuple[str | None, str]]:
 	try:
 		return query_args.check_filters(filters)
 	except query_args.FilterError as e:
-		frappe.throw(FILTER_MESSAGES[e.code](e.detail), frappe.PermissionError, title=_("Invalid filter"))
+		frappe.throw(
+			FILTER_MESSAGES[e.code](markup.escape(e.detail)),
+			frappe.PermissionError,
+			title=_("Invalid filter"),
+		)
 
 
 def checked_filters(doctype: str, filters):
 	"""The caller's filters, parsed and checked: data of the right shape (crm_plus.domain.query_args),
 	naming fields of `doctype` or its child tables that the user may read (Frappe's validate_args)."""
 	if not isinstance(doctype, str) or not frappe.db.exists("DocType", doctype):
-		frappe.throw(_("DocType {0} not found").format(str(doctype)[:140]), frappe.DoesNotExistError)
+		frappe.throw(
+			_("DocType {0} not found").format(markup.escape(str(doctype)[:140])), frappe.DoesNotExistError
+		)
 	filters = frappe.parse_json(filters) if isinstance(filters, str) else filters
 	named = check_filter_shape(filters)
 	meta = frappe.get_meta(doctype)
 	children = {df.options for df in meta.get_table_fields()}
 	for other, field in named:
 		if other and other != doctype and other not in children:
-			frappe.throw(_("This filter is not allowed: {0}").format(other), frappe.PermissionError)
+			frappe.throw(
+				_("This filter is not allowed: {0}").format(markup.escape(other)), frappe.PermissionError
+			)
 		target = frappe.get_meta(other) if other else meta
 		if target.get_field(field) is None and field not in (
 			*default_fields,
@@ -77,7 +85,9 @@ def check_field_level(meta, fieldname: str) -> None:
 
 
 def _refuse_field(fieldname: str):
-	frappe.throw(_("Field not permitted in query: {0}").format(fieldname), frappe.PermissionError)
+	frappe.throw(
+		_("Field not permitted in query: {0}").format(markup.escape(fieldname)), frappe.PermissionError
+	)
 
 
 @frappe.whitelist()
@@ -202,7 +212,10 @@ def check_request_filters() -> None:
 		if isinstance(decoded, str):
 			if method in NAME_FILTER_METHODS:
 				continue  # a record's name
-			frappe.throw(_("This filter is not allowed: {0}").format(decoded[:80]), frappe.PermissionError)
+			frappe.throw(
+				_("This filter is not allowed: {0}").format(markup.escape(decoded[:80])),
+				frappe.PermissionError,
+			)
 		if target:
 			# Data, naming fields that exist and that the user may read at their permission level.
 			checked_filters(target, decoded)
@@ -232,7 +245,11 @@ def check_request_fields() -> None:
 		try:
 			query_args.check_field_expressions(decoded)
 		except query_args.FilterError as e:
-			frappe.throw(FILTER_MESSAGES[e.code](e.detail), frappe.PermissionError, title=_("Invalid field"))
+			frappe.throw(
+				FILTER_MESSAGES[e.code](markup.escape(e.detail)),
+				frappe.PermissionError,
+				title=_("Invalid field"),
+			)
 
 
 # ---------------------------------------------------------------- framework methods that skip permissions

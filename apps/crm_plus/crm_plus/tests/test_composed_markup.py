@@ -4,6 +4,7 @@ email composer, and a message's text as the composer quotes it for Reply. The pa
 way the attacks stored them (raw, past the sanitizer), so the test shows the composition is safe for any
 stored value; each test failed before the fix."""
 
+import json
 from datetime import datetime
 from html.parser import HTMLParser
 
@@ -150,6 +151,33 @@ class TestComposedText(HTTPTestCase):
 			stored = frappe.db.get_value("Communication", communication.name, "content")
 			self.assertEqual(tags(quoted(stored)), [], stored)
 			self.assertIn("Broken.", quoted(stored))
+
+	def test_an_error_message_gives_what_the_request_sent_as_text(self):
+		"""The desk shows a refusal's message as HTML: a field, filter, grouping or file named in a link
+		someone sends (a list's or report's route options become the request) is echoed as text."""
+		client = self.login(self.org.rep_a1)
+		requests = [
+			("frappe.client.get_list", {"doctype": "CRM Customer", "filters": json.dumps({IMG: "1"})}),
+			(
+				"frappe.client.get_list",
+				{"doctype": "CRM Customer", "filters": json.dumps([[IMG, "name", "=", "x"]])},
+			),
+			("frappe.client.get_count", {"doctype": IMG, "filters": json.dumps({"name": "x"})}),
+			("frappe.client.get_list", {"doctype": "CRM Customer", "filters": json.dumps([IMG])}),
+			(
+				"frappe.desk.query_report.run",
+				{"report_name": "Customer Distribution", "filters": json.dumps({"group_by": IMG})},
+			),
+		]
+		for method, args in requests:
+			response = self.call(client, method, **args)
+			self.assertGreaterEqual(response.status_code, 400, f"{method}: {response.text[:300]}")
+			messages = [
+				json.loads(m).get("message", "") for m in json.loads(response.json["_server_messages"])
+			]
+			self.assertTrue(any("onerror=alert(1)" in quoted(m) for m in messages), f"{method}: {messages}")
+			for message in messages:
+				self.assertEqual(tags(message), [], f"{method}: {message}")
 
 
 class TestNotificationSubjects(CRMTestCase):

@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from crm_plus.domain import markup
+from crm_plus.domain import composed
 from crm_plus.utils import next_names
 
 SENT = "CRM Sent Notification"
@@ -59,7 +59,7 @@ def notify(user: str, doctype: str, name: str, subject: str) -> None:
 			"type": "Alert",
 			"document_type": doctype,
 			"document_name": name,
-			"subject": markup.escape(subject),
+			"subject": composed.escape(subject),
 			"from_user": "Administrator",
 		},
 		[user],
@@ -87,7 +87,7 @@ def email_alert(user: str, doctype: str, name: str, subject: str) -> bool:
 			subject=subject,
 			template="new_notification",
 			args={
-				"body_content": markup.escape(subject),
+				"body_content": composed.escape(subject),
 				"description": None,
 				"document_type": doctype,
 				"document_name": name,

@@ -21,7 +21,7 @@ from frappe.query_builder import Order
 from frappe.query_builder.functions import Count
 from frappe.query_builder.terms import SubQuery
 
-from crm_plus.domain import markup, query_args
+from crm_plus.domain import composed, query_args
 
 FILTER_MESSAGES = {
 	"bad_filter": lambda d: _("This filter is not allowed: {0}").format(d),
@@ -41,7 +41,7 @@ def check_filter_shape(filters) -> list[tuple[str | None, str]]:
 		return query_args.check_filters(filters)
 	except query_args.FilterError as e:
 		frappe.throw(
-			FILTER_MESSAGES[e.code](markup.escape(e.detail)),
+			FILTER_MESSAGES[e.code](composed.escape(e.detail)),
 			frappe.PermissionError,
 			title=_("Invalid filter"),
 		)
@@ -52,7 +52,7 @@ def checked_filters(doctype: str, filters):
 	naming fields of `doctype` or its child tables that the user may read (Frappe's validate_args)."""
 	if not isinstance(doctype, str) or not frappe.db.exists("DocType", doctype):
 		frappe.throw(
-			_("DocType {0} not found").format(markup.escape(str(doctype)[:140])), frappe.DoesNotExistError
+			_("DocType {0} not found").format(composed.escape(str(doctype)[:140])), frappe.DoesNotExistError
 		)
 	filters = frappe.parse_json(filters) if isinstance(filters, str) else filters
 	named = check_filter_shape(filters)
@@ -61,7 +61,7 @@ def checked_filters(doctype: str, filters):
 	for other, field in named:
 		if other and other != doctype and other not in children:
 			frappe.throw(
-				_("This filter is not allowed: {0}").format(markup.escape(other)), frappe.PermissionError
+				_("This filter is not allowed: {0}").format(composed.escape(other)), frappe.PermissionError
 			)
 		target = frappe.get_meta(other) if other else meta
 		if target.get_field(field) is None and field not in (
@@ -86,7 +86,7 @@ def check_field_level(meta, fieldname: str) -> None:
 
 def _refuse_field(fieldname: str):
 	frappe.throw(
-		_("Field not permitted in query: {0}").format(markup.escape(fieldname)), frappe.PermissionError
+		_("Field not permitted in query: {0}").format(composed.escape(fieldname)), frappe.PermissionError
 	)
 
 
@@ -213,7 +213,7 @@ def check_request_filters() -> None:
 			if method in NAME_FILTER_METHODS:
 				continue  # a record's name
 			frappe.throw(
-				_("This filter is not allowed: {0}").format(markup.escape(decoded[:80])),
+				_("This filter is not allowed: {0}").format(composed.escape(decoded[:80])),
 				frappe.PermissionError,
 			)
 		if target:
@@ -246,7 +246,7 @@ def check_request_fields() -> None:
 			query_args.check_field_expressions(decoded)
 		except query_args.FilterError as e:
 			frappe.throw(
-				FILTER_MESSAGES[e.code](markup.escape(e.detail)),
+				FILTER_MESSAGES[e.code](composed.escape(e.detail)),
 				frappe.PermissionError,
 				title=_("Invalid field"),
 			)
@@ -309,9 +309,9 @@ def suggestions_as_text(doctype: str, results):
 		label = row.get("label") or row.get("value") or ""
 		if translated:
 			label = _(label)  # as the link control translates a translated DocType's names
-		row["html"] = f"<strong>{markup.escape(label)}</strong>"
+		row["html"] = f"<strong>{composed.escape(label)}</strong>"
 		if row.get("description"):
-			row["description"] = markup.escape(row["description"])
+			row["description"] = composed.escape(row["description"])
 	return results
 
 

@@ -1,8 +1,8 @@
-"""Tier 1: text the app composes into HTML (crm_plus.domain.markup)."""
+"""Tier 1: text the app composes into HTML (crm_plus.domain.composed)."""
 
 from html.parser import HTMLParser
 
-from crm_plus.domain import markup
+from crm_plus.domain import composed
 
 PAYLOADS = (
 	"<p>&lt;img src=x onerror=alert(1)&gt;</p>",  # a customer's mail showing the tag as text
@@ -41,24 +41,24 @@ def quoted(html):
 def test_a_quoted_message_opens_no_tag():
 	for html in PAYLOADS:
 		assert parse(quoted(html)).tags, html  # the payload opens a tag when quoted as it is
-		inert = markup.inert_quote(html)
+		inert = composed.inert_quote(html)
 		assert parse(quoted(inert)).tags == [], inert
 		# it reads the same (the zero-width space is invisible) and keeps its markup
-		assert quoted(inert).replace(markup.ZERO_WIDTH_SPACE, "") == quoted(html)
-		assert markup.inert_quote(inert) == inert  # a second save adds nothing
+		assert quoted(inert).replace(composed.ZERO_WIDTH_SPACE, "") == quoted(html)
+		assert composed.inert_quote(inert) == inert  # a second save adds nothing
 
 
 def test_a_message_without_a_less_than_sign_is_kept_as_it_is():
 	for html in ("<p>Order 1 &amp; 2</p>", "plain text", "", None, '<a title="&lt;x">y</a>'):
-		assert markup.inert_quote(html) == html
+		assert composed.inert_quote(html) == html
 
 
 def test_composed_text_is_escaped_once_whatever_shape_it_arrived_in():
-	assert markup.escape('<img src=x onerror="a">') == "&lt;img src=x onerror=&quot;a&quot;&gt;"
-	assert markup.escape(None) == ""
+	assert composed.escape('<img src=x onerror="a">') == "&lt;img src=x onerror=&quot;a&quot;&gt;"
+	assert composed.escape(None) == ""
 	for value in ("<img src=x onerror=alert(1)> moved", "a &lt; b", "a < b", "&lt;svg onload=x&gt;"):
-		once = markup.as_html_text(value)
+		once = composed.as_html_text(value)
 		assert parse(once).tags == [], once
-		assert markup.as_html_text(once) == once
-	assert markup.as_html_text("a &lt; b") == "a &lt; b"
-	assert markup.as_html_text("<p>left</p><p>the team</p>") == "left\n\nthe team"
+		assert composed.as_html_text(once) == once
+	assert composed.as_html_text("a &lt; b") == "a &lt; b"
+	assert composed.as_html_text("<p>left</p><p>the team</p>") == "left\n\nthe team"

@@ -13,8 +13,8 @@ from frappe.email.doctype.email_account.email_account import EmailAccount as Fra
 from frappe.email.receive import InboundMail, is_system_user
 from frappe.utils import format_datetime, get_datetime, now_datetime
 
-from crm_plus.domain import mail as rules
 from crm_plus.domain import composed
+from crm_plus.domain import mail as rules
 from crm_plus.notifications import claim
 from crm_plus.utils import allow_server_fields
 

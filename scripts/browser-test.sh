@@ -4,6 +4,8 @@
 #   bash scripts/browser-test.sh            (finds the bench and site as scripts/test.sh does)
 # Needs: node and npm, /usr/bin/chromium (apt-get install chromium fonts-wqy-zenhei), a bench whose
 # assets are built (`bench build`). Starts `bench serve` on 127.0.0.1:8000 if nothing answers there.
+# CRM_PLUS_ADMIN_PASSWORD (default admin): Administrator's, for the views tests/browser/xss.test.mjs
+# makes as Administrator (skipped with a note when it does not sign in).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench_dir=${CRM_PLUS_BENCH:-$(ls -d /home/*/frappe-bench 2>/dev/null | head -1)}

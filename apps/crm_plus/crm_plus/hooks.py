@@ -195,11 +195,13 @@ doc_events["Comment"] = {
 	"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.record_first_response"
 }
 doc_events["Communication"] = {
+	# A message's text never opens a tag when the composer quotes it (Reply).
+	"validate": "crm_plus.crm_complaints.mail.make_quote_inert",
 	"after_insert": [
 		"crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.record_first_response",
 		# A complaint opened by a customer's mail gets its text, customer and acknowledgement.
 		"crm_plus.crm_complaints.mail.on_communication",
-	]
+	],
 }
 # Mails about a complaint continue the customer's thread (In-Reply-To, References).
 doc_events["Email Queue"] = {"before_insert": "crm_plus.crm_complaints.mail.thread_headers"}

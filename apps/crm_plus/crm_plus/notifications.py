@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from crm_plus.domain import composed
 from crm_plus.utils import next_names
 
 SENT = "CRM Sent Notification"
@@ -43,6 +44,10 @@ def claim(key: str, doctype: str, name: str, recipient: str | None) -> bool:
 def notify(user: str, doctype: str, name: str, subject: str) -> None:
 	"""Alert a user: in the bell (a Notification Log of type Alert) and by email through the email queue.
 
+	`subject` is plain text (the callers compose it from names and text users wrote): it is escaped
+	here, once, for the bell and the mail's body, which show it as HTML; the mail's subject line is the
+	text itself.
+
 	Frappe emails Notification Logs only for the types with a switch in Notification Settings (Mention,
 	Assignment, Share, Energy Point), never Alerts; so the email is queued here, for every job that
 	alerts, with the same template and under the same settings: not for a disabled user, nor one who
@@ -54,7 +59,7 @@ def notify(user: str, doctype: str, name: str, subject: str) -> None:
 			"type": "Alert",
 			"document_type": doctype,
 			"document_name": name,
-			"subject": subject,
+			"subject": composed.escape(subject),
 			"from_user": "Administrator",
 		},
 		[user],
@@ -63,12 +68,13 @@ def notify(user: str, doctype: str, name: str, subject: str) -> None:
 
 
 def email_alert(user: str, doctype: str, name: str, subject: str) -> bool:
-	"""Queue the alert's email (delayed: the scheduler's email worker sends it); True when queued."""
+	"""Queue the alert's email (delayed: the scheduler's email worker sends it); True when queued.
+	`subject` is plain text."""
 	from frappe.desk.doctype.notification_settings.notification_settings import (
 		is_email_notifications_enabled,
 		is_notifications_enabled,
 	)
-	from frappe.utils import get_url_to_form, strip_html
+	from frappe.utils import get_url_to_form
 
 	recipient = frappe.db.get_value("User", {"name": user, "enabled": 1}, ["email", "language"], as_dict=True)
 	if not recipient or not recipient.email:
@@ -78,10 +84,10 @@ def email_alert(user: str, doctype: str, name: str, subject: str) -> bool:
 	try:
 		frappe.sendmail(
 			recipients=[recipient.email],
-			subject=strip_html(subject),
+			subject=subject,
 			template="new_notification",
 			args={
-				"body_content": subject,
+				"body_content": composed.escape(subject),
 				"description": None,
 				"document_type": doctype,
 				"document_name": name,

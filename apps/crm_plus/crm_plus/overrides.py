@@ -22,7 +22,7 @@ from frappe.query_builder import Order
 from frappe.query_builder.functions import Count
 from frappe.query_builder.terms import SubQuery
 
-from crm_plus.domain import query_args
+from crm_plus.domain import composed, query_args
 
 FILTER_MESSAGES = {
 	"bad_filter": lambda d: _("This filter is not allowed: {0}").format(d),
@@ -41,21 +41,29 @@ def check_filter_shape(filters) -> list[tuple[str | None, str]]:
 	try:
 		return query_args.check_filters(filters)
 	except query_args.FilterError as e:
-		frappe.throw(FILTER_MESSAGES[e.code](e.detail), frappe.PermissionError, title=_("Invalid filter"))
+		frappe.throw(
+			FILTER_MESSAGES[e.code](composed.escape(e.detail)),
+			frappe.PermissionError,
+			title=_("Invalid filter"),
+		)
 
 
 def checked_filters(doctype: str, filters):
 	"""The caller's filters, parsed and checked: data of the right shape (crm_plus.domain.query_args),
 	naming fields of `doctype` or its child tables that the user may read (Frappe's validate_args)."""
 	if not isinstance(doctype, str) or not frappe.db.exists("DocType", doctype):
-		frappe.throw(_("DocType {0} not found").format(str(doctype)[:140]), frappe.DoesNotExistError)
+		frappe.throw(
+			_("DocType {0} not found").format(composed.escape(str(doctype)[:140])), frappe.DoesNotExistError
+		)
 	filters = frappe.parse_json(filters) if isinstance(filters, str) else filters
 	named = check_filter_shape(filters)
 	meta = frappe.get_meta(doctype)
 	children = {df.options for df in meta.get_table_fields()}
 	for other, field in named:
 		if other and other != doctype and other not in children:
-			frappe.throw(_("This filter is not allowed: {0}").format(other), frappe.PermissionError)
+			frappe.throw(
+				_("This filter is not allowed: {0}").format(composed.escape(other)), frappe.PermissionError
+			)
 		target = frappe.get_meta(other) if other else meta
 		if target.get_field(field) is None and field not in (
 			*default_fields,
@@ -78,7 +86,9 @@ def check_field_level(meta, fieldname: str) -> None:
 
 
 def _refuse_field(fieldname: str):
-	frappe.throw(_("Field not permitted in query: {0}").format(fieldname), frappe.PermissionError)
+	frappe.throw(
+		_("Field not permitted in query: {0}").format(composed.escape(fieldname)), frappe.PermissionError
+	)
 
 
 @frappe.whitelist()
@@ -206,7 +216,10 @@ def check_request_filters() -> None:
 		if isinstance(decoded, str):
 			if method in NAME_FILTER_METHODS:
 				continue  # a record's name
-			frappe.throw(_("This filter is not allowed: {0}").format(decoded[:80]), frappe.PermissionError)
+			frappe.throw(
+				_("This filter is not allowed: {0}").format(composed.escape(decoded[:80])),
+				frappe.PermissionError,
+			)
 		if target:
 			# Data, naming fields that exist and that the user may read at their permission level.
 			checked_filters(target, decoded)
@@ -276,7 +289,11 @@ def check_request_fields() -> None:
 		try:
 			query_args.check_field_expressions(decoded)
 		except query_args.FilterError as e:
-			frappe.throw(FILTER_MESSAGES[e.code](e.detail), frappe.PermissionError, title=_("Invalid field"))
+			frappe.throw(
+				FILTER_MESSAGES[e.code](composed.escape(e.detail)),
+				frappe.PermissionError,
+				title=_("Invalid field"),
+			)
 
 
 # ---------------------------------------------------------------- framework methods that skip permissions
@@ -307,16 +324,39 @@ def search_link(
 	with no permission at all (every row, any field); it is honoured for System Managers only."""
 	from frappe.desk import search
 
-	return search.search_link(
+	return suggestions_as_text(
 		doctype,
-		txt,
-		query=query,
-		filters=filters,
-		page_length=page_length,
-		searchfield=searchfield,
-		reference_doctype=reference_doctype,
-		ignore_user_permissions=_user_permissions_may_be_ignored(ignore_user_permissions),
+		search.search_link(
+			doctype,
+			txt,
+			query=query,
+			filters=filters,
+			page_length=page_length,
+			searchfield=searchfield,
+			reference_doctype=reference_doctype,
+			ignore_user_permissions=_user_permissions_may_be_ignored(ignore_user_permissions),
+		),
 	)
+
+
+def suggestions_as_text(doctype: str, results):
+	"""A Link field's suggestions show the record's title (`label`) and its search fields
+	(`description`) as HTML (Frappe's link control writes them into the list unescaped): each is
+	given as escaped text, the title as the suggestion's `html` (the `label` stays as stored: the field
+	shows it as its text once chosen)."""
+	if not isinstance(results, list):
+		return results
+	translated = frappe.get_meta(doctype).translated_doctype
+	for row in results:
+		if not isinstance(row, dict) or row.get("html"):
+			continue
+		label = row.get("label") or row.get("value") or ""
+		if translated:
+			label = _(label)  # as the link control translates a translated DocType's names
+		row["html"] = f"<strong>{composed.escape(label)}</strong>"
+		if row.get("description"):
+			row["description"] = composed.escape(row["description"])
+	return results
 
 
 @frappe.whitelist()

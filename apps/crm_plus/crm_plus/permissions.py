@@ -10,7 +10,7 @@ import dataclasses
 import frappe
 from frappe import _
 
-from crm_plus.domain import access, activities
+from crm_plus.domain import access, activities, composed
 
 CUSTOMER = "CRM Customer"
 # Permission types that only read (None: Frappe's default, read).
@@ -299,7 +299,9 @@ def check_customer_access(customer: str, ptype: str = "read", user: str | None =
 		return
 	if not frappe.has_permission(CUSTOMER, ptype, customer, user=user):
 		frappe.throw(
-			_("You are not permitted to access the customer {0}").format(frappe.bold(customer)),
+			_("You are not permitted to access the customer {0}").format(
+				frappe.bold(composed.escape(customer))
+			),
 			frappe.PermissionError,
 		)
 
@@ -655,7 +657,7 @@ def check_attachment(doc, method=None) -> None:
 		readable = (frappe.has_permission("File", "read", holder) for holder in holders)
 		if holders and not any(readable):
 			frappe.clear_messages()  # Frappe's check names the record holding the file
-			frappe.throw(_("File {0} not found").format(url), frappe.PermissionError)
+			frappe.throw(_("File {0} not found").format(composed.escape(url)), frappe.PermissionError)
 
 
 def check_address_links(doc, method=None) -> None:

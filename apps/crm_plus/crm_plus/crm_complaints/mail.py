@@ -13,6 +13,7 @@ from frappe.email.doctype.email_account.email_account import EmailAccount as Fra
 from frappe.email.receive import InboundMail, is_system_user
 from frappe.utils import format_datetime, get_datetime, now_datetime
 
+from crm_plus.domain import composed
 from crm_plus.domain import mail as rules
 from crm_plus.notifications import claim
 from crm_plus.utils import allow_server_fields
@@ -140,6 +141,15 @@ def note(complaint: str, text: str) -> None:
 			"content": text,
 		}
 	).insert(ignore_permissions=True)
+
+
+def make_quote_inert(doc, method=None):
+	"""Communication validate: Frappe's composer quotes a message for Reply by decoding its text and
+	putting that text into the editor as HTML, so a customer's mail that shows `<img onerror=...>` as
+	text (harmless in the timeline) would run in the replying user's browser. Every `<` of a message's
+	text gets a zero-width space (`domain.composed.inert_quote`): it reads the same and opens no tag."""
+	if doc.communication_type == "Communication" and doc.content:
+		doc.content = composed.inert_quote(doc.content)
 
 
 def on_communication(doc, method=None):

@@ -5,9 +5,8 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import get_url_to_form, now_datetime, today
 
-from crm_plus.domain import access
+from crm_plus.domain import access, composed
 from crm_plus.permissions import get_scope
-from crm_plus.stored_text import clean_text
 from crm_plus.utils import bulk_insert_logs
 
 CUSTOMER = "CRM Customer"
@@ -62,13 +61,14 @@ def move(
 		moved[doctype] = frappe.qb.from_(t).select(Count("*")).where(criterion).run()[0][0]
 		frappe.qb.update(t).set(t[entry["user_field"]], to_user).where(criterion).run()
 
+	# Written past the document's sanitizer (bulk_insert_logs): the reason goes in as escaped text (the
+	# users are ids, which Frappe validates as email addresses).
 	title = _("Transferred from {0} to {1}").format(from_user, to_user)
-	# Written past the event's save: cleaned as its save would clean it.
-	reason = clean_text(reason or "")
+	description = composed.as_html_text(reason)
 	bulk_insert_logs(
 		"CRM Customer Event",
 		["customer", "event_date", "event_type", "title", "description"],
-		[(c, today(), "Ownership Change", title, reason) for c in customers],
+		[(c, today(), "Ownership Change", title, description) for c in customers],
 	)
 	return moved
 
@@ -124,7 +124,7 @@ def warn_when_owner_disabled(doc, method=None):
 	frappe.msgprint(
 		_(
 			"{0} still manages {1} customers. <a href='{2}'>Transfer them to another rep</a> so that they are served as before."
-		).format(frappe.bold(doc.full_name or doc.name), count, url),
+		).format(frappe.bold(composed.escape(doc.full_name or doc.name)), count, url),
 		title=_("Customers need a new account manager"),
 		indicator="orange",
 	)

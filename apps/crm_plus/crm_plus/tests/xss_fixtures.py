@@ -150,7 +150,9 @@ def setup(password: str) -> dict:
 	token = frappe.db.get_value(
 		"CRM Survey Invitation", {"campaign": campaign.name, "customer": customer.name}, "token"
 	)
+	composed_views = composed(password, rep, manager, team.name, division.name, suffix)
 	return {
+		"composed": composed_views,
 		"user": rep,
 		"manager": manager,
 		"customer": customer.name,
@@ -161,4 +163,162 @@ def setup(password: str) -> dict:
 		"event": event.name,
 		"masters": masters,
 		"survey_token": token,
+	}
+
+
+# Payload classes of issue 21 for the text the app composes or shows itself (tests/browser/xss.test.mjs,
+# the second test). Each carries `data-xss` (kept by Frappe's sanitizer), so a payload that becomes an
+# element is found even when its handler was stripped; one that runs sets window.__xss.
+COMPOSED = {
+	"json_img": '"<img data-xss src=x onerror=window.__xss=11>"',  # passes Frappe's sanitizer (JSON)
+	"entity_img": "&lt;img data-xss src=x onerror=window.__xss=12&gt;",
+	"json_svg": '"<svg data-xss onload=window.__xss=13>"',
+	"breakout": '" data-xss autofocus onfocus="window.__xss=14" x="',
+	"template": "{{ 7*7 }} {%= (window.__xss=15) %} ${(window.__xss=16)} [[window.__xss=17]]",
+	"img": "<img data-xss src=x onerror=window.__xss=18>",
+	"javascript": "javascript:window.__xss=19",
+}
+
+
+def composed(password: str, rep: str, manager: str, team: str, division: str, suffix: str) -> dict:
+	"""A second rep (whose own name is a payload), an agent, a supervisor and an executive; the second
+	rep's customer and opportunities, a transfer, a complaint with a customer's mail and a published
+	solution, and an escalation in the bell: every text a payload, stored as each writer's save keeps
+	it (a JSON-looking value passes Frappe's sanitizer raw), viewed by the higher roles."""
+	rep2 = make_user("browser-xss-rep2@test.example", ["CRM Sales User"])
+	agent = make_user("browser-xss-agent@test.example", ["CRM Service Agent"])
+	supervisor = make_user("browser-xss-supervisor@test.example", ["CRM Service Supervisor"])
+	executive = make_user("browser-xss-exec@test.example", ["CRM Executive"])
+	for user in (rep2, agent, supervisor, executive):
+		doc = frappe.get_doc("User", user)
+		doc.new_password = password
+		doc.save(ignore_permissions=True)
+	team_doc = frappe.get_doc("CRM Sales Team", team)
+	team_doc.append("members", {"user": rep2})
+	team_doc.save(ignore_permissions=True)
+	division_doc = frappe.get_doc("CRM Division", division)
+	for user in (agent, supervisor):
+		division_doc.append("service_staff", {"user": user})
+	division_doc.save(ignore_permissions=True)
+	frappe.db.commit()
+
+	frappe.set_user(rep2)
+	try:
+		me = frappe.get_doc("User", rep2)
+		me.first_name = COMPOSED["json_img"].replace("11", "21")  # the rep's own name
+		me.last_name = ""
+		me.save()
+		customer = frappe.get_doc(
+			{
+				"doctype": "CRM Customer",
+				"customer_name": COMPOSED["json_img"].replace("<img", f"<img title={suffix}"),
+				"customer_kind": "Enterprise",
+				"account_manager": rep2,
+				"sales_team": team,
+			}
+		).insert()
+		opportunities = [
+			frappe.get_doc(
+				{
+					"doctype": "CRM Opportunity",
+					"title": title,
+					"customer": customer.name,
+					"account_manager": rep2,
+					"sales_team": team,
+					"expected_amount": 1000,
+					"description": COMPOSED["img"],
+				}
+			)
+			.insert()
+			.name
+			for title in (
+				COMPOSED["entity_img"],
+				COMPOSED["json_svg"],
+				COMPOSED["breakout"],
+				COMPOSED["template"],
+			)
+		]
+	finally:
+		frappe.set_user("Administrator")
+	# The rep has not been seen for weeks: the Inactive Staff report lists them by name.
+	frappe.db.set_value("User", rep2, {"last_login": None, "last_active": None}, update_modified=False)
+
+	# The manager transfers the rep's customers to themselves; the reason (a plain tag) is written past the
+	# sanitizer into the transfer and the customer's events.
+	frappe.set_user(manager)
+	try:
+		transfer = frappe.get_doc(
+			{
+				"doctype": "CRM Customer Transfer",
+				"from_user": rep2,
+				"to_user": manager,
+				"transfer_date": today(),
+				"reason": f"left {COMPOSED['img']} {COMPOSED['entity_img']}",
+			}
+		).insert()
+		transfer.submit()
+	finally:
+		frappe.set_user("Administrator")
+	event = frappe.db.get_value(
+		"CRM Customer Event", {"customer": customer.name, "event_type": "Ownership Change"}, "name"
+	)
+
+	# A supervisor's published solution; the agent's complaint, answered by the customer's mail.
+	category = frappe.db.get_value("CRM Complaint Category", {"is_group": 0}, "name")
+	solution = frappe.get_doc(
+		{
+			"doctype": "CRM Solution",
+			"title": f"XSS solution {suffix}",
+			"category": category,
+			"problem": COMPOSED["entity_img"],
+			"solution": "<p>Refund the fee.</p>",
+			"published": 1,
+		}
+	).insert(ignore_permissions=True)
+	frappe.set_user(agent)
+	try:
+		complaint = frappe.get_doc(
+			{
+				"doctype": "CRM Complaint",
+				"customer": customer.name,
+				"category": category,
+				"severity": "High",
+				"received_at": add_to_date(now_datetime(), days=-6),
+				"subject": COMPOSED["json_img"].replace("11", "22"),
+				"description": COMPOSED["entity_img"],
+				"raised_by": "customer-xss@example.com",
+			}
+		).insert()
+	finally:
+		frappe.set_user("Administrator")
+	frappe.get_doc(
+		{
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Email",
+			"sent_or_received": "Received",
+			"sender": "customer-xss@example.com",
+			"subject": "Broken",
+			"content": "<p>Still broken. &lt;img data-xss src=x onerror=window.__xss=23&gt;</p>",
+			"reference_doctype": "CRM Complaint",
+			"reference_name": complaint.name,
+		}
+	).insert(ignore_permissions=True)
+	# The escalation job: the complaint is days past its deadline, the division's supervisor is told.
+	from crm_plus.crm_complaints import service_level
+
+	service_level.escalate()
+	frappe.db.commit()
+	return {
+		"rep": rep2,
+		"agent": agent,
+		"supervisor": supervisor,
+		"executive": executive,
+		"customer": customer.name,
+		"customer_name": customer.customer_name,
+		"opportunities": opportunities,
+		"transfer": transfer.name,
+		"event": event,
+		"complaint": complaint.name,
+		"solution": solution.name,
 	}

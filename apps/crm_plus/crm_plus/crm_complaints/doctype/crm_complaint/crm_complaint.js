@@ -90,10 +90,12 @@ function crm_plus_suggest_solutions(frm) {
 					.then(({ message: used }) => frm.reload_doc().then(() => {
 						dialog.hide();
 						if (!(frm.doc.resolution || "").trim()) frm.set_value("resolution", used.text);
+						// The composer shows its subject as the dialog's title (HTML): the complaint's subject
+						// goes in escaped (the subject field shows it as text either way).
 						new frappe.views.CommunicationComposer({
 							doc: frm.doc,
 							frm,
-							subject: __("Re: {0}", [frm.doc.subject]),
+							subject: esc(__("Re: {0}", [frm.doc.subject])),
 							recipients: frm.doc.raised_by || "",
 							message: used.html,
 						});

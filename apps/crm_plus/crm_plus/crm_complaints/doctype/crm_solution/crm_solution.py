@@ -10,6 +10,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, strip_html
+from frappe.utils.html_utils import sanitize_html
 from frappe.utils.nestedset import get_ancestors_of
 
 from crm_plus.utils import allow_server_fields
@@ -102,7 +103,9 @@ def use(complaint: str, solution: str) -> dict:
 	return {
 		"solution": found.name,
 		"title": found.title,
-		"html": found.solution,
+		# Put into the email composer as HTML: sanitized whatever its shape (Frappe's save skips a value
+		# that parses as JSON).
+		"html": sanitize_html(found.solution or "", always_sanitize=True),
 		"text": strip_html(found.solution),
 	}
 

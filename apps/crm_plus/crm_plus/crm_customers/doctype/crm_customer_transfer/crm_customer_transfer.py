@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_plus.crm_customers import transfer
+from crm_plus.domain import composed
 from crm_plus.permissions import get_scope, placeable_teams, reps_of
 
 
@@ -64,6 +65,9 @@ class CRMCustomerTransfer(Document):
 			)
 
 	def before_submit(self):
+		# Frappe does not sanitize the fields of a document being submitted: the reason is kept as escaped
+		# text (the form shows a submitted Small Text as HTML).
+		self.reason = composed.as_html_text(self.reason)
 		customers = transfer.customers_to_move(self.from_user, self.only_division)
 		if not customers:
 			frappe.throw(_("{0} manages no customers that you may transfer").format(self.from_user))

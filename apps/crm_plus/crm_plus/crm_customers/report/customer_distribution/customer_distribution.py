@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, today
 
+from crm_plus.domain import composed
 from crm_plus.domain.performance import age_band, rate
 from crm_plus.report_scope import customer_condition, org_condition
 
@@ -49,7 +50,7 @@ def execute(filters=None):
 			)
 		)
 	else:
-		frappe.throw(_("Unknown grouping {0}").format(dimension))
+		frappe.throw(_("Unknown grouping {0}").format(composed.escape(dimension)))
 	total = sum(counts.values())
 	rows = [
 		{

@@ -1,7 +1,11 @@
 // Copyright (c) 2026, CRM Plus and contributors
 // For license information, please see license.txt
 
+{% include "crm_plus/public/js/safe_text.js" %}
+
 frappe.query_reports["Inactive Staff"] = {
+	// Text columns (names users wrote) are shown as text.
+	formatter: (...args) => crm_plus.safe_text.report_formatter(...args),
 	filters: [
 		{ fieldname: "days", label: __("Not Seen For (Days)"), fieldtype: "Int", default: 14, reqd: 1 },
 		{ fieldname: "division", label: __("Division"), fieldtype: "Link", options: "CRM Division" },

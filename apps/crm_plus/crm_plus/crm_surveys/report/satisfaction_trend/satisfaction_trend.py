@@ -5,6 +5,7 @@
 import frappe
 from frappe import _
 
+from crm_plus.domain.charts import drawable
 from crm_plus.domain.performance import rate
 from crm_plus.report_scope import customer_condition, org_condition, period
 
@@ -73,7 +74,7 @@ def execute(filters=None):
 		},
 		"type": "line",
 	}
-	return columns(filters.get("group_by") or "Month"), rows, None, chart
+	return columns(filters.get("group_by") or "Month"), rows, None, drawable(chart)
 
 
 def columns(group_by):

@@ -1,0 +1,171 @@
+"""The desk a newcomer meets (issue 22), as each role of the README's tour, over HTTP: every number card,
+chart and shortcut of the CRM Plus and Sales workspaces is returned to the role and answers with a
+number (or a chart the desk can draw, or an empty state)."""
+
+import json
+
+import frappe
+
+from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.utils import make_user
+
+WORKSPACES = {
+	"CRM Plus": {
+		"cards": {
+			"My Visits Today",
+			"Overdue Follow-ups",
+			"Open Complaints",
+			"Breached Complaints",
+			"VIP Customers at Risk",
+			"CSAT This Month",
+		},
+		"charts": {"Sales by Rep", "Complaints by Category", "Satisfaction Trend"},
+	},
+	"Sales": {"cards": {"Open Leads", "Open Pipeline Value", "Won This Month"}, "charts": set()},
+}
+SALES_CHARTS = {"Sales Funnel"}
+
+
+class TestWorkspacesByRole(HTTPTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.supervisor = make_user("desk-supervisor@test.example", ["CRM Service Supervisor"])
+		cls.service_manager = make_user("desk-service-manager@test.example", ["CRM Service Manager"])
+		frappe.db.commit()
+
+	def tour(self):
+		"""The roles the README's tour names: rep, manager, division head, agent/supervisor/manager, executive."""
+		o = self.org
+		return {
+			o.rep_a1: True,
+			o.mgr_a: True,
+			o.head_a: True,
+			o.agent_a: False,
+			self.supervisor: False,
+			self.service_manager: False,
+			o.executive: True,
+		}
+
+	def page(self, client, workspace):
+		response = self.call(
+			client,
+			"frappe.desk.desktop.get_desktop_page",
+			page=json.dumps({"name": workspace, "title": workspace, "public": 1}),
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		return response.json["message"]
+
+	def test_each_role_gets_every_card_and_chart_of_the_tour(self):
+		for user, sells in self.tour().items():
+			client = self.login(user)
+			for workspace, expected in WORKSPACES.items():
+				with self.subTest(user=user, workspace=workspace):
+					page = self.page(client, workspace)
+					cards = {c["number_card_name"] for c in page["number_cards"]["items"]}
+					charts = {c["chart_name"] for c in page["charts"]["items"]}
+					self.assertEqual(cards, expected["cards"])
+					wanted = expected["charts"] | (SALES_CHARTS if sells and workspace == "Sales" else set())
+					self.assertLessEqual(wanted, charts)
+
+	def test_each_card_answers_with_a_number(self):
+		for user in self.tour():
+			client = self.login(user)
+			for workspace in WORKSPACES:
+				for item in self.page(client, workspace)["number_cards"]["items"]:
+					card = frappe.get_doc("Number Card", item["number_card_name"])
+					with self.subTest(user=user, card=card.name):
+						if card.type == "Custom":
+							response = self.call(client, card.method)
+							self.assertEqual(response.status_code, 200, response.text[:300])
+							value = response.json["message"]["value"]
+						else:
+							response = self.call(
+								client,
+								"frappe.desk.doctype.number_card.number_card.get_result",
+								doc=card.as_json(),
+								filters=card.filters_json or "[]",
+							)
+							self.assertEqual(response.status_code, 200, response.text[:300])
+							value = response.json["message"]
+						self.assertIsInstance(value, int | float)
+
+	def test_each_chart_and_shortcut_answers(self):
+		for user in self.tour():
+			client = self.login(user)
+			for workspace in WORKSPACES:
+				page = self.page(client, workspace)
+				for item in page["charts"]["items"]:
+					chart = frappe.get_doc("Dashboard Chart", item["chart_name"])
+					with self.subTest(user=user, chart=chart.name):
+						if chart.chart_type == "Report":
+							response = self.call(
+								client,
+								"frappe.desk.query_report.run",
+								report_name=chart.report_name,
+								filters=chart.filters_json or "{}",
+								ignore_prepared_report=1,
+							)
+							self.assertEqual(response.status_code, 200, response.text[:300])
+							drawn = response.json["message"].get("chart")
+							if drawn:
+								self.assertTrue(drawn["data"]["labels"])
+						else:
+							response = self.call(
+								client,
+								"frappe.desk.doctype.dashboard_chart.dashboard_chart.get",
+								chart_name=chart.name,
+								refresh=1,
+							)
+							self.assertEqual(response.status_code, 200, response.text[:300])
+				for shortcut in page["shortcuts"]["items"]:
+					with self.subTest(user=user, shortcut=shortcut["label"]):
+						if shortcut["type"] == "DocType":
+							response = self.call(
+								client, "frappe.client.get_count", http="GET", doctype=shortcut["link_to"]
+							)
+						else:
+							response = self.call(
+								client,
+								"frappe.desk.query_report.run",
+								report_name=shortcut["link_to"],
+								filters="{}",
+								ignore_prepared_report=1,
+							)
+						self.assertEqual(response.status_code, 200, response.text[:300])
+
+
+class TestChartsWithoutData(HTTPTestCase):
+	make_org = False
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.executive = make_user("desk-executive@test.example", ["CRM Executive"])
+		frappe.db.commit()
+
+	def test_an_empty_satisfaction_trend_is_no_chart_not_an_empty_line(self):
+		# The workspace's chart reads the report's chart: labels [] draw the path "M" (console error).
+		response = self.call(
+			self.login(self.executive),
+			"frappe.desk.query_report.run",
+			report_name="Satisfaction Trend",
+			filters=json.dumps({"group_by": "Month", "from_date": "1990-01-01", "to_date": "1990-12-31"}),
+			ignore_prepared_report=1,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		self.assertIsNone(response.json["message"].get("chart"))
+
+	def test_the_funnel_chart_counts_on_a_whole_number_axis(self):
+		response = self.call(
+			self.login(self.executive),
+			"frappe.desk.query_report.run",
+			report_name="Sales Funnel",
+			filters="{}",
+			ignore_prepared_report=1,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		chart = response.json["message"]["chart"]
+		self.assertGreaterEqual(chart["axisOptions"]["yAxisRange"]["max"], 3)
+		widget = json.loads(frappe.db.get_value("Dashboard Chart", "Sales Funnel", "custom_options") or "{}")
+		self.assertGreaterEqual(widget["axisOptions"]["yAxisRange"]["max"], 3)

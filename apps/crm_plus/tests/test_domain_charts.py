@@ -2,7 +2,9 @@ from crm_plus.domain.charts import COUNT_AXIS, drawable
 
 
 def line(labels, *values):
-	return {"data": {"labels": labels, "datasets": [{"name": str(i), "values": v} for i, v in enumerate(values)]}}
+	return {
+		"data": {"labels": labels, "datasets": [{"name": str(i), "values": v} for i, v in enumerate(values)]}
+	}
 
 
 def test_nothing_to_draw_is_no_chart():
@@ -20,7 +22,9 @@ def test_missing_values_are_drawn_as_zero_and_each_dataset_has_a_value_per_label
 
 
 def test_counts_get_a_whole_number_axis():
-	chart = drawable({"data": {"labels": ["A", "B"], "datasets": [{"values": [1, 1]}]}, "type": "bar"}, counts=True)
+	chart = drawable(
+		{"data": {"labels": ["A", "B"], "datasets": [{"values": [1, 1]}]}, "type": "bar"}, counts=True
+	)
 	assert chart["axisOptions"]["yAxisRange"] == COUNT_AXIS["yAxisRange"]
 	assert chart["type"] == "bar"
 	# frappe-charts' quarters come from a top of 1 or 2: the range's top must make at least 3 whole steps.

@@ -90,15 +90,62 @@ function crm_plus_suggest_solutions(frm) {
 					.then(({ message: used }) => frm.reload_doc().then(() => {
 						dialog.hide();
 						if (!(frm.doc.resolution || "").trim()) frm.set_value("resolution", used.text);
-						new frappe.views.CommunicationComposer({
-							doc: frm.doc,
-							frm,
-							subject: __("Re: {0}", [frm.doc.subject]),
-							recipients: frm.doc.raised_by || "",
-							message: used.html,
-						});
+						return crm_plus_reply(frm, used.html);
 					}));
 			});
 			dialog.show();
 		});
+}
+
+// The reply of "Use": Frappe's email composer, told by the server what it needs (crm_complaints/reply.py)
+// instead of reading Email Account, which the service roles may not read ("Not permitted" left the reply
+// empty). Without an outgoing account it does not send (a 501 would lose the text): the reply is kept as a
+// comment on the complaint and the user is told so.
+function crm_plus_reply(frm, message) {
+	return frappe.xcall("crm_plus.crm_complaints.reply.reply_context", { complaint: frm.doc.name }).then((context) => {
+		class ComplaintReply extends frappe.views.CommunicationComposer {
+			async get_signature() {
+				let signature = frappe.boot.user.email_signature || context.signature || "";
+				if (!signature) return "";
+				if (!frappe.utils.is_html(signature)) signature = signature.replace(/\n/g, "<br>");
+				return "<br>" + signature;
+			}
+			send_email(btn, form_values, ...rest) {
+				if (context.can_send) return super.send_email(btn, form_values, ...rest);
+				this.dialog.hide();
+				return frappe
+					.xcall("crm_plus.crm_complaints.reply.keep_reply", {
+						complaint: frm.doc.name,
+						content: form_values.content || "",
+						subject: form_values.subject || "",
+						recipients: form_values.recipients || "",
+					})
+					.then(() => {
+						this.clear_cache();
+						frm.reload_doc();
+						frappe.msgprint({
+							title: __("Reply kept, not sent"),
+							indicator: "orange",
+							message: __(
+								"This site has no outgoing email account, so the reply was not sent. Its text is kept as a comment on the complaint."
+							),
+						});
+					});
+			}
+		}
+		const composer = new ComplaintReply({
+			doc: frm.doc,
+			frm,
+			subject: __("Re: {0}", [frm.doc.subject]),
+			recipients: context.recipients,
+			message,
+		});
+		if (!context.can_send) {
+			composer.dialog.set_message(
+				__("No outgoing email account is set up: the reply will be kept as a comment on the complaint, not sent.")
+			);
+			composer.dialog.get_primary_btn().text(__("Keep as Comment"));
+		}
+		return composer;
+	});
 }

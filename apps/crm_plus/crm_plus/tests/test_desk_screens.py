@@ -169,3 +169,47 @@ class TestChartsWithoutData(HTTPTestCase):
 		self.assertGreaterEqual(chart["axisOptions"]["yAxisRange"]["max"], 3)
 		widget = json.loads(frappe.db.get_value("Dashboard Chart", "Sales Funnel", "custom_options") or "{}")
 		self.assertGreaterEqual(widget["axisOptions"]["yAxisRange"]["max"], 3)
+
+
+class TestPeopleByName(HTTPTestCase):
+	"""Reports show a rep's full name, not the e-mail address (the export too)."""
+
+	def test_each_user_column_has_the_persons_name_beside_it(self):
+		from crm_plus.tests.utils import make_transaction
+
+		make_transaction(self.org.c_a1, 1200)
+		frappe.db.commit()
+		name = frappe.db.get_value("User", self.org.rep_a1, "full_name")
+		self.assertNotIn("@", name)
+		status, rows, chart = self.run_report(self.org.mgr_a, "Sales Rep Performance")
+		self.assertEqual(status, 200, rows)
+		row = next(r for r in rows if r.get("rep") == self.org.rep_a1)
+		self.assertEqual(row["rep_name"], name)
+		self.assertIn(name, chart["data"]["labels"])
+		self.assertNotIn(self.org.rep_a1, chart["data"]["labels"])
+		status, rows, _ = self.run_report(self.org.mgr_a, "Churn Risk")
+		self.assertEqual(status, 200, rows)
+		for r in rows:
+			if r.get("account_manager"):
+				self.assertNotIn("@", r["account_manager_name"])
+
+	def test_the_export_carries_the_names(self):
+		from crm_plus.tests.utils import make_transaction
+
+		make_transaction(self.org.c_a1, 1200)
+		frappe.db.commit()
+		name = frappe.db.get_value("User", self.org.rep_a1, "full_name")
+		# Exporting this report's DocType is CRM Admin's (and System Manager's) in the DocType's permissions.
+		admin = make_user("desk-crm-admin@test.example", ["CRM Admin"])
+		frappe.db.commit()
+		response = self.call(
+			self.login(admin),
+			"frappe.desk.query_report.export_query",
+			report_name="Sales Rep Performance",
+			file_format_type="CSV",
+			filters=json.dumps({"from_date": "2000-01-01"}),
+			visible_idx=json.dumps([]),
+			include_indentation=0,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		self.assertIn(name, response.get_data(as_text=True))

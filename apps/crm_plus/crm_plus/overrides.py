@@ -263,7 +263,9 @@ def search_link(
 	with no permission at all (every row, any field); it is honoured for System Managers only."""
 	from frappe.desk import search
 
-	return search.search_link(
+	from crm_plus.search_labels import translate_descriptions
+
+	results = search.search_link(
 		doctype,
 		txt,
 		query=query,
@@ -273,6 +275,8 @@ def search_link(
 		reference_doctype=reference_doctype,
 		ignore_user_permissions=_user_permissions_may_be_ignored(ignore_user_permissions),
 	)
+	# Option and master values under each suggestion in the user's language (crm_plus.search_labels).
+	return translate_descriptions(doctype, results)
 
 
 @frappe.whitelist()

@@ -213,3 +213,27 @@ class TestPeopleByName(HTTPTestCase):
 		)
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		self.assertIn(name, response.get_data(as_text=True))
+
+
+class TestLinkSuggestionsInChinese(HTTPTestCase):
+	"""A customer's grade and status under its name in a link's suggestions, in the user's language."""
+
+	def test_grade_and_status_under_a_customer_are_translated(self):
+		user = make_user("desk-zh-executive@test.example", ["CRM Executive"])
+		frappe.db.set_value("User", user, "language", "zh")
+		frappe.db.set_value("CRM Customer", self.org.c_a1, {"grade": "Small", "status": "Potential"})
+		frappe.db.commit()
+		frappe.clear_cache(user=user)
+		name = frappe.db.get_value("CRM Customer", self.org.c_a1, "customer_name")
+		response = self.call(
+			self.login(user), "frappe.desk.search.search_link", doctype="CRM Customer", txt=name
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		found = next(r for r in response.json["message"] if r["value"] == self.org.c_a1)
+		parts = found["description"].split(", ")
+		self.assertIn("小客户", parts)
+		self.assertIn("潜在", parts)
+		self.assertNotIn("Small", parts)
+		self.assertNotIn("Potential", parts)
+		# The customer's own name is never translated.
+		self.assertEqual(found["label"], name)

@@ -141,9 +141,10 @@ function crm_plus_reply(frm, message) {
 			message,
 		});
 		if (!context.can_send) {
-			composer.dialog.set_message(
-				__("No outgoing email account is set up: the reply will be kept as a comment on the complaint, not sent.")
-			);
+			// A notice above the fields (Dialog.set_message would hide them).
+			$('<div class="alert alert-warning small">')
+				.text(__("No outgoing email account is set up: the reply will be kept as a comment on the complaint, not sent."))
+				.prependTo(composer.dialog.body);
 			composer.dialog.get_primary_btn().text(__("Keep as Comment"));
 		}
 		return composer;

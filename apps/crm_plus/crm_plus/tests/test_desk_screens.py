@@ -110,6 +110,17 @@ class TestWorkspacesByRole(HTTPTestCase):
 							drawn = response.json["message"].get("chart")
 							if drawn:
 								self.assertTrue(drawn["data"]["labels"])
+						elif chart.chart_type == "Custom":
+							# The app's chart sources: labels people and categories as the user reads them.
+							module = frappe.get_value("Dashboard Chart Source", chart.source, "module")
+							scrubbed = frappe.scrub(chart.source)
+							method = f"crm_plus.{frappe.scrub(module)}.dashboard_chart_source.{scrubbed}.{scrubbed}.get"
+							response = self.call(client, method, chart_name=chart.name, filters="[]")
+							self.assertEqual(response.status_code, 200, response.text[:300])
+							data = response.json["message"]
+							if data:
+								self.assertEqual(len(data["labels"]), len(data["datasets"][0]["values"]))
+								self.assertFalse([label for label in data["labels"] if "@" in str(label)])
 						else:
 							response = self.call(
 								client,
@@ -237,3 +248,36 @@ class TestLinkSuggestionsInChinese(HTTPTestCase):
 		self.assertNotIn("Potential", parts)
 		# The customer's own name is never translated.
 		self.assertEqual(found["label"], name)
+
+
+class TestWorkspaceChartsByName(HTTPTestCase):
+	"""The workspace's group charts label reps by name and categories in the user's language."""
+
+	def test_sales_by_rep_and_complaints_by_category(self):
+		from crm_plus.tests.complaints import make_complaint
+		from crm_plus.tests.utils import make_transaction
+
+		make_transaction(self.org.c_a1, 10**9, sales_person=self.org.rep_a1)  # among the top ten
+		make_complaint(self.org.c_a1, category="Delivery Delay")
+		user = make_user("desk-zh-executive@test.example", ["CRM Executive"])
+		frappe.db.set_value("User", user, "language", "zh")
+		frappe.db.commit()
+		frappe.clear_cache(user=user)
+		client = self.login(user)
+		response = self.call(
+			client, "crm_plus.crm_sales.dashboard_chart_source.crm_sales_by_rep.crm_sales_by_rep.get"
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		labels = response.json["message"]["labels"]
+		self.assertIn(frappe.db.get_value("User", self.org.rep_a1, "full_name"), labels)
+		self.assertNotIn(self.org.rep_a1, labels)
+		response = self.call(
+			client,
+			"crm_plus.crm_complaints.dashboard_chart_source.crm_complaints_by_category.crm_complaints_by_category.get",
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		labels = response.json["message"]["labels"]
+		self.assertNotIn("Delivery Delay", labels)
+		self.assertIn("运送延误", labels)
+		chart = frappe.get_doc("Dashboard Chart", "Sales by Rep")
+		self.assertEqual((chart.chart_type, chart.source), ("Custom", "CRM Sales by Rep"))

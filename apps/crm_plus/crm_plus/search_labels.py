@@ -2,24 +2,12 @@
 Chinese desk). Frappe v15 shows the values of a DocType's search fields under each suggestion as
 stored; it translates them only for a `translated_doctype`, which would also make every search read the
 whole table. Here, after the search, the parts of a suggestion's description that are values with a
-translation of their own (a Select option of a search field, the name of a shipped master such as a
-grade, stage or category) are translated; names, codes and other typed text stay as they are."""
+translation of their own (a Select option of a search field, the name of a record of a translated
+master such as a grade, stage or category) are translated; names, codes and other typed text stay as
+they are."""
 
 import frappe
 from frappe import _
-
-# Masters whose record names are shipped in the catalogue (default_records.json) and shown as labels.
-TRANSLATED_MASTERS = frozenset(
-	{
-		"CRM Customer Grade",
-		"CRM Opportunity Stage",
-		"CRM Complaint Category",
-		"CRM Customer Type",
-		"CRM Customer Source",
-		"CRM Industry",
-		"CRM Lost Reason",
-	}
-)
 
 
 def translatable_values(doctype: str) -> set[str]:
@@ -33,7 +21,7 @@ def translatable_values(doctype: str) -> set[str]:
 			continue
 		if df.fieldtype == "Select" and df.options:
 			values |= {o for o in df.options.split("\n") if o}
-		elif df.fieldtype == "Link" and df.options in TRANSLATED_MASTERS:
+		elif df.fieldtype == "Link" and frappe.get_meta(df.options).translated_doctype:
 			values |= set(frappe.get_all(df.options, pluck="name"))
 	return values
 

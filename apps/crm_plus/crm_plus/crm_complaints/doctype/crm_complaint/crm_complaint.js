@@ -12,6 +12,7 @@ frappe.ui.form.on("CRM Complaint", {
 		return fieldname === "recipients" && frm.doc.raised_by ? [frm.doc.raised_by] : [];
 	},
 	refresh(frm) {
+		crm_plus_use_complaint_composer(frm);
 		// Resolved and Closed, as the server's rule says (domain.sla.DONE_STATUSES, sent with the form).
 		const done = (frm.doc.__onload || {}).done_statuses || [];
 		const colors = { "On Track": "green", "At Risk": "orange", Breached: "red", Met: "blue", Paused: "gray" };
@@ -101,7 +102,26 @@ function crm_plus_suggest_solutions(frm) {
 // instead of reading Email Account, which the service roles may not read ("Not permitted" left the reply
 // empty). Without an outgoing account it does not send (a 501 would lose the text): the reply is kept as a
 // comment on the complaint and the user is told so.
-function crm_plus_reply(frm, message) {
+// The form's own "New Email" and the timeline's Reply / Reply All open the same composer.
+function crm_plus_use_complaint_composer(frm) {
+	frm.email_doc = (message) => crm_plus_reply(frm, message);
+	const timeline = frm.timeline;
+	if (!timeline || timeline.crm_plus_composer) return;
+	timeline.crm_plus_composer = true;
+	timeline.compose_mail = (communication_doc = null, reply_all = false) => {
+		if (!communication_doc) return crm_plus_reply(frm);
+		return crm_plus_reply(frm, undefined, {
+			is_a_reply: true,
+			title: __("Reply"),
+			last_email: communication_doc,
+			subject: communication_doc.subject,
+			reply_all,
+			...(communication_doc.sender !== frappe.session.user_email ? { recipients: communication_doc.sender } : {}),
+		});
+	};
+}
+
+function crm_plus_reply(frm, message, options = {}) {
 	return frappe.xcall("crm_plus.crm_complaints.reply.reply_context", { complaint: frm.doc.name }).then((context) => {
 		class ComplaintReply extends frappe.views.CommunicationComposer {
 			async get_signature() {
@@ -139,6 +159,7 @@ function crm_plus_reply(frm, message) {
 			subject: __("Re: {0}", [frm.doc.subject]),
 			recipients: context.recipients,
 			message,
+			...options,
 		});
 		if (!context.can_send) {
 			// A notice above the fields (Dialog.set_message would hide them).

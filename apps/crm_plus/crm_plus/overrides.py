@@ -324,19 +324,21 @@ def search_link(
 	with no permission at all (every row, any field); it is honoured for System Managers only."""
 	from frappe.desk import search
 
-	return suggestions_as_text(
+	from crm_plus.search_labels import translate_descriptions
+
+	# Option and master values under each suggestion in the user's language (crm_plus.search_labels),
+	# then every suggestion as text.
+	results = search.search_link(
 		doctype,
-		search.search_link(
-			doctype,
-			txt,
-			query=query,
-			filters=filters,
-			page_length=page_length,
-			searchfield=searchfield,
-			reference_doctype=reference_doctype,
-			ignore_user_permissions=_user_permissions_may_be_ignored(ignore_user_permissions),
-		),
+		txt,
+		query=query,
+		filters=filters,
+		page_length=page_length,
+		searchfield=searchfield,
+		reference_doctype=reference_doctype,
+		ignore_user_permissions=_user_permissions_may_be_ignored(ignore_user_permissions),
 	)
+	return suggestions_as_text(doctype, translate_descriptions(doctype, results))
 
 
 def suggestions_as_text(doctype: str, results):

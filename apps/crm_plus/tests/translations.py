@@ -73,9 +73,44 @@ def metadata_strings(path: Path, data: dict) -> set[str]:
 		found.add(data.get("label") or data["name"])
 		for group in ("links", "shortcuts", "number_cards", "charts"):
 			found |= {item["label"] for item in data.get(group, []) if item.get("label")}
+		found |= workspace_heading_strings(data)
 	elif kind in ("number_card", "dashboard_chart"):
 		found.add(data.get("label") or data.get("chart_name") or data["name"])
 	return found
+
+
+HTML_TAG = re.compile(r"<[^>]+>")
+
+
+def _escape_html(text: str) -> str:
+	"""As the desk's frappe.utils.escape_html: the key its workspace header looks its text up by."""
+	for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")):
+		text = text.replace(char, entity)
+	return text.replace("`", "&#x60;").replace("=", "&#x3D;")
+
+
+def workspace_heading_strings(data: dict) -> set[str]:
+	"""The texts of a workspace's header and paragraph blocks, as Frappe v15's header block translates
+	them: `__(escape_html(innerText))`."""
+	from html import unescape
+
+	found = set()
+	for block in json.loads(data.get("content") or "[]"):
+		if block.get("type") in ("header", "paragraph") and block.get("data", {}).get("text"):
+			text = unescape(HTML_TAG.sub("", block["data"]["text"])).strip()
+			if text:
+				found.add(_escape_html(text))
+	return found
+
+
+def framework_strings() -> set[str]:
+	"""Frappe's own strings on the app's screens that Frappe v15 leaves untranslated in Chinese (or
+	translates unidiomatically): the app translates them in its catalogue, one per line of
+	locale/framework_strings.txt (Frappe merges the app's translations over its own)."""
+	path = LOCALE / "framework_strings.txt"
+	if not path.exists():
+		return set()
+	return {line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()}
 
 
 TRANSLATED_RECORD_KEYS = ("description", "question", "section", "introduction", "thank_you")
@@ -115,6 +150,7 @@ def app_strings(package: Path = PACKAGE) -> set[str]:
 			found |= metadata_strings(rel, json.loads(path.read_text()))
 		elif path.name == "default_records.json":
 			found |= record_strings(json.loads(path.read_text()))
+	found |= framework_strings() if package == PACKAGE else set()
 	return {s for s in found if s.strip() and not s.strip().isdigit()}
 
 

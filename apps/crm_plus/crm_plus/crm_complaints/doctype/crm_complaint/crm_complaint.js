@@ -12,6 +12,7 @@ frappe.ui.form.on("CRM Complaint", {
 		return fieldname === "recipients" && frm.doc.raised_by ? [frm.doc.raised_by] : [];
 	},
 	refresh(frm) {
+		crm_plus_use_complaint_composer(frm);
 		// Resolved and Closed, as the server's rule says (domain.sla.DONE_STATUSES, sent with the form).
 		const done = (frm.doc.__onload || {}).done_statuses || [];
 		const colors = { "On Track": "green", "At Risk": "orange", Breached: "red", Met: "blue", Paused: "gray" };
@@ -90,17 +91,85 @@ function crm_plus_suggest_solutions(frm) {
 					.then(({ message: used }) => frm.reload_doc().then(() => {
 						dialog.hide();
 						if (!(frm.doc.resolution || "").trim()) frm.set_value("resolution", used.text);
-						// The composer shows its subject as the dialog's title (HTML): the complaint's subject
-						// goes in escaped (the subject field shows it as text either way).
-						new frappe.views.CommunicationComposer({
-							doc: frm.doc,
-							frm,
-							subject: esc(__("Re: {0}", [frm.doc.subject])),
-							recipients: frm.doc.raised_by || "",
-							message: used.html,
-						});
+						return crm_plus_reply(frm, used.html);
 					}));
 			});
 			dialog.show();
 		});
+}
+
+// The reply of "Use": Frappe's email composer, told by the server what it needs (crm_complaints/reply.py)
+// instead of reading Email Account, which the service roles may not read ("Not permitted" left the reply
+// empty). Without an outgoing account it does not send (a 501 would lose the text): the reply is kept as a
+// comment on the complaint and the user is told so.
+// The form's own "New Email" and the timeline's Reply / Reply All open the same composer.
+function crm_plus_use_complaint_composer(frm) {
+	frm.email_doc = (message) => crm_plus_reply(frm, message);
+	const timeline = frm.timeline;
+	if (!timeline || timeline.crm_plus_composer) return;
+	timeline.crm_plus_composer = true;
+	timeline.compose_mail = (communication_doc = null, reply_all = false) => {
+		if (!communication_doc) return crm_plus_reply(frm);
+		return crm_plus_reply(frm, undefined, {
+			is_a_reply: true,
+			title: __("Reply"),
+			last_email: communication_doc,
+			subject: communication_doc.subject,
+			reply_all,
+			...(communication_doc.sender !== frappe.session.user_email ? { recipients: communication_doc.sender } : {}),
+		});
+	};
+}
+
+function crm_plus_reply(frm, message, options = {}) {
+	return frappe.xcall("crm_plus.crm_complaints.reply.reply_context", { complaint: frm.doc.name }).then((context) => {
+		class ComplaintReply extends frappe.views.CommunicationComposer {
+			async get_signature() {
+				let signature = frappe.boot.user.email_signature || context.signature || "";
+				if (!signature) return "";
+				if (!frappe.utils.is_html(signature)) signature = signature.replace(/\n/g, "<br>");
+				return "<br>" + signature;
+			}
+			send_email(btn, form_values, ...rest) {
+				if (context.can_send) return super.send_email(btn, form_values, ...rest);
+				this.dialog.hide();
+				return frappe
+					.xcall("crm_plus.crm_complaints.reply.keep_reply", {
+						complaint: frm.doc.name,
+						content: form_values.content || "",
+						subject: form_values.subject || "",
+						recipients: form_values.recipients || "",
+					})
+					.then(() => {
+						this.clear_cache();
+						frm.reload_doc();
+						frappe.msgprint({
+							title: __("Reply kept, not sent"),
+							indicator: "orange",
+							message: __(
+								"This site has no outgoing email account, so the reply was not sent. Its text is kept as a comment on the complaint."
+							),
+						});
+					});
+			}
+		}
+		const composer = new ComplaintReply({
+			doc: frm.doc,
+			frm,
+			// The composer shows its subject as the dialog's title (HTML): the complaint's subject goes in
+			// escaped (the subject field shows it as text either way).
+			subject: frappe.utils.escape_html(__("Re: {0}", [frm.doc.subject])),
+			recipients: context.recipients,
+			message,
+			...options,
+		});
+		if (!context.can_send) {
+			// A notice above the fields (Dialog.set_message would hide them).
+			$('<div class="alert alert-warning small">')
+				.text(__("No outgoing email account is set up: the reply will be kept as a comment on the complaint, not sent."))
+				.prependTo(composer.dialog.body);
+			composer.dialog.get_primary_btn().text(__("Keep as Comment"));
+		}
+		return composer;
+	});
 }

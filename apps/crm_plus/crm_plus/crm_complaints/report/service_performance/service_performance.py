@@ -11,6 +11,7 @@ from frappe.utils import add_days, get_datetime, now_datetime
 
 from crm_plus.domain import sla
 from crm_plus.domain.performance import rate
+from crm_plus.report_people import with_names
 from crm_plus.report_scope import customer_condition, org_condition, period
 
 
@@ -48,7 +49,7 @@ def execute(filters=None):
 		},
 		"type": "bar",
 	}
-	return columns(), rows, None, chart
+	return with_names((columns(), rows, None, chart))
 
 
 def response_figures(start, end, filters) -> dict[str, tuple[float | None, float | None]]:

@@ -9,6 +9,7 @@ from frappe.utils import add_days, cint, getdate, today
 
 from crm_plus.domain import sla
 from crm_plus.domain.performance import churn_risk
+from crm_plus.report_people import with_names
 from crm_plus.report_scope import customer_condition, org_condition
 
 REASONS = {
@@ -89,7 +90,7 @@ def execute(filters=None):
 		},
 		"type": "bar",
 	}
-	return columns(), data[:1000], None, chart
+	return with_names((columns(), data[:1000], None, chart))
 
 
 def columns():

@@ -23,11 +23,11 @@ frappe.ui.form.on("CRM Lead", {
 		if (frm.doc.in_pool) {
 			// In the division's pool (公海): a rep of the division claims it to follow it up.
 			frm.dashboard.set_headline_alert(__("This lead is in the pool: claim it to follow it up"), "orange");
-			frm.add_custom_button(__("Claim"), () =>
+			crm_plus_main_action(frm, __("Claim"), () =>
 				frappe
 					.call({ method: "crm_plus.crm_sales.pool.claim", args: { name: frm.doc.name, doctype: frm.doctype } })
 					.then(() => frm.reload_doc())
-			).addClass("btn-primary");
+			);
 			return;
 		}
 		if (frm.doc.status === "Converted") {
@@ -35,7 +35,7 @@ frappe.ui.form.on("CRM Lead", {
 			return;
 		}
 		if (frm.doc.status !== "Unqualified") {
-			frm.add_custom_button(__("Convert"), () => crm_plus_convert_lead(frm)).addClass("btn-primary");
+			crm_plus_main_action(frm, __("Convert"), () => crm_plus_convert_lead(frm));
 		}
 	},
 });
@@ -84,4 +84,11 @@ function crm_plus_default_team(frm) {
 		frm.crm_plus_teams = teams;
 		if (teams.length === 1 && !frm.doc.sales_team) frm.set_value("sales_team", teams[0]);
 	});
+}
+
+// The form's main action is its primary button, visible on a phone too (a custom button without a
+// group is moved into the "…" menu there). Once the form has unsaved changes Frappe's Save takes the
+// place again; after saving, the action is back.
+function crm_plus_main_action(frm, label, action) {
+	frm.page.set_primary_action(label, action);
 }

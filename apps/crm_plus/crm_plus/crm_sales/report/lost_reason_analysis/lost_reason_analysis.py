@@ -9,6 +9,7 @@ from frappe import _
 from frappe.utils import add_days
 
 from crm_plus.domain import funnel
+from crm_plus.report_people import with_names
 from crm_plus.report_scope import created_between, org_condition, owned_condition, period
 
 # The breakdown's column per choice: a fixed map, never the caller's text.
@@ -39,7 +40,7 @@ def execute(filters=None):
 		r.amount = round(float(r.amount or 0), 2)
 	funnel.shares(rows, "count", "share")
 	funnel.shares(rows, "amount", "amount_share")
-	return columns(breakdown, filters.get("breakdown")), rows, None, chart(rows)
+	return with_names((columns(breakdown, filters.get("breakdown")), rows, None, chart(rows)))
 
 
 def chart(rows) -> dict:

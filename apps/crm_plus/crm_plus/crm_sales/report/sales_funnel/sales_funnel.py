@@ -10,6 +10,7 @@ from frappe.utils import add_days
 
 from crm_plus.crm_sales.doctype.crm_opportunity.crm_opportunity import stages
 from crm_plus.domain import funnel
+from crm_plus.domain.charts import drawable
 from crm_plus.report_scope import created_between, org_condition, owned_condition, period
 
 EXPECTED_CLOSE = "Expected Close"
@@ -71,13 +72,16 @@ def funnel_data(filters) -> list[dict]:
 def chart(rows: list[dict]) -> dict:
 	"""Bars by stage in stage order, the opportunities that reached each: it narrows like a funnel."""
 	path = [r for r in rows if r["reached"] is not None]
-	return {
-		"data": {
-			"labels": [_(r["stage"]) for r in path],
-			"datasets": [{"name": _("Reached"), "values": [r["reached"] for r in path]}],
+	return drawable(
+		{
+			"data": {
+				"labels": [_(r["stage"]) for r in path],
+				"datasets": [{"name": _("Reached"), "values": [r["reached"] for r in path]}],
+			},
+			"type": "bar",
 		},
-		"type": "bar",
-	}
+		counts=True,
+	)
 
 
 def columns():

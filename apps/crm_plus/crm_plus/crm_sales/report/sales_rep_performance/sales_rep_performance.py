@@ -10,6 +10,7 @@ from crm_plus.crm_sales.doctype.crm_opportunity.crm_opportunity import stages
 from crm_plus.domain.funnel import weighted, win_rate
 from crm_plus.domain.performance import rank, rate
 from crm_plus.indexes import index_name
+from crm_plus.report_people import with_names
 from crm_plus.report_scope import (
 	created_between,
 	customer_condition,
@@ -144,7 +145,7 @@ def execute(filters=None):
 		},
 		"type": "bar",
 	}
-	return columns(), data, None, chart
+	return with_names((columns(), data, None, chart))
 
 
 def add_pipeline(filters, section, add) -> None:

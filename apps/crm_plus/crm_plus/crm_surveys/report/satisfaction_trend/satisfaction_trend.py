@@ -5,7 +5,9 @@
 import frappe
 from frappe import _
 
+from crm_plus.domain.charts import drawable
 from crm_plus.domain.performance import rate
+from crm_plus.report_people import with_names
 from crm_plus.report_scope import customer_condition, org_condition, period
 
 GROUPS = {"Month": None, "Grade": "c.grade", "Account Manager": "c.account_manager"}
@@ -73,7 +75,7 @@ def execute(filters=None):
 		},
 		"type": "line",
 	}
-	return columns(filters.get("group_by") or "Month"), rows, None, chart
+	return with_names((columns(filters.get("group_by") or "Month"), rows, None, drawable(chart)), ("grp",))
 
 
 def columns(group_by):

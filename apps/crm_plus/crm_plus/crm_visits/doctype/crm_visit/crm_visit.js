@@ -18,10 +18,10 @@ frappe.ui.form.on("CRM Visit", {
 			return;
 		}
 		if (["Planned", "Missed"].includes(frm.doc.status)) {
-			frm.add_custom_button(__("Check In"), () => crm_plus_check_in(frm)).addClass("btn-primary");
+			crm_plus_main_action(frm, __("Check In"), () => crm_plus_check_in(frm));
 		}
 		if (frm.doc.status === "Checked In") {
-			frm.add_custom_button(__("Check Out"), () => crm_plus_check_out(frm)).addClass("btn-primary");
+			crm_plus_main_action(frm, __("Check Out"), () => crm_plus_check_out(frm));
 		}
 		if (frm.doc.check_in_distance) {
 			frm.dashboard.add_comment(
@@ -85,4 +85,11 @@ async function crm_plus_check_out(frm) {
 		__("Check Out"),
 		__("Check Out")
 	);
+}
+
+// The form's main action is its primary button, visible on a phone too (a custom button without a
+// group is moved into the "…" menu there). Once the form has unsaved changes Frappe's Save takes the
+// place again; after saving, the action is back.
+function crm_plus_main_action(frm, label, action) {
+	frm.page.set_primary_action(label, action);
 }

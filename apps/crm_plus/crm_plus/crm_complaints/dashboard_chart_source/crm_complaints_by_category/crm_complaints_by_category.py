@@ -1,0 +1,30 @@
+"""The workspace's "Complaints by Category" chart: complaints per category, the categories in the user's
+language (Frappe's Group By chart showed the stored English names), over the complaints the viewer may
+read."""
+
+import frappe
+from frappe import _
+
+from crm_plus.domain.charts import drawable
+
+GROUPS = 8
+
+
+@frappe.whitelist()
+def get(chart_name=None, chart=None, no_cache=None, filters=None, from_date=None, to_date=None, **kwargs):
+	rows = frappe.get_list(
+		"CRM Complaint",
+		fields=["category", "count(*) as n"],
+		group_by="category",
+		order_by="n desc",
+		limit_page_length=GROUPS,
+	)
+	data = drawable(
+		{
+			"data": {
+				"labels": [_(r.category) if r.category else _("Not Specified") for r in rows],
+				"datasets": [{"name": _("Complaints"), "values": [r.n for r in rows]}],
+			}
+		}
+	)
+	return data["data"] if data else {}

@@ -1,0 +1,32 @@
+"""The workspace's "Sales by Rep" chart: sales per rep, the reps by name (Frappe's Group By chart showed
+their e-mail addresses), over the transactions the viewer may read."""
+
+import frappe
+from frappe import _
+
+from crm_plus.domain.charts import drawable
+from crm_plus.report_people import full_names
+
+GROUPS = 10
+
+
+@frappe.whitelist()
+def get(chart_name=None, chart=None, no_cache=None, filters=None, from_date=None, to_date=None, **kwargs):
+	rows = frappe.get_list(
+		"CRM Customer Transaction",
+		fields=["sales_person", "sum(amount) as total"],
+		filters={"sales_person": ("is", "set")},
+		group_by="sales_person",
+		order_by="total desc",
+		limit_page_length=GROUPS,
+	)
+	names = full_names(r.sales_person for r in rows)
+	data = drawable(
+		{
+			"data": {
+				"labels": [names.get(r.sales_person, r.sales_person) for r in rows],
+				"datasets": [{"name": _("Sales"), "values": [float(r.total or 0) for r in rows]}],
+			}
+		}
+	)
+	return data["data"] if data else {}

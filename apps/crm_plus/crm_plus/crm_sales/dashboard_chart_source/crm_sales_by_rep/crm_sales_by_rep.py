@@ -1,6 +1,8 @@
 """The workspace's "Sales by Rep" chart: sales per rep, the reps by name (Frappe's Group By chart showed
 their e-mail addresses), over the transactions the viewer may read."""
 
+from typing import Any
+
 import frappe
 from frappe import _
 
@@ -11,7 +13,15 @@ GROUPS = 10
 
 
 @frappe.whitelist()
-def get(chart_name=None, chart=None, no_cache=None, filters=None, from_date=None, to_date=None, **kwargs):
+def get(
+	chart_name: str | None = None,
+	chart: str | dict | None = None,
+	no_cache: int | str | None = None,
+	filters: str | dict | list | None = None,
+	from_date: str | None = None,
+	to_date: str | None = None,
+	**kwargs: Any,
+) -> dict:
 	rows = frappe.get_list(
 		"CRM Customer Transaction",
 		fields=["sales_person", "sum(amount) as total"],

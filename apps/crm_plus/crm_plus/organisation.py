@@ -36,14 +36,17 @@ def fill_sales_team(doc) -> None:
 	"""validate of CRM Customer, Lead and Opportunity (before the division is taken from the team): a
 	record saved without a team gets its owner's only team; an owner in several teams must choose one
 	(domain.placement), so a record is never saved where the owner's manager and division cannot see it.
-	Only when the record is new or changes owner; a transfer keeps what it moves as it is."""
+	When the record is new, changes owner or loses its team (clearing the team would hide a record
+	from the owner's manager and division as surely as never setting it); a transfer keeps what it
+	moves as it is."""
 	from crm_plus.domain import placement
 
 	owner = doc.get("account_manager")
 	if doc.get("sales_team") or not owner or doc.get("in_pool"):
 		return
-	if not (doc.is_new() or doc.has_value_changed("account_manager")):
-		return
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	if before and not (before.get("account_manager") != owner or before.get("sales_team")):
+		return  # neither a new owner nor a team taken away
 	member_of, managed = teams_of(owner)
 	division = doc.get("division")
 	division_of = dict(

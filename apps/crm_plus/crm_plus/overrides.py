@@ -501,6 +501,16 @@ def get_tagged_docs(doctype: str, tag: str) -> list:
 	return frappe.get_list(doctype, filters=[["_user_tags", "like", tag]], fields=["name"], as_list=True)
 
 
+# The names a request may call Frappe's run_doc_method by: its own, and v15's alias `runserverobj`
+# (frappe.handler keeps it for old clients), each bare (a handler global) or dotted.
+RUN_DOC_METHODS = (
+	"run_doc_method",
+	"frappe.handler.run_doc_method",
+	"runserverobj",
+	"frappe.handler.runserverobj",
+)
+
+
 def stored_document_for_methods(method: str) -> None:
 	"""A document method of the app runs on the stored record, not on a copy the client sends.
 
@@ -511,7 +521,7 @@ def stored_document_for_methods(method: str) -> None:
 	if method == V2_RUN_DOC_METHOD:
 		refuse_v2_document_for_methods()
 		return
-	if method not in ("run_doc_method", "frappe.handler.run_doc_method") or not frappe.form_dict.get("docs"):
+	if method not in RUN_DOC_METHODS or not frappe.form_dict.get("docs"):
 		return
 	try:
 		docs = _decoded(frappe.form_dict.get("docs"))

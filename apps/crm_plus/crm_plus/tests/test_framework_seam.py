@@ -157,6 +157,17 @@ class TestGuardRoutesAreFrappes(unittest.TestCase):
 			if getattr(endpoint, "__name__", "") == "handle_rpc_call":
 				self.assertIn(rule, known, f"Frappe routes {rule} to a method: teach request_route")
 
+	def test_every_name_of_run_doc_method_is_one_the_guard_knows(self):
+		"""A request runs a handler global by its bare name (`runserverobj`) or dotted: each name Frappe
+		gives run_doc_method must turn a posted document into one by name (overrides.RUN_DOC_METHODS)."""
+		import frappe.handler
+
+		names = [n for n, v in vars(frappe.handler).items() if v is frappe.handler.run_doc_method]
+		self.assertIn("runserverobj", names)
+		for name in names:
+			self.assertIn(name, overrides.RUN_DOC_METHODS)
+			self.assertIn(f"frappe.handler.{name}", overrides.RUN_DOC_METHODS)
+
 	def test_frappe_dispatches_cmd_before_the_api_path(self):
 		source = inspect.getsource(frappe.app.application)
 		self.assertLess(source.index("form_dict.cmd"), source.index('startswith("/api/")'))

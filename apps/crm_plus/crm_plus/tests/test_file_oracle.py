@@ -294,3 +294,37 @@ class TestFileOracle(HTTPTestCase):
 		got = make_request(self.login(o.rep_b).get, (moved.file_url,), {})
 		self.assertEqual((got.status_code, got.data), (200, content))
 		self.assertEqual(make_request(self.login(o.rep_a1).get, (moved.file_url,), {}).status_code, 403)
+
+	def test_an_uploaded_files_name_keeps_no_markup_in_its_name_or_address(self):
+		"""Round 3: an upload named `f0"<img src=x onerror=...>".txt` was stored with that name and address,
+		which the attach control writes with .html() wherever the file is attached."""
+		name = f'f0"<img src=x onerror=alert(101)>"-{self.org.suffix}.txt'
+		response = self.upload(
+			self.org.rep_a1,
+			name,
+			f"notes {random_string(12)}".encode(),
+			doctype=CUSTOMER,
+			docname=self.org.c_a1,
+			is_private=1,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		stored = frappe.db.get_value(
+			"File", response.json["message"]["name"], ["file_name", "file_url"], as_dict=True
+		)
+		for value in stored.values():
+			self.assertNotRegex(value, r"[<>\"'`]", stored)
+			self.assertNotRegex(value, r"(?i)\son[a-z]+=", stored)
+		self.assertTrue(stored.file_url.startswith("/private/files/f0img"), stored)
+		self.assertTrue(os.path.exists(frappe.get_site_path(stored.file_url.lstrip("/"))), stored)
+		# An ordinary name with spaces and Chinese is kept as it was uploaded.
+		plain = f"合同 2026 (1)-{self.org.suffix}.txt"
+		response = self.upload(
+			self.org.rep_a1,
+			plain,
+			f"contract {random_string(12)}".encode(),
+			doctype=CUSTOMER,
+			docname=self.org.c_a1,
+			is_private=1,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(response.json["message"]["file_name"], plain)

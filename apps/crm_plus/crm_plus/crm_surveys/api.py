@@ -31,7 +31,8 @@ def parsed_answers(answers: str | dict) -> dict:
 	try:
 		return frappe.parse_json(answers)
 	except ValueError:
-		frappe.throw(_("The answers could not be read. Please reload the page and try again."))
+		pass  # refused below, outside the handler: the answer names no JSONDecodeError
+	frappe.throw(_("The answers could not be read. Please reload the page and try again."))
 
 
 def questions_of(template: str) -> list[dict]:

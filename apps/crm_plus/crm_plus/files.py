@@ -19,11 +19,13 @@ between a path that exists and one that does not.
 import os
 
 import frappe
+from frappe import _
 from frappe.core.doctype.file.file import File as FrappeFile
 from frappe.core.doctype.file.utils import generate_file_name
 from frappe.model.document import Document
 from frappe.utils import call_hook_method, get_hook_method
 
+from crm_plus.domain import markup
 from crm_plus.permissions import ruled_record_types
 
 
@@ -34,6 +36,17 @@ class File(FrappeFile):
 
 	def before_insert(self):
 		self.flags.crm_plus_uploaded = bool(self.get("content"))
+		if self.flags.crm_plus_uploaded and self.file_name:
+			# Frappe makes the file's address of the name it was uploaded with: no quote or angle bracket
+			# of it may reach an attribute (`f0"<img src=x onerror=...>".txt`).
+			self.file_name = markup.safe_file_name(self.file_name)
+		elif not self.is_folder and not markup.allowed_file_address(self.file_url):
+			frappe.throw(
+				_(
+					"A file's address must be a path of this site's files or a web address starting with http:// or https://, without quotes, angle brackets, backslashes or line breaks"
+				),
+				title=_("Address not accepted"),
+			)
 		super().before_insert()
 
 

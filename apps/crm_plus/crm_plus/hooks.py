@@ -276,7 +276,17 @@ permission_query_conditions["CRM Solution"] = (
 has_permission["CRM Solution"] = "crm_plus.crm_complaints.doctype.crm_solution.crm_solution.has_permission"
 # Kanban boards of the app's DocTypes keep no card order: every desk user reads a shared board, and
 # Frappe would store in it the names of the cards its writer sees (crm_plus.crm_sales.kanban).
-doc_events["Kanban Board"] = {"validate": "crm_plus.overrides.clear_kanban_card_order"}
+doc_events["Kanban Board"] = {"validate": ["crm_plus.overrides.clear_kanban_card_order"]}
+# Names the desk puts into an attribute unescaped: a tag (list view), a Kanban board (sidebar) keeps no
+# quote or angle bracket (crm_plus.stored_text.refuse_unsafe_name).
+for _doctype in ("Tag", "Kanban Board"):
+	_events = doc_events.setdefault(_doctype, {})
+	for _event in ("before_insert", "validate", "before_rename"):
+		_methods = _events.get(_event) or []
+		_events[_event] = [
+			*([_methods] if isinstance(_methods, str) else _methods),
+			"crm_plus.stored_text.refuse_unsafe_name",
+		]
 
 # Stored text (crm_plus.stored_text, rules in crm_plus.domain.markup): every text field, child rows
 # included, of the app's DocTypes and of the Frappe DocTypes the app's users write is cleaned on the

@@ -42,8 +42,18 @@ def refused_address(df, value) -> bool:
 	return markup.is_url_field(df.fieldtype, df.fieldname, df.options) and not markup.allowed_url(value)
 
 
+def refused_file_address(df, value) -> bool:
+	"""An Attach / Attach Image field holding anything but a plain file address."""
+	return markup.is_attach_field(df.fieldtype) and not markup.allowed_file_address(value)
+
+
 def clean_field(df, value):
-	"""A guarded field's value as it may be stored (the address rule aside)."""
+	"""A guarded field's value as it may be stored (the address rules aside; a file address that is
+	not plain is cleared)."""
+	if markup.is_attach_field(df.fieldtype):
+		return value if markup.allowed_file_address(value) else ""
+	if markup.is_recipient_field(df.fieldtype, df.options):
+		return markup.clean_recipients(value)
 	if markup.is_email_field(df.fieldtype, df.options):
 		return markup.clean_email(value)
 	return clean_text(value, markup.is_rich_field(df.fieldtype))
@@ -61,6 +71,14 @@ def _guard_fields(d) -> None:
 				).format(_(df.label or df.fieldname)),
 				title=_("Address not accepted"),
 			)
+		if refused_file_address(df, value):
+			frappe.throw(
+				_(
+					"{0} must be the address of an uploaded file or a web address starting with http:// or"
+					" https://, without quotes, angle brackets, backslashes or line breaks"
+				).format(_(df.label or df.fieldname)),
+				title=_("Address not accepted"),
+			)
 		if df.fieldtype == "Text Editor" and "data:" in value:
 			# Pasted images become files first, as Frappe does before its own sanitizer (which would drop
 			# their data: addresses).
@@ -71,3 +89,26 @@ def _guard_fields(d) -> None:
 		cleaned = clean_field(df, value)
 		if cleaned != value:
 			d.set(df.fieldname, cleaned)
+
+
+# The fields of the names the desk puts into an attribute unescaped (a tag into the list view's
+# `title="..."`, a Kanban board's name into the sidebar's `href="..."`).
+NAME_FIELDS = {"Tag": ("name",), "Kanban Board": ("name", "kanban_board_name")}
+
+
+def refuse_unsafe_name(doc, method=None, *args, **kwargs):
+	"""before_insert, validate and before_rename of Tag and Kanban Board: a name holding an angle
+	bracket, a quote, a backtick or a control character (also as a character reference) is refused.
+	`frappe.desk.doctype.tag.tag.add_tag` inserts the Tag before it writes `_user_tags`, so a refused
+	tag reaches no record."""
+	names = [doc.get(field) for field in NAME_FIELDS.get(doc.doctype, ("name",))]
+	if method == "before_rename" and len(args) >= 2:
+		names.append(args[1])
+	for name in names:
+		if markup.unsafe_name(name):
+			frappe.throw(
+				_("A {0} name cannot contain quotes, angle brackets, backticks or control characters").format(
+					_(doc.doctype)
+				),
+				title=_("Name not accepted"),
+			)

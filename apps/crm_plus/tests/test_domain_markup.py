@@ -83,16 +83,71 @@ def test_a_json_list_keeps_its_shape():
 	assert m.clean('["Price", "Service"]', identity) == '["Price", "Service"]'
 
 
-def test_a_breakout_is_stored_as_character_references():
-	assert m.clean('" onmouseover="alert(1)', identity) == "&quot; onmouseover=&quot;alert(1)"
+def test_a_breakout_in_plain_text_keeps_no_quotes_in_any_form():
+	"""Was stored as `&quot; onmouseover=&quot;alert(1)`: a view that decodes the text once more and puts
+	it into an attribute broke out (round 3)."""
+	assert m.clean('" onmouseover="alert(1)', identity) == " onmouseover=alert(1)"
+	assert m.clean("&quot; onmouseover=&quot;alert(1)", identity) == " onmouseover=alert(1)"
+	assert m.clean("x&#39; autofocus onfocus=&#39;alert(1)", identity) == "x autofocus onfocus=alert(1)"
+	assert m.clean('O\'Brien said "hi"', identity) == 'O\'Brien said "hi"'
 
 
-def test_the_sanitizers_result_is_kept_when_it_runs_nothing():
+def test_the_sanitizers_result_is_kept_in_html_fields_when_it_runs_nothing():
 	def drop_handlers(text):
 		return re.sub(r"\s+on\w+=\S+?(?=>)", "", text)
 
-	assert m.clean('"<img src=x onerror=alert(1)>"', drop_handlers) == '"<img src=x>"'
-	assert m.clean("&lt;img src=x onerror=alert(1)&gt;", drop_handlers) == "<img src=x>"
+	assert m.clean('"<img src=x onerror=alert(1)>"', drop_handlers, rich=True) == '"<img src=x>"'
+	# A plain text field keeps the visible text alone (the sanitizer is not asked).
+	assert m.clean('"<img src=x onerror=alert(1)>"', drop_handlers) == '""'
+	assert m.clean("&lt;img src=x onerror=alert(1)&gt;", drop_handlers) == ""
+
+
+# ------------------------------------------------------------------ plain text fields keep no tags (round 3)
+PAGE_PAYLOADS = [
+	"&lt;img src=x onerror=1&gt;&lt;link rel=stylesheet href=//e.example/a.css&gt;",
+	"<link rel=stylesheet href=//e.example/a.css>",
+	"<style>body{display:none}</style>",
+	'<form action="//e.example/login"><input type="password" name="pwd"><button>Sign in</button></form>',
+	'<a href="/app" style="position:fixed;top:0;left:0;width:100%;height:100%">x</a>',
+	"<meta http-equiv=refresh content='0;url=//e.example'>",
+	"&amp;lt;base href=//e.example/&amp;gt;",
+	"&l<x>t;img src=x onerror=1&gt;",
+]
+
+
+def frappe_like(text):
+	"""Frappe's sanitizer as far as these payloads go: it keeps link, style, form, input, button, meta."""
+	return text
+
+
+@pytest.mark.parametrize("value", PAGE_PAYLOADS)
+def test_a_plain_field_stores_no_tag_and_nothing_that_decodes_into_one(value):
+	"""The guard decoded escaped text and sanitized it into live `<link>`, `<form>` and `<input>` tags,
+	which Frappe's sanitizer keeps, in plain fields (round 3)."""
+	stored = m.clean(value, frappe_like)
+	assert not re.search(r"<[a-zA-Z!/?]", stored), stored
+	assert not re.search(r"<[a-zA-Z!/?]", m.decode_entities(stored)), stored
+
+
+def test_a_plain_fields_visible_text_is_kept():
+	assert m.clean("Hi <b>there</b>, AT&amp;T", frappe_like) == "Hi there, AT&T"
+	assert m.clean("<p>Call 李雷</p>", frappe_like) == "Call 李雷"
+	assert m.clean("if a<b then", frappe_like) == "if a< b then"
+
+
+@pytest.mark.parametrize("value", PAGE_PAYLOADS)
+def test_an_html_field_keeps_no_tag_that_restyles_or_reshapes_the_page(value):
+	stored = m.clean(value, frappe_like, rich=True)
+	assert m.page_markup(stored) == [], stored
+	assert m.executable_markup(stored, rich=True) == [], stored
+
+
+def test_an_html_field_keeps_its_formatting():
+	text = '<p>Hi <b>there</b> <a href="https://example.com">site</a></p><ul><li>one</li></ul>'
+	assert m.clean(text, frappe_like, rich=True) == text
+	assert m.clean("<p><link rel=stylesheet href=x>ok</p>", frappe_like, rich=True) == (
+		"<p>&lt;link rel=stylesheet href=x>ok</p>"
+	)
 
 
 fragments = st.sampled_from(
@@ -241,8 +296,14 @@ def test_which_fields_are_guarded_and_which_hold_addresses():
 	assert (
 		m.is_guarded_field("Data") and m.is_guarded_field("Text Editor") and m.is_guarded_field("Small Text")
 	)
-	for fieldtype in ("Code", "JSON", "Attach", "Attach Image", "Password", "Link", "Int", "Select"):
+	for fieldtype in ("Code", "JSON", "Password", "Link", "Int", "Select"):
 		assert not m.is_guarded_field(fieldtype), fieldtype
+	# Round 3: file addresses, Autocomplete text and mail recipients (Code with the Email option) too.
+	for fieldtype in ("Attach", "Attach Image", "Autocomplete"):
+		assert m.is_guarded_field(fieldtype), fieldtype
+	assert m.is_attach_field("Attach Image") and not m.is_attach_field("Data")
+	assert m.is_guarded_field("Code", "Email") and m.is_recipient_field("Code", "Email")
+	assert not m.is_recipient_field("Code") and not m.is_recipient_field("Data", "Email")
 	assert m.is_guarded_field("Data", "Email") and m.is_email_field("Data", "Email")
 	assert not m.is_email_field("Data") and not m.is_url_field("Data", "website_email", "Email")
 	assert not m.is_guarded_field("Text", ignore_xss_filter=1)
@@ -308,3 +369,92 @@ def test_in_html_fields_a_character_reference_is_text():
 @given(st.lists(fragments, max_size=25).map("".join), st.sampled_from([identity, html.escape]))
 def test_nothing_stored_in_an_html_field_runs_whatever_is_written(value, sanitize):
 	assert m.executable_markup(m.clean(value, sanitize, rich=True), rich=True) == []
+
+
+# ------------------------------------------------------------------ round 3: file addresses, names
+@pytest.mark.parametrize(
+	"value",
+	[
+		"/files/contract.pdf",
+		"/private/files/合同 2026 (1).pdf",
+		"https://secure.gravatar.com/avatar/abc?d=404&s=200",
+		"http://example.com/a.png",
+		"",
+		None,
+	],
+)
+def test_a_file_address_of_an_upload_or_the_web_is_accepted(value):
+	assert m.allowed_file_address(value)
+
+
+@pytest.mark.parametrize(
+	"value",
+	[
+		"<img src=x onerror=alert(1)>",
+		"/files/a.png\")'><img src=x onerror=alert(1)>",
+		"/files/a.png' onerror='alert(1)",
+		"/files/a.png&#39;)",
+		"/files/a.png&quot;",
+		"/files/a`.png",
+		"/files/a\\.png",
+		"/files/a\n.png",
+		"/files/a\t.png",
+		"/files/a\x00.png",
+		"/files/a onerror=alert(1).png",
+		"javascript:alert(1)",
+		"data:image/svg+xml,<svg onload=alert(1)>",
+		"//evil.example/a.png",
+		"files/a.png",
+		"/app/user",
+	],
+)
+def test_a_file_address_with_markup_quotes_or_another_scheme_is_refused(value):
+	assert not m.allowed_file_address(value)
+
+
+def test_an_uploaded_file_name_keeps_nothing_that_opens_a_tag_or_ends_an_attribute():
+	name = m.safe_file_name('f0"<img src=x onerror=alert(101)>".txt')
+	assert m.allowed_file_address("/files/" + name), name
+	assert name.endswith(".txt") and "img" in name
+	assert m.safe_file_name("合同 2026 (1).pdf") == "合同 2026 (1).pdf"
+	assert m.safe_file_name("&quot;&lt;&gt;.txt") == "file.txt"
+	assert m.safe_file_name("\"<>'") == "file"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_any_uploaded_name_makes_an_accepted_address(name):
+	cleaned = m.safe_file_name(name.replace("/", ""))
+	if cleaned:
+		assert (
+			m.allowed_file_address("/files/" + cleaned)
+			or not cleaned.isprintable()
+			or any(ch.isspace() and ch != " " for ch in cleaned)
+		)
+
+
+@pytest.mark.parametrize(
+	"value, stored",
+	[
+		('"x" onmouseover="alert(1)" <b@example.com>', "b@example.com"),
+		("&lt;img src=x onerror=alert(1)&gt; <b@example.com>, c@example.com", "b@example.com, c@example.com"),
+		("Bob <bob@example.com>", "bob@example.com"),
+		("a@example.com, b@example.com", "a@example.com, b@example.com"),
+		("a@example.com", "a@example.com"),
+		("", ""),
+	],
+)
+def test_a_recipient_list_keeps_bare_addresses(value, stored):
+	assert m.clean_recipients(value) == stored
+
+
+@pytest.mark.parametrize(
+	"name", ['T2" onmouseover="alert(103)', "T&quot; x", "<b>T</b>", "it's", "a`b", "KB &#34; x", "a\nb"]
+)
+def test_a_tag_or_board_name_with_quotes_or_brackets_is_unsafe(name):
+	assert m.unsafe_name(name)
+
+
+@pytest.mark.parametrize("name", ["VIP", "重点客户", "Q3 2026 pipeline", "A&B", "50%"])
+def test_an_ordinary_tag_or_board_name_is_safe(name):
+	assert not m.unsafe_name(name)

@@ -75,7 +75,16 @@ def test_each_error_code():
 		"q7": "too_long",
 	}
 	assert typed == {}
-	assert set(errors.values()) == set(s.ERROR_CODES)
+	_typed, not_text = s.validate_answers(QUESTIONS, {"q7": {"a": "<img src=x onerror=alert(1)>"}})
+	assert set(errors.values()) | set(not_text.values()) == set(s.ERROR_CODES)
+
+
+@pytest.mark.parametrize("answer", [{"a": "<b>x</b>"}, ["x"], 5, True])
+def test_a_text_answer_that_is_not_text_is_refused(answer):
+	"""Round 3: an object was stored as its Python repr (`{'a': ...}`)."""
+	text = next(q for q in QUESTIONS if q["type"] == "Text")
+	assert s.normalize_answer(text, answer) == (None, "not_text")
+	assert s.normalize_answer(text, "  fine  ") == ("fine", None)
 
 
 def test_valid_answers_are_typed():

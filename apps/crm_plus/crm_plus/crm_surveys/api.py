@@ -19,7 +19,20 @@ ERRORS = {
 	"out_of_range": lambda: _("This answer is out of range"),
 	"unknown_option": lambda: _("Please choose one of the given answers"),
 	"too_long": lambda: _("Please keep the answer under 2000 characters"),
+	"not_text": lambda: _("Please answer this question with text"),
 }
+
+
+def parsed_answers(answers: str | dict) -> dict:
+	"""The posted answers as a dict (a JSON object in a form-encoded post); anything that is not JSON is
+	refused with a clear message (417), never a server error."""
+	if not isinstance(answers, str):
+		return answers
+	try:
+		return frappe.parse_json(answers)
+	except ValueError:
+		pass  # refused below, outside the handler: the answer names no JSONDecodeError
+	frappe.throw(_("The answers could not be read. Please reload the page and try again."))
 
 
 def questions_of(template: str) -> list[dict]:
@@ -73,7 +86,7 @@ def submit(token: str, answers: str | dict) -> dict:
 	state = token_state(invitation)
 	if state != "valid":
 		return {"ok": False, "state": state}
-	answers = frappe.parse_json(answers) if isinstance(answers, str) else answers
+	answers = parsed_answers(answers)
 	if not isinstance(answers, dict):
 		answers = {}
 	# Lock the invitation row and read it as committed (a locking read, not this transaction's
@@ -120,9 +133,7 @@ def record_answers(invitation: str, answers: str | dict) -> str:
 	if not campaign_running(doc.campaign):
 		frappe.throw(_("This survey campaign is closed: it takes no more answers"))
 	questions = questions_of(frappe.db.get_value("CRM Survey Campaign", doc.campaign, "template"))
-	typed, errors = surveys.validate_answers(
-		questions, frappe.parse_json(answers) if isinstance(answers, str) else answers
-	)
+	typed, errors = surveys.validate_answers(questions, parsed_answers(answers))
 	if errors:
 		labels = {q["id"]: q["question"] for q in questions}
 		frappe.throw(

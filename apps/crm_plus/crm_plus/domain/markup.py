@@ -20,8 +20,20 @@ from collections.abc import Callable
 
 # Field types whose value is text a user writes and that the desk may show as HTML.
 TEXT_FIELDTYPES = frozenset(
-	{"Data", "Small Text", "Text", "Long Text", "Text Editor", "HTML Editor", "Markdown Editor"}
+	{
+		"Data",
+		"Small Text",
+		"Text",
+		"Long Text",
+		"Text Editor",
+		"HTML Editor",
+		"Markdown Editor",
+		"Autocomplete",
+	}
 )
+# Fields holding the address of a file (an upload's /files/... path or a web address): the desk writes
+# them with jQuery .html() (the attach control) and into a quoted style attribute (frappe.get_avatar).
+ATTACH_FIELDTYPES = frozenset({"Attach", "Attach Image"})
 # Field types that hold HTML: a character reference in them is text (`&lt;b&gt;` typed in the editor),
 # shown once as what it stands for. The other text types hold text a view may decode once more.
 RICH_FIELDTYPES = frozenset({"Text Editor", "HTML Editor", "Markdown Editor"})
@@ -65,14 +77,26 @@ def decode_entities(text: str) -> str:
 
 
 def is_guarded_field(fieldtype: str, options: str | None = None, ignore_xss_filter=False) -> bool:
-	"""A field whose value the guard cleans: user text of any text type, except a field whose DocType
-	asks for raw markup (Ignore XSS Filter). Code, JSON, Attach, Password and every other type are not
-	text of this kind."""
+	"""A field whose value the guard cleans or checks: user text of any text type (Autocomplete
+	included), except a field whose DocType asks for raw markup (Ignore XSS Filter); a file address
+	(Attach, Attach Image); a list of mail recipients (Code with the Email option, Communication's
+	recipients, cc and bcc). Code, JSON, Password and every other type are not text of this kind."""
+	if fieldtype in ATTACH_FIELDTYPES or is_recipient_field(fieldtype, options):
+		return True
 	return fieldtype in TEXT_FIELDTYPES and not ignore_xss_filter
 
 
 def is_email_field(fieldtype: str, options: str | None = None) -> bool:
 	return fieldtype in ("Data", "Small Text", "Text") and options == EMAIL_OPTIONS
+
+
+def is_recipient_field(fieldtype: str, options: str | None = None) -> bool:
+	"""A list of mail recipients (Communication's recipients, cc, bcc: Code with the Email option)."""
+	return fieldtype == "Code" and options == EMAIL_OPTIONS
+
+
+def is_attach_field(fieldtype: str) -> bool:
+	return fieldtype in ATTACH_FIELDTYPES
 
 
 def is_url_field(fieldtype: str, fieldname: str, options: str | None = None) -> bool:
@@ -134,22 +158,61 @@ def strip_markup(text: str) -> str:
 	return without_tags.replace("<", "").replace(">", "")
 
 
+# A whole tag, comment or declaration; the `<` of one that is never closed.
+_CLOSED_TAG = re.compile(r"<[a-zA-Z!/?][^<>]*>")
+_TAG_OPEN = re.compile(r"<(?=[a-zA-Z!/?])")
+_QUOTES = re.compile(r"[\"'`]")
+
+
+def plain_text(value: str) -> str:
+	"""What a plain (not HTML) text field stores of a value carrying markup: its visible text. Its
+	entities are decoded and every tag taken out, again until nothing is left that decodes into a tag;
+	a `<` that would open a tag never closed is followed by a space (`a<b` is kept as `a< b`). When a
+	quote in the text would still end an attribute and open an event handler (`" onmouseover="...`,
+	also written `&quot; onmouseover=&quot;...`), the text keeps no quotes."""
+	text = value
+	for _round in range(len(value) + 2):
+		before = text
+		text = _TAG_OPEN.sub("< ", _CLOSED_TAG.sub("", decode_entities(text)))
+		if text == before:
+			break
+	else:  # never reached (each round shortens the text or spaces a `<` once); kept as a last resort
+		text = strip_markup(text)
+	if _BREAKOUT.search(text):
+		text = _QUOTES.sub("", text)
+	return text
+
+
+# Tags Frappe's sanitizer keeps that restyle the page or reshape it into something else (a stylesheet
+# from another site, a login form posting elsewhere, a base address for every relative link).
+PAGE_TAGS = ("link", "style", "form", "input", "button", "meta", "base")
+_PAGE_TAG = re.compile(r"<(?=/?(?:" + "|".join(PAGE_TAGS) + r")(?:[\s/>]|$))", re.IGNORECASE)
+
+
+def page_markup(text) -> list[str]:
+	"""The tags of `text` that restyle or reshape the page (PAGE_TAGS), read as HTML."""
+	if not isinstance(text, str):
+		return []
+	return [text[m.start() : m.start() + 40] for m in _PAGE_TAG.finditer(text)]
+
+
 def _escape_quotes(text: str) -> str:
 	return text.replace('"', "&quot;").replace("'", "&#x27;").replace("`", "&#x60;")
 
 
 def clean_text(value: str, sanitize: Callable[[str], str], rich: bool = False) -> str:
-	"""`value` as it may be stored: unchanged when it carries no markup; otherwise what `sanitize` (an
-	HTML sanitizer that applies to every value) leaves of it, in plain text of its decoded form when the
-	sanitizer left an encoded tag executable, or, failing both, its text without tags. A quote that
-	would break out of an attribute is stored as a character reference (views show it as a quote)."""
+	"""`value` as it may be stored: unchanged when it carries no markup. In a plain text field (not
+	`rich`) its visible text (`plain_text`): no tag at all, nothing that decodes into one. In an HTML
+	field (`rich`, a Text Editor) what `sanitize` (an HTML sanitizer that applies to every value)
+	leaves of it, with the tags that restyle or reshape the page (PAGE_TAGS) turned into text, or,
+	when that still holds executable markup, its text without tags; a quote there that would break
+	out of an attribute is stored as a character reference."""
 	if not carries_markup(value, rich):
 		return value
-	cleaned = sanitize(value)
-	if executable_markup(cleaned, rich) and not rich:
-		# Entity-encoded markup: cleaned as the markup it decodes to.
-		cleaned = sanitize(decode_entities(value))
-	if executable_markup(cleaned, rich):
+	if not rich:
+		return plain_text(value)
+	cleaned = _PAGE_TAG.sub("&lt;", sanitize(value))
+	if executable_markup(cleaned, rich) or page_markup(cleaned):
 		cleaned = strip_markup(cleaned)
 	if not _TAG.search(cleaned) and breaks_out_of_attribute(cleaned):
 		cleaned = _escape_quotes(cleaned)
@@ -220,3 +283,77 @@ def allowed_url(value) -> bool:
 		return True
 	path = _URL_IGNORED.sub("", decode_entities(value))
 	return path.startswith("/") and path[1:2] not in ("/", "\\")
+
+
+def clean_recipients(value):
+	"""A list of mail recipients (Communication's recipients, cc, bcc) as it may be stored: the bare
+	addresses (`a@b.c, d@e.f`) whenever it holds anything else, as a display name may carry markup or
+	quotes that end an attribute (`"x" onmouseover="alert(1)" <b@example.com>`). Without any address it
+	is left for Frappe's own check."""
+	if not isinstance(value, str) or not value.strip():
+		return value
+	addresses = _ADDRESS.findall(decode_entities(value))
+	if not addresses:
+		return value
+	bare = ", ".join(dict.fromkeys(addresses))
+	return value if re.sub(r"[\s,;]+", ",", value.strip(" ,;")) == bare.replace(", ", ",") else bare
+
+
+# A file address: an upload's path on this site or a web address.
+FILE_ADDRESS_PREFIXES = ("/files/", "/private/files/", "http://", "https://")
+# What a file address may not hold: what ends an attribute, a CSS string or a URL, or opens a tag.
+# Frappe names a file after the name it was uploaded with, spaces included, so a plain space is kept
+# (every view puts the address in a quoted attribute).
+_UNSAFE_IN_ADDRESS = re.compile(r"[<>\"'`\\\x00-\x1f\x7f]|[^\S ]")
+
+
+def allowed_file_address(value) -> bool:
+	"""An empty value, or the address of a file as an Attach / Attach Image field may hold it: a path
+	of this site's files (`/files/...`, `/private/files/...`) or an http(s) address, with no angle
+	bracket, quote, backtick, backslash, line break, tab or other control character, also once its
+	character references are decoded, and nothing that reads as an event handler (` onerror=`) were the
+	address put into an unquoted attribute."""
+	if not value:
+		return True
+	if not isinstance(value, str):
+		return False
+	decoded = decode_entities(value)
+	if _UNSAFE_IN_ADDRESS.search(value) or _UNSAFE_IN_ADDRESS.search(decoded) or _HANDLER.search(decoded):
+		return False
+	return value.lower().startswith(FILE_ADDRESS_PREFIXES)
+
+
+# What a file's name loses when it is uploaded (it becomes the file's address, see allowed_file_address).
+_UNSAFE_IN_FILE_NAME = re.compile(r"[<>\"'`\\\x00-\x1f\x7f]")
+
+
+def safe_file_name(name):
+	"""An uploaded file's name as it may be stored and made into its address: without angle brackets,
+	quotes, backticks, backslashes or control characters (`f0"<img src=x onerror=1>".txt` becomes
+	`f0img_src=x_onerror=1.txt`: nothing that opens a tag, ends an attribute or, its spaces replaced,
+	reads as an event handler); its character references are decoded first. A name left without a stem
+	is called `file`."""
+	if not isinstance(name, str) or not name:
+		return name
+	cleaned = _UNSAFE_IN_FILE_NAME.sub("", decode_entities(name))
+	cleaned = _UNSAFE_IN_FILE_NAME.sub("", decode_entities(cleaned))
+	if _HANDLER.search(cleaned):
+		# Read as an event handler were the address put into an unquoted attribute: no spaces then.
+		cleaned = re.sub(r"\s", "_", cleaned)
+	stem, dot, extension = cleaned.rpartition(".")
+	if dot and not stem.strip():
+		return f"file.{extension}"
+	return cleaned if cleaned.strip() else "file"
+
+
+# What a name shown by the desk inside an attribute (a tag, a Kanban board) may not hold.
+_UNSAFE_IN_NAME = re.compile(r"[<>\"'`\x00-\x1f\x7f]")
+
+
+def unsafe_name(name) -> bool:
+	"""A name (a tag's, a Kanban board's) that holds an angle bracket, a quote, a backtick or a control
+	character, also written as a character reference (`&quot;`): the list view puts a tag into
+	`title="..."` and the sidebar a board's name into `href="..."` unescaped."""
+	if not isinstance(name, str):
+		return False
+	return bool(_UNSAFE_IN_NAME.search(name) or _UNSAFE_IN_NAME.search(decode_entities(name)))

@@ -24,7 +24,7 @@ SATISFACTION_LEVELS = (
 )
 QUESTION_TYPES = ("Satisfaction", "NPS", "Rating", "Single Choice", "Multiple Choice", "Text")
 NUMERIC_TYPES = ("Satisfaction", "NPS", "Rating")
-ERROR_CODES = ("required", "not_a_number", "out_of_range", "unknown_option", "too_long")
+ERROR_CODES = ("required", "not_a_number", "out_of_range", "unknown_option", "too_long", "not_text")
 MAX_TEXT = 2000
 DEFAULT_MAX_RATING = 5
 
@@ -116,7 +116,10 @@ def normalize_answer(question: Mapping, raw: object) -> tuple[object, str | None
 		picked = list(dict.fromkeys(str(v).strip() for v in values if not _is_blank(v)))
 		allowed = options_of(question)
 		return (picked, None) if all(v in allowed for v in picked) else (None, "unknown_option")
-	value = str(raw).strip()  # Text, and any type this module does not know
+	if not isinstance(raw, str):
+		# Text, and any type this module does not know: a list or an object would be stored as its repr.
+		return None, "not_text"
+	value = raw.strip()
 	return (value, None) if len(value) <= MAX_TEXT else (None, "too_long")
 
 

@@ -294,3 +294,51 @@ class TestFileOracle(HTTPTestCase):
 		got = make_request(self.login(o.rep_b).get, (moved.file_url,), {})
 		self.assertEqual((got.status_code, got.data), (200, content))
 		self.assertEqual(make_request(self.login(o.rep_a1).get, (moved.file_url,), {}).status_code, 403)
+
+	def test_an_uploaded_files_name_keeps_no_markup_in_its_name_or_address(self):
+		"""Round 3: an upload named `f0"<img src=x onerror=...>".txt` was stored with that name and address,
+		which the attach control writes with .html() wherever the file is attached."""
+		names = {
+			"upload_file": f"f0<img src=x onerror=alert(101)>-{self.org.suffix}.txt",
+			"REST": f'f0"<img src=x onerror=alert(102)>"-{self.org.suffix}.txt',
+		}
+		responses = {
+			"upload_file": self.upload(
+				self.org.rep_a1,
+				names["upload_file"],
+				f"notes {random_string(12)}".encode(),
+				doctype=CUSTOMER,
+				docname=self.org.c_a1,
+				is_private=1,
+			),
+			"REST": self.rest_insert(
+				self.org.rep_a1,
+				names["REST"],
+				f"notes {random_string(12)}".encode(),
+				attached_to_doctype=CUSTOMER,
+				attached_to_name=self.org.c_a1,
+				is_private=1,
+			),
+		}
+		for path, response in responses.items():
+			self.assertEqual(response.status_code, 200, response.text[:400])
+			body = response.json.get("message") or response.json.get("data")
+			stored = frappe.db.get_value("File", body["name"], ["file_name", "file_url"], as_dict=True)
+			for value in stored.values():
+				self.assertNotRegex(value, r"[<>\"'`]", (path, stored))
+				self.assertNotRegex(value, r"(?i)\son[a-z]+=", (path, stored))
+			self.assertTrue(stored.file_url.startswith("/private/files/f0img"), (path, stored))
+			self.assertTrue(stored.file_url.endswith(".txt"), (path, stored))
+			self.assertTrue(os.path.exists(frappe.get_site_path(stored.file_url.lstrip("/"))), stored)
+		# An ordinary name with spaces and Chinese is kept as it was uploaded.
+		plain = f"合同 2026 (1)-{self.org.suffix}.txt"
+		response = self.upload(
+			self.org.rep_a1,
+			plain,
+			f"contract {random_string(12)}".encode(),
+			doctype=CUSTOMER,
+			docname=self.org.c_a1,
+			is_private=1,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:400])
+		self.assertEqual(response.json["message"]["file_name"], plain)

@@ -323,3 +323,26 @@ class TestSurveyJourneys(HTTPTestCase):
 		codes = [self.call(guest, SUBMIT, token=inv.token, answers={"nope": 1}).status_code for _ in range(6)]
 		self.assertEqual(codes[:5], [200] * 5)
 		self.assertEqual(codes[5], 429)
+
+	# ------------------------------------------------------------------ round 3: answers of another shape
+	def test_a_text_answer_that_is_not_text_is_refused(self):
+		"""An object posted as a text answer was stored as its Python repr (`{'a': '<img ...>'}`)."""
+		inv = self.invite(self.org.c_a1)
+		ids = {q["question"]: q["id"] for q in api.questions_of(TEMPLATE)}
+		text = ids["Anything else you would like to tell us?"]
+		answers = {**self.answers(), text: {"a": IMG}}
+		result = self.message(self.call(self.login("Guest"), SUBMIT, token=inv.token, answers=answers))
+		self.assertEqual(result["state"], "invalid")
+		self.assertEqual(result["errors"], {text: "Please answer this question with text"})
+		self.assertEqual(self.responses_of(inv.name), [])
+
+	def test_answers_that_are_not_json_get_a_clear_refusal_not_a_server_error(self):
+		"""`answers={bad` (form-encoded) answered 500 with a JSONDecodeError and its traceback."""
+		inv = self.invite(self.org.c_a2)
+		response = self.post(
+			self.login("Guest"), f"/api/method/{SUBMIT}", {"token": inv.token, "answers": "{bad"}
+		)
+		self.assertEqual(response.status_code, 417, response.text[:400])
+		self.assertIn("The answers could not be read", response.text)
+		self.assertNotIn("JSONDecodeError", response.text)
+		self.assertEqual(self.responses_of(inv.name), [])

@@ -74,7 +74,9 @@ test("stored payloads never run in the desk or on the survey page", { timeout: 1
 		await open(page, `${base}/app/crm-customer/${encodeURIComponent(xss.customer)}`);
 		await page.locator(".form-intro-area, .form-message").first().waitFor();
 		const intro = await page.locator(".form-intro-area, .form-message").first().innerText();
-		assert.match(intro, /reason <img src="x">/);
+		// Stored as the text the manager typed (the server keeps no markup in a plain field).
+		assert.match(intro, /reason /);
+		assert.doesNotMatch(intro, /<img/);
 		await page.screenshot({ path: `${shots}/xss-customer-form.png` });
 		// Focus every field: an attribute payload would run on focus.
 		for (const input of await page.locator("input:visible, textarea:visible").all()) {
@@ -261,7 +263,9 @@ test("text the app composes or shows itself never runs for the roles above its w
 		const composer = supervisor.locator(".modal.show").filter({ has: supervisor.locator('[data-fieldname="recipients"]') }).last();
 		await composer.waitFor({ timeout: 30_000 });
 		const title = await composer.locator(".modal-title").innerText();
-		shows(title, "onerror=window.__xss=22", problems); // the complaint's subject, as text
+		// "Use" saves the complaint, and the save cleans a subject stored raw before the server's guard
+		// existed: the title shows what is left (no element, checked below), or the raw subject as text.
+		if (!/^Re: ""|^回复: ""/.test(title)) shows(title, "onerror=window.__xss=22", problems);
 		await supervisor.screenshot({ path: `${shots}/xss-composer-solution.png` });
 		await clean(supervisor, "the composer opened by Use", problems);
 

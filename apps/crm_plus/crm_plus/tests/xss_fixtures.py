@@ -48,12 +48,26 @@ def setup(password: str) -> dict:
 		doc.new_password = password
 		doc.save(ignore_permissions=True)
 	suffix = frappe.generate_hash(length=6)
+	# The rep's team of this run (an earlier run's team is left: the customer names this one).
+	division = frappe.get_doc({"doctype": "CRM Division", "division_name": f"XSS division {suffix}"}).insert(
+		ignore_permissions=True
+	)
+	team = frappe.get_doc(
+		{
+			"doctype": "CRM Sales Team",
+			"team_name": f"XSS team {suffix}",
+			"division": division.name,
+			"manager": manager,
+			"members": [{"user": rep}],
+		}
+	).insert(ignore_permissions=True)
 	frappe.set_user(rep)
 	try:
 		values = poisoned("CRM Customer") | {
 			"customer_name": f"XSS {suffix} {PAYLOADS[0]}",
 			"customer_kind": "Enterprise",
 			"account_manager": rep,
+			"sales_team": team.name,
 			"key_people": [poisoned("CRM Customer Key Person", 1) | {"person_name": f"P {PAYLOADS[1]}"}],
 		}
 		customer = frappe.get_doc({"doctype": "CRM Customer", **values}).insert()
@@ -82,19 +96,6 @@ def setup(password: str) -> dict:
 	finally:
 		frappe.set_user("Administrator")
 	# The manual grade's reason, written by the app's method as the manager typed it.
-	division = frappe.get_doc({"doctype": "CRM Division", "division_name": f"XSS division {suffix}"}).insert(
-		ignore_permissions=True
-	)
-	team = frappe.get_doc(
-		{
-			"doctype": "CRM Sales Team",
-			"team_name": f"XSS team {suffix}",
-			"division": division.name,
-			"manager": manager,
-			"members": [{"user": rep}],
-		}
-	).insert(ignore_permissions=True)
-	frappe.db.set_value("CRM Customer", customer.name, "sales_team", team.name)
 	from crm_plus.crm_customers.grading import override_grade
 
 	frappe.set_user(manager)
@@ -204,24 +205,21 @@ def composed(password: str, rep: str, manager: str, team: str, division: str, su
 
 	frappe.set_user(rep2)
 	try:
-		me = frappe.get_doc("User", rep2)
-		me.first_name = COMPOSED["json_img"].replace("11", "21")  # the rep's own name
-		me.last_name = ""
-		me.save()
 		customer = frappe.get_doc(
 			{
 				"doctype": "CRM Customer",
-				"customer_name": COMPOSED["json_img"].replace("<img", f"<img title={suffix}"),
+				"customer_name": f"XSS customer {suffix}",
 				"customer_kind": "Enterprise",
 				"account_manager": rep2,
 				"sales_team": team,
 			}
 		).insert()
+		titles = (COMPOSED["entity_img"], COMPOSED["json_svg"], COMPOSED["breakout"], COMPOSED["template"])
 		opportunities = [
 			frappe.get_doc(
 				{
 					"doctype": "CRM Opportunity",
-					"title": title,
+					"title": f"XSS opportunity {suffix} {i}",
 					"customer": customer.name,
 					"account_manager": rep2,
 					"sales_team": team,
@@ -231,15 +229,20 @@ def composed(password: str, rep: str, manager: str, team: str, division: str, su
 			)
 			.insert()
 			.name
-			for title in (
-				COMPOSED["entity_img"],
-				COMPOSED["json_svg"],
-				COMPOSED["breakout"],
-				COMPOSED["template"],
-			)
+			for i in range(len(titles))
 		]
 	finally:
 		frappe.set_user("Administrator")
+	# The server cleans what a user writes (crm_plus.stored_text); these views must be safe even for
+	# values stored before that guard existed, so the payloads go in raw, as an old site may hold them.
+	for name, title in zip(opportunities, titles, strict=True):
+		frappe.db.set_value("CRM Opportunity", name, "title", title, update_modified=False)
+	raw_name = COMPOSED["json_img"].replace("<img", f"<img title={suffix}")
+	frappe.db.set_value("CRM Customer", customer.name, "customer_name", raw_name, update_modified=False)
+	for name in opportunities:
+		frappe.db.set_value("CRM Opportunity", name, "party_name", raw_name, update_modified=False)
+	rep_name = COMPOSED["json_img"].replace("11", "21")
+	frappe.db.set_value("User", rep2, {"first_name": rep_name, "full_name": rep_name}, update_modified=False)
 	# The rep has not been seen for weeks: the Inactive Staff report lists them by name.
 	frappe.db.set_value("User", rep2, {"last_login": None, "last_active": None}, update_modified=False)
 
@@ -270,11 +273,14 @@ def composed(password: str, rep: str, manager: str, team: str, division: str, su
 			"doctype": "CRM Solution",
 			"title": f"XSS solution {suffix}",
 			"category": category,
-			"problem": COMPOSED["entity_img"],
+			"problem": "XSS problem",
 			"solution": "<p>Refund the fee.</p>",
 			"published": 1,
 		}
 	).insert(ignore_permissions=True)
+	frappe.db.set_value(
+		"CRM Solution", solution.name, "problem", COMPOSED["entity_img"], update_modified=False
+	)
 	frappe.set_user(agent)
 	try:
 		complaint = frappe.get_doc(
@@ -284,13 +290,23 @@ def composed(password: str, rep: str, manager: str, team: str, division: str, su
 				"category": category,
 				"severity": "High",
 				"received_at": add_to_date(now_datetime(), days=-6),
-				"subject": COMPOSED["json_img"].replace("11", "22"),
-				"description": COMPOSED["entity_img"],
+				"subject": f"XSS complaint {suffix}",
+				"description": "XSS",
 				"raised_by": "customer-xss@example.com",
 			}
 		).insert()
 	finally:
 		frappe.set_user("Administrator")
+	frappe.db.set_value(
+		"CRM Complaint",
+		complaint.name,
+		{
+			"subject": COMPOSED["json_img"].replace("11", "22"),
+			"description": COMPOSED["entity_img"],
+			"customer_name": raw_name,
+		},
+		update_modified=False,
+	)
 	frappe.get_doc(
 		{
 			"doctype": "Communication",
@@ -315,7 +331,7 @@ def composed(password: str, rep: str, manager: str, team: str, division: str, su
 		"supervisor": supervisor,
 		"executive": executive,
 		"customer": customer.name,
-		"customer_name": customer.customer_name,
+		"customer_name": raw_name,
 		"opportunities": opportunities,
 		"transfer": transfer.name,
 		"event": event,

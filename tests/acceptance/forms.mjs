@@ -19,7 +19,7 @@ export async function select(run, fieldname, value, scope) {
 }
 
 export async function check(run, fieldname, scope) {
-	const box = field(run, fieldname, scope).locator("input[type=checkbox]");
+	const box = field(run, fieldname, scope).locator("input[type=checkbox]").first();
 	if (!(await box.isChecked())) await box.click();
 }
 
@@ -47,12 +47,15 @@ export async function link(run, fieldname, text, { scope, exact = false } = {}) 
 	await page.waitForTimeout(600); // the search answers while typing; take the last answer
 	await run.guard(); // the suggestions' descriptions are on screen now
 	const chosen = await page.evaluate(() => {
-		const items = [...document.querySelectorAll(".awesomplete ul:not([hidden]) li")];
-		const index = items.findIndex((li) => !/__link_option/.test(li.getAttribute("data-value") || li.querySelector("a")?.getAttribute("data-value") || ""));
-		return index;
+		// the first record offered in the list on screen (not "Create a new", not "Advanced Search")
+		document.querySelectorAll("[data-acceptance-pick]").forEach((li) => li.removeAttribute("data-acceptance-pick"));
+		const items = [...document.querySelectorAll(".awesomplete ul:not([hidden]) li")].filter((li) => li.offsetParent !== null);
+		const pick = items.find((li) => !/__link_option/.test(li.getAttribute("data-value") || li.querySelector("a")?.getAttribute("data-value") || ""));
+		if (pick) pick.setAttribute("data-acceptance-pick", "1");
+		return !!pick;
 	});
-	if (chosen < 0) throw new Error(`no ${fieldname} offered for "${text}"`);
-	await page.locator(".awesomplete ul:not([hidden]) li").nth(chosen).click();
+	if (!chosen) throw new Error(`no ${fieldname} offered for "${text}"`);
+	await page.locator("[data-acceptance-pick]").click();
 	await page.waitForTimeout(500);
 }
 

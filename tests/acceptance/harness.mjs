@@ -325,7 +325,9 @@ export async function clickShortcut(run, name) {
 		return;
 	}
 	const label = await t(run, name);
-	const item = page.locator(".layout-main-section .links-widget-box .link-item").filter({ hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }).first();
+	const items = page.locator(".layout-main-section .links-widget-box .link-item:visible");
+	let item = items.filter({ hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }).first();
+	if (!(await item.count())) item = items.filter({ hasText: label }).first();
 	await item.scrollIntoViewIfNeeded();
 	await item.click();
 }
@@ -345,7 +347,12 @@ export async function checkListOpensOnRows(run) {
 	const first = page.locator(".layout-main-section .list-row-container:visible").first();
 	await first.waitFor({ state: "visible" });
 	if (run.device !== "phone") return;
-	const box = await first.boundingBox();
+	let box = await first.boundingBox({ timeout: 2_000 }).catch(() => null);
+	for (let i = 0; !box && i < 6; i++) {
+		// the list drew its rows again (a refresh after the first page): measure the new first row
+		await page.waitForTimeout(500);
+		box = await page.locator(".layout-main-section .list-row-container:visible").first().boundingBox({ timeout: 2_000 }).catch(() => null);
+	}
 	const height = page.viewportSize().height;
 	if (!box || box.y > height * 0.8) run.problem("phone list", `the first row starts at ${box ? Math.round(box.y) : "?"} px of a ${height} px screen (filters first)`);
 }

@@ -14,6 +14,7 @@
 #   --reuse    use SITE as it is when it exists (no new site; for developing the suite)
 #   --get-app  first put this checkout's app into the bench with scripts/bench-get-app.sh, as the
 #              README's install does (it replaces the bench's copy of the app)
+# CRM_PLUS_ONLY=REGEX runs only the tours whose name matches (e.g. "service-"); CRM_PLUS_PORT, the port.
 # Needs node and npm, /usr/bin/chromium (apt-get install chromium fonts-wqy-zenhei), MariaDB root
 # password in $DB_ROOT_PASSWORD (default "root"). Screenshots: tests/acceptance/artifacts/.
 # Exits non-zero when the site cannot be built or any check fails.
@@ -144,6 +145,6 @@ cd "$repo/tests/acceptance"
 rm -rf artifacts # screenshots and the state the tours pass on are this run's only
 status=0
 CRM_PLUS_URL="$url" CRM_PLUS_SITE="$site" timeout "${CRM_PLUS_SUITE_TIMEOUT:-900}" \
-	node --test --test-concurrency=1 || status=$?
+	node --test --test-concurrency=1 ${CRM_PLUS_ONLY:+--test-name-pattern="$CRM_PLUS_ONLY"} || status=$?
 say "Done in $(( $(date +%s) - started )) s; screenshots in tests/acceptance/artifacts/"
 exit $status

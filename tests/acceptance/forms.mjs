@@ -8,7 +8,14 @@ function field(run, fieldname, scope = ".layout-main-section") {
 
 export async function fill(run, fieldname, value, scope) {
 	const control = field(run, fieldname, scope);
-	const input = control.locator("input:visible, textarea:visible, .ql-editor:visible").first();
+	const editor = control.locator(".ql-editor");
+	if (await editor.count()) {
+		// a Text Editor: typed into the editor itself
+		await editor.first().click();
+		await run.page.keyboard.type(String(value));
+		return;
+	}
+	const input = control.locator("input:visible, textarea:visible").first();
 	await input.click();
 	await input.fill(String(value));
 	await input.press("Tab").catch(() => {});
@@ -55,7 +62,12 @@ export async function link(run, fieldname, text, { scope, exact = false } = {}) 
 		return !!pick;
 	});
 	if (!chosen) throw new Error(`no ${fieldname} offered for "${text}"`);
-	await page.locator("[data-acceptance-pick]").click();
+	const clicked = await page.locator("[data-acceptance-pick]").click({ timeout: 3_000 }).then(() => true, () => false);
+	if (!clicked) {
+		// the list was drawn again under the pointer: take its highlighted first item, or the known name
+		if (exact) await page.evaluate(([f, v]) => cur_frm.set_value(f, v), [fieldname, text]);
+		else await input.press("Enter");
+	}
 	await page.waitForTimeout(500);
 }
 

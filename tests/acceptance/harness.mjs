@@ -290,7 +290,8 @@ export function untranslated(text) {
 		.replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, " ")
 		.replace(/\b[A-Z]{1,6}[-_]?[A-Z0-9]*\d[\w-]*\b/g, " ")
 		.replace(/https?:\/\/\S+/g, " ")
-		.replace(/\b[A-Z][a-z]+\/[A-Z][A-Za-z_]+\b/g, " "); // a time zone (Asia/Shanghai)
+		.replace(/\b[A-Z][a-z]+\/[A-Z][A-Za-z_]+\b/g, " ") // a time zone (Asia/Shanghai)
+		.replace(/[A-Z]{2,}[-.][A-Z#.-]*(?:YYYY|YY|MM|DD|#)[A-Z#.-]*/g, " "); // a naming pattern (CUST-.YYYY.-.#####)
 	const runs = cleaned.match(/[A-Za-z][A-Za-z'’&]*(?:[ \-/][A-Za-z][A-Za-z'’&]*)*/g) || [];
 	return runs.filter((run) => {
 		const words = run.split(/[ \-/]+/).filter(Boolean);

@@ -1,5 +1,6 @@
 // Copyright (c) 2026, CRM Plus and contributors
 // For license information, please see license.txt
+{% include "crm_plus/public/js/form_actions.js" %}
 
 frappe.ui.form.on("CRM Contract", {
 	setup(frm) {
@@ -29,10 +30,3 @@ frappe.ui.form.on("CRM Contract", {
 		}
 	},
 });
-
-// The form's main action is its primary button, visible on a phone too (a custom button without a
-// group is moved into the "…" menu there). Once the form has unsaved changes Frappe's Save takes the
-// place again; after saving, the action is back.
-function crm_plus_main_action(frm, label, action) {
-	frm.page.set_primary_action(label, action);
-}

@@ -1,5 +1,6 @@
 // Copyright (c) 2026, CRM Plus and contributors
 // For license information, please see license.txt
+{% include "crm_plus/public/js/form_actions.js" %}
 
 frappe.ui.form.on("CRM Lead", {
 	setup(frm) {
@@ -73,22 +74,4 @@ function crm_plus_convert_lead(frm) {
 		__("Convert Lead"),
 		__("Convert")
 	);
-}
-
-// A new record of one's own goes to one's sales team: the only one is filled in, several are offered to
-// choose from (the server fills the only team too, and refuses to guess among several:
-// crm_plus.organisation.fill_sales_team).
-function crm_plus_default_team(frm) {
-	if (!frm.is_new() || frm.doc.sales_team || frm.doc.account_manager !== frappe.session.user) return;
-	frappe.xcall("crm_plus.organisation.my_teams").then((teams) => {
-		frm.crm_plus_teams = teams;
-		if (teams.length === 1 && !frm.doc.sales_team) frm.set_value("sales_team", teams[0]);
-	});
-}
-
-// The form's main action is its primary button, visible on a phone too (a custom button without a
-// group is moved into the "…" menu there). Once the form has unsaved changes Frappe's Save takes the
-// place again; after saving, the action is back.
-function crm_plus_main_action(frm, label, action) {
-	frm.page.set_primary_action(label, action);
 }

@@ -1,5 +1,6 @@
 // Copyright (c) 2026, CRM Plus and contributors
 // For license information, please see license.txt
+{% include "crm_plus/public/js/form_actions.js" %}
 
 // Seconds in the date pickers (a visit opened clean, its planned times shown as stored).
 {% include "crm_plus/public/js/datetime_seconds.js" %}
@@ -85,11 +86,4 @@ async function crm_plus_check_out(frm) {
 		__("Check Out"),
 		__("Check Out")
 	);
-}
-
-// The form's main action is its primary button, visible on a phone too (a custom button without a
-// group is moved into the "…" menu there). Once the form has unsaved changes Frappe's Save takes the
-// place again; after saving, the action is back.
-function crm_plus_main_action(frm, label, action) {
-	frm.page.set_primary_action(label, action);
 }

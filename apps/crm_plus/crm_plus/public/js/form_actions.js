@@ -1,4 +1,5 @@
-// Shared by the app's form scripts (included with {% include "crm_plus/public/js/form_actions.js" %}).
+// Shared by the app's form scripts, which include this file (no include tags and no backslashes here:
+// form scripts include files through a regular-expression substitution).
 
 // A new record of one's own goes to one's sales team: the only one is filled in, several are offered to
 // choose from (the server fills the only team too, and refuses to guess among several:

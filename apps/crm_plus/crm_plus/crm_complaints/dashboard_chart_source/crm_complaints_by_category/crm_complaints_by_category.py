@@ -13,15 +13,8 @@ GROUPS = 8
 
 
 @frappe.whitelist()
-def get(
-	chart_name: str | None = None,
-	chart: str | dict | None = None,
-	no_cache: int | str | None = None,
-	filters: str | dict | list | None = None,
-	from_date: str | None = None,
-	to_date: str | None = None,
-	**kwargs: Any,
-) -> dict:
+def get(**chart_args: Any) -> dict:
+	"""The desk's chart arguments (chart name, filters, dates) are not used: the chart is the viewer's."""
 	rows = frappe.get_list(
 		"CRM Complaint",
 		fields=["category", "count(*) as n"],

@@ -281,3 +281,28 @@ class TestWorkspaceChartsByName(HTTPTestCase):
 		self.assertIn("运送延误", labels)
 		chart = frappe.get_doc("Dashboard Chart", "Sales by Rep")
 		self.assertEqual((chart.chart_type, chart.source), ("Custom", "CRM Sales by Rep"))
+
+	def test_the_two_chart_sources_count_only_what_the_viewer_may_read(self):
+		"""A rep of division B gets neither division A's rep among the sales nor its complaints."""
+		from crm_plus.tests.complaints import make_complaint
+		from crm_plus.tests.utils import make_transaction
+
+		make_transaction(self.org.c_a1, 10**9, sales_person=self.org.rep_a1)
+		make_complaint(self.org.c_a1, category="Inconsistent Answers Between Departments")
+		frappe.db.commit()
+		client = self.login(self.org.rep_b)
+		sales = self.call(
+			client, "crm_plus.crm_sales.dashboard_chart_source.crm_sales_by_rep.crm_sales_by_rep.get"
+		)
+		self.assertEqual(sales.status_code, 200, sales.text[:300])
+		labels = (sales.json["message"] or {}).get("labels") or []
+		self.assertNotIn(frappe.db.get_value("User", self.org.rep_a1, "full_name"), labels)
+		self.assertNotIn(self.org.rep_a1, labels)
+		complaints = self.call(
+			client,
+			"crm_plus.crm_complaints.dashboard_chart_source.crm_complaints_by_category.crm_complaints_by_category.get",
+		)
+		self.assertEqual(complaints.status_code, 200, complaints.text[:300])
+		self.assertNotIn(
+			"Inconsistent Answers Between Departments", (complaints.json["message"] or {}).get("labels") or []
+		)

@@ -1,6 +1,6 @@
 # Underscored: Frappe reads every public name of this module as a hook.
-from crm_plus.domain import activities as _activities
 from crm_plus.domain import contracts as _contracts
+from crm_plus.domain import sales as _sales
 from crm_plus.domain import sla as _sla
 from crm_plus.domain import visits as _visits
 
@@ -70,12 +70,12 @@ crm_plus_transfer_owned = [
 	{
 		"doctype": "CRM Lead",
 		"user_field": "account_manager",
-		"open_filters": {"status": list(_activities.OPEN_LEAD_STATUSES)},
+		"open_filters": {"status": list(_sales.OPEN_LEAD_STATUSES)},
 	},
 	{
 		"doctype": "CRM Opportunity",
 		"user_field": "account_manager",
-		"open_filters": {"status": list(_activities.OPEN_OPPORTUNITY_STATUSES)},
+		"open_filters": {"status": list(_sales.OPEN_OPPORTUNITY_STATUSES)},
 	},
 ]
 

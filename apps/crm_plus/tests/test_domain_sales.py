@@ -149,3 +149,17 @@ def test_a_stage_is_won_or_lost_never_both_with_a_percentage():
 	assert stage_definition_error(0, True, True) == "won_and_lost"
 	assert stage_definition_error(120, False, False) == "probability_out_of_range"
 	assert stage_definition_error(-1, False, False) == "probability_out_of_range"
+
+
+def test_the_open_lead_statuses_have_one_home():
+	"""Conversion, the follow-up rule, the pool and the transfer all read the open lead statuses from
+	domain.sales (they were four copies)."""
+	from crm_plus.domain import activities, pool, sales
+
+	assert activities.OPEN_LEAD_STATUSES is sales.OPEN_LEAD_STATUSES
+	assert pool.OPEN_LEAD_STATUSES is sales.OPEN_LEAD_STATUSES
+	assert activities.OPEN_OPPORTUNITY_STATUSES is sales.OPEN_OPPORTUNITY_STATUSES
+	for status in LEAD_STATUSES:
+		is_open = status in sales.OPEN_LEAD_STATUSES
+		assert (conversion_error(status) is None) == is_open
+		assert pool.is_open({"status": status}) == is_open

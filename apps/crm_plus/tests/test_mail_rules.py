@@ -90,3 +90,30 @@ def test_labels_are_read_as_their_supersets_and_raw_bytes_are_guessed():
 	assert mail.raw_param('attachment; filename="a b.pdf"; size=3', "filename") == "a b.pdf"
 	assert mail.raw_param("application/pdf; name=x.pdf", "name") == "x.pdf"
 	assert mail.raw_param("attachment", "filename") is None
+
+
+def _at(customer, contact=None, disabled=0):
+	return {"customer": customer, "contact": contact, "disabled": disabled}
+
+
+def test_one_customer_of_an_address_through_its_contact_or_its_own_field():
+	assert mail.customer_of_address([_at("C1", "P1")]) == ("C1", "P1")
+	assert mail.customer_of_address([_at("C1")]) == ("C1", None)
+	assert mail.customer_of_address([_at("C1", "P1"), _at("C1")]) == ("C1", "P1")
+	assert mail.customer_of_address([_at("C1", "P1"), _at("C1", "P2")]) == ("C1", None)
+	assert mail.customer_of_address([]) == (None, None)
+
+
+def test_a_deactivated_customer_is_matched_neither_by_its_contact_nor_its_own_address():
+	# Mail matched a deactivated customer's contact, the public form the deactivated customer's own
+	# address too: now neither way in matches a deactivated customer.
+	assert mail.customer_of_address([_at("C1", "P1", disabled=1)]) == (None, None)
+	assert mail.customer_of_address([_at("C1", disabled=1)]) == (None, None)
+	# ... and an address shared with a deactivated customer names the active one alone.
+	assert mail.customer_of_address([_at("C1", "P1", disabled=1), _at("C2")]) == ("C2", None)
+
+
+def test_a_contact_of_one_customer_and_the_own_address_of_another_name_neither():
+	# Mail tried the contacts first (C1), the form counted both (none): both count both now.
+	assert mail.customer_of_address([_at("C1", "P1"), _at("C2")]) == (None, None)
+	assert mail.customer_of_address([_at("C1", "P1"), _at("C2", "P2")]) == (None, None)

@@ -13,6 +13,7 @@ from frappe.email.doctype.email_account.email_account import EmailAccount as Fra
 from frappe.email.receive import InboundMail, is_system_user
 from frappe.utils import format_datetime, get_datetime, now_datetime
 
+from crm_plus.crm_complaints.customer_match import match_customer
 from crm_plus.domain import composed
 from crm_plus.domain import mail as rules
 from crm_plus.notifications import claim
@@ -176,7 +177,7 @@ def intake(complaint, communication, mail) -> None:
 	complaint.received_at = min(received, now_datetime())
 	complaint.channel = "Email"
 	complaint.raised_by = mail.from_email
-	customer, contact = match_sender(mail.from_email)
+	customer, contact = match_customer(mail.from_email)
 	complaint.customer, complaint.contact = customer, contact
 	if customer:
 		complaint.customer_name = frappe.db.get_value("CRM Customer", customer, "customer_name")
@@ -187,33 +188,6 @@ def intake(complaint, communication, mail) -> None:
 	allow_server_fields(complaint).save()
 	if not mail.automatic:
 		acknowledge(complaint, communication)
-
-
-def match_sender(address: str) -> tuple[str | None, str | None]:
-	"""The customer and contact of a sender, by the contacts' addresses (or the customer's own):
-	only when the address names exactly one customer. A From line is easily forged, so matching
-	files the complaint under that customer and nothing more: the sender gets no access, and the
-	acknowledgement goes to the sender's address alone and names only the complaint."""
-	if not address:
-		return None, None
-	rows = frappe.db.sql(
-		"""select distinct ce.parent as contact, dl.link_name as customer
-		from `tabContact Email` ce
-		join `tabDynamic Link` dl on dl.parenttype = 'Contact' and dl.parent = ce.parent
-			and dl.link_doctype = 'CRM Customer'
-		where ce.parenttype = 'Contact' and ce.email_id = %s""",
-		address,
-		as_dict=True,
-	)
-	customers = {r.customer for r in rows}
-	if len(customers) == 1:
-		contacts = sorted({r.contact for r in rows})
-		return rows[0].customer, contacts[0] if len(contacts) == 1 else None
-	if not customers:
-		by_field = frappe.get_all("CRM Customer", {"email": address, "disabled": 0}, pluck="name", limit=2)
-		if len(by_field) == 1:
-			return by_field[0], None
-	return None, None
 
 
 def acknowledge(complaint, communication) -> bool:

@@ -2,7 +2,7 @@
 
 The complaint is created by the system (channel Web), linked to a customer only when the email given
 matches exactly one customer (a contact's address or the customer's own; never by the phone, see
-`match_customer`); the match grants the guest nothing: the answer is the same whether or not it
+`customer_match`); the match grants the guest nothing: the answer is the same whether or not it
 matched, and names only the new complaint's number. Rate-limited per address; every field bounded;
 text stored as text."""
 
@@ -13,6 +13,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import add_to_date, escape_html, now_datetime, strip_html_tags
 
+from crm_plus.crm_complaints.customer_match import match_customer
 from crm_plus.domain import complaint_portal
 
 ERRORS = {
@@ -71,7 +72,10 @@ def submit_complaint(
 			_("The complaint form takes no more complaints this hour. Please try again later or call us."),
 			frappe.RateLimitExceededError,
 		)
-	customer, contact = match_customer(values["email"], values["phone"])
+	# By the e-mail only: the phone is kept for the agent, never matched (the e-mail typed becomes the
+	# address replies and the feedback link go to; a known phone number with the guest's own address
+	# would send the customer's affairs to the guest).
+	customer, contact = match_customer(values["email"])
 	doc = frappe.get_doc(
 		{
 			"doctype": "CRM Complaint",
@@ -105,29 +109,3 @@ def form_is_full() -> bool:
 		{"channel": "Web", "owner": "Guest", "creation": (">", add_to_date(now_datetime(), hours=-1))},
 	)
 	return taken >= cap
-
-
-def match_customer(email: str, phone: str) -> tuple[str | None, str | None]:
-	"""(customer, contact) when the email matches exactly one customer: a contact's address linked to
-	it, or the customer's own. Otherwise (None, None).
-
-	The phone is kept on the complaint for the agent, never matched: the email typed becomes the
-	address the desk's replies and the feedback link go to, so a known phone number (printed on a
-	card, an invoice) with an address of the guest's own would file the complaint under that customer
-	and contact while every reply about the customer's affairs went to the guest."""
-	del phone  # see above
-	if not email:
-		return None, None
-	links = frappe.db.sql(
-		"""select dl.link_name, dl.parent from `tabDynamic Link` dl
-		where dl.parenttype = 'Contact' and dl.link_doctype = 'CRM Customer'
-		and dl.parent in (select parent from `tabContact Email` where email_id = %(v)s)""",
-		{"v": email},
-	)
-	own = frappe.db.sql("select name from `tabCRM Customer` where `email` = %(v)s", {"v": email})
-	customers = {row[0] for row in links} | {row[0] for row in own}
-	if len(customers) != 1:
-		return None, None  # none, or several customers: an agent links the right one
-	(customer,) = customers
-	contacts = {row[1] for row in links if row[0] == customer}
-	return customer, (next(iter(contacts)) if len(contacts) == 1 else None)

@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate, now_datetime, today
 
-from crm_plus.domain import pool
+from crm_plus.domain import pool, sales
 from crm_plus.permissions import CUSTOMER, clear_scope_cache, get_scope, pooled
 from crm_plus.utils import bulk_insert_logs
 
@@ -28,7 +28,7 @@ MESSAGES = {
 # last qualifying follow-up of each as SQL on its alias `r`: a done activity (customers: a completed
 # visit or a transaction too).
 OPEN_CONDITION = {
-	LEAD: "r.status in ('New', 'Contacted', 'Qualified')",
+	LEAD: "r.status in ({})".format(", ".join(f"'{status}'" for status in sales.OPEN_LEAD_STATUSES)),
 	CUSTOMER: "r.disabled = 0",
 }
 LAST_FOLLOWUP = {

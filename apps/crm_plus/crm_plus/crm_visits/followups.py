@@ -4,7 +4,7 @@ configured interval, for the daily digests and the workspace card."""
 import frappe
 from frappe.utils import cint, getdate, today
 
-from crm_plus.domain import access, activities, visits
+from crm_plus.domain import access, activities, sales, visits
 
 
 def followups_overdue(as_of=None, scope: access.Scope | None = None) -> list[dict]:
@@ -48,8 +48,8 @@ def sales_followups_overdue(as_of=None, user: str | None = None) -> list[dict]:
 	cutoff = visits.followup_cutoff(as_of, interval)
 	records = []
 	for doctype, field, statuses in (
-		("CRM Lead", "lead", activities.OPEN_LEAD_STATUSES),
-		("CRM Opportunity", "opportunity", activities.OPEN_OPPORTUNITY_STATUSES),
+		("CRM Lead", "lead", sales.OPEN_LEAD_STATUSES),
+		("CRM Opportunity", "opportunity", sales.OPEN_OPPORTUNITY_STATUSES),
 	):
 		mine = "and r.account_manager = %(user)s" if user else ""
 		rows = frappe.db.sql(

@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
+from crm_plus.domain.sales import OPEN_LEAD_STATUSES, OPEN_OPPORTUNITY_STATUSES
 from crm_plus.domain.visits import followup_overdue
 
 ACTIVITY_TYPES = ("Call", "Meeting", "Email", "Note")
 # The field of an activity that points at each kind of record.
 TARGET_FIELDS = {"CRM Lead": "lead", "CRM Customer": "customer", "CRM Opportunity": "opportunity"}
-OPEN_LEAD_STATUSES = ("New", "Contacted", "Qualified")
-OPEN_OPPORTUNITY_STATUSES = ("Open",)
 
 
 def target_error(values: Mapping) -> str | None:

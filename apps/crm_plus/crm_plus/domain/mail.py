@@ -195,3 +195,22 @@ def raw_param(header: str | None, param: str) -> str | None:
 		return None
 	found = re.search(rf'(?:^|;)\s*{re.escape(param)}\s*=\s*(?:"([^"]*)"|([^;\s]*))', header, re.IGNORECASE)
 	return (found.group(1) if found.group(1) is not None else found.group(2)) if found else None
+
+
+def customer_of_address(candidates) -> tuple[str | None, str | None]:
+	"""(customer, contact) of an address a customer wrote from (a mail's sender, the public form's
+	e-mail): the one rule for both ways in.
+
+	`candidates`: one row per place the address stands, {customer, contact (None for the customer's own
+	`email` field), disabled (the customer's)}. A deactivated customer is never matched (an agent links
+	a complaint to a former customer by hand), by its contacts or by its own address alike. The address
+	must name exactly one customer, through its contacts and its own field together: an address shared
+	by two customers files the complaint under neither, for an agent to link. The contact is returned
+	when exactly one of that customer's contacts has the address."""
+	rows = [row for row in candidates if not row.get("disabled")]
+	customers = {row["customer"] for row in rows}
+	if len(customers) != 1:
+		return None, None
+	(customer,) = customers
+	contacts = {row["contact"] for row in rows if row.get("contact")}
+	return customer, (next(iter(contacts)) if len(contacts) == 1 else None)

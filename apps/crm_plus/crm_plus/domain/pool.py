@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 
-POOL_LEAD_STATUSES = ("New", "Contacted", "Qualified")
+from crm_plus.domain.sales import OPEN_LEAD_STATUSES
+
 RELEASE, CLAIM = "Release", "Claim"
 ACTIONS = (RELEASE, CLAIM)
 
@@ -34,7 +35,7 @@ def release_due(record: Mapping, last_followup: date | datetime | None, today: d
 	"""
 	if days <= 0 or record.get("in_pool") or not record.get("account_manager") or not record.get("division"):
 		return False
-	if "status" in record and record.get("status") not in POOL_LEAD_STATUSES:
+	if "status" in record and record.get("status") not in OPEN_LEAD_STATUSES:
 		return False
 	if record.get("disabled"):
 		return False
@@ -68,7 +69,7 @@ def is_open(record: Mapping) -> bool:
 	what a release considers and what a rep's claims count."""
 	if "disabled" in record:  # a customer (whose `status` is its lifecycle, not a lead's)
 		return not record.get("disabled")
-	return record.get("status") in POOL_LEAD_STATUSES
+	return record.get("status") in OPEN_LEAD_STATUSES
 
 
 def reopens_claim(before: Mapping, after: Mapping) -> bool:

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 LEAD_STATUSES = ("New", "Contacted", "Qualified", "Unqualified", "Converted")
-CONVERTIBLE_LEAD_STATUSES = frozenset({"New", "Contacted", "Qualified"})
+# A lead still being worked: what may be converted, what the follow-up rule and the pool consider, what
+# moves with a departing rep. The one home of this rule (activities, pool and their SQL read it here).
+OPEN_LEAD_STATUSES = ("New", "Contacted", "Qualified")
 OPPORTUNITY_STATUSES = ("Open", "Won", "Lost")
+OPEN_OPPORTUNITY_STATUSES = ("Open",)
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def conversion_error(status: str | None) -> str | None:
 	"""May a lead in this status be converted? Unqualified leads are qualified first."""
 	if status == "Converted":
 		return "already_converted"
-	if status not in CONVERTIBLE_LEAD_STATUSES:
+	if status not in OPEN_LEAD_STATUSES:
 		return "not_convertible"
 	return None
 

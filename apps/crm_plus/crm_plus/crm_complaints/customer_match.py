@@ -1,0 +1,28 @@
+"""The customer (and contact) of an e-mail address a customer wrote from: one query, one rule
+(`domain.mail.customer_of_address`), used by the mail intake and by the public complaint form alike."""
+
+import frappe
+
+from crm_plus.domain.mail import customer_of_address
+
+
+def match_customer(address: str | None) -> tuple[str | None, str | None]:
+	"""(customer, contact) when the address names exactly one active customer, through a contact's
+	address linked to it or the customer's own; otherwise (None, None). A From line and a form's field
+	are easily forged, so a match files the complaint under that customer and grants the writer nothing."""
+	if not address:
+		return None, None
+	rows = frappe.db.sql(
+		"""select dl.link_name as customer, ce.parent as contact, c.disabled
+		from `tabContact Email` ce
+		join `tabDynamic Link` dl on dl.parenttype = 'Contact' and dl.parent = ce.parent
+			and dl.link_doctype = 'CRM Customer'
+		join `tabCRM Customer` c on c.name = dl.link_name
+		where ce.parenttype = 'Contact' and ce.email_id = %(address)s
+		union all
+		select c.name as customer, null as contact, c.disabled
+		from `tabCRM Customer` c where c.email = %(address)s""",
+		{"address": address},
+		as_dict=True,
+	)
+	return customer_of_address(rows)

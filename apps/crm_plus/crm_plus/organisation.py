@@ -73,6 +73,14 @@ def fill_sales_team(doc) -> None:
 		)
 
 
+def set_division_from_team(doc) -> None:
+	"""validate of CRM Customer, Lead and Opportunity: the owner's default team where none is given
+	(`fill_sales_team`), then the division of the team."""
+	fill_sales_team(doc)
+	if doc.sales_team:
+		doc.division = frappe.db.get_value("CRM Sales Team", doc.sales_team, "division") or doc.division
+
+
 @frappe.whitelist()
 def my_teams() -> list[str]:
 	"""The teams a new record of the session user goes to by default (the form offers these):

@@ -10,22 +10,9 @@ from frappe.utils import escape_html, getdate, now_datetime, today
 
 from crm_plus.domain import geo, lifecycle, validation
 from crm_plus.domain.roles import GRADE_OVERRIDE_ROLES
+from crm_plus.organisation import set_division_from_team
+from crm_plus.party_checks import CUSTOMER, MESSAGES, phone_places, refuse_duplicates, set_phone_keys
 from crm_plus.utils import allow_server_fields
-
-# Error codes of crm_plus.domain.validation, as the messages users read.
-MESSAGES = {
-	"invalid_mobile": lambda label, value: _("{0}: {1} is not a valid mobile number").format(label, value),
-	"invalid_phone": lambda label, value: _("{0}: {1} is not a valid phone number").format(label, value),
-	"invalid_email": lambda label, value: _("{0}: {1} is not a valid email address").format(label, value),
-	"invalid_id_number": lambda label, value: _("{0}: {1} is not a valid resident ID number").format(
-		label, value
-	),
-	"invalid_tax_id": lambda label, value: _("{0}: {1} is not a valid unified social credit code").format(
-		label, value
-	),
-	"negative_amount": lambda label, value: _("{0} cannot be negative").format(label),
-	"date_in_future": lambda label, value: _("{0} cannot be in the future").format(label),
-}
 
 COORDINATE_MESSAGES = {
 	"not_a_number": lambda: _("the position is not a number"),
@@ -66,6 +53,7 @@ class CRMCustomer(Document):
 		brands_handled: DF.SmallText | None
 		claimed_from_pool: DF.Check
 		company_phone: DF.Data | None
+		company_phone_key: DF.Data | None
 		competitor_cooperation: DF.Text | None
 		cooperation_since: DF.Date | None
 		credit_factor: DF.Rating
@@ -108,6 +96,7 @@ class CRMCustomer(Document):
 		m_score: DF.Int
 		main_business: DF.SmallText | None
 		mobile: DF.Data | None
+		mobile_key: DF.Data | None
 		name_key: DF.Data | None
 		notes: DF.Text | None
 		occupation: DF.Data | None
@@ -250,45 +239,27 @@ class CRMCustomer(Document):
 			self.latitude, self.longitude = point
 
 	def check_duplicates(self):
-		"""Refuse a second customer with the same name, credit code or phone. A duplicate the user may
-		read is named; one they may not is only said to exist (its name and code stay hidden)."""
+		"""Refuse a second customer with the same name, credit code or phone (compared by its key)."""
 		settings = frappe.get_cached_doc("CRM Plus Settings")
-		checks = []
 		self.name_key = validation.normalize_name(self.customer_name)
+		set_phone_keys(self)
+		checks = []
 		if settings.check_duplicate_name and self.name_key:
-			checks.append(("name_key", self.name_key, _("the name {0}").format(self.customer_name)))
-		if settings.check_duplicate_tax_id and self.tax_id:
 			checks.append(
-				("tax_id", self.tax_id, _("the unified social credit code {0}").format(self.tax_id))
+				(_("the name {0}").format(self.customer_name), [(CUSTOMER, "name_key", self.name_key)])
 			)
+		if settings.check_duplicate_tax_id and self.tax_id:
+			what = _("the unified social credit code {0}").format(self.tax_id)
+			checks.append((what, [(CUSTOMER, "tax_id", self.tax_id)]))
 		if settings.check_duplicate_phone:
 			for fieldname in ("mobile", "company_phone"):
 				if value := self.get(fieldname):
-					checks.append((fieldname, value, _("the phone number {0}").format(value)))
-		found, hidden = [], False
-		for fieldname, value, what in checks:
-			for other in duplicate_candidates(self, fieldname, value):
-				if frappe.has_permission("CRM Customer", "read", other.name):
-					found.append(f"{what} ({other.name} {other.customer_name})")
-				else:
-					found.append(what)
-					hidden = True
-		if found:
-			message = _("A customer with {0} already exists.").format(", ".join(dict.fromkeys(found)))
-			if hidden:
-				message += " " + _(
-					"It belongs to another team: ask your manager to assign it to you instead of creating it again."
-				)
-			frappe.throw(message, frappe.DuplicateEntryError, title=_("Duplicate customer"))
+					what = _("the phone number {0}").format(value)
+					checks.append((what, phone_places([(CUSTOMER, fieldname)], value)))
+		refuse_duplicates(self, checks)
 
 	def set_division_from_team(self):
-		from crm_plus.organisation import fill_sales_team
-
-		fill_sales_team(self)
-		if self.sales_team:
-			self.division = (
-				frappe.db.get_value("CRM Sales Team", self.sales_team, "division") or self.division
-			)
+		set_division_from_team(self)
 
 	def check_account_manager_change(self):
 		if self.is_new() or not self.has_value_changed("account_manager"):
@@ -384,18 +355,6 @@ def history_doctypes() -> list[str]:
 		if entry.get("doctype") not in doctypes:
 			doctypes.append(entry["doctype"])
 	return doctypes
-
-
-def duplicate_candidates(doc, fieldname: str, value: str) -> list:
-	"""Other customers with the same value in an indexed field, whoever may see them."""
-	table = frappe.qb.DocType("CRM Customer")
-	return (
-		frappe.qb.from_(table)
-		.select(table.name, table.customer_name)
-		.where((table.name != (doc.name or "")) & (table[fieldname] == value))
-		.limit(5)
-		.run(as_dict=True)
-	)
 
 
 def add_event(customer: str, event_type: str, title: str, description: str | None = None):

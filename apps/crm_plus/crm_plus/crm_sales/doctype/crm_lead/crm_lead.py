@@ -6,13 +6,12 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, escape_html, flt, now_datetime
 
-from crm_plus.crm_customers.doctype.crm_customer.crm_customer import MESSAGES
 from crm_plus.domain import sales, validation
 from crm_plus.domain.roles import EXECUTIVE, GRADE_OVERRIDE_ROLES
+from crm_plus.organisation import set_division_from_team
+from crm_plus.party_checks import CUSTOMER, LEAD, MESSAGES, phone_places, refuse_duplicates, set_phone_keys
 from crm_plus.utils import allow_server_fields
 
-LEAD = "CRM Lead"
-CUSTOMER = "CRM Customer"
 # Roles that may give a lead or an opportunity to another rep, or reopen a won or lost opportunity.
 MANAGER_ROLES = GRADE_OVERRIDE_ROLES | {EXECUTIVE}
 
@@ -23,20 +22,6 @@ STATUS_MESSAGES = {
 	"reason_required": lambda: _("Please give the reason why the lead is unqualified"),
 	"already_converted": lambda: _("This lead has already been converted"),
 	"not_convertible": lambda: _("Only a new, contacted or qualified lead can be converted"),
-}
-
-# A duplicate the user may not read is only said to exist: what it is (a lead, a customer) and that
-# another team has it. Each has its own sentence: the Chinese names the record (线索, 客户).
-HIDDEN_DUPLICATE_MESSAGES = {
-	frozenset({LEAD}): lambda: _(
-		"The lead belongs to another team: ask your manager to assign it to you instead of creating it again."
-	),
-	frozenset({CUSTOMER}): lambda: _(
-		"The customer belongs to another team: ask your manager to assign it to you instead of entering it as a lead."
-	),
-	frozenset({LEAD, CUSTOMER}): lambda: _(
-		"The lead and the customer belong to other teams: ask your manager to assign them to you instead of creating them again."
-	),
 }
 
 
@@ -65,6 +50,7 @@ class CRMLead(Document):
 		notes: DF.SmallText | None
 		owner_since: DF.Datetime | None
 		phone: DF.Data | None
+		phone_key: DF.Data | None
 		region: DF.Link | None
 		sales_team: DF.Link | None
 		source: DF.Link | None
@@ -111,13 +97,7 @@ class CRMLead(Document):
 			frappe.throw(STATUS_MESSAGES[code]())
 
 	def set_division_from_team(self):
-		from crm_plus.organisation import fill_sales_team
-
-		fill_sales_team(self)
-		if self.sales_team:
-			self.division = (
-				frappe.db.get_value("CRM Sales Team", self.sales_team, "division") or self.division
-			)
+		set_division_from_team(self)
 
 	def check_owner_change(self):
 		check_owner_change(self)
@@ -128,44 +108,29 @@ class CRMLead(Document):
 		check_pool_owner(self)
 
 	def check_duplicates(self):
-		"""Refuse a lead whose name, phone or credit code is already a lead's or a customer's. A
-		duplicate the user may read is named; one they may not is only said to exist."""
+		"""Refuse a lead whose name, phone (compared by its key) or credit code is already a lead's or a
+		customer's."""
 		self.name_key = validation.normalize_name(self.company_name or self.lead_name)
+		set_phone_keys(self)
 		if self.status == "Converted":
 			return
 		if not self.is_new() and not any(
-			self.has_value_changed(f) for f in ("name_key", "phone", "tax_id", "status")
+			self.has_value_changed(f) for f in ("name_key", "phone_key", "tax_id", "status")
 		):
 			return
 		settings = frappe.get_cached_doc("CRM Plus Settings")
-		checks = []  # (lead field, customer fields, value, what)
+		checks = []
 		if settings.check_duplicate_name and self.name_key:
-			name = self.company_name or self.lead_name
-			checks.append(("name_key", ("name_key",), self.name_key, _("the name {0}").format(name)))
+			what = _("the name {0}").format(self.company_name or self.lead_name)
+			checks.append((what, [(LEAD, "name_key", self.name_key), (CUSTOMER, "name_key", self.name_key)]))
 		if settings.check_duplicate_tax_id and self.tax_id:
 			what = _("the unified social credit code {0}").format(self.tax_id)
-			checks.append(("tax_id", ("tax_id",), self.tax_id, what))
+			checks.append((what, [(LEAD, "tax_id", self.tax_id), (CUSTOMER, "tax_id", self.tax_id)]))
 		if settings.check_duplicate_phone and self.phone:
 			what = _("the phone number {0}").format(self.phone)
-			checks.append(("phone", ("mobile", "company_phone"), self.phone, what))
-		found, hidden = [], set()
-		for lead_field, customer_fields, value, what in checks:
-			others = [(LEAD, row) for row in duplicate_leads(self, lead_field, value)]
-			for fieldname in customer_fields:
-				others += [(CUSTOMER, row) for row in duplicate_customers(fieldname, value)]
-			for doctype, other in others:
-				if frappe.has_permission(doctype, "read", other.name):
-					found.append(f"{what} ({_(doctype)} {other.name} {other.title})")
-				else:
-					found.append(what)
-					hidden.add(doctype)
-		if found:
-			message = _("A lead or customer with {0} already exists.").format(
-				", ".join(escape_html(x) for x in dict.fromkeys(found))
-			)
-			if hidden:
-				message += " " + HIDDEN_DUPLICATE_MESSAGES[frozenset(hidden)]()
-			frappe.throw(message, frappe.DuplicateEntryError, title=_("Duplicate lead"))
+			places = [(LEAD, "phone"), (CUSTOMER, "mobile"), (CUSTOMER, "company_phone")]
+			checks.append((what, phone_places(places, self.phone)))
+		refuse_duplicates(self, checks)
 
 	# ------------------------------------------------------------ conversion
 	@frappe.whitelist()
@@ -265,26 +230,4 @@ def check_owner_change(doc) -> None:
 		return
 	frappe.throw(
 		_("Only a sales manager can change the owner of {0}").format(_(doc.doctype)), frappe.PermissionError
-	)
-
-
-def duplicate_leads(doc, fieldname: str, value: str) -> list:
-	table = frappe.qb.DocType(LEAD)
-	return (
-		frappe.qb.from_(table)
-		.select(table.name, table.lead_name.as_("title"))
-		.where((table.name != (doc.name or "")) & (table[fieldname] == value) & (table.status != "Converted"))
-		.limit(5)
-		.run(as_dict=True)
-	)
-
-
-def duplicate_customers(fieldname: str, value: str) -> list:
-	table = frappe.qb.DocType(CUSTOMER)
-	return (
-		frappe.qb.from_(table)
-		.select(table.name, table.customer_name.as_("title"))
-		.where(table[fieldname] == value)
-		.limit(5)
-		.run(as_dict=True)
 	)

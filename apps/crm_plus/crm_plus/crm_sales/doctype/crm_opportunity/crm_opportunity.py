@@ -8,6 +8,7 @@ from frappe.utils import get_datetime, now_datetime
 
 from crm_plus.crm_sales.doctype.crm_lead.crm_lead import MANAGER_ROLES, check_owner_change
 from crm_plus.domain import sales, validation
+from crm_plus.organisation import set_division_from_team
 
 STAGE = "CRM Opportunity Stage"
 
@@ -127,13 +128,7 @@ class CRMOpportunity(Document):
 			self.lost_reason = None
 
 	def set_division_from_team(self):
-		from crm_plus.organisation import fill_sales_team
-
-		fill_sales_team(self)
-		if self.sales_team:
-			self.division = (
-				frappe.db.get_value("CRM Sales Team", self.sales_team, "division") or self.division
-			)
+		set_division_from_team(self)
 
 	def set_party_name(self):
 		"""The customer's name, or the lead's company or name (server-owned; the Kanban card shows it)."""

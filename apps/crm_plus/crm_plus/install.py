@@ -20,17 +20,13 @@ ROLE_DESCRIPTIONS = {
 
 
 def after_install():
-	ensure_roles()
-	ensure_desk_formats()
-	ensure_currency()
-	ensure_assets_link()
-	ensure_defaults()
-	ensure_indexes()
-	ensure_kanban_board()
-	compile_translations()
+	"""A new site gets what every migrate keeps in place."""
+	after_migrate()
 
 
 def after_migrate():
+	"""Every step idempotent: roles, desk formats, currency, assets link, default records, indexes, the
+	Kanban board, compiled translations."""
 	ensure_roles()
 	ensure_desk_formats()
 	ensure_currency()

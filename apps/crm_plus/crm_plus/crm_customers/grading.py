@@ -34,6 +34,8 @@ STAT_FIELDS = (
 	"total_sales",
 	"total_profit",
 )
+# What a regrade writes on a customer (a form reloads these after it).
+REGRADED_FIELDS = (*GRADE_FIELDS, *STAT_FIELDS, "graded_on")
 
 
 def config_messages() -> dict[str, str]:

@@ -21,8 +21,8 @@ def execute(filters=None):
 	rows = frappe.db.sql(
 		f"""
 		select x.handler, count(*) as handled,
-			sum(x.status in ('Resolved', 'Closed')) as resolved,
-			sum(x.status in ('Resolved', 'Closed') and x.sla_status = 'Met') as met,
+			sum(x.status in %(done)s) as resolved,
+			sum(x.status in %(done)s and x.sla_status = 'Met') as met,
 			avg(case when x.resolved_at is not null then timestampdiff(minute, x.received_at, x.resolved_at) / 60 end)
 				as resolution_hours,
 			sum(x.reopen_count > 0) as reopened,
@@ -32,7 +32,7 @@ def execute(filters=None):
 			and {customer_condition("c")} and {org_condition(filters, "c")}
 		group by x.handler order by handled desc
 		""",
-		{"start": start, "end": end, "until": add_days(end, 1)},
+		{"start": start, "end": end, "until": add_days(end, 1), "done": tuple(sla.DONE_STATUSES)},
 		as_dict=True,
 	)
 	responses = response_figures(start, end, filters)

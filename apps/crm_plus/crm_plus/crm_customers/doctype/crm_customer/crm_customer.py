@@ -21,16 +21,6 @@ COORDINATE_MESSAGES = {
 	"incomplete_coordinates": lambda: _("give both the latitude and the longitude"),
 }
 HISTORY_DOCTYPES = ("CRM Customer Transaction",)
-GRADE_FIELDS = (
-	"grade",
-	"suggested_grade",
-	"grade_score",
-	"r_score",
-	"f_score",
-	"m_score",
-	"p_score",
-	"graded_on",
-)
 
 
 class CRMCustomer(Document):
@@ -150,10 +140,10 @@ class CRMCustomer(Document):
 		self.track_status()
 
 	def after_insert(self):
-		from crm_plus.crm_customers.grading import regrade_customers
+		from crm_plus.crm_customers.grading import REGRADED_FIELDS, regrade_customers
 
 		regrade_customers([self.name], source="Suggested")
-		self.update(frappe.db.get_value("CRM Customer", self.name, GRADE_FIELDS, as_dict=True) or {})
+		self.update(frappe.db.get_value("CRM Customer", self.name, REGRADED_FIELDS, as_dict=True) or {})
 
 	def on_update(self):
 		self.log_status_change()

@@ -1,5 +1,6 @@
-"""The customer (and contact) of an e-mail address a customer wrote from: one query, one rule
-(`domain.mail.customer_of_address`), used by the mail intake and by the public complaint form alike."""
+"""A customer's e-mail address both ways: the customer (and contact) of an address a customer wrote
+from (one query, one rule, `domain.mail.customer_of_address`, used by the mail intake and the public
+complaint form alike), and the address a complaint's replies and feedback link go to."""
 
 import frappe
 
@@ -26,3 +27,16 @@ def match_customer(address: str | None) -> tuple[str | None, str | None]:
 		as_dict=True,
 	)
 	return customer_of_address(rows)
+
+
+def customer_address(contact: str | None, customer: str | None) -> str | None:
+	"""The address replies to a complaint go to: its contact's, else the customer's own."""
+	if contact and (address := frappe.db.get_value("Contact", contact, "email_id")):
+		return address
+	return frappe.db.get_value("CRM Customer", customer, "email") if customer else None
+
+
+def complaint_address(complaint) -> str | None:
+	"""Where the customer of a complaint is written to: the address they wrote from or gave, else their
+	contact's or the customer's own (the controller fills `raised_by` from those on save)."""
+	return complaint.raised_by or customer_address(complaint.contact, complaint.customer)

@@ -10,6 +10,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import cint, get_datetime, get_url, now_datetime
 
+from crm_plus.crm_complaints.customer_match import complaint_address
 from crm_plus.domain import complaint_portal, public_links, sla
 from crm_plus.public_links import over_limit, record_by_token
 from crm_plus.utils import allow_server_fields
@@ -104,20 +105,12 @@ def after_save(doc) -> None:
 		refresh_counts(touched)
 
 
-def customer_email(complaint) -> str | None:
-	"""Where the customer is written to: the address they wrote from or gave, else their contact's or
-	the customer's own (the controller fills `raised_by` from those on save)."""
-	from crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint import customer_address
-
-	return complaint.raised_by or customer_address(complaint.contact, complaint.customer)
-
-
 def send_feedback_link(complaint: str) -> bool:
 	"""Queue the feedback link's email to the customer (the complaint as its reference, so it shows on
 	the complaint's timeline). False when there is no address, no open link, or no outgoing account:
 	staff read the link out from the form instead."""
 	doc = frappe.get_doc(DOCTYPE, complaint)
-	email = customer_email(doc)
+	email = complaint_address(doc)
 	if not email or not doc.feedback_link or doc.feedback_at:
 		return False
 	subject = _("Complaint {0} is resolved: did we solve your problem?").format(doc.name)

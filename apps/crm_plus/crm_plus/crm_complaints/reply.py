@@ -14,7 +14,7 @@ from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.utils import escape_html
 from frappe.utils.html_utils import sanitize_html
 
-from crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint import customer_address
+from crm_plus.crm_complaints.customer_match import complaint_address
 
 DOCTYPE = "CRM Complaint"
 
@@ -43,7 +43,7 @@ def reply_context(complaint: str) -> dict:
 	account = outgoing_account()
 	signature = (account and account.add_signature and account.signature) or ""
 	return {
-		"recipients": doc.raised_by or customer_address(doc.contact, doc.customer) or "",
+		"recipients": complaint_address(doc) or "",
 		"can_send": bool(account),
 		"signature": signature,
 	}

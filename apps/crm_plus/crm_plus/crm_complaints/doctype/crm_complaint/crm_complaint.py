@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import add_days, cint, flt, get_datetime, getdate, now_datetime
 
 from crm_plus.crm_complaints import feedback, mail, service_level
+from crm_plus.crm_complaints.customer_match import customer_address
 from crm_plus.domain import complaint_portal, sla
 from crm_plus.permissions import check_customer_access
 from crm_plus.utils import allow_server_fields
@@ -252,10 +253,3 @@ def record_first_response(doc, method=None):
 		frappe.log_error(
 			title=_("CRM Plus: first response of complaint {0} not recorded").format(doc.reference_name)
 		)
-
-
-def customer_address(contact: str | None, customer: str | None) -> str | None:
-	"""The address replies to a complaint go to: its contact's, else the customer's own."""
-	if contact and (address := frappe.db.get_value("Contact", contact, "email_id")):
-		return address
-	return frappe.db.get_value("CRM Customer", customer, "email") if customer else None

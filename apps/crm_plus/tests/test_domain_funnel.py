@@ -68,9 +68,6 @@ def test_shares_and_win_rate():
 
 def test_inactivity():
 	now = datetime(2026, 11, 23, 12, 0)
-	assert f.is_inactive(None, now, 14)
-	assert f.is_inactive(now - timedelta(days=15), now, 14)
-	assert not f.is_inactive(now - timedelta(days=13), now, 14)
 	assert f.days_inactive(now - timedelta(days=15, hours=3), now) == 15
 	assert f.days_inactive(None, now) is None
 	assert f.inactivity_days_error("14") is None

@@ -22,7 +22,6 @@ from crm_plus.domain.grading import (
 	parse_cut_points,
 	parse_limits,
 	quantile_cut_points,
-	quantile_scores,
 	rating_to_stars,
 	score_above,
 	score_recency,
@@ -94,15 +93,6 @@ def test_grade_for_and_downgrade():
 	assert not is_downgrade("Key", "VIP", TIERS)
 	assert not is_downgrade(None, "Small", TIERS)
 	assert not is_downgrade("Key", "Key", TIERS)
-
-
-def test_quantile_scores_rank_in_fifths_with_ties_equal():
-	values = {f"c{i}": float(i) for i in range(10)}
-	scores = quantile_scores(values)
-	assert [scores[f"c{i}"] for i in range(10)] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
-	tied = quantile_scores({"a": 5, "b": 5, "c": 5})
-	assert set(tied.values()) == {1}
-	assert quantile_scores({}) == {}
 
 
 def test_quantile_method_grades_relative_to_the_customer_base():
@@ -371,7 +361,6 @@ def test_cut_points_give_exactly_the_rank_scores(values):
 	assert list(cuts) == sorted(cuts)
 	expected = rank_scores(base)
 	assert {k: score_above(v, cuts) for k, v in base.items()} == expected
-	assert quantile_scores(base) == expected
 
 
 def test_cut_points_examples():

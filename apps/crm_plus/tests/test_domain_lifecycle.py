@@ -8,7 +8,6 @@ from crm_plus.domain.lifecycle import (
 	deletion_blocked,
 	status_after_purchases,
 	status_change,
-	time_in_statuses,
 	upcoming_occasions,
 )
 from tests.seed_examples import INDIVIDUALS
@@ -23,20 +22,6 @@ def test_status_change_logs_days_in_previous_status():
 	assert first.days_in_previous_status is None
 	with pytest.raises(ValueError):
 		status_change("Potential", None, "Vanished", datetime(2026, 1, 1))
-
-
-def test_time_in_statuses_adds_up_repeated_stays():
-	changes = [
-		("Potential", datetime(2026, 1, 1)),
-		("Target", datetime(2026, 1, 11)),
-		("At Risk", datetime(2026, 1, 21)),
-		("Target", datetime(2026, 1, 26)),
-	]
-	assert time_in_statuses(reversed(changes), datetime(2026, 1, 31)) == {
-		"Potential": 10.0,
-		"Target": 15.0,
-		"At Risk": 5.0,
-	}
 
 
 @pytest.mark.parametrize(

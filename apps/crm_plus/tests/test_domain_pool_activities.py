@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 
 from crm_plus.domain.activities import (
 	counts_as_followup,
-	last_followups,
 	restated_targets,
 	sales_followups_due,
 	target,
@@ -115,15 +114,6 @@ def test_links_to_other_records_are_kept_and_still_refused():
 def test_a_done_activity_is_a_followup():
 	assert counts_as_followup({"done": 1, "done_on": datetime(2026, 6, 1)})
 	assert not counts_as_followup({"done": 0, "done_on": None})
-	last = last_followups(
-		[
-			{"record": "L1", "done": 1, "done_on": datetime(2026, 5, 1, 10)},
-			{"record": "L1", "done": 1, "done_on": datetime(2026, 6, 2, 10)},
-			{"record": "L1", "done": 0, "done_on": None},  # planned, not done
-			{"record": "L2", "done": 0, "done_on": None},
-		]
-	)
-	assert last == {"L1": date(2026, 6, 2)}
 
 
 def test_open_leads_and_opportunities_need_a_followup_a_month():

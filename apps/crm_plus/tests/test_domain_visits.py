@@ -15,13 +15,10 @@ from crm_plus.domain.visits import (
 	followups_due,
 	is_active,
 	next_visit_defaults,
-	overdue_cutoff,
-	overdue_visits,
 	plan_completion,
 	plan_period,
 	reminder_key,
 	reminders_due,
-	targets_error,
 	validate_visit,
 	year_end,
 )
@@ -84,29 +81,6 @@ def test_validate_visit():
 	assert validate_visit(start, None, None, None, customer_active=False) == ["customer_deactivated"]
 
 
-def test_overdue_visits_boundary_and_grace():
-	visits = [
-		visit("V1", NOW - timedelta(hours=2), NOW - timedelta(hours=1)),
-		visit("V2", NOW - timedelta(hours=1), NOW),  # ends exactly now: not passed yet
-		visit("V3", NOW - timedelta(hours=3)),  # no end: its start counts
-		visit("V4", NOW - timedelta(hours=3), NOW - timedelta(hours=2), status="Checked In"),
-		visit("V5", NOW - timedelta(days=3), NOW - timedelta(days=3), status="Completed"),
-		visit("V6", NOW + timedelta(hours=1)),
-		visit("V7", None),
-		visit("V8", NOW - timedelta(hours=1), NOW - timedelta(seconds=1)),
-	]
-	assert overdue_visits(visits, NOW) == ["V1", "V3", "V8"]
-	assert overdue_visits(visits, NOW, grace_minutes=60) == ["V3"]
-	assert overdue_visits(visits, NOW + timedelta(minutes=120, seconds=1), grace_minutes=60) == [
-		"V1",
-		"V2",
-		"V3",
-		"V6",
-		"V8",
-	]
-	assert overdue_cutoff(NOW, 30) == NOW - timedelta(minutes=30)
-
-
 # Key-customer coverage
 
 
@@ -116,9 +90,6 @@ def test_annual_visit_targets():
 	assert annual_visit_targets("Ordinary", TARGETS) == 0
 	assert annual_visit_targets(None, TARGETS) == 0
 	assert annual_visit_targets("VIP", {}) == 0
-	assert targets_error({"VIP": 12, "Key": 0}) is None
-	assert targets_error({"VIP": -1}) == "invalid_visit_target"
-	assert targets_error({"VIP": 1.5}) == "invalid_visit_target"
 
 
 def test_year_end_and_leap_years():

@@ -66,11 +66,6 @@ def release(as_of=None) -> dict:
 	return released
 
 
-def release_leads(as_of=None) -> int:
-	"""The scheduler's daily job: the whole release (leads and customers); returns how many leads went."""
-	return release(as_of).get(LEAD, 0)
-
-
 def release_doctype(doctype: str, days: int, day) -> int:
 	cutoff = pool.release_cutoff(day, days)
 	status = ", r.status" if doctype == LEAD else ", r.disabled"

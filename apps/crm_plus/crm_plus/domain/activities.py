@@ -73,18 +73,6 @@ def _day(value: date | datetime) -> date:
 	return value.date() if isinstance(value, datetime) else value
 
 
-def last_followups(activities: Iterable[Mapping]) -> dict[str, date]:
-	"""The day of the last follow-up of each record, from activities {record, done, done_on}."""
-	last: dict[str, date] = {}
-	for activity in activities:
-		if not counts_as_followup(activity):
-			continue
-		day = _day(activity["done_on"])
-		if activity["record"] not in last or day > last[activity["record"]]:
-			last[activity["record"]] = day
-	return last
-
-
 def sales_followups_due(
 	records: Iterable[Mapping],
 	last_followup: Mapping[str, date | datetime | None],

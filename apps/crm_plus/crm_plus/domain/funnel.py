@@ -11,7 +11,7 @@ conversion is the share that reached the next open stage (or the won stage after
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from crm_plus.domain.performance import rate
 from crm_plus.domain.sales import Stage, probability_for_stage
@@ -95,11 +95,6 @@ def days_inactive(last_seen: datetime | None, now: datetime) -> int | None:
 	if last_seen is None:
 		return None
 	return max(0, (now - last_seen).days)
-
-
-def is_inactive(last_seen: datetime | None, now: datetime, days: int) -> bool:
-	"""Not seen for more than `days` days (the report's cut-off: last seen before now - days)."""
-	return last_seen is None or last_seen < now - timedelta(days=days)
 
 
 def inactivity_days_error(days) -> str | None:

@@ -232,15 +232,6 @@ def score_above(value: float, cuts: Sequence[float]) -> int:
 	return 1 + sum(1 for cut in cuts if value > cut)
 
 
-def quantile_scores(values: dict[str, float]) -> dict[str, int]:
-	"""Scores 1-5 by rank: the share of customers with a strictly smaller value, in fifths.
-
-	Equal values get equal scores, and a larger value never gets a smaller score.
-	"""
-	cuts = cut_points(values.values())
-	return {key: score_above(v, cuts) for key, v in values.items()}
-
-
 def days_since(last: date | None, today: date) -> int | None:
 	return None if last is None else max(0, (today - last).days)
 

@@ -40,15 +40,6 @@ def status_change(
 	return StatusChange(previous, new, now, days)
 
 
-def time_in_statuses(changes: Iterable[tuple[str, datetime]], now: datetime) -> dict[str, float]:
-	"""Days spent in each status, from a customer's changes (status entered, when) in any order."""
-	ordered = sorted(changes, key=lambda c: c[1])
-	totals: dict[str, float] = {}
-	for (status, start), nxt in zip(ordered, [*ordered[1:], (None, now)], strict=True):
-		totals[status] = totals.get(status, 0.0) + max(0.0, (nxt[1] - start).total_seconds()) / 86400
-	return {k: round(v, 2) for k, v in totals.items()}
-
-
 def status_after_purchases(current: str, purchases: int) -> str:
 	"""The status purchases bring a customer to: forward only, never past Repeat by themselves.
 

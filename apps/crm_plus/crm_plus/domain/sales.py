@@ -136,12 +136,3 @@ def stage_change(
 	if previous is not None and previous_since is not None:
 		days = round(max(0.0, (now - previous_since).total_seconds()) / 86400, 2)
 	return StageChange(previous, new, now, days)
-
-
-def days_in_stages(changes: list[tuple[str, datetime]], now: datetime) -> dict[str, float]:
-	"""Days spent in each stage from an opportunity's changes (stage entered, when), in any order."""
-	ordered = sorted(changes, key=lambda c: c[1])
-	totals: dict[str, float] = {}
-	for (stage, start), nxt in zip(ordered, [*ordered[1:], (None, now)], strict=True):
-		totals[stage] = totals.get(stage, 0.0) + max(0.0, (nxt[1] - start).total_seconds()) / 86400
-	return {k: round(v, 2) for k, v in totals.items()}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -128,11 +127,6 @@ def normalize_answers(questions: Sequence[Mapping], answers: Mapping) -> dict:
 	return validate_answers(questions, answers)[0]
 
 
-def answer_errors(questions: Sequence[Mapping], answers: Mapping) -> dict[str, str]:
-	"""Error codes by question id (see ERROR_CODES); empty when every answer is acceptable."""
-	return validate_answers(questions, answers)[1]
-
-
 def validate_answers(questions: Sequence[Mapping], answers: Mapping) -> tuple[dict, dict[str, str]]:
 	"""(typed answers by question id, error codes by question id) in one pass.
 	Answers to ids that are not questions are ignored."""
@@ -209,45 +203,6 @@ def _nps_summary(values: Sequence[int]) -> dict:
 		"passives": len(values) - promoters - detractors,
 		"detractors": detractors,
 		"nps": _round(Fraction(100 * (promoters - detractors), len(values)), 1) if values else None,
-	}
-
-
-def _question_summary(question: Mapping, values: list) -> dict:
-	kind = question.get("type")
-	summary: dict = {"type": kind, "answers": len(values)}
-	if kind in NUMERIC_TYPES:
-		low, high = {"Satisfaction": (1, 5), "NPS": (0, 10)}.get(kind, (1, max_rating(question)))
-		summary["average"] = _round(Fraction(sum(values), len(values)), 2) if values else None
-		summary["distribution"] = {v: values.count(v) for v in range(low, high + 1)}
-	elif kind in ("Single Choice", "Multiple Choice"):
-		picked = [v for value in values for v in (value if isinstance(value, list) else [value])]
-		summary["distribution"] = {o: picked.count(o) for o in options_of(question)}
-	if kind == "Satisfaction":
-		summary["csat"] = _percent(sum(1 for v in values if v >= 4), len(values))
-	elif kind == "NPS":
-		summary.update(_nps_summary(values))
-	return summary
-
-
-def aggregate_scores(questions: Sequence[Mapping], responses: Iterable[Mapping]) -> dict:
-	"""Scores of many responses to one template (each a dict of typed answers by question id):
-	average: mean of the responses' averages (each respondent counts once; responses without one skipped);
-	csat: % of all satisfaction answers that are 4 or 5; nps: % promoters minus % detractors of all NPS
-	answers (-100..100); the counts behind them; and per question (its own scale) in "questions"."""
-	responses = list(responses)
-	averages = [a for a in (_weighted_average(questions, r) for r in responses) if a is not None]
-	by_question = {q["id"]: [r[q["id"]] for r in responses if r.get(q["id"]) is not None] for q in questions}
-	sat = [v for q in questions if q["type"] == "Satisfaction" for v in by_question[q["id"]]]
-	nps = [v for q in questions if q["type"] == "NPS" for v in by_question[q["id"]]]
-	return {
-		"responses": len(responses),
-		"scored_responses": len(averages),
-		"average": _round(sum(averages) / len(averages), 2) if averages else None,
-		"satisfaction_answers": len(sat),
-		"satisfied": sum(1 for v in sat if v >= 4),
-		"csat": _percent(sum(1 for v in sat if v >= 4), len(sat)),
-		**_nps_summary(nps),
-		"questions": {q["id"]: _question_summary(q, by_question[q["id"]]) for q in questions},
 	}
 
 
@@ -364,15 +319,6 @@ def sample_customers(
 
 
 # Invitations, submissions and campaign progress
-
-
-def allow_submission(
-	recent_attempt_times: Iterable[datetime], now: datetime, max_attempts: int = 5, window_seconds: int = 600
-) -> bool:
-	"""Whether one more attempt is allowed: fewer than max_attempts in the window (now - window_seconds,
-	now]; an attempt exactly window_seconds old has left the window, later ones (clock skew) count."""
-	since = now - timedelta(seconds=window_seconds)
-	return sum(1 for t in recent_attempt_times if t > since) < max_attempts
 
 
 def campaign_progress(invited: int, opened: int, answered: int) -> dict:

@@ -89,17 +89,6 @@ def overdue_cutoff(now: datetime, grace_minutes: int = 0) -> datetime:
 	return now - timedelta(minutes=grace_minutes)
 
 
-def overdue_visits(visits: Iterable[Mapping], now: datetime, grace_minutes: int = 0) -> list[str]:
-	"""Names of Planned visits whose time has passed (strictly) by more than the grace: mark Missed."""
-	cutoff = overdue_cutoff(now, grace_minutes)
-	names = []
-	for visit in visits:
-		deadline = visit.get("planned_end") or visit.get("planned_start")
-		if visit.get("status") == "Planned" and deadline is not None and deadline < cutoff:
-			names.append(visit["name"])
-	return names
-
-
 # Key-customer coverage (年拜访率)
 
 
@@ -107,14 +96,6 @@ def annual_visit_targets(grade: str | None, config: Mapping[str, int]) -> int:
 	"""Visits a year a customer of this grade needs (0: no target). config maps grade -> visits (the
 	grades' `annual_visit_target`; the shipped grades' defaults are in crm_plus/default_records.json)."""
 	return max(0, int(config.get(grade or "", 0) or 0))
-
-
-def targets_error(config: Mapping[str, object]) -> str | None:
-	"""An error code for a grade -> visits-per-year table: "invalid_visit_target" for non-integers < 0."""
-	for value in config.values():
-		if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-			return "invalid_visit_target"
-	return None
 
 
 def year_end(year_start: date) -> date:

@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import add_to_date, flt, get_datetime, getdate
+from frappe.utils import add_to_date, get_datetime, getdate
 
 from crm_plus.domain import visits
 from crm_plus.domain.roles import ADMIN, DIVISION_HEAD
@@ -128,20 +128,6 @@ class CRMVisitPlan(Document):
 		if user == plan_manager(self.sales_rep) or roles & {ADMIN, DIVISION_HEAD, "System Manager"}:
 			return
 		frappe.throw(_("Only the rep's manager can approve or reject this plan"), frappe.PermissionError)
-
-	def update_completion(self):
-		visit_names = [i.visit for i in self.items if i.visit]
-		completed = set()
-		if visit_names:
-			completed = set(
-				frappe.get_all(
-					"CRM Visit", {"name": ("in", visit_names), "status": "Completed"}, pluck="name"
-				)
-			)
-		rate = visits.plan_completion(
-			[i.customer for i in self.items], [i.customer for i in self.items if i.visit in completed]
-		)
-		self.db_set("completion_rate", flt(rate) * 100 if rate is not None else 0)
 
 
 def plan_manager(rep: str) -> str | None:

@@ -18,6 +18,6 @@ fi
 # get the system's time zone when they are created (Asia/Kolkata while none is set). Does nothing
 # where the setup is complete already.
 as_owner "cd '$bench_dir' && bench --site '$site' execute frappe.desk.page.setup_wizard.setup_wizard.setup_complete --kwargs '{\"args\": {\"language\": \"English\", \"country\": \"China\", \"timezone\": \"Asia/Shanghai\", \"currency\": \"CNY\"}}'"
-as_owner "cd '$bench_dir' && bench --site '$site' execute crm_plus.demo.generate --kwargs '{\"size\": \"demo\"}'"
-as_owner "cd '$bench_dir' && bench --site '$site' execute crm_plus.demo.credentials"
+as_owner "cd '$bench_dir' && bench --site '$site' execute crm_plus.devtools.demo.generate --kwargs '{\"size\": \"demo\"}'"
+as_owner "cd '$bench_dir' && bench --site '$site' execute crm_plus.devtools.demo.credentials"
 echo "Open the site (bench start, then http://$site:8000) and log in as Administrator or any user above."

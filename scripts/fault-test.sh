@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault drills (issue 8) on a site filled with `crm_plus.demo` data, each job run as a worker runs it
+# Fault drills (issue 8) on a site filled with `crm_plus.devtools.demo` data, each job run as a worker runs it
 # (`bench execute`) and killed with SIGKILL halfway:
 #   1. the nightly regrade killed after its first chunks: each committed chunk is whole (no grade
 #      without its log), the rerun finishes the rest and logs nobody twice;

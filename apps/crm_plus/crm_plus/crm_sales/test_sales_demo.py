@@ -1,4 +1,4 @@
-"""The demo's funnel (crm_plus.demo.make_sales), generated in bulk into a transaction that is rolled back:
+"""The demo's funnel (crm_plus.devtools.demo.make_sales), generated in bulk into a transaction that is rolled back:
 every opportunity walked the stages its log shows, in order, with the days between the changes; the
 lost ones have a reason; status and probability are those of the stage; the funnel report reads it."""
 
@@ -8,7 +8,7 @@ from collections import defaultdict
 
 import frappe
 
-from crm_plus import demo
+from crm_plus.devtools import demo
 from crm_plus.crm_sales.doctype.crm_opportunity.crm_opportunity import stages
 from crm_plus.domain import sales
 from crm_plus.tests.utils import CRMTestCase, Org

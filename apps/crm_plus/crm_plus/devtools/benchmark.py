@@ -1,5 +1,5 @@
 """Benchmarks of the performance targets (shared/DESIGN.md), each beside its raw-SQL lower bound
-measured in the same run, printed as ratios. Run on a site filled by crm_plus.demo (size "large"):
+measured in the same run, printed as ratios. Run on a site filled by crm_plus.devtools.demo (size "large"):
 
 	bench --site SITE execute crm_plus.devtools.benchmark.run
 	bench --site SITE execute crm_plus.devtools.benchmark.run --kwargs '{"survey_url": "http://127.0.0.1:8000"}'

@@ -1,8 +1,8 @@
 """Demo and scale data: a company with divisions, a three-level sales tree, customers, transactions,
 visits, complaints, survey answers, contracts, activities and a lead pool, reproducible from a seed and inserted in bulk.
 
-	bench --site SITE execute crm_plus.demo.generate --kwargs '{"size": "demo"}'
-	bench --site SITE execute crm_plus.demo.generate --kwargs '{"size": "large", "seed": 1}'
+	bench --site SITE execute crm_plus.devtools.demo.generate --kwargs '{"size": "demo"}'
+	bench --site SITE execute crm_plus.devtools.demo.generate --kwargs '{"size": "large", "seed": 1}'
 
 Sizes: demo (300 customers), medium (10k) and large (100k customers, 1M transactions, 300k visits,
 100k complaints, 20k survey responses, 50 reps, 5 divisions). Records are named with a D prefix so
@@ -716,7 +716,7 @@ LEAD_SOURCES = ["Referral", "Website", "Trade Show", "Cold Call", "Advertising"]
 def generate_sales(size: str = "demo", seed: int = 7) -> dict:
 	"""Only the funnel, for its benchmark: on a site with the demo's organisation and customers, or else
 	with those of the size first (no transactions, visits, complaints or answers):
-	bench --site SITE execute crm_plus.demo.generate_sales --kwargs '{"size": "large"}'"""
+	bench --site SITE execute crm_plus.devtools.demo.generate_sales --kwargs '{"size": "large"}'"""
 	if size not in SALES_SIZES:
 		frappe.throw(f"size must be one of {', '.join(SALES_SIZES)}")
 	rng = random.Random(seed)

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import now_datetime
 
+from crm_plus.party_checks import fill_phone_keys
+
 SIZES = {
 	"demo": {
 		"customers": 300,
@@ -98,6 +100,7 @@ def generate(size: str = "demo", seed: int = 7) -> dict:
 	make_responses(rng, n["responses"], customers)
 	make_sales(rng, size, customers, org)
 	make_contracts_activities_and_pool(rng, max(10, n["customers"] // 10), customers, org)
+	fill_phone_keys()  # rows written in bulk: the keys duplicate checks compare phones by
 	frappe.db.commit()
 	from crm_plus.crm_customers.grading import regrade_customers
 
@@ -742,6 +745,7 @@ def generate_sales(size: str = "demo", seed: int = 7) -> dict:
 		customers = make_customers(rng, n["customers"], org)
 	start = datetime.now()
 	added = make_sales(rng, size, customers, org)
+	fill_phone_keys()
 	frappe.db.commit()
 	added["seconds"] = round((datetime.now() - start).total_seconds(), 1)
 	print(json.dumps(added))

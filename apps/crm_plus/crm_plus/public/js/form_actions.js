@@ -12,6 +12,17 @@ function crm_plus_default_team(frm) {
 	});
 }
 
+// The owner and team of a customer, lead or opportunity: the owner any user, the team one of the user's
+// own when there are several to choose from (crm_plus_default_team), else any team that is not a group.
+function crm_plus_owner_queries(frm) {
+	frm.set_query("sales_team", () =>
+		(frm.crm_plus_teams || []).length > 1
+			? { filters: { name: ["in", frm.crm_plus_teams] } }
+			: { filters: { is_group: 0 } }
+	);
+	frm.set_query("account_manager", () => ({ query: "frappe.core.doctype.user.user.user_query" }));
+}
+
 // The form's main action is its primary button, visible on a phone too (a custom button without a
 // group is moved into the "…" menu there). Once the form has unsaved changes Frappe's Save takes the
 // place again; after saving, the action is back.

@@ -4,13 +4,7 @@
 
 frappe.ui.form.on("CRM Customer", {
 	setup(frm) {
-		// The user's own teams when there are several to choose from (crm_plus_default_team).
-		frm.set_query("sales_team", () =>
-			(frm.crm_plus_teams || []).length > 1
-				? { filters: { name: ["in", frm.crm_plus_teams] } }
-				: { filters: { is_group: 0 } }
-		);
-		frm.set_query("account_manager", () => ({ query: "frappe.core.doctype.user.user.user_query" }));
+		crm_plus_owner_queries(frm);
 	},
 
 	onload(frm) {

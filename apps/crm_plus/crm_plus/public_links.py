@@ -5,8 +5,9 @@ finding a record by its link's token, and a limit of requests per address for th
 import hmac
 
 import frappe
+from frappe.utils import get_datetime, now_datetime
 
-from crm_plus.domain.public_links import plausible_token
+from crm_plus.domain.public_links import link_state, plausible_token
 
 
 def record_by_token(doctype: str, field: str, token) -> str | None:
@@ -20,6 +21,26 @@ def record_by_token(doctype: str, field: str, token) -> str | None:
 		if stored and hmac.compare_digest(stored.encode(), token.encode()):
 			return row.name
 	return None
+
+
+def doc_by_token(doctype: str, field: str, token):
+	"""The record whose `field` is exactly `token` (`record_by_token`), or None."""
+	name = record_by_token(doctype, field, token)
+	return frappe.get_doc(doctype, name) if name else None
+
+
+def state_of_link(record, expires_field: str, answered_field: str, is_open) -> str:
+	"""The state of a record's public link (`domain.public_links.link_state`) from its expiry and answer
+	times; "forged" for no record. `is_open(record)`: whether what the link answers still takes answers."""
+	if record is None:
+		return "forged"
+	expires, answered = record.get(expires_field), record.get(answered_field)
+	return link_state(
+		get_datetime(expires) if expires else None,
+		get_datetime(answered) if answered else None,
+		now_datetime(),
+		open=is_open(record),
+	)
 
 
 def over_limit(page: str, limit: int, seconds: int, key: str | None = None) -> bool:

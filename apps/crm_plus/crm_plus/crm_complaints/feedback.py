@@ -12,7 +12,7 @@ from frappe.utils import cint, get_datetime, get_url, now_datetime
 
 from crm_plus.crm_complaints.customer_match import complaint_address
 from crm_plus.domain import complaint_portal, public_links, sla
-from crm_plus.public_links import over_limit, record_by_token
+from crm_plus.public_links import doc_by_token, over_limit, state_of_link
 from crm_plus.utils import allow_server_fields
 
 DOCTYPE = "CRM Complaint"
@@ -151,18 +151,12 @@ def send_feedback_link(complaint: str) -> bool:
 
 
 def complaint_by_token(token):
-	name = record_by_token(DOCTYPE, "feedback_token", token)
-	return frappe.get_doc(DOCTYPE, name) if name else None
+	return doc_by_token(DOCTYPE, "feedback_token", token)
 
 
 def link_state(complaint) -> str:
-	if complaint is None:
-		return "forged"
-	return public_links.link_state(
-		get_datetime(complaint.feedback_expires_at) if complaint.feedback_expires_at else None,
-		get_datetime(complaint.feedback_at) if complaint.feedback_at else None,
-		now_datetime(),
-		open=complaint.status in sla.DONE_STATUSES,
+	return state_of_link(
+		complaint, "feedback_expires_at", "feedback_at", lambda c: c.status in sla.DONE_STATUSES
 	)
 
 

@@ -68,31 +68,31 @@ def apply(doc, now=None) -> None:
 
 
 def response_state_of(doc, policy, calendar, now) -> tuple[str, float]:
-	"""The first-response clock: answered at `first_response_at` (or, for old records resolved without
-	one, at the resolution)."""
-	responded = doc.first_response_at or (doc.resolved_at if doc.status in sla.DONE_STATUSES else None)
-	return sla.response_state(
-		calendar,
-		get_datetime(doc.received_at),
-		cint(policy.response_minutes),
-		now,
-		responded_at=get_datetime(responded) if responded else None,
-		at_risk_share=sla.at_risk_share(policy.at_risk_percent),
-	)
+	return clock_state(doc, policy, calendar, now, response=True)
 
 
 def state_of(doc, policy, calendar, now) -> tuple[str, float]:
+	return clock_state(doc, policy, calendar, now)
+
+
+def clock_state(doc, policy, calendar, now, response: bool = False) -> tuple[str, float]:
+	"""(state, working minutes late) of one of a complaint's two clocks on its policy's calendar. The
+	resolution clock stops at the resolution and pauses while waiting on the customer; the first-response
+	clock (`response`) stops at `first_response_at` (or, for old records resolved without one, at the
+	resolution) and never pauses."""
 	done = doc.resolved_at if doc.status in sla.DONE_STATUSES else None
-	return sla.target_state(
-		calendar,
-		get_datetime(doc.received_at),
-		cint(policy.resolution_minutes),
-		now,
-		done_at=get_datetime(done) if done else None,
-		paused_minutes=flt(doc.paused_minutes),
-		paused_since=get_datetime(doc.paused_since) if doc.paused_since and not done else None,
-		at_risk_share=sla.at_risk_share(policy.at_risk_percent),
-	)
+	received, share = get_datetime(doc.received_at), sla.at_risk_share(policy.at_risk_percent)
+	if response:
+		responded = _moment(doc.first_response_at or done)
+		return sla.response_state(calendar, received, cint(policy.response_minutes), now, responded, share)
+	paused_since = None if done else _moment(doc.paused_since)
+	minutes = cint(policy.resolution_minutes)
+	paused = flt(doc.paused_minutes)
+	return sla.target_state(calendar, received, minutes, now, _moment(done), paused, paused_since, share)
+
+
+def _moment(value):
+	return get_datetime(value) if value else None
 
 
 def minutes_of_current_pause(doc, until) -> float:

@@ -6,12 +6,12 @@ import json
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
-from frappe.utils import add_days, cint, escape_html, flt, get_datetime, get_url, now_datetime, today
+from frappe.utils import add_days, cint, escape_html, flt, get_url, now_datetime, today
 
 from crm_plus.domain import mail as mail_rules
 from crm_plus.domain import public_links, surveys
 from crm_plus.domain.roles import SERVICE_ROLES
-from crm_plus.public_links import record_by_token
+from crm_plus.public_links import doc_by_token, state_of_link
 
 ERRORS = {
 	"required": lambda: _("Please answer this question"),
@@ -54,8 +54,7 @@ def questions_of(template: str) -> list[dict]:
 
 def invitation_by_token(token: str):
 	"""The invitation whose token is exactly `token` (`public_links.record_by_token`)."""
-	name = record_by_token("CRM Survey Invitation", "token", token)
-	return frappe.get_doc("CRM Survey Invitation", name) if name else None
+	return doc_by_token("CRM Survey Invitation", "token", token)
 
 
 def campaign_running(campaign: str) -> bool:
@@ -63,14 +62,7 @@ def campaign_running(campaign: str) -> bool:
 
 
 def token_state(invitation) -> str:
-	if invitation is None:
-		return "forged"
-	return public_links.link_state(
-		get_datetime(invitation.expires_at) if invitation.expires_at else None,
-		get_datetime(invitation.answered_at) if invitation.answered_at else None,
-		now_datetime(),
-		open=campaign_running(invitation.campaign),
-	)
+	return state_of_link(invitation, "expires_at", "answered_at", lambda i: campaign_running(i.campaign))
 
 
 USED = {"ok": False, "state": "used"}

@@ -1,14 +1,9 @@
 // Copyright (c) 2026, CRM Plus and contributors
 // For license information, please see license.txt
 
-{% include "crm_plus/public/js/safe_text.js" %}
+{% include "crm_plus/public/js/report_filters.js" %}
 
-frappe.query_reports["Inactive Staff"] = {
-	// Text columns (names users wrote) are shown as text.
-	formatter: (...args) => crm_plus.safe_text.report_formatter(...args),
-	filters: [
-		{ fieldname: "days", label: __("Not Seen For (Days)"), fieldtype: "Int", default: 14, reqd: 1 },
-		{ fieldname: "division", label: __("Division"), fieldtype: "Link", options: "CRM Division" },
-		{ fieldname: "sales_team", label: __("Sales Team"), fieldtype: "Link", options: "CRM Sales Team" },
-	],
-};
+crm_plus.report.define("Inactive Staff", [
+	{ fieldname: "days", label: __("Not Seen For (Days)"), fieldtype: "Int", default: 14, reqd: 1 },
+	...crm_plus.report.org(),
+]);

@@ -1,27 +1,20 @@
 // Copyright (c) 2026, CRM Plus and contributors
 // For license information, please see license.txt
 
-{% include "crm_plus/public/js/safe_text.js" %}
+{% include "crm_plus/public/js/report_filters.js" %}
 
-frappe.query_reports["Lost Reason Analysis"] = {
-	// Text columns (names users wrote) are shown as text.
-	formatter: (...args) => crm_plus.safe_text.report_formatter(...args),
-	filters: [
-		{ fieldname: "from_date", label: __("From"), fieldtype: "Date", default: frappe.datetime.add_months(frappe.datetime.get_today(), -12), reqd: 1 },
-		{ fieldname: "to_date", label: __("To"), fieldtype: "Date", default: frappe.datetime.get_today(), reqd: 1 },
-		{ fieldname: "division", label: __("Division"), fieldtype: "Link", options: "CRM Division" },
-		{ fieldname: "sales_team", label: __("Sales Team"), fieldtype: "Link", options: "CRM Sales Team" },
-		{ fieldname: "account_manager", label: __("Opportunity Owner"), fieldtype: "Link", options: "User" },
-		{
-			fieldname: "breakdown",
-			label: __("Break Down By"),
-			fieldtype: "Select",
-			options: [
-				{ value: "", label: "" },
-				{ value: "Opportunity Owner", label: __("Opportunity Owner") },
-				{ value: "Sales Team", label: __("Sales Team") },
-				{ value: "Month", label: __("Month") },
-			],
-		},
-	],
-};
+crm_plus.report.define("Lost Reason Analysis", [
+	...crm_plus.report.period(12),
+	...crm_plus.report.org(__("Opportunity Owner")),
+	{
+		fieldname: "breakdown",
+		label: __("Break Down By"),
+		fieldtype: "Select",
+		options: [
+			{ value: "", label: "" },
+			{ value: "Opportunity Owner", label: __("Opportunity Owner") },
+			{ value: "Sales Team", label: __("Sales Team") },
+			{ value: "Month", label: __("Month") },
+		],
+	},
+]);

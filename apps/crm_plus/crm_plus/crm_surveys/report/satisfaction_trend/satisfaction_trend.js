@@ -1,15 +1,10 @@
 // Copyright (c) 2026, CRM Plus and contributors
 // For license information, please see license.txt
 
-{% include "crm_plus/public/js/safe_text.js" %}
+{% include "crm_plus/public/js/report_filters.js" %}
 
-frappe.query_reports["Satisfaction Trend"] = {
-	// Text columns (names users wrote) are shown as text.
-	formatter: (...args) => crm_plus.safe_text.report_formatter(...args),
-	filters: [
-		{ fieldname: "from_date", label: __("From"), fieldtype: "Date", default: frappe.datetime.add_months(frappe.datetime.get_today(), -12), reqd: 1 },
-		{ fieldname: "to_date", label: __("To"), fieldtype: "Date", default: frappe.datetime.get_today(), reqd: 1 },
-		{ fieldname: "group_by", label: __("Group By"), fieldtype: "Select", options: ["Month", "Grade", "Account Manager"].map((v) => ({ value: v, label: __(v) })), default: "Month" },
-		{ fieldname: "division", label: __("Division"), fieldtype: "Link", options: "CRM Division" },
-	],
-};
+crm_plus.report.define("Satisfaction Trend", [
+	...crm_plus.report.period(12),
+	{ fieldname: "group_by", label: __("Group By"), fieldtype: "Select", options: ["Month", "Grade", "Account Manager"].map((v) => ({ value: v, label: __(v) })), default: "Month" },
+	crm_plus.report.division(),
+]);

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 import frappe
 
-from crm_plus.devtools import demo
 from crm_plus.crm_sales.doctype.crm_opportunity.crm_opportunity import stages
+from crm_plus.devtools import demo
 from crm_plus.domain import sales
 from crm_plus.tests.utils import CRMTestCase, Org
 

@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import add_days
 
 from crm_plus.domain.performance import pareto
+from crm_plus.report_columns import column
 from crm_plus.report_scope import customer_condition, org_condition, period
 
 
@@ -43,9 +44,9 @@ def execute(filters=None):
 
 def columns():
 	return [
-		{"fieldname": "cause_label", "label": _("Cause"), "fieldtype": "Data", "width": 260},
-		{"fieldname": "count", "label": _("Complaints"), "fieldtype": "Int", "width": 110},
-		{"fieldname": "share", "label": _("Share %"), "fieldtype": "Percent", "width": 100},
-		{"fieldname": "cumulative", "label": _("Cumulative %"), "fieldtype": "Percent", "width": 120},
-		{"fieldname": "vital", "label": _("Vital Few"), "fieldtype": "Check", "width": 90},
+		column("cause_label", _("Cause"), "Data", 260),
+		column("count", _("Complaints"), "Int", 110),
+		column("share", _("Share %"), "Percent", 100),
+		column("cumulative", _("Cumulative %"), "Percent", 120),
+		column("vital", _("Vital Few"), "Check", 90),
 	]

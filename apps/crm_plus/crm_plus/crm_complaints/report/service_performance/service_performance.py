@@ -11,6 +11,7 @@ from frappe.utils import add_days, get_datetime, now_datetime
 
 from crm_plus.domain import sla
 from crm_plus.domain.performance import rate
+from crm_plus.report_columns import column
 from crm_plus.report_people import with_names
 from crm_plus.report_scope import customer_condition, org_condition, period
 
@@ -97,23 +98,13 @@ def response_figures(start, end, filters) -> dict[str, tuple[float | None, float
 
 def columns():
 	return [
-		{"fieldname": "handler", "label": _("Handler"), "fieldtype": "Link", "options": "User", "width": 200},
-		{"fieldname": "handled", "label": _("Complaints Handled"), "fieldtype": "Int", "width": 130},
-		{"fieldname": "resolved", "label": _("Resolved"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "sla_met", "label": _("SLA Met %"), "fieldtype": "Percent", "width": 110},
-		{"fieldname": "response_met", "label": _("Response Met %"), "fieldtype": "Percent", "width": 130},
-		{
-			"fieldname": "response_minutes",
-			"label": _("Median First Response (Working Minutes)"),
-			"fieldtype": "Float",
-			"width": 220,
-		},
-		{
-			"fieldname": "resolution_hours",
-			"label": _("Average Resolution (Hours)"),
-			"fieldtype": "Float",
-			"width": 170,
-		},
-		{"fieldname": "reopen_rate", "label": _("Reopen Rate %"), "fieldtype": "Percent", "width": 120},
-		{"fieldname": "rating", "label": _("Average Rating"), "fieldtype": "Float", "width": 120},
+		column("handler", _("Handler"), "Link", 200, "User"),
+		column("handled", _("Complaints Handled"), "Int", 130),
+		column("resolved", _("Resolved"), "Int", 100),
+		column("sla_met", _("SLA Met %"), "Percent", 110),
+		column("response_met", _("Response Met %"), "Percent", 130),
+		column("response_minutes", _("Median First Response (Working Minutes)"), "Float", 220),
+		column("resolution_hours", _("Average Resolution (Hours)"), "Float", 170),
+		column("reopen_rate", _("Reopen Rate %"), "Percent", 120),
+		column("rating", _("Average Rating"), "Float", 120),
 	]

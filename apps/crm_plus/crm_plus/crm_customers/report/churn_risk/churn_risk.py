@@ -9,6 +9,7 @@ from frappe.utils import add_days, cint, getdate, today
 
 from crm_plus.domain import sla
 from crm_plus.domain.performance import churn_risk
+from crm_plus.report_columns import column
 from crm_plus.report_people import with_names
 from crm_plus.report_scope import customer_condition, org_condition
 
@@ -95,35 +96,12 @@ def execute(filters=None):
 
 def columns():
 	return [
-		{
-			"fieldname": "customer",
-			"label": _("Customer"),
-			"fieldtype": "Link",
-			"options": "CRM Customer",
-			"width": 130,
-		},
-		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 200},
-		{
-			"fieldname": "grade",
-			"label": _("Grade"),
-			"fieldtype": "Link",
-			"options": "CRM Customer Grade",
-			"width": 100,
-		},
-		{
-			"fieldname": "account_manager",
-			"label": _("Account Manager"),
-			"fieldtype": "Link",
-			"options": "User",
-			"width": 180,
-		},
-		{"fieldname": "risk", "label": _("Risk"), "fieldtype": "Int", "width": 80},
-		{
-			"fieldname": "days_since_purchase",
-			"label": _("Days Since Last Purchase"),
-			"fieldtype": "Int",
-			"width": 150,
-		},
-		{"fieldname": "open_complaints", "label": _("Open Complaints"), "fieldtype": "Int", "width": 120},
-		{"fieldname": "reasons", "label": _("Reasons"), "fieldtype": "Data", "width": 320},
+		column("customer", _("Customer"), "Link", 130, "CRM Customer"),
+		column("customer_name", _("Customer Name"), "Data", 200),
+		column("grade", _("Grade"), "Link", 100, "CRM Customer Grade"),
+		column("account_manager", _("Account Manager"), "Link", 180, "User"),
+		column("risk", _("Risk"), "Int", 80),
+		column("days_since_purchase", _("Days Since Last Purchase"), "Int", 150),
+		column("open_complaints", _("Open Complaints"), "Int", 120),
+		column("reasons", _("Reasons"), "Data", 320),
 	]

@@ -8,6 +8,7 @@ from frappe.utils import getdate, today
 
 from crm_plus.domain import composed
 from crm_plus.domain.performance import age_band, rate
+from crm_plus.report_columns import column
 from crm_plus.report_scope import customer_condition, org_condition
 
 DIMENSIONS = {"Grade": "grade", "Industry": "industry", "Region": "region", "Status": "status"}
@@ -72,12 +73,7 @@ def execute(filters=None):
 
 def columns(dimension):
 	return [
-		{
-			"fieldname": "value",
-			"label": labels().get(dimension, dimension),
-			"fieldtype": "Data",
-			"width": 220,
-		},
-		{"fieldname": "customers", "label": _("Customers"), "fieldtype": "Int", "width": 110},
-		{"fieldname": "share", "label": _("Share %"), "fieldtype": "Percent", "width": 100},
+		column("value", labels().get(dimension, dimension), "Data", 220),
+		column("customers", _("Customers"), "Int", 110),
+		column("share", _("Share %"), "Percent", 100),
 	]

@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 
 from crm_plus.domain.performance import migration_matrix
+from crm_plus.report_columns import column
 from crm_plus.report_scope import customer_condition, org_condition, period
 
 
@@ -40,17 +41,11 @@ def execute(filters=None):
 		row.update({frappe.scrub(dst or "not_graded"): matrix.get(src, {}).get(dst, 0) for dst in labels})
 		row["total"] = sum(matrix.get(src, {}).values())
 		rows.append(row)
-	columns = [{"fieldname": "from_grade", "label": _("From \\ To"), "fieldtype": "Data", "width": 140}]
+	columns = [column("from_grade", _("From \\ To"), "Data", 140)]
 	columns += [
-		{
-			"fieldname": frappe.scrub(g or "not_graded"),
-			"label": _(g) if g else _("Not Graded"),
-			"fieldtype": "Int",
-			"width": 110,
-		}
-		for g in labels
+		column(frappe.scrub(g or "not_graded"), _(g) if g else _("Not Graded"), "Int", 110) for g in labels
 	]
-	columns.append({"fieldname": "total", "label": _("Total"), "fieldtype": "Int", "width": 90})
+	columns.append(column("total", _("Total"), "Int", 90))
 	rank = {g: i for i, g in enumerate(grades)}
 	moves = {"up": 0, "same": 0, "down": 0}
 	for src in grades:

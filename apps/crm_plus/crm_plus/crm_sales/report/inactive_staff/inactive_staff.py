@@ -12,6 +12,7 @@ from frappe.utils import add_days, now_datetime
 from crm_plus.domain import funnel
 from crm_plus.domain.roles import ALL_ROLES
 from crm_plus.permissions import get_scope, reps_of
+from crm_plus.report_columns import column
 from crm_plus.report_scope import viewer_unrestricted
 
 DEFAULT_DAYS = 14
@@ -82,10 +83,10 @@ def chart(rows, days) -> dict:
 
 def columns():
 	return [
-		{"fieldname": "user", "label": _("User"), "fieldtype": "Link", "options": "User", "width": 220},
-		{"fieldname": "full_name", "label": _("Full Name"), "fieldtype": "Data", "width": 140},
-		{"fieldname": "roles", "label": _("Roles"), "fieldtype": "Data", "width": 220},
-		{"fieldname": "last_login", "label": _("Last Login"), "fieldtype": "Data", "width": 160},
-		{"fieldname": "last_active", "label": _("Last Active"), "fieldtype": "Datetime", "width": 160},
-		{"fieldname": "days_inactive", "label": _("Days Inactive"), "fieldtype": "Int", "width": 110},
+		column("user", _("User"), "Link", 220, "User"),
+		column("full_name", _("Full Name"), "Data", 140),
+		column("roles", _("Roles"), "Data", 220),
+		column("last_login", _("Last Login"), "Data", 160),
+		column("last_active", _("Last Active"), "Datetime", 160),
+		column("days_inactive", _("Days Inactive"), "Int", 110),
 	]

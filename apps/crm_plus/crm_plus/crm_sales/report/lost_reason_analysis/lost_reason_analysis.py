@@ -9,6 +9,7 @@ from frappe import _
 from frappe.utils import add_days
 
 from crm_plus.domain import funnel
+from crm_plus.report_columns import column
 from crm_plus.report_people import with_names
 from crm_plus.report_scope import created_between, org_condition, owned_condition, period
 
@@ -57,29 +58,13 @@ def chart(rows) -> dict:
 
 
 def columns(breakdown, label):
-	cols = [
-		{
-			"fieldname": "reason",
-			"label": _("Lost Reason"),
-			"fieldtype": "Link",
-			"options": "CRM Lost Reason",
-			"width": 180,
-		}
-	]
+	cols = [column("reason", _("Lost Reason"), "Link", 180, "CRM Lost Reason")]
 	if breakdown:
-		cols.append(
-			{
-				"fieldname": "breakdown",
-				"label": _(label),
-				"fieldtype": breakdown[1],
-				"options": breakdown[2],
-				"width": 180,
-			}
-		)
+		cols.append(column("breakdown", _(label), breakdown[1], 180, breakdown[2]))
 	return [
 		*cols,
-		{"fieldname": "count", "label": _("Lost Opportunities"), "fieldtype": "Int", "width": 130},
-		{"fieldname": "share", "label": _("Share %"), "fieldtype": "Percent", "width": 100},
-		{"fieldname": "amount", "label": _("Expected Amount"), "fieldtype": "Currency", "width": 140},
-		{"fieldname": "amount_share", "label": _("Amount Share %"), "fieldtype": "Percent", "width": 120},
+		column("count", _("Lost Opportunities"), "Int", 130),
+		column("share", _("Share %"), "Percent", 100),
+		column("amount", _("Expected Amount"), "Currency", 140),
+		column("amount_share", _("Amount Share %"), "Percent", 120),
 	]

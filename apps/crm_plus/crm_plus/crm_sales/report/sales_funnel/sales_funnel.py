@@ -11,6 +11,7 @@ from frappe.utils import add_days
 from crm_plus.crm_sales.doctype.crm_opportunity.crm_opportunity import stages
 from crm_plus.domain import funnel
 from crm_plus.domain.charts import drawable
+from crm_plus.report_columns import column
 from crm_plus.report_scope import created_between, org_condition, owned_condition, period
 
 EXPECTED_CLOSE = "Expected Close"
@@ -86,23 +87,12 @@ def chart(rows: list[dict]) -> dict:
 
 def columns():
 	return [
-		{
-			"fieldname": "stage",
-			"label": _("Stage"),
-			"fieldtype": "Link",
-			"options": "CRM Opportunity Stage",
-			"width": 160,
-		},
-		{"fieldname": "probability", "label": _("Probability"), "fieldtype": "Percent", "width": 100},
-		{"fieldname": "count", "label": _("Opportunities"), "fieldtype": "Int", "width": 110},
-		{"fieldname": "amount", "label": _("Expected Amount"), "fieldtype": "Currency", "width": 140},
-		{"fieldname": "weighted", "label": _("Weighted Pipeline"), "fieldtype": "Currency", "width": 140},
-		{"fieldname": "reached", "label": _("Reached"), "fieldtype": "Int", "width": 90},
-		{"fieldname": "conversion", "label": _("To Next Stage %"), "fieldtype": "Percent", "width": 120},
-		{
-			"fieldname": "average_days",
-			"label": _("Average Days in Stage"),
-			"fieldtype": "Float",
-			"width": 140,
-		},
+		column("stage", _("Stage"), "Link", 160, "CRM Opportunity Stage"),
+		column("probability", _("Probability"), "Percent", 100),
+		column("count", _("Opportunities"), "Int", 110),
+		column("amount", _("Expected Amount"), "Currency", 140),
+		column("weighted", _("Weighted Pipeline"), "Currency", 140),
+		column("reached", _("Reached"), "Int", 90),
+		column("conversion", _("To Next Stage %"), "Percent", 120),
+		column("average_days", _("Average Days in Stage"), "Float", 140),
 	]

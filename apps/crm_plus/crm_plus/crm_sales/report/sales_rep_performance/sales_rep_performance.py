@@ -10,6 +10,7 @@ from crm_plus.crm_sales.doctype.crm_opportunity.crm_opportunity import stages
 from crm_plus.domain.funnel import weighted, win_rate
 from crm_plus.domain.performance import rank, rate
 from crm_plus.indexes import index_name
+from crm_plus.report_columns import column
 from crm_plus.report_people import with_names
 from crm_plus.report_scope import (
 	created_between,
@@ -153,7 +154,7 @@ def add_pipeline(filters, section, add) -> None:
 	now (its value and weighted by the stages' probabilities) and the opportunities won and lost in the
 	period (the day they entered the won or lost stage). Leads and opportunities carry their owner, team
 	and division, so the viewer's rule applies to them directly."""
-	for doctype, alias, column, key in (
+	for doctype, alias, date_field, key in (
 		("CRM Lead", "l", "creation", "new_leads"),
 		("CRM Lead", "l", "converted_on", "converted_leads"),
 	):
@@ -161,7 +162,7 @@ def add_pipeline(filters, section, add) -> None:
 			section(f"""
 			select {alias}.account_manager as rep, count(*) as {key}
 			from `tab{doctype}` {alias}
-			where {created_between(f"{alias}.{column}")} and {owned_condition(doctype, alias)}
+			where {created_between(f"{alias}.{date_field}")} and {owned_condition(doctype, alias)}
 				and {org_condition(filters, alias)} and {rep_condition(f"{alias}.account_manager")}
 			group by {alias}.account_manager""")
 		)
@@ -201,36 +202,26 @@ def by_rep_and_grade() -> str:
 
 def columns():
 	return [
-		{"fieldname": "ranking", "label": _("Rank"), "fieldtype": "Int", "width": 70},
-		{"fieldname": "rep", "label": _("Sales Rep"), "fieldtype": "Link", "options": "User", "width": 200},
-		{"fieldname": "sales", "label": _("Sales"), "fieldtype": "Currency", "width": 120},
-		{"fieldname": "gross_profit", "label": _("Gross Profit"), "fieldtype": "Currency", "width": 120},
-		{"fieldname": "transactions", "label": _("Transactions"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "target", "label": _("Sales Target"), "fieldtype": "Currency", "width": 120},
-		{"fieldname": "achievement", "label": _("Target Achieved %"), "fieldtype": "Percent", "width": 120},
-		{"fieldname": "new_customers", "label": _("New Customers"), "fieldtype": "Int", "width": 110},
-		{"fieldname": "converted", "label": _("Converted Customers"), "fieldtype": "Int", "width": 120},
-		{"fieldname": "visits_planned", "label": _("Visits Planned"), "fieldtype": "Int", "width": 110},
-		{"fieldname": "visits_completed", "label": _("Visits Completed"), "fieldtype": "Int", "width": 120},
-		{"fieldname": "completion", "label": _("Visit Completion %"), "fieldtype": "Percent", "width": 120},
-		{
-			"fieldname": "coverage",
-			"label": _("Key Customers Visited %"),
-			"fieldtype": "Percent",
-			"width": 140,
-		},
-		{"fieldname": "complaints", "label": _("Complaints"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "satisfaction", "label": _("Average Satisfaction"), "fieldtype": "Float", "width": 130},
-		{"fieldname": "new_leads", "label": _("New Leads"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "converted_leads", "label": _("Converted Leads"), "fieldtype": "Int", "width": 120},
-		{"fieldname": "open_pipeline", "label": _("Open Pipeline"), "fieldtype": "Currency", "width": 130},
-		{
-			"fieldname": "weighted_pipeline",
-			"label": _("Weighted Pipeline"),
-			"fieldtype": "Currency",
-			"width": 140,
-		},
-		{"fieldname": "won", "label": _("Won"), "fieldtype": "Int", "width": 70},
-		{"fieldname": "lost", "label": _("Lost"), "fieldtype": "Int", "width": 70},
-		{"fieldname": "win_rate", "label": _("Win Rate %"), "fieldtype": "Percent", "width": 100},
+		column("ranking", _("Rank"), "Int", 70),
+		column("rep", _("Sales Rep"), "Link", 200, "User"),
+		column("sales", _("Sales"), "Currency", 120),
+		column("gross_profit", _("Gross Profit"), "Currency", 120),
+		column("transactions", _("Transactions"), "Int", 100),
+		column("target", _("Sales Target"), "Currency", 120),
+		column("achievement", _("Target Achieved %"), "Percent", 120),
+		column("new_customers", _("New Customers"), "Int", 110),
+		column("converted", _("Converted Customers"), "Int", 120),
+		column("visits_planned", _("Visits Planned"), "Int", 110),
+		column("visits_completed", _("Visits Completed"), "Int", 120),
+		column("completion", _("Visit Completion %"), "Percent", 120),
+		column("coverage", _("Key Customers Visited %"), "Percent", 140),
+		column("complaints", _("Complaints"), "Int", 100),
+		column("satisfaction", _("Average Satisfaction"), "Float", 130),
+		column("new_leads", _("New Leads"), "Int", 100),
+		column("converted_leads", _("Converted Leads"), "Int", 120),
+		column("open_pipeline", _("Open Pipeline"), "Currency", 130),
+		column("weighted_pipeline", _("Weighted Pipeline"), "Currency", 140),
+		column("won", _("Won"), "Int", 70),
+		column("lost", _("Lost"), "Int", 70),
+		column("win_rate", _("Win Rate %"), "Percent", 100),
 	]

@@ -7,6 +7,7 @@ from frappe import _
 
 from crm_plus.domain.charts import drawable
 from crm_plus.domain.performance import rate
+from crm_plus.report_columns import column
 from crm_plus.report_people import with_names
 from crm_plus.report_scope import customer_condition, org_condition, period
 
@@ -79,19 +80,14 @@ def execute(filters=None):
 
 
 def columns(group_by):
-	cols = [{"fieldname": "month", "label": _("Month"), "fieldtype": "Data", "width": 100}]
+	cols = [column("month", _("Month"), "Data", 100)]
 	if group_by != "Month":
-		cols.append({"fieldname": "grp", "label": _(group_by), "fieldtype": "Data", "width": 180})
+		cols.append(column("grp", _(group_by), "Data", 180))
 	return [
 		*cols,
-		{
-			"fieldname": "satisfaction_answers",
-			"label": _("Satisfaction Answers"),
-			"fieldtype": "Int",
-			"width": 140,
-		},
-		{"fieldname": "average", "label": _("Average Score"), "fieldtype": "Float", "width": 120},
-		{"fieldname": "csat", "label": _("CSAT %"), "fieldtype": "Percent", "width": 100},
-		{"fieldname": "nps_answers", "label": _("NPS Answers"), "fieldtype": "Int", "width": 110},
-		{"fieldname": "nps", "label": _("NPS"), "fieldtype": "Float", "width": 90},
+		column("satisfaction_answers", _("Satisfaction Answers"), "Int", 140),
+		column("average", _("Average Score"), "Float", 120),
+		column("csat", _("CSAT %"), "Percent", 100),
+		column("nps_answers", _("NPS Answers"), "Int", 110),
+		column("nps", _("NPS"), "Float", 90),
 	]

@@ -36,22 +36,18 @@ class TestCustomerMatch(HTTPTestCase):
 		return self.created("Contact", contact.name)
 
 	def deactivated(self, customer: str):
-		frappe.db.set_value("CRM Customer", customer, "disabled", 1)
-		self.addCleanup(self._reactivate, customer)
-
-	def _reactivate(self, customer: str):
-		frappe.db.rollback()
-		frappe.db.set_value("CRM Customer", customer, "disabled", 0)
-		frappe.db.commit()
+		self.set_for_the_test(customer, "disabled", 1)
 
 	def own_address(self, customer: str, address: str):
-		old = frappe.db.get_value("CRM Customer", customer, "email")
-		frappe.db.set_value("CRM Customer", customer, "email", address)
-		self.addCleanup(self._restore_address, customer, old)
+		self.set_for_the_test(customer, "email", address)
 
-	def _restore_address(self, customer: str, old):
+	def set_for_the_test(self, customer: str, field: str, value):
+		self.addCleanup(self._restore, customer, field, frappe.db.get_value("CRM Customer", customer, field))
+		frappe.db.set_value("CRM Customer", customer, field, value)
+
+	def _restore(self, customer: str, field: str, value):
 		frappe.db.rollback()
-		frappe.db.set_value("CRM Customer", customer, "email", old)
+		frappe.db.set_value("CRM Customer", customer, field, value)
 		frappe.db.commit()
 
 	def filed_under(self, address: str) -> tuple:
@@ -77,6 +73,11 @@ class TestCustomerMatch(HTTPTestCase):
 		name = self.created("CRM Complaint", answer["complaint"])
 		return tuple(self.fresh().get_value("CRM Complaint", name, ["customer", "contact"]))
 
+	def assert_matched_neither_way(self, address: str):
+		frappe.db.commit()
+		self.assertEqual(match_customer(address), (None, None))
+		self.assertEqual(self.filed_under(address), (None, None))
+
 	def test_a_contacts_address_files_under_its_customer_both_ways(self):
 		address = self.address()
 		contact = self.contact(address, self.org.c_a1)
@@ -89,24 +90,18 @@ class TestCustomerMatch(HTTPTestCase):
 		address = self.address()
 		self.own_address(self.org.c_a2, address)
 		self.deactivated(self.org.c_a2)
-		frappe.db.commit()
-		self.assertEqual(match_customer(address), (None, None))
-		self.assertEqual(self.filed_under(address), (None, None))
+		self.assert_matched_neither_way(address)
 
 	def test_a_deactivated_customers_contact_matches_neither_way(self):
 		"""Both matched it, while the mail skipped the same customer's own address."""
 		address = self.address()
 		self.contact(address, self.org.c_a2)
 		self.deactivated(self.org.c_a2)
-		frappe.db.commit()
-		self.assertEqual(match_customer(address), (None, None))
-		self.assertEqual(self.filed_under(address), (None, None))
+		self.assert_matched_neither_way(address)
 
 	def test_a_contact_of_one_customer_and_the_own_address_of_another_match_neither_way(self):
 		"""The mail took the contact's customer (contacts first); the form took neither."""
 		address = self.address()
 		self.contact(address, self.org.c_a1)
 		self.own_address(self.org.c_b, address)
-		frappe.db.commit()
-		self.assertEqual(match_customer(address), (None, None))
-		self.assertEqual(self.filed_under(address), (None, None))
+		self.assert_matched_neither_way(address)

@@ -12,15 +12,17 @@ function crm_plus_default_team(frm) {
 	});
 }
 
-// The owner and team of a customer, lead or opportunity: the owner any user, the team one of the user's
-// own when there are several to choose from (crm_plus_default_team), else any team that is not a group.
-function crm_plus_owner_queries(frm) {
+// The owner and team of a customer, lead or opportunity (their forms' onload): the owner any user, the
+// team one of the user's own when there are several to choose from, else any team that is not a group;
+// a new record of one's own gets one's team (crm_plus_default_team).
+function crm_plus_owner_fields(frm) {
 	frm.set_query("sales_team", () =>
 		(frm.crm_plus_teams || []).length > 1
 			? { filters: { name: ["in", frm.crm_plus_teams] } }
 			: { filters: { is_group: 0 } }
 	);
 	frm.set_query("account_manager", () => ({ query: "frappe.core.doctype.user.user.user_query" }));
+	crm_plus_default_team(frm);
 }
 
 // The form's main action is its primary button, visible on a phone too (a custom button without a

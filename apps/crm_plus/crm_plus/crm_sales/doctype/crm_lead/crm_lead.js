@@ -3,12 +3,8 @@
 {% include "crm_plus/public/js/form_actions.js" %}
 
 frappe.ui.form.on("CRM Lead", {
-	setup(frm) {
-		crm_plus_owner_queries(frm);
-	},
-
 	onload(frm) {
-		crm_plus_default_team(frm);
+		crm_plus_owner_fields(frm);
 	},
 
 	refresh(frm) {

@@ -4,11 +4,10 @@
 
 frappe.ui.form.on("CRM Opportunity", {
 	setup(frm) {
-		crm_plus_owner_queries(frm);
 		frm.set_query("lead", () => ({ filters: { status: ["!=", "Unqualified"] } }));
 	},
 
 	onload(frm) {
-		crm_plus_default_team(frm);
+		crm_plus_owner_fields(frm);
 	},
 });

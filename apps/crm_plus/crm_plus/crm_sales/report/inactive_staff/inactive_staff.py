@@ -12,6 +12,7 @@ from frappe.utils import add_days, now_datetime
 from crm_plus.domain import funnel
 from crm_plus.domain.roles import ALL_ROLES
 from crm_plus.permissions import get_scope, reps_of
+from crm_plus.report_people import with_names
 from crm_plus.report_scope import viewer_unrestricted
 
 DEFAULT_DAYS = 14
@@ -50,7 +51,7 @@ def execute(filters=None):
 			where m.parenttype = 'CRM Sales Team' and {" and ".join(team)})"""
 		)
 	rows = frappe.db.sql(
-		f"""select u.name as user, u.full_name, u.last_login, u.last_active,
+		f"""select u.name as user, u.last_login, u.last_active,
 			(select group_concat(r.role order by r.role separator ', ') from `tabHas Role` r
 				where r.parent = u.name and r.parenttype = 'User' and r.role in %(roles)s) as roles
 		from `tabUser` u
@@ -64,9 +65,25 @@ def execute(filters=None):
 		args,
 		as_dict=True,
 	)
+	labels = role_labels()
 	for r in rows:
 		r.days_inactive = funnel.days_inactive(r.last_active, now)
-	return columns(), rows, None, chart(rows, days)
+		r.roles = ", ".join(labels.get(role, role) for role in (r.roles or "").split(", ") if role)
+	return with_names((columns(), rows, None, chart(rows, days)))
+
+
+def role_labels() -> dict[str, str]:
+	"""The app's roles as the viewer reads them."""
+	return {
+		"CRM Sales User": _("CRM Sales User"),
+		"CRM Sales Manager": _("CRM Sales Manager"),
+		"CRM Division Head": _("CRM Division Head"),
+		"CRM Service Agent": _("CRM Service Agent"),
+		"CRM Service Supervisor": _("CRM Service Supervisor"),
+		"CRM Service Manager": _("CRM Service Manager"),
+		"CRM Executive": _("CRM Executive"),
+		"CRM Admin": _("CRM Admin"),
+	}
 
 
 def chart(rows, days) -> dict:
@@ -82,8 +99,7 @@ def chart(rows, days) -> dict:
 
 def columns():
 	return [
-		{"fieldname": "user", "label": _("User"), "fieldtype": "Link", "options": "User", "width": 220},
-		{"fieldname": "full_name", "label": _("Full Name"), "fieldtype": "Data", "width": 140},
+		{"fieldname": "user", "label": _("Staff"), "fieldtype": "Link", "options": "User", "width": 160},
 		{"fieldname": "roles", "label": _("Roles"), "fieldtype": "Data", "width": 220},
 		{"fieldname": "last_login", "label": _("Last Login"), "fieldtype": "Data", "width": 160},
 		{"fieldname": "last_active", "label": _("Last Active"), "fieldtype": "Datetime", "width": 160},

@@ -713,7 +713,9 @@ def make_responses(rng, count: int, customers) -> None:
 
 def credentials() -> dict:
 	"""The demo users' password and each user's CRM roles, for trying the app as each role."""
-	users = frappe.get_all("User", {"name": ("like", "demo-%@crm-demo.example")}, pluck="name", order_by="name")
+	users = frappe.get_all(
+		"User", {"name": ("like", "demo-%@crm-demo.example")}, pluck="name", order_by="name"
+	)
 	roles = (
 		frappe.get_all(
 			"Has Role",

@@ -44,6 +44,14 @@ class TestReportsShowNames(HTTPTestCase):
 			(self.org.executive, "Service Performance", "handler", self.org.agent_a),
 			(self.org.executive, "Inactive Staff", "user", self.org.rep_a1),
 		]
+		# Inactive Staff lists who has not been seen for the given days: the rep was seen long ago.
+		frappe.db.set_value(
+			"User",
+			self.org.rep_a1,
+			{"last_active": "2000-01-01 00:00:00", "last_login": "2000-01-01 00:00:00"},
+			update_modified=False,
+		)
+		frappe.db.commit()
 		for viewer, report, field, person in cases:
 			with self.subTest(report=report):
 				columns, rows = self.columns(viewer, report, days=1)

@@ -34,6 +34,7 @@ def after_migrate():
 	ensure_defaults()
 	ensure_indexes()
 	ensure_kanban_board()
+	ensure_user_titles()
 	compile_translations()
 
 
@@ -104,6 +105,32 @@ def before_uninstall():
 
 	remove_permissions()
 	remove_roles()
+	frappe.db.delete("Property Setter", USER_TITLES)
+
+
+USER_TITLES = {"doc_type": "User", "property": "show_title_field_in_link"}
+
+
+def ensure_user_titles():
+	"""A Link field to a User shows the person's name (Frappe's link titles; User's title field is
+	`full_name`) on forms, lists and report filters. Set once: an admin who turns it off keeps it off.
+	A title goes with a record only to who may read that record (the form's `_link_titles`; the list's
+	join runs under the list's own row rule). A name alone is directory data among desk users in Frappe
+	(User link search and @mentions list every enabled system user by name, before this setting too),
+	so `get_link_title` on a User answers any desk user, as User search does (docs/SECURITY.md)."""
+	if not frappe.db.exists("Property Setter", USER_TITLES):
+		from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+		make_property_setter(
+			"User",
+			None,
+			"show_title_field_in_link",
+			"1",
+			"Check",
+			for_doctype=True,
+			validate_fields_for_doctype=False,
+		)
+		frappe.clear_cache(doctype="User")
 
 
 def ensure_roles():

@@ -1,9 +1,11 @@
 """People in the app's reports by name (issue 22: reps were listed by e-mail address).
 
-`with_names` takes a script report's result and puts the person's full name before each column that
-links to a User (the link stays, labelled "User ID", so the row still opens the user and filters by
-it), replaces user ids by names in the group columns it is told about (a label, not a link), and in
-the chart's labels. The names are in the rows, so the Excel/CSV export carries them too."""
+`with_names` takes a script report's result and shows each person by full name: a column that links
+to a User becomes a name column under the same label, and the user id stays in the rows as a hidden
+Link column after it (labelled "User ID": not shown, not exported, there for a drill-down or a user
+who picks it with the report's "Pick Columns"). User ids in the group columns it is told about (a
+label, not a link) and in the chart's labels are replaced by names. The names are in the rows, so the
+Excel/CSV export carries them, and only them."""
 
 import frappe
 from frappe import _
@@ -41,10 +43,10 @@ def with_names(result, group_fields: tuple[str, ...] = ()):
 					"fieldname": f"{c['fieldname']}_name",
 					"label": c["label"],
 					"fieldtype": "Data",
-					"width": 160,
+					"width": c.get("width") or 160,
 				}
 			)
-			c = {**c, "label": _("User ID"), "width": min(c.get("width") or 180, 180)}
+			c = {**c, "label": _("User ID"), "width": min(c.get("width") or 180, 180), "hidden": 1}
 		new_columns.append(c)
 	for r in rows:
 		if not isinstance(r, dict):

@@ -197,8 +197,23 @@ def make_org(rng, reps: int, divisions: int) -> dict:
 				org["reps"].append(rep)
 				org["team_of"][rep] = regional
 				org["division_of_team"][regional] = division
+	make_leaders(names[0])
 	frappe.db.commit()
 	return org
+
+
+def make_leaders(division: str) -> None:
+	"""The roles of the README's tour beyond the sales tree and the agents: an executive, a service
+	supervisor serving the first division, and a CRM Admin."""
+	make_user("demo-executive@crm-demo.example", ["CRM Executive"], first_name="王总裁")
+	supervisor = make_user(
+		"demo-supervisor@crm-demo.example", ["CRM Service Supervisor"], first_name="客服主管"
+	)
+	make_user("demo-admin@crm-demo.example", ["CRM Admin"], first_name="马管理员")
+	doc = frappe.get_doc("CRM Division", division)
+	if supervisor not in {m.user for m in doc.service_staff}:
+		doc.append("service_staff", {"user": supervisor})
+		doc.save(ignore_permissions=True)
 
 
 def make_user(email: str, roles: list[str], first_name: str) -> str:
@@ -700,10 +715,23 @@ def make_responses(rng, count: int, customers) -> None:
 
 
 def credentials() -> dict:
-	"""The demo users' password, for trying the app as each role."""
+	"""The demo users' password and each user's CRM roles, for trying the app as each role."""
+	users = frappe.get_all(
+		"User", {"name": ("like", "demo-%@crm-demo.example")}, pluck="name", order_by="name"
+	)
+	roles = (
+		frappe.get_all(
+			"Has Role",
+			{"parenttype": "User", "parent": ("in", users), "role": ("like", "CRM %")},
+			["parent", "role"],
+			order_by="role",
+		)
+		if users
+		else []
+	)
 	return {
 		"password": PASSWORD,
-		"users": frappe.get_all("User", {"name": ("like", "demo-%@crm-demo.example")}, pluck="name"),
+		"users": {u: ", ".join(r.role for r in roles if r.parent == u) for u in users},
 	}
 
 

@@ -13,6 +13,7 @@ from crm_plus.domain import funnel
 from crm_plus.domain.roles import ALL_ROLES
 from crm_plus.permissions import get_scope, reps_of
 from crm_plus.report_columns import column
+from crm_plus.report_people import with_names
 from crm_plus.report_scope import viewer_unrestricted
 
 DEFAULT_DAYS = 14
@@ -51,7 +52,7 @@ def execute(filters=None):
 			where m.parenttype = 'CRM Sales Team' and {" and ".join(team)})"""
 		)
 	rows = frappe.db.sql(
-		f"""select u.name as user, u.full_name, u.last_login, u.last_active,
+		f"""select u.name as user, u.last_login, u.last_active,
 			(select group_concat(r.role order by r.role separator ', ') from `tabHas Role` r
 				where r.parent = u.name and r.parenttype = 'User' and r.role in %(roles)s) as roles
 		from `tabUser` u
@@ -65,9 +66,25 @@ def execute(filters=None):
 		args,
 		as_dict=True,
 	)
+	labels = role_labels()
 	for r in rows:
 		r.days_inactive = funnel.days_inactive(r.last_active, now)
-	return columns(), rows, None, chart(rows, days)
+		r.roles = ", ".join(labels.get(role, role) for role in (r.roles or "").split(", ") if role)
+	return with_names((columns(), rows, None, chart(rows, days)))
+
+
+def role_labels() -> dict[str, str]:
+	"""The app's roles as the viewer reads them."""
+	return {
+		"CRM Sales User": _("CRM Sales User"),
+		"CRM Sales Manager": _("CRM Sales Manager"),
+		"CRM Division Head": _("CRM Division Head"),
+		"CRM Service Agent": _("CRM Service Agent"),
+		"CRM Service Supervisor": _("CRM Service Supervisor"),
+		"CRM Service Manager": _("CRM Service Manager"),
+		"CRM Executive": _("CRM Executive"),
+		"CRM Admin": _("CRM Admin"),
+	}
 
 
 def chart(rows, days) -> dict:
@@ -83,8 +100,7 @@ def chart(rows, days) -> dict:
 
 def columns():
 	return [
-		column("user", _("User"), "Link", 220, "User"),
-		column("full_name", _("Full Name"), "Data", 140),
+		column("user", _("Staff"), "Link", 160, "User"),
 		column("roles", _("Roles"), "Data", 220),
 		column("last_login", _("Last Login"), "Data", 160),
 		column("last_active", _("Last Active"), "Datetime", 160),

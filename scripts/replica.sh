@@ -113,10 +113,10 @@ start_server() {
 		sleep 0.2
 	done
 	running || die "the replica's server did not start (see $LOG)"
-	# an administrator over TCP on loopback, as on the primary (the integration tier pauses replication)
-	replica -e "set sql_log_bin=0;
-		create user if not exists 'root'@'127.0.0.1' identified by '$REPLICA_ROOT_PASSWORD';
-		grant all on *.* to 'root'@'127.0.0.1' with grant option;"
+	# root also by password over TCP on loopback, as on the primary (the integration tier pauses
+	# replication and reads the general log)
+	replica -e "alter user 'root'@'localhost' identified via unix_socket
+		or mysql_native_password using password('$REPLICA_ROOT_PASSWORD');"
 }
 
 seed() {  # CHANGE MASTER, then the primary's databases with their GTID position, then the sites' users

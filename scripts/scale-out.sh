@@ -4,7 +4,8 @@
 # (nginx, least connections), and two RQ workers on one queue. Run as the bench's user.
 #
 #   scripts/scale-out.sh start SITE    entry point http://127.0.0.1:$ENTRY_PORT, web on $WEB_PORTS
-#   scripts/scale-out.sh check SITE    requests reach both web processes; N jobs run exactly N times
+#   scripts/scale-out.sh check SITE    requests reach both web processes (with ADMIN_PASSWORD: one
+#                                      logged-in session served by both); N jobs run exactly N times
 #                                      across the two workers
 #   scripts/scale-out.sh status SITE
 #   scripts/scale-out.sh stop SITE
@@ -31,7 +32,7 @@ die() { echo "scale-out.sh: $*" >&2; exit 1; }
 [ "$(id -u)" != 0 ] || die "run as the bench's user (e.g. runuser -u frappe -- $0 $*)"
 CMD=${1:-}
 SITE=${2:-}
-[ -n "$SITE" ] || { sed -n '2,17p' "$0"; exit 2; }
+[ -n "$SITE" ] || { sed -n '2,18p' "$0"; exit 2; }
 [ -d "$BENCH/sites/$SITE" ] || die "no site $SITE in $BENCH/sites"
 RUN=/tmp/crm-plus-scale-out-$SITE
 mkdir -p "$RUN"
@@ -125,6 +126,19 @@ cmd_check() {
 	echo "20 requests through the entry point, by web process:"
 	echo "$seen"
 	[ "$(echo "$seen" | grep -c .)" -ge 2 ] || die "the requests did not reach both web processes"
+	if [ -n "${ADMIN_PASSWORD:-}" ]; then  # one session, served by either process
+		local jar="$RUN/cookies" user
+		curl -sf -c "$jar" -o /dev/null -H 'Content-Type: application/json' \
+			-d "{\"usr\": \"Administrator\", \"pwd\": \"$ADMIN_PASSWORD\"}" \
+			"http://127.0.0.1:$ENTRY_PORT/api/method/login" || die "login through the entry point failed"
+		seen=$(for _ in $(seq 1 10); do
+			curl -s -b "$jar" -D - -o "$RUN/user.json" "http://127.0.0.1:$ENTRY_PORT/api/method/frappe.auth.get_logged_user" \
+				| tr -d '\r' | sed -n 's/^X-Upstream: //Ip'
+			grep -q '"Administrator"' "$RUN/user.json" || die "a request lost the session"
+		done | sort | uniq -c)
+		echo "one logged-in session, 10 requests, by web process:"
+		echo "$seen"
+	fi
 	cd "$BENCH"
 	bench --site "$SITE" execute crm_plus.devtools.scale_out.check_workers --kwargs "{\"jobs\": $JOBS}"
 }
@@ -145,5 +159,5 @@ start) cmd_start ;;
 check) cmd_check ;;
 status) cmd_status ;;
 stop) cmd_stop ;;
-*) sed -n '2,17p' "$0"; exit 2 ;;
+*) sed -n '2,18p' "$0"; exit 2 ;;
 esac

@@ -23,8 +23,9 @@ from contextlib import contextmanager
 
 import frappe
 import pymysql
+from frappe import scrub
 from frappe.installer import update_site_config
-from frappe.utils import add_months, scrub, today
+from frappe.utils import add_months, today
 
 from crm_plus.tests.http import HTTPTestCase
 

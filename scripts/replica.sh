@@ -66,10 +66,14 @@ cmd_primary() {
 		return 1
 	fi
 	echo "restarting the primary mysqld ..."
+	local pid
+	pid=$(primary -e 'select @@pid_file' | xargs cat 2>/dev/null || true)
+	# wait until the server and its mysqld_safe have exited, or the new mysqld_safe finds them running
 	mariadb-admin -h127.0.0.1 -P"$PRIMARY_PORT" -uroot -p"$PRIMARY_ROOT_PASSWORD" shutdown
-	while pgrep -x mariadbd >/dev/null && [ -S /run/mysqld/mysqld.sock ]; do sleep 0.2; done
+	while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+	while pgrep -f '^/bin/sh /usr/bin/mysqld_safe' >/dev/null; do sleep 0.2; done
 	(setsid nohup mysqld_safe >/dev/null 2>&1 &)
-	for _ in $(seq 1 150); do
+	for _ in $(seq 1 300); do
 		primary -e 'select 1' >/dev/null 2>&1 && break
 		sleep 0.2
 	done
@@ -197,7 +201,7 @@ cmd_status() {
 	fi
 	echo "replica 127.0.0.1:$REPLICA_PORT: running, read_only=$(replica -e 'select @@read_only')," \
 		"sites: $(tr '\n' ' ' <"$SITES_FILE" 2>/dev/null)"
-	replica -e "show slave status\G" | grep -E "Slave_IO_Running:|Slave_SQL_Running:|Seconds_Behind_Master|Gtid_IO_Pos|Last_(IO_|SQL_)?Error:" \
+	mariadb -S "$SOCKET" -uroot -e "show slave status\G" | grep -E "Slave_IO_Running:|Slave_SQL_Running:|Seconds_Behind_Master|Gtid_IO_Pos|Last_(IO_|SQL_)?Error:" \
 		| sed 's/^ */  /'
 }
 

@@ -37,8 +37,11 @@ def route_request() -> None:
 
 
 def _pin_after_write() -> None:
-	db = getattr(frappe.local, "primary_db", None) or frappe.db
-	if db.transaction_writes and frappe.session.user != "Guest":
+	# A request served by the replica is a read; what it writes on the primary (Frappe's access log of
+	# an export) is no record the user will look for: it pins nothing.
+	if getattr(frappe.local, "replica_db", None):
+		return
+	if frappe.db.transaction_writes and frappe.session.user != "Guest":
 		frappe.cache.set_value(_pin_key(frappe.session.user), 1, expires_in_sec=pin_seconds())
 
 

@@ -20,7 +20,7 @@ def get(**chart_args: Any) -> dict:
 		"CRM Complaint",
 		fields=["category", "count(*) as n"],
 		group_by="category",
-		order_by="n desc",
+		order_by="n desc, category asc",  # ties in a fixed order: the same chart from any server
 		limit_page_length=GROUPS,
 	)
 	data = drawable(

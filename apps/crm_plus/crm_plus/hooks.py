@@ -349,11 +349,10 @@ for _doctype in [*_sanitized_app, *_sanitized_framework]:
 			"crm_plus.stored_text.guard",
 		]
 
-# A read replica (`read_from_replica`, crm_plus.read_replica): the two framework read methods the
-# app's workspaces and reports use that Frappe v15 leaves on the primary are served from the replica,
-# and a user who has just written reads from the primary for a few seconds (read your own writes).
+# A read replica (`read_from_replica`, crm_plus.read_replica): a Document Type number card's value,
+# which Frappe v15 reads on the primary, is served from the replica, and a user who has just written
+# reads from the primary for a few seconds (read your own writes).
 override_whitelisted_methods["frappe.desk.doctype.number_card.number_card.get_result"] = (
 	"crm_plus.read_replica.number_card_result"
 )
-override_whitelisted_methods["frappe.desk.query_report.export_query"] = "crm_plus.read_replica.export_report"
 before_request = [*before_request, "crm_plus.read_replica.route_request"]

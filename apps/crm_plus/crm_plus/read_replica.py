@@ -3,9 +3,9 @@
 Frappe v15 serves a whitelisted method decorated with `@frappe.read_only()` from the replica: the
 desk's lists, counts, list exports and script reports (`frappe.desk.reportview`, `query_report.run`).
 The app's own read surfaces are decorated too (custom number cards, the workspace chart sources, the
-link search in `overrides`), and the two framework methods the app's workspaces and reports use that
-Frappe leaves on the primary are served here through `hooks.override_whitelisted_methods`: a
-Document Type number card's value and a report's export.
+link search in `overrides`), and the framework method the app's workspaces use that Frappe leaves on
+the primary is served here through `hooks.override_whitelisted_methods`: a Document Type number card's
+value. A report's export reads its rows through `query_report.run`, which is read-only already.
 
 Read your own writes: a replica is behind its primary by its replication lag. A user whose request
 wrote to the database reads from the primary for `replica_read_your_writes_seconds` (default 10)
@@ -48,18 +48,9 @@ def _pin_after_write() -> None:
 @frappe.whitelist()
 @frappe.read_only()
 def number_card_result(
-	doc: str | dict, filters: str | list | dict | None = None, to_date: str | None = None
+	doc: str | dict, filters: str | list | dict | None, to_date: str | None = None
 ) -> int | float:
 	"""`frappe.desk.doctype.number_card.number_card.get_result` (a Document Type card), from the replica."""
 	from frappe.desk.doctype.number_card.number_card import get_result
 
 	return get_result(doc, filters, to_date)
-
-
-@frappe.whitelist()
-@frappe.read_only()
-def export_report() -> None:
-	"""`frappe.desk.query_report.export_query` (a report's Export), from the replica."""
-	from frappe.desk.query_report import export_query
-
-	return export_query()

@@ -176,7 +176,7 @@ cmd_start() {
 	echo
 	echo "Frappe reads @frappe.read_only() requests from it with (for each site):"
 	for site in "$@"; do
-		echo "  bench --site $site set-config read_from_replica 1"
+		echo "  bench --site $site set-config -p read_from_replica 1"
 		echo "  bench --site $site set-config replica_host 127.0.0.1"
 		echo "  bench --site $site set-config -p replica_db_port $REPLICA_PORT"
 	done

@@ -113,6 +113,13 @@ else
 		else
 			as_owner "cd '$bench_dir' && bench --site '$site' run-tests --app crm_plus" 2>&1 | tee "$logdir/tier2.log"
 			t2=${PIPESTATUS[0]}
+			# The read-replica tier (crm_plus/tests/test_replica.py) runs inside tier 2 when the site
+			# names a replica (replica_host, replica_db_port: scripts/replica.sh); it says so when it skips.
+			if grep -q "\[replica tier\] SKIPPED" "$logdir/tier2.log"; then
+				say "SKIPPED: replica tier: $(grep -m1 -o '\[replica tier\] SKIPPED.*' "$logdir/tier2.log" | sed 's/^\[replica tier\] SKIPPED: //')"
+			else
+				say "Replica tier: ran against the site's replica (crm_plus.tests.test_replica)"
+			fi
 			if grep -q "MAIL TESTS SKIPPED" "$logdir/tier2.log"; then
 				say "SKIPPED: mail tests (real SMTP and IMAP servers): $(grep -m1 -o 'MAIL TESTS SKIPPED.*' "$logdir/tier2.log")"
 			fi

@@ -348,3 +348,11 @@ for _doctype in [*_sanitized_app, *_sanitized_framework]:
 			*([_methods] if isinstance(_methods, str) else _methods),
 			"crm_plus.stored_text.guard",
 		]
+
+# A read replica (`read_from_replica`, crm_plus.read_replica): a Document Type number card's value,
+# which Frappe v15 reads on the primary, is served from the replica, and a user who has just written
+# reads from the primary for a few seconds (read your own writes).
+override_whitelisted_methods["frappe.desk.doctype.number_card.number_card.get_result"] = (
+	"crm_plus.read_replica.number_card_result"
+)
+before_request = [*before_request, "crm_plus.read_replica.route_request"]

@@ -310,6 +310,7 @@ def _refuse():
 
 
 @frappe.whitelist()
+@frappe.read_only()  # served by a read replica with `read_from_replica` (crm_plus.read_replica)
 def search_link(
 	doctype: str,
 	txt: str,
@@ -362,6 +363,7 @@ def suggestions_as_text(doctype: str, results):
 
 
 @frappe.whitelist()
+@frappe.read_only()  # served by a read replica with `read_from_replica` (crm_plus.read_replica)
 def search_widget(
 	doctype: str,
 	txt: str,

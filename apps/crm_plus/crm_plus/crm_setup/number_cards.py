@@ -10,12 +10,14 @@ from crm_plus.report_scope import customer_condition
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def overdue_followups(filters: str | dict | list | None = None) -> dict:
 	"""Customers the viewer may see that nobody has followed up within the configured interval."""
 	return {"value": len(followups_overdue(scope=get_scope())), "fieldtype": "Int"}
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def csat_this_month(filters: str | dict | list | None = None) -> dict:
 	"""Share of satisfaction answers of 4 or 5 this month, on customers the viewer may see."""
 	answers, satisfied = frappe.db.sql(

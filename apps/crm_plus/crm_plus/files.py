@@ -26,7 +26,7 @@ from frappe.model.document import Document
 from frappe.utils import call_hook_method, get_hook_method
 
 from crm_plus.domain import markup
-from crm_plus.permissions import ruled_record_types
+from crm_plus.security.conditions import ruled_record_types
 
 
 class File(FrappeFile):

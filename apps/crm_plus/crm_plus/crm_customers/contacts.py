@@ -12,7 +12,8 @@ CRM role keep Frappe's own rules.
 import frappe
 
 from crm_plus.domain.roles import ALL_ROLES, SERVICE_ROLES
-from crm_plus.permissions import CUSTOMER, _allowed, customer_record, get_scope, record_condition
+from crm_plus.security.conditions import record_condition
+from crm_plus.security.scope import CUSTOMER, _allowed, customer_record, get_scope
 
 DOCTYPES = ("Contact", "Address")
 

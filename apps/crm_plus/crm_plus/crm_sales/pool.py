@@ -11,7 +11,7 @@ from frappe import _
 from frappe.utils import cint, getdate, now_datetime, today
 
 from crm_plus.domain import pool
-from crm_plus.permissions import CUSTOMER, clear_scope_cache, get_scope, pooled
+from crm_plus.security.scope import CUSTOMER, clear_scope_cache, get_scope, pooled
 from crm_plus.utils import bulk_insert_logs
 
 LEAD = "CRM Lead"

@@ -7,7 +7,7 @@ from frappe.model.document import Document
 
 from crm_plus.crm_customers import transfer
 from crm_plus.domain import composed
-from crm_plus.permissions import get_scope, placeable_teams, reps_of
+from crm_plus.security.scope import get_scope, placeable_teams, reps_of
 
 
 class CRMCustomerTransfer(Document):

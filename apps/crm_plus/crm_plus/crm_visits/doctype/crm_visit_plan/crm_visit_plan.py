@@ -9,7 +9,8 @@ from frappe.utils import add_to_date, flt, get_datetime, getdate
 from crm_plus.domain import visits
 from crm_plus.domain.roles import ADMIN, DIVISION_HEAD
 from crm_plus.organisation import team_manager
-from crm_plus.permissions import check_customer_access, get_scope, reps_of
+from crm_plus.security.guards import check_customer_access
+from crm_plus.security.scope import get_scope, reps_of
 from crm_plus.utils import allow_server_fields
 
 

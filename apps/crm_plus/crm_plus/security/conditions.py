@@ -1,365 +1,301 @@
-"""The row rules of CRM Plus: for each kind of DocType (crm_plus.security.table), the SQL condition
-of its lists and the deny-only check of a single record."""
+"""Each kind of rule of crm_plus.security.table, written once as an SQL condition on `tab{doctype}`.
+
+`query_conditions` is the permission_query_conditions hook of every listed DocType: lists, reports,
+link search, counts, the group-by sidebar and exports. `has_permission` is the deny-only check of a
+single record (form, REST, frappe.client, attachments): it runs the same condition, for reading or for
+writing, on the stored row (`select (<condition>) from tab{doctype} where name = ...`), so a field
+edited in the request (the customer, the rep, the handler) grants nothing. A new record is judged by
+what it is about to belong to: the same condition of the record it names (`of`), or, for the kinds
+that have no such record, by its write guards when it is saved (crm_plus.security.guards).
+"""
 
 import frappe
 
 from crm_plus.domain import access, activities
+from crm_plus.security import table
 from crm_plus.security.scope import (
 	CUSTOMER,
-	POOLED,
 	READ_PTYPES,
-	_allowed,
-	customer_record,
 	get_scope,
-	owned_fields,
-	owned_record,
+	is_framework_admin,
 	reps_of,
-	stored,
 )
-
-# Leads and opportunities are ruled like customers on their own columns (account_manager, sales_team,
-# division; hooks._owned), with the user's open assignments of that DocType (get_scope).
-# Records that belong to an opportunity: (DocType, field) -> seen by whoever sees the opportunity.
-OPPORTUNITY_LINKED = {"CRM Opportunity Stage Log": "opportunity"}
-
-
-def customer_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	return access.condition_sql(get_scope(user), f"`tab{CUSTOMER}`", frappe.db.escape)
-
-
-def linked_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	return access.linked_condition_sql(
-		get_scope(user), f"`tab{doctype}`", "customer", frappe.db.escape, f"tab{CUSTOMER}"
-	)
-
-
-def customer_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	scope = get_scope(user)
-	if scope.unrestricted:
-		return None
-	if doc.is_new() or not doc.name:
-		return None
-	# Judge by what is stored, so that changing the account manager in the form grants nothing.
-	stored = customer_record(doc.name) or doc.as_dict()
-	return None if _allowed(scope, stored, ptype) else False
-
-
-def linked_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	scope = get_scope(user)
-	if scope.unrestricted:
-		return None
-	customer = stored(doc, ["customer"])["customer"]
-	if not customer:
-		return None
-	return None if _allowed(scope, customer_record(customer), ptype) else False
-
-
-def owned_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	"""Leads and opportunities: the customer rule on their own owner, team and division."""
-	return access.condition_sql(get_scope(user, doctype), f"`tab{doctype}`", frappe.db.escape)
-
-
-def owned_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	scope = get_scope(user, doc.doctype)
-	if scope.unrestricted or doc.is_new() or not doc.name:
-		return None
-	# Judged on the stored row: pointing the owner or the team at yourself in a request grants nothing.
-	row = stored(doc, owned_fields(doc.doctype))
-	return None if _allowed(scope, row, ptype) else False
-
-
-def activity_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	"""An activity is seen by whoever sees the lead, customer or opportunity it is against."""
-	user = user or frappe.session.user
-	if get_scope(user).unrestricted:
-		return ""
-	table = "`tabCRM Activity`"
-	parts = []
-	for target, field in activities.TARGET_FIELDS.items():
-		condition = access.condition_sql(get_scope(user, target), f"`tab{target}`", frappe.db.escape)
-		parts.append(f"{table}.`{field}` in (select `name` from `tab{target}` where {condition or '1=1'})")
-	return "(" + " or ".join(parts) + ")"
-
-
-def activity_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	scope = get_scope(user)
-	if scope.unrestricted or doc.is_new() or not doc.name:
-		return None
-	# Judged on the stored row: re-pointing the activity in a request grants nothing.
-	found = activities.target(stored(doc, list(activities.TARGET_FIELDS.values())))
-	if not found:
-		return False
-	target, name = found
-	record = owned_record(target, name)
-	return None if record and _allowed(get_scope(user, target), record, ptype) else False
-
-
-def pool_log_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	"""A pool log row is seen by whoever sees its record."""
-	user = user or frappe.session.user
-	if get_scope(user).unrestricted:
-		return ""
-	table = "`tabCRM Pool Log`"
-	parts = []
-	for target in sorted(POOLED):  # a customer's rows stay visible after its pool is turned off
-		condition = access.condition_sql(get_scope(user, target), f"`tab{target}`", frappe.db.escape)
-		parts.append(
-			f"({table}.`reference_doctype` = {frappe.db.escape(target)} and {table}.`reference_name` in "
-			f"(select `name` from `tab{target}` where {condition or '1=1'}))"
-		)
-	return "(" + " or ".join(parts) + ")"
-
-
-def pool_log_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	scope = get_scope(user)
-	if scope.unrestricted or doc.is_new():
-		return None
-	row = stored(doc, ["reference_doctype", "reference_name"])
-	if row["reference_doctype"] not in POOLED:
-		return False
-	record = owned_record(row["reference_doctype"], row["reference_name"])
-	return None if record and _allowed(get_scope(user, row["reference_doctype"]), record, ptype) else False
-
-
-def opportunity_linked_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	opportunity = "CRM Opportunity"
-	return access.linked_condition_sql(
-		get_scope(user, opportunity),
-		f"`tab{doctype}`",
-		OPPORTUNITY_LINKED[doctype],
-		frappe.db.escape,
-		f"tab{opportunity}",
-	)
-
-
-def opportunity_linked_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	scope = get_scope(user, "CRM Opportunity")
-	if scope.unrestricted:
-		return None
-	name = stored(doc, [OPPORTUNITY_LINKED[doc.doctype]])[OPPORTUNITY_LINKED[doc.doctype]]
-	if not name:
-		return None
-	row = frappe.db.get_value(
-		"CRM Opportunity", name, ["name", "account_manager", "sales_team", "division"], as_dict=True
-	)
-	return None if row is None or _allowed(scope, row, ptype) else False
-
-
-def rep_condition(scope: access.Scope, table: str, rep_field: str) -> str:
-	users = reps_of(scope)
-	return f"{table}.`{rep_field}` in ({', '.join(frappe.db.escape(u) for u in sorted(users))})"
-
-
-def visit_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	"""A visit is seen by whoever sees its customer, and by its rep and the rep's managers."""
-	scope = get_scope(user)
-	if scope.unrestricted:
-		return ""
-	table = f"`tab{doctype or 'CRM Visit'}`"
-	by_customer = access.linked_condition_sql(scope, table, "customer", frappe.db.escape, f"tab{CUSTOMER}")
-	return f"({by_customer} or {rep_condition(scope, table, 'sales_rep')})"
-
-
-def visit_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	scope = get_scope(user)
-	if scope.unrestricted or doc.is_new():
-		return None
-	row = stored(doc, ["sales_rep", "customer"])
-	if row["sales_rep"] in reps_of(scope):
-		return None
-	return None if _allowed(scope, customer_record(row["customer"]), ptype) else False
-
-
-def plan_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	scope = get_scope(user)
-	if scope.unrestricted:
-		return ""
-	table = "`tabCRM Visit Plan`"
-	return (
-		f"({rep_condition(scope, table, 'sales_rep')} or {table}.`approver` = {frappe.db.escape(scope.user)})"
-	)
-
-
-def plan_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	scope = get_scope(user)
-	if scope.unrestricted or doc.is_new():
-		return None
-	row = stored(doc, ["sales_rep", "approver"])
-	if row["sales_rep"] in reps_of(scope) or row["approver"] == scope.user:
-		return None
-	return False
-
-
-def complaint_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	"""A complaint is seen by whoever sees its customer (service staff: the divisions they serve)
-	and by its handler."""
-	scope = get_scope(user)
-	if scope.unrestricted:
-		return ""
-	table = "`tabCRM Complaint`"
-	by_customer = access.linked_condition_sql(scope, table, "customer", frappe.db.escape, f"tab{CUSTOMER}")
-	return f"({by_customer} or {table}.`handler` = {frappe.db.escape(scope.user)})"
-
-
-def complaint_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	"""Service staff handle complaints of the customers they serve, so reading the customer is enough."""
-	scope = get_scope(user)
-	if scope.unrestricted or doc.is_new():
-		return None
-	row = stored(doc, ["handler", "customer"])
-	if row["handler"] == scope.user:
-		return None
-	return None if access.can_read(scope, customer_record(row["customer"]) or {}) else False
-
+from crm_plus.security.table import RULES, Rule
 
 # Child tables whose rows belong to a permission-ruled parent. Frappe applies only the parent's role
 # permission when rows are read on their own (`frappe.client.get_list(child, parent=...)`); the row
 # rule is the parent's: a row is seen by whoever sees its parent.
-CHILD_TABLES = {
-	"CRM Customer Key Person": "CRM Customer",
-	"CRM Survey Answer": "CRM Survey Response",
-	"CRM Visit Plan Item": "CRM Visit Plan",
-	"CRM Complaint Forward": "CRM Complaint",
-	"CRM Complaint Escalation": "CRM Complaint",
-	"CRM Customer Transfer Item": "CRM Customer Transfer",
-}
-
-
+CHILD_TABLES = table.child_tables()
 # Framework records that point at another record: (DocType, field of the DocType, field of the name).
-REFERENCES = {
-	"File": ("attached_to_doctype", "attached_to_name"),
-	"Tag Link": ("document_type", "document_name"),
-	"Communication": ("reference_doctype", "reference_name"),
-	"Comment": ("reference_doctype", "reference_name"),
-	"Energy Point Log": ("reference_doctype", "reference_name"),
+REFERENCES = {dt: rule.field for dt, rule in RULES.items() if rule.kind == table.REFERENCE}
+
+
+def escape(value) -> str:
+	return frappe.db.escape(value)
+
+
+def values(items) -> str:
+	return ", ".join(escape(v) for v in sorted(items))
+
+
+def in_records(column: str, doctype: str, condition: str) -> str:
+	"""`column` names a record of `doctype` that passes `condition` ("": any record)."""
+	return f"{column} in (select `name` from `tab{doctype}` where {condition or '1=1'})"
+
+
+def rep_condition(scope: access.Scope, table_name: str, rep_field: str) -> str:
+	"""The user's own records and those of the reps of their teams (reps_of)."""
+	return f"{table_name}.`{rep_field}` in ({values(reps_of(scope))})"
+
+
+# ---------------------------------------------------------------- the kinds, each once
+
+
+def customer_rule(rule: Rule, doctype: str, user: str, write: bool) -> str:
+	"""Customers, leads and opportunities: crm_plus.domain.access on the record's own columns."""
+	return access.condition_sql(get_scope(user, doctype), f"`tab{doctype}`", escape, for_write=write)
+
+
+def belongs_to(rule: Rule, doctype: str, user: str, write: bool) -> str:
+	if get_scope(user, rule.of).unrestricted:
+		return ""
+	inner = condition(rule.of, user, write)
+	return in_records(f"`tab{doctype}`.`{rule.field}`", rule.of, inner)
+
+
+def rep_or_customer(rule: Rule, doctype: str, user: str, write: bool) -> str:
+	scope = get_scope(user)
+	if scope.unrestricted:
+		return ""
+	t = f"`tab{doctype}`"
+	by_customer = in_records(f"{t}.`{rule.field}`", rule.of, condition(rule.of, user, write))
+	return f"({by_customer} or {rep_condition(scope, t, 'sales_rep')})"
+
+
+def handler_or_customer(rule: Rule, doctype: str, user: str, write: bool) -> str:
+	"""Reading the customer is enough for any permission: service staff handle the complaints of the
+	customers they serve."""
+	scope = get_scope(user)
+	if scope.unrestricted:
+		return ""
+	t = f"`tab{doctype}`"
+	by_customer = in_records(f"{t}.`{rule.field}`", rule.of, condition(rule.of, user, False))
+	return f"({by_customer} or {t}.`handler` = {escape(scope.user)})"
+
+
+def owned_by_rep(rule: Rule, doctype: str, user: str, write: bool) -> str:
+	scope = get_scope(user)
+	if scope.unrestricted:
+		return ""
+	t = f"`tab{doctype}`"
+	fields = (rule.field,) if isinstance(rule.field, str) else rule.field
+	parts = [f"{t}.`{f}` = {escape(scope.user)}" for f in rule.users]
+	parts += [rep_condition(scope, t, f) for f in fields]
+	return parts[0] if len(parts) == 1 else "(" + " or ".join(parts) + ")"
+
+
+def against(rule: Rule, doctype: str, user: str, write: bool) -> str:
+	"""An activity is seen (edited) by whoever sees (edits) the lead, customer or opportunity it is
+	against (it is against exactly one: crm_plus.domain.activities.target_error)."""
+	if get_scope(user).unrestricted:
+		return ""
+	t = f"`tab{doctype}`"
+	parts = [
+		in_records(f"{t}.`{activities.TARGET_FIELDS[target]}`", target, condition(target, user, write))
+		for target in rule.of
+	]
+	return "(" + " or ".join(parts) + ")"
+
+
+def log_of(rule: Rule, doctype: str, user: str, write: bool) -> str:
+	"""A pool log row is seen by whoever sees its record (a customer's rows stay visible after the
+	customer pool is turned off); a row of any other DocType by no one."""
+	if get_scope(user).unrestricted:
+		return ""
+	t = f"`tab{doctype}`"
+	type_field, name_field = rule.field
+	parts = [
+		f"({t}.`{type_field}` = {escape(target)} and "
+		f"{in_records(f'{t}.`{name_field}`', target, condition(target, user, write))})"
+		for target in sorted(rule.of)
+	]
+	return "(" + " or ".join(parts) + ")"
+
+
+def child_row(rule: Rule, doctype: str, user: str, write: bool) -> str:
+	if get_scope(user).unrestricted:
+		return ""
+	t = f"`tab{doctype}`"
+	return f"({t}.`parenttype` = {escape(rule.of)} and {in_records(f'{t}.`parent`', rule.of, condition(rule.of, user, write))})"
+
+
+def reference(rule: Rule, doctype: str, user: str, write: bool) -> str:
+	"""Files, tags, comments and messages attached to the app's records: listed only for records the
+	user may read (or that the user created). Frappe lists private files of every DocType the user
+	can read and tags of every record; the record's own rule narrows that to its rows."""
+	if get_scope(user).unrestricted:
+		return ""
+	type_field, name_field = rule.field
+	t = f"`tab{doctype}`"
+	ruled = sorted(ruled_record_types())
+	parts = [f"ifnull({t}.`{type_field}`, '') not in ({values(ruled)})", f"{t}.`owner` = {escape(user)}"]
+	for ruled_doctype in ruled:
+		if not (inner := condition(ruled_doctype, user, write)):
+			parts.append(f"{t}.`{type_field}` = {escape(ruled_doctype)}")
+			continue
+		parts.append(
+			f"({t}.`{type_field}` = {escape(ruled_doctype)} and "
+			f"{in_records(f'{t}.`{name_field}`', ruled_doctype, inner)})"
+		)
+	return "(" + " or ".join(parts) + ")"
+
+
+def crm_user(user: str) -> bool:
+	"""A user with a CRM role, not a System Manager (who keeps Frappe's rules)."""
+	from crm_plus.domain.roles import ALL_ROLES
+
+	return bool(set(frappe.get_roles(user)) & set(ALL_ROLES)) and not is_framework_admin(user)
+
+
+def contact(rule: Rule, doctype: str, user: str, write: bool) -> str:
+	"""Contacts and addresses follow the customers they are linked to (crm_plus.crm_customers.contacts),
+	and their creator's."""
+	if not crm_user(user):
+		return ""
+	t = f"`tab{doctype}`"
+	linked = (
+		f"select 1 from `tabDynamic Link` dl where dl.parenttype = {escape(doctype)} "
+		f"and dl.parent = {t}.`name` and dl.link_doctype = {escape(CUSTOMER)}"
+	)
+	if customers := condition(CUSTOMER, user, write):
+		linked += f" and {in_records('dl.link_name', CUSTOMER, customers)}"
+	return f"({t}.`owner` = {escape(user)} or exists ({linked}))"
+
+
+def framework_row(rule: Rule, doctype: str, user: str, write: bool) -> str:
+	"""A row of a framework DocType is seen by whoever sees its parent under Frappe's own rules and the
+	parent's row rule."""
+	from frappe.model.db_query import DatabaseQuery
+
+	if is_framework_admin(user):
+		return ""
+	t = f"`tab{doctype}`"
+	parts = [f"ifnull({t}.`parenttype`, '') not in ({', '.join(escape(p) for p in rule.of)})"]
+	for parent in rule.of:
+		try:
+			inner = DatabaseQuery(parent, user=user).build_match_conditions()
+		except frappe.PermissionError:
+			inner = "1=0"
+		parts.append(
+			f"({t}.`parenttype` = {escape(parent)} and {in_records(f'{t}.`parent`', parent, inner)})"
+		)
+	return "(" + " or ".join(parts) + ")"
+
+
+def published(rule: Rule, doctype: str, user: str, write: bool) -> str:
+	"""Staff read the published records; their writers (and executives) the drafts too."""
+	from crm_plus.domain.roles import SOLUTION_DRAFT_READERS
+
+	if user == "Administrator" or SOLUTION_DRAFT_READERS & set(frappe.get_roles(user)):
+		return ""
+	return f"`tab{doctype}`.`published` = 1"
+
+
+KINDS = {
+	table.CUSTOMER_RULE: customer_rule,
+	table.BELONGS_TO: belongs_to,
+	table.REP_OR_CUSTOMER: rep_or_customer,
+	table.HANDLER_OR_CUSTOMER: handler_or_customer,
+	table.OWNED_BY_REP: owned_by_rep,
+	table.AGAINST: against,
+	table.LOG_OF: log_of,
+	table.CHILD_ROW: child_row,
+	table.REFERENCE: reference,
+	table.CONTACT: contact,
+	table.FRAMEWORK_ROW: framework_row,
+	table.PUBLISHED: published,
 }
+
+
+def condition(doctype: str, user: str | None = None, write: bool = False) -> str:
+	"""The row rule of `doctype` for `user` as SQL on `tab{doctype}`: "" when the user sees (or, with
+	`write`, edits) every row."""
+	rule = RULES.get(doctype)
+	if rule is None or rule.kind not in KINDS:
+		return ""
+	return KINDS[rule.kind](rule, doctype, user or frappe.session.user, write)
+
+
+# ---------------------------------------------------------------- the two hooks
+
+
+def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""permission_query_conditions of every DocType the table gives a condition."""
+	return condition(doctype, user)
+
+
+def has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
+	"""has_permission of every DocType the table checks: the kind's condition run on the stored row."""
+	user = user or frappe.session.user
+	rule = RULES[doc.doctype]
+	write = ptype not in READ_PTYPES
+	if doc.is_new() or not doc.name:
+		return new_record_allowed(rule, doc, ptype, user)
+	if (
+		rule.placed
+		and write
+		and not get_scope(user).unrestricted
+		and doc.get(rule.field) not in reps_of(get_scope(user))
+	):
+		return False  # moved to a rep outside the user's teams
+	if not (rule_sql := condition(doc.doctype, user, write)):
+		return None
+	return None if row_passes(doc.doctype, doc.name, rule_sql) is not False else False
+
+
+def row_passes(doctype: str, name: str, rule_sql: str) -> bool | None:
+	"""Does the stored row pass the condition? None when no such row is stored."""
+	rows = frappe.db.sql(f"select ({rule_sql}) from `tab{doctype}` where `name` = %s", name)
+	return None if not rows else bool(rows[0][0])
+
+
+def new_record_allowed(rule: Rule, doc, ptype: str | None, user: str):
+	"""A new record is judged by the record it belongs to (the same condition on that record); a new
+	sales target must be for a rep of the user's. Everything else is checked when it is saved."""
+	if rule.kind == table.BELONGS_TO:
+		name = doc.get(rule.field)
+		if not name or not (rule_sql := condition(rule.of, user, ptype not in READ_PTYPES)):
+			return None
+		return None if row_passes(rule.of, name, rule_sql) is not False else False
+	if rule.placed:
+		scope = get_scope(user)
+		if scope.unrestricted or doc.get(rule.field) in reps_of(scope) or ptype not in ("create", "write"):
+			return None
+		return False
+	return None
+
+
+# ---------------------------------------------------------------- what the rest of the shell asks
 
 
 def ruled_doctypes() -> list[str]:
 	"""The app's DocTypes with a row rule of their own (not the child tables, not the references)."""
-	hooks = frappe.get_hooks("permission_query_conditions")
-	return sorted(dt for dt in hooks if dt.startswith("CRM ") and dt not in CHILD_TABLES)
-
-
-def record_condition(doctype: str, user: str) -> str:
-	"""The row rule of `doctype` for `user` as SQL on `tab{doctype}`: "" when the user sees every row."""
-	conditions = []
-	for method in frappe.get_hooks("permission_query_conditions").get(doctype, []):
-		if condition := frappe.call(frappe.get_attr(method), user, doctype=doctype):
-			conditions.append(condition)
-	return " and ".join(f"({c})" for c in conditions)
+	return sorted(
+		dt
+		for dt, rule in RULES.items()
+		if dt.startswith("CRM ") and rule.kind in table.LISTED and rule.kind != table.CHILD_ROW
+	)
 
 
 def ruled_record_types() -> set[str]:
 	return {*ruled_doctypes(), *CHILD_TABLES.values()}
 
 
-def child_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	parent = CHILD_TABLES[doctype]
-	if get_scope(user).unrestricted:
-		return ""
-	condition = record_condition(parent, user or frappe.session.user) or "1=1"
-	table = f"`tab{doctype}`"
-	return (
-		f"({table}.`parenttype` = {frappe.db.escape(parent)} and {table}.`parent` in "
-		f"(select `name` from `tab{parent}` where {condition}))"
-	)
-
-
-def reference_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	"""Files, tags, comments and messages attached to the app's records: listed only for records the
-	user may read (or that the user created). Frappe lists private files of every DocType the user
-	can read and tags of every record; the record's own rule narrows that to its rows."""
-	user = user or frappe.session.user
-	if get_scope(user).unrestricted:
-		return ""
-	type_field, name_field = REFERENCES[doctype]
-	table = f"`tab{doctype}`"
-	ruled = sorted(ruled_record_types())
-	parts = [
-		f"ifnull({table}.`{type_field}`, '') not in ({', '.join(frappe.db.escape(dt) for dt in ruled)})",
-		f"{table}.`owner` = {frappe.db.escape(user)}",
-	]
-	for ruled_doctype in ruled:
-		condition = record_condition(ruled_doctype, user)
-		if not condition:
-			parts.append(f"{table}.`{type_field}` = {frappe.db.escape(ruled_doctype)}")
-			continue
-		parts.append(
-			f"({table}.`{type_field}` = {frappe.db.escape(ruled_doctype)} and {table}.`{name_field}` in "
-			f"(select `name` from `tab{ruled_doctype}` where {condition}))"
-		)
-	return "(" + " or ".join(parts) + ")"
-
-
-def transfer_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	"""A customer transfer is seen by whoever made it and by the reps it moved customers from or to."""
-	scope = get_scope(user)
-	if scope.unrestricted:
-		return ""
-	table = "`tabCRM Customer Transfer`"
-	users = ", ".join(frappe.db.escape(u) for u in sorted(reps_of(scope)))
-	return f"({table}.`owner` = {frappe.db.escape(scope.user)} or {table}.`from_user` in ({users}) or {table}.`to_user` in ({users}))"
-
-
-def transfer_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	scope = get_scope(user)
-	if scope.unrestricted or doc.is_new():
-		return None
-	row = stored(doc, ["owner", "from_user", "to_user"])
-	users = reps_of(scope)
-	return (
-		None if row["owner"] == scope.user or row["from_user"] in users or row["to_user"] in users else False
-	)
-
-
-def target_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	"""A sales target is seen by its rep and by the managers and division heads above the rep."""
-	scope = get_scope(user)
-	if scope.unrestricted:
-		return ""
-	return rep_condition(scope, "`tabCRM Sales Target`", "sales_rep")
-
-
-def target_has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	scope = get_scope(user)
-	if scope.unrestricted:
-		return None
-	reps = reps_of(scope)
-	if doc.is_new():
-		return None if doc.get("sales_rep") in reps or ptype not in ("create", "write") else False
-	if stored(doc, ["sales_rep"])["sales_rep"] not in reps:
-		return False
-	if ptype not in READ_PTYPES and doc.get("sales_rep") not in reps:
-		return False  # moved to a rep outside the user's teams
-	return None
-
-
-# Framework child tables whose parents have row rules: a row is seen by whoever sees its parent.
-FRAMEWORK_CHILDREN = {
-	"Contact Phone": ("Contact",),
-	"Contact Email": ("Contact",),
-	"Dynamic Link": ("Contact", "Address"),
-	"Event Participants": ("Event",),
-}
-
-
-def framework_child_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	from frappe.model.db_query import DatabaseQuery
-
-	user = user or frappe.session.user
-	if user == "Administrator" or "System Manager" in frappe.get_roles(user):
-		return ""
-	table = f"`tab{doctype}`"
-	parents = FRAMEWORK_CHILDREN[doctype]
-	parts = [f"ifnull({table}.`parenttype`, '') not in ({', '.join(frappe.db.escape(p) for p in parents)})"]
-	for parent in parents:
-		try:
-			condition = DatabaseQuery(parent, user=user).build_match_conditions()
-		except frappe.PermissionError:
-			condition = "1=0"
-		parts.append(
-			f"({table}.`parenttype` = {frappe.db.escape(parent)} and {table}.`parent` in "
-			f"(select `name` from `tab{parent}` where {condition or '1=1'}))"
-		)
-	return "(" + " or ".join(parts) + ")"
+def record_condition(doctype: str, user: str) -> str:
+	"""The row rule of `doctype` for `user` as SQL on `tab{doctype}`: "" when the user sees every row
+	(every permission_query_conditions hook of the DocType, the app's and any other app's)."""
+	conditions = []
+	for method in frappe.get_hooks("permission_query_conditions").get(doctype, []):
+		if found := frappe.call(frappe.get_attr(method), user, doctype=doctype):
+			conditions.append(found)
+	return " and ".join(f"({c})" for c in conditions)

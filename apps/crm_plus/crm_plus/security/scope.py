@@ -6,6 +6,7 @@ import dataclasses
 import frappe
 
 from crm_plus.domain import access
+from crm_plus.domain.roles import ADMINISTRATOR, SYSTEM_MANAGER
 
 CUSTOMER = "CRM Customer"
 
@@ -70,9 +71,22 @@ def _pool_divisions(user: str, scope: access.Scope) -> frozenset[str]:
 	return frozenset(d for d in divisions if d)
 
 
+def unrestricted(user: str | None = None) -> bool:
+	"""Does the user see and edit every record of the app? Administrator, System Managers, CRM Admins
+	and executives (crm_plus.domain.roles.UNRESTRICTED_ROLES)."""
+	return get_scope(user).unrestricted
+
+
+def is_framework_admin(user: str | None = None) -> bool:
+	"""Is the user one of Frappe's own administrators (Administrator, a System Manager), whom the app
+	leaves to Frappe's rules where it narrows a framework DocType (contacts, their rows, follows)?"""
+	user = user or frappe.session.user
+	return user == ADMINISTRATOR or SYSTEM_MANAGER in frappe.get_roles(user)
+
+
 def _build_scope(user: str) -> access.Scope:
 	roles = frappe.get_roles(user)
-	if user == "Administrator" or access.build_scope(user, roles).unrestricted:
+	if access.build_scope(user, roles).unrestricted:
 		return access.Scope(user, unrestricted=True)
 	# The user's place in the organisation and their assigned customers, in one round trip: the
 	# managed teams with every team below them (nested set), the divisions headed and served, and
@@ -102,48 +116,6 @@ def _build_scope(user: str) -> access.Scope:
 
 def clear_scope_cache(*args, **kwargs):
 	frappe.local.crm_plus_scopes = {}
-
-
-def customer_record(name: str) -> dict | None:
-	return frappe.db.get_value(
-		CUSTOMER,
-		name,
-		["name", "account_manager", "sales_team", "division", "_assign", "in_pool"],
-		as_dict=True,
-	)
-
-
-def _allowed(scope: access.Scope, record: dict | None, ptype: str | None) -> bool:
-	if record is None:
-		return True  # a new record: its customer is checked when it is linked
-	if ptype in READ_PTYPES:
-		return access.can_read(scope, record)
-	return access.can_write(scope, record)
-
-
-def stored(doc, fields: list[str]) -> dict:
-	"""The stored values of an existing document, its own values for a new one.
-
-	Permission is judged by what is stored, so that a field edited in the request (the customer, the
-	rep, the handler, the approver) grants nothing: a PUT or `frappe.client.set_value` that points a
-	record at yourself is judged on the record as it was. Moving a record to another customer is
-	checked separately (`check_customer_link`)."""
-	if not getattr(doc, "name", None) or (hasattr(doc, "is_new") and doc.is_new()):
-		return {f: doc.get(f) for f in fields}
-	row = frappe.db.get_value(doc.doctype, doc.name, fields, as_dict=True)
-	return row or {f: doc.get(f) for f in fields}
-
-
-def owned_fields(doctype: str) -> list[str]:
-	fields = ["name", "account_manager", "sales_team", "division"]
-	return [*fields, "in_pool"] if doctype in POOLED else fields
-
-
-def owned_record(doctype: str, name: str) -> dict | None:
-	"""The stored columns the rule reads of a customer, lead or opportunity."""
-	if doctype == CUSTOMER:
-		return customer_record(name)
-	return frappe.db.get_value(doctype, name, owned_fields(doctype), as_dict=True)
 
 
 def reps_of(scope: access.Scope) -> frozenset[str]:

@@ -5,8 +5,16 @@ import frappe
 from frappe import _
 
 from crm_plus.domain import activities, composed
+from crm_plus.domain.roles import ADMINISTRATOR, OWNER_CHANGE_ROLES
 from crm_plus.security.conditions import CHILD_TABLES, ruled_record_types
-from crm_plus.security.scope import CUSTOMER, get_scope, placeable_teams, reps_of
+from crm_plus.security.scope import (
+	CUSTOMER,
+	get_scope,
+	is_framework_admin,
+	placeable_teams,
+	reps_of,
+	unrestricted,
+)
 
 
 def check_customer_access(customer: str, ptype: str = "read", user: str | None = None) -> None:
@@ -43,11 +51,6 @@ def check_contact_links(doc, method=None) -> None:
 	for link in doc.get("links") or []:
 		if link.link_doctype == CUSTOMER and link.link_name:
 			check_customer_access(link.link_name, "write")
-
-
-def check_address_links(doc, method=None) -> None:
-	"""An address, like a contact, can only be linked to customers the user may edit."""
-	check_contact_links(doc, method)
 
 
 def check_activity_target(doc, method=None) -> None:
@@ -87,7 +90,7 @@ def check_assignment(doc, method=None) -> None:
 		or repointed  # even a closed ToDo: its form shows the record's title
 		or (doc.status == "Open" and any(doc.has_value_changed(f) for f in ("allocated_to", "status")))
 	)
-	if not granting or get_scope().unrestricted:
+	if not granting or unrestricted():
 		return
 	if not frappe.has_permission(doc.reference_type, "write", doc.reference_name):
 		frappe.throw(
@@ -103,7 +106,7 @@ def refuse_standalone_row(doc, method=None) -> None:
 	saved with their parent run no hooks): rows are written with their parent, which checks them."""
 	if doc.flags.ignore_permissions or frappe.flags.in_install or frappe.flags.in_migrate:
 		return
-	if frappe.session.user == "Administrator":
+	if frappe.session.user == ADMINISTRATOR:
 		return
 	frappe.throw(
 		_("Rows of {0} are saved with their {1}").format(
@@ -137,13 +140,13 @@ def check_attachment(doc, method=None) -> None:
 	edit the record; a file record that points at an existing private file needs the right to read
 	one of the records already holding it (otherwise a new File row with the same URL would hand
 	its owner another division's file)."""
-	if frappe.flags.in_install or frappe.flags.in_migrate or frappe.session.user == "Administrator":
+	if frappe.flags.in_install or frappe.flags.in_migrate or frappe.session.user == ADMINISTRATOR:
 		return
 	if doc.attached_to_doctype in ruled_record_types():
 		doc.is_private = 1
 		attaching = doc.is_new() or doc.has_value_changed("attached_to_name")
 		if attaching and doc.attached_to_name and not doc.flags.ignore_permissions:
-			if not get_scope().unrestricted and not frappe.has_permission(
+			if not unrestricted() and not frappe.has_permission(
 				doc.attached_to_doctype, "write", doc.attached_to_name
 			):
 				frappe.throw(
@@ -192,6 +195,27 @@ def mask_version(doc, method=None) -> None:
 		doc.data = frappe.as_json(data, indent=None)
 
 
+# ---------------------------------------------------------------- who puts a record where, and gives it away
+
+
+def check_owner_change(doc) -> None:
+	"""validate of CRM Customer, Lead and Opportunity (from their controllers): only a manager gives a
+	record to another rep; a transfer of a departing rep's records (crm_plus.crm_customers.transfer)
+	moves them too. Where the new owner may be put is check_placement's."""
+	if doc.is_new() or not doc.has_value_changed("account_manager"):
+		return
+	if frappe.flags.crm_plus_transfer or set(frappe.get_roles()) & OWNER_CHANGE_ROLES:
+		return
+	if doc.doctype == CUSTOMER:
+		frappe.throw(
+			_("Only a sales manager can change the account manager. Use a Customer Transfer."),
+			frappe.PermissionError,
+		)
+	frappe.throw(
+		_("Only a sales manager can change the owner of {0}").format(_(doc.doctype)), frappe.PermissionError
+	)
+
+
 def check_placement(doc, method=None) -> None:
 	"""validate of CRM Customer, Lead and Opportunity: a record goes only where its user may put it.
 
@@ -200,9 +224,9 @@ def check_placement(doc, method=None) -> None:
 	division's lists, or a manager hand them to another division's rep."""
 	if doc.flags.ignore_permissions or frappe.flags.in_install or frappe.flags.crm_plus_transfer:
 		return
-	scope = get_scope()
-	if scope.unrestricted:
+	if unrestricted():
 		return
+	scope = get_scope()
 	new = doc.is_new()
 	if doc.get("account_manager") and (new or doc.has_value_changed("account_manager")):
 		if doc.account_manager not in reps_of(scope):
@@ -237,8 +261,7 @@ def check_follow(doc, method=None) -> None:
 	mails its changes and comments, read without permission checks), and one follows for oneself."""
 	if doc.ref_doctype not in ruled_record_types() or frappe.flags.in_install:
 		return
-	user = frappe.session.user
-	if doc.user != user and user != "Administrator" and "System Manager" not in frappe.get_roles(user):
+	if doc.user != frappe.session.user and not is_framework_admin():
 		frappe.throw(_("You may only follow documents for yourself"), frappe.PermissionError)
 	if not frappe.has_permission(doc.ref_doctype, "read", doc.ref_docname, user=doc.user):
 		frappe.throw(

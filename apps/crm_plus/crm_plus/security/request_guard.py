@@ -9,6 +9,7 @@ from frappe.desk.reportview import validate_args
 from frappe.model import child_table_fields, default_fields, optional_fields
 
 from crm_plus.domain import composed, query_args
+from crm_plus.domain.roles import ADMINISTRATOR
 from crm_plus.security.conditions import CHILD_TABLES
 
 FILTER_MESSAGES = {
@@ -255,7 +256,7 @@ def check_row_read(route_doctype: str | None, method: str) -> None:
 	Frappe v15 judges such a read by the parent DocType's role permission only (the row's parent is
 	not loaded), so the parent's row rule would not apply. `route_doctype` is the DocType a /resource
 	or /document path names (`request_route`), on every mount (/api, /api/v1, /api/v2)."""
-	if frappe.session.user == "Administrator":
+	if frappe.session.user == ADMINISTRATOR:
 		return
 	doctype = route_doctype
 	if not doctype and method in ROW_READ_METHODS:

@@ -2,7 +2,7 @@
 rep's claim.
 
 Rules: crm_plus.domain.pool. A released record keeps its division, loses its owner and team, and is
-read by the division's sales staff (permissions.pooled, access.Scope.pool_divisions); a claim makes
+read by the division's sales staff (security.scope.pooled, access.Scope.pool_divisions); a claim makes
 it the claimer's. Every release and claim is a row of CRM Pool Log.
 """
 

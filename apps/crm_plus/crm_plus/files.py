@@ -26,7 +26,7 @@ from frappe.model.document import Document
 from frappe.utils import call_hook_method, get_hook_method
 
 from crm_plus.domain import markup
-from crm_plus.permissions import ruled_record_types
+from crm_plus.security.conditions import ruled_record_types
 
 
 class File(FrappeFile):
@@ -57,7 +57,7 @@ def own_copy(doc, method=None) -> None:
 		# over a file the caller may not read); validate checks that the caller may read the path.
 		return
 	if not doc.is_private and doc.attached_to_doctype in ruled_record_types():
-		# The app keeps its records' attachments private (permissions.check_attachment, on validate),
+		# The app keeps its records' attachments private (security.guards.check_attachment, on validate),
 		# but Frappe has already written a public upload under /files/, which anyone may fetch.
 		public_path, public_url = doc.get_full_path(), doc.file_url
 		doc.is_private = 1

@@ -3,6 +3,7 @@ from crm_plus.domain import contracts as _contracts
 from crm_plus.domain import sales as _sales
 from crm_plus.domain import sla as _sla
 from crm_plus.domain import visits as _visits
+from crm_plus.security import table as _security
 
 app_name = "crm_plus"
 app_title = "CRM Plus"
@@ -79,73 +80,13 @@ crm_plus_transfer_owned = [
 	},
 ]
 
-# Data permissions: one rule (crm_plus.domain.access) for lists, reports, link search, counts,
-# exports (permission_query_conditions) and for single documents and attachments (has_permission).
-_customer_linked = [
-	"CRM Customer Transaction",
-	"CRM Customer Status Log",
-	"CRM Customer Grade Log",
-	"CRM Customer Event",
-	"CRM Survey Invitation",
-	"CRM Survey Response",
-	"CRM Contract",
-]
-# Child tables answer with their parent's rule; files, tags, comments and messages attached to the
-# app's records with the record's rule (crm_plus.permissions.CHILD_TABLES, REFERENCES).
-_child_tables = [
-	"CRM Customer Key Person",
-	"CRM Survey Answer",
-	"CRM Visit Plan Item",
-	"CRM Complaint Forward",
-	"CRM Complaint Escalation",
-	"CRM Customer Transfer Item",
-]
-# The sales funnel's leads and opportunities: the customer rule on their own owner, team and division;
-# their stage log follows the opportunity.
-_owned = ["CRM Lead", "CRM Opportunity"]
-_opportunity_linked = ["CRM Opportunity Stage Log"]
-_references = ["File", "Tag Link", "Communication", "Comment", "Energy Point Log"]
-permission_query_conditions = (
-	{
-		"CRM Customer": "crm_plus.permissions.customer_query_conditions",
-		"CRM Visit": "crm_plus.permissions.visit_query_conditions",
-		"CRM Visit Plan": "crm_plus.permissions.plan_query_conditions",
-		"CRM Complaint": "crm_plus.permissions.complaint_query_conditions",
-		"CRM Customer Transfer": "crm_plus.permissions.transfer_query_conditions",
-		"CRM Sales Target": "crm_plus.permissions.target_query_conditions",
-	}
-	| {doctype: "crm_plus.permissions.linked_query_conditions" for doctype in _customer_linked}
-	| {doctype: "crm_plus.permissions.owned_query_conditions" for doctype in _owned}
-	| {doctype: "crm_plus.permissions.opportunity_linked_query_conditions" for doctype in _opportunity_linked}
-	| {doctype: "crm_plus.permissions.child_query_conditions" for doctype in _child_tables}
-	| {doctype: "crm_plus.permissions.reference_query_conditions" for doctype in _references}
-	| {doctype: "crm_plus.crm_customers.contacts.query_conditions" for doctype in ("Contact", "Address")}
-	| {
-		doctype: "crm_plus.permissions.framework_child_query_conditions"
-		for doctype in ("Contact Phone", "Contact Email", "Dynamic Link", "Event Participants")
-	}
-)
-has_permission = {
-	"CRM Customer": "crm_plus.permissions.customer_has_permission",
-	"CRM Visit": "crm_plus.permissions.visit_has_permission",
-	"CRM Visit Plan": "crm_plus.permissions.plan_has_permission",
-	"CRM Complaint": "crm_plus.permissions.complaint_has_permission",
-	"CRM Customer Transfer": "crm_plus.permissions.transfer_has_permission",
-	"CRM Sales Target": "crm_plus.permissions.target_has_permission",
-	"Contact": "crm_plus.crm_customers.contacts.has_permission",
-	"Address": "crm_plus.crm_customers.contacts.has_permission",
-} | {doctype: "crm_plus.permissions.linked_has_permission" for doctype in _customer_linked}
-has_permission |= {doctype: "crm_plus.permissions.owned_has_permission" for doctype in _owned}
-# A new File naming a private path needs a readable record holding it (crm_plus.files).
-has_permission["File"] = "crm_plus.files.file_has_permission"
-has_permission |= {
-	doctype: "crm_plus.permissions.opportunity_linked_has_permission" for doctype in _opportunity_linked
-}
-# Activities follow the lead, customer or opportunity they are against; the pool log its record.
-permission_query_conditions["CRM Activity"] = "crm_plus.permissions.activity_query_conditions"
-has_permission["CRM Activity"] = "crm_plus.permissions.activity_has_permission"
-permission_query_conditions["CRM Pool Log"] = "crm_plus.permissions.pool_log_query_conditions"
-has_permission["CRM Pool Log"] = "crm_plus.permissions.pool_log_has_permission"
+# Data permissions: the security shell's table (crm_plus.security.table) names, for every DocType of the
+# app and every framework DocType the app guards, the kind of rule it follows. From it: one SQL
+# condition per kind for lists, reports, link search, counts and exports (permission_query_conditions),
+# the same condition run on the stored row for single documents (has_permission), and the write guards
+# (doc_events below). docs/DEVELOPING.md, "The security shell".
+permission_query_conditions = _security.query_condition_hooks()
+has_permission = _security.has_permission_hooks()
 
 # The customer's visits and complaints on its timeline.
 additional_timeline_content = {"CRM Customer": ["crm_plus.crm_customers.timeline.customer_timeline"]}
@@ -155,41 +96,12 @@ for _doctype in ("CRM Customer", "CRM Lead", "CRM Opportunity"):
 		"crm_plus.crm_customers.timeline.activity_timeline"
 	)
 
-# The validate hooks of the data permissions (crm_plus.permissions), by DocType.
-_validate = {doctype: ["crm_plus.permissions.refuse_standalone_row"] for doctype in _child_tables}
-for _doctype in [*_customer_linked, "CRM Visit", "CRM Complaint", "CRM Opportunity"]:
-	# A record moved to another customer needs access to that customer too.
-	_validate.setdefault(_doctype, []).append("crm_plus.permissions.check_customer_link")
-for _doctype in [
-	"CRM Customer",
-	"CRM Visit Plan",
-	"CRM Complaint",
-	"CRM Survey Response",
-	"CRM Customer Transfer",
-]:
-	# Rows are saved with their parent, and a parent's rows must be its own.
-	_validate.setdefault(_doctype, []).append("crm_plus.permissions.check_rows_belong")
-for _doctype in ["CRM Customer", *_owned]:
-	# A record is put only where its user may put it (owner, team, division).
-	_validate.setdefault(_doctype, []).append("crm_plus.permissions.check_placement")
-# An activity is logged only against a record the user may edit.
-_validate.setdefault("CRM Activity", []).append("crm_plus.permissions.check_activity_target")
-_validate |= {
-	"Contact": ["crm_plus.permissions.check_contact_links"],
-	"Address": ["crm_plus.permissions.check_address_links"],
-	"File": ["crm_plus.permissions.check_attachment"],
-	"Event": ["crm_plus.permissions.check_event_participants"],
-	"Document Follow": ["crm_plus.permissions.check_follow"],
-	# An open assignment grants access: only a user who may edit the record may make one.
-	"ToDo": ["crm_plus.permissions.check_assignment"],
-}
-
-doc_events = {doctype: {"validate": methods} for doctype, methods in _validate.items()}
+# The write guards of the security shell (crm_plus.security.guards), by DocType, from its table.
+doc_events = _security.guard_hooks()
 # An upload whose content equals another record's file gets a copy of its own (crm_plus.files).
 doc_events["File"]["before_insert"] = "crm_plus.files.own_copy"
 doc_events["File"]["on_trash"] = "crm_plus.files.remove_own_copy"
 doc_events["User"] = {"on_update": "crm_plus.crm_customers.transfer.warn_when_owner_disabled"}
-doc_events["Version"] = {"before_insert": "crm_plus.permissions.mask_version"}
 # A comment or a reply by staff is a complaint's first response.
 doc_events["Comment"] = {
 	"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.record_first_response"
@@ -212,8 +124,8 @@ override_doctype_class["File"] = "crm_plus.files.File"
 doc_events["ToDo"] |= {
 	"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.set_handler_from_assignment",
 	# A scope names its user's assigned customers: an assignment made or closed renews it.
-	"on_update": "crm_plus.permissions.clear_scope_cache",
-	"on_trash": "crm_plus.permissions.clear_scope_cache",
+	"on_update": "crm_plus.security.scope.clear_scope_cache",
+	"on_trash": "crm_plus.security.scope.clear_scope_cache",
 }
 
 scheduler_events = {
@@ -243,7 +155,7 @@ calendars = ["CRM Visit"]
 
 # Caller filters must be data on every endpoint (crm_plus.domain.query_args): Frappe's list engine
 # takes a string filter as raw SQL.
-before_request = ["crm_plus.overrides.check_request_filters"]
+before_request = ["crm_plus.security.request_guard.check_request_filters"]
 
 # Every whitelisted function of the app is type-annotated (tests/test_api_annotations.py): Frappe
 # validates the arguments of an annotated one on every request, guest endpoints included. Frappe v15.41
@@ -251,32 +163,24 @@ before_request = ["crm_plus.overrides.check_request_filters"]
 require_type_annotated_api_methods = True
 
 override_whitelisted_methods = {
-	"frappe.desk.listview.get_group_by_count": "crm_plus.overrides.get_group_by_count",
-	"frappe.client.get_count": "crm_plus.overrides.get_count",
+	"frappe.desk.listview.get_group_by_count": "crm_plus.security.framework_overrides.get_group_by_count",
+	"frappe.client.get_count": "crm_plus.security.framework_overrides.get_count",
 	# Frappe v15 methods that answer or write without checking the record's permission.
-	"frappe.desk.search.search_link": "crm_plus.overrides.search_link",
-	"frappe.desk.search.search_widget": "crm_plus.overrides.search_widget",
-	"frappe.desk.search.get_link_title": "crm_plus.overrides.get_link_title",
-	"frappe.email.relink": "crm_plus.overrides.relink",
-	"frappe.desk.like.toggle_like": "crm_plus.overrides.toggle_like",
-	"frappe.core.doctype.sms_settings.sms_settings.get_contact_number": "crm_plus.overrides.get_contact_number",
-	"frappe.desk.form.utils.get_next": "crm_plus.overrides.get_next",
-	"frappe.contacts.doctype.address.address.get_default_address": "crm_plus.overrides.get_default_address",
-	"frappe.desk.doctype.tag.tag.get_tagged_docs": "crm_plus.overrides.get_tagged_docs",
-	"frappe.desk.doctype.kanban_board.kanban_board.update_order": "crm_plus.overrides.update_kanban_order",
-	"frappe.desk.doctype.kanban_board.kanban_board.update_order_for_single_card": "crm_plus.overrides.move_kanban_card",
-	"frappe.desk.doctype.kanban_board.kanban_board.add_card": "crm_plus.overrides.add_kanban_card",
-	"frappe.desk.notifications.get_open_count": "crm_plus.overrides.get_open_count",
+	"frappe.desk.search.search_link": "crm_plus.security.framework_overrides.search_link",
+	"frappe.desk.search.search_widget": "crm_plus.security.framework_overrides.search_widget",
+	"frappe.desk.search.get_link_title": "crm_plus.security.framework_overrides.get_link_title",
+	"frappe.email.relink": "crm_plus.security.framework_overrides.relink",
+	"frappe.desk.like.toggle_like": "crm_plus.security.framework_overrides.toggle_like",
+	"frappe.core.doctype.sms_settings.sms_settings.get_contact_number": "crm_plus.security.framework_overrides.get_contact_number",
+	"frappe.desk.form.utils.get_next": "crm_plus.security.framework_overrides.get_next",
+	"frappe.contacts.doctype.address.address.get_default_address": "crm_plus.security.framework_overrides.get_default_address",
+	"frappe.desk.doctype.tag.tag.get_tagged_docs": "crm_plus.security.framework_overrides.get_tagged_docs",
+	"frappe.desk.doctype.kanban_board.kanban_board.update_order": "crm_plus.crm_sales.kanban.update_kanban_order",
+	"frappe.desk.doctype.kanban_board.kanban_board.update_order_for_single_card": "crm_plus.crm_sales.kanban.move_kanban_card",
+	"frappe.desk.doctype.kanban_board.kanban_board.add_card": "crm_plus.crm_sales.kanban.add_kanban_card",
+	"frappe.desk.notifications.get_open_count": "crm_plus.security.framework_overrides.get_open_count",
 }
 
-# The knowledge base: staff read the published solutions, their writers the drafts too.
-permission_query_conditions["CRM Solution"] = (
-	"crm_plus.crm_complaints.doctype.crm_solution.crm_solution.query_conditions"
-)
-has_permission["CRM Solution"] = "crm_plus.crm_complaints.doctype.crm_solution.crm_solution.has_permission"
-# Kanban boards of the app's DocTypes keep no card order: every desk user reads a shared board, and
-# Frappe would store in it the names of the cards its writer sees (crm_plus.crm_sales.kanban).
-doc_events["Kanban Board"] = {"validate": ["crm_plus.overrides.clear_kanban_card_order"]}
 # Names the desk puts into an attribute unescaped: a tag (list view), a Kanban board (sidebar) keeps no
 # quote or angle bracket (crm_plus.stored_text.refuse_unsafe_name).
 for _doctype in ("Tag", "Kanban Board"):

@@ -6,8 +6,8 @@ from frappe import _
 from frappe.utils import add_months, getdate, today
 
 from crm_plus.domain import access
-from crm_plus.permissions import get_scope
-from crm_plus.permissions import rep_condition as rep_rule
+from crm_plus.security.conditions import rep_condition as rep_rule
+from crm_plus.security.scope import get_scope
 
 
 def viewer_unrestricted() -> bool:

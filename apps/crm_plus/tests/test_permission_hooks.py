@@ -73,8 +73,8 @@ def test_the_sales_funnel_is_ruled_like_customers():
 		assert doctype in h.permission_query_conditions, doctype
 		assert doctype in h.has_permission, doctype
 	for doctype in ("CRM Lead", "CRM Opportunity"):
-		assert "crm_plus.permissions.check_placement" in h.doc_events[doctype]["validate"], doctype
-	assert "crm_plus.permissions.check_customer_link" in h.doc_events["CRM Opportunity"]["validate"]
+		assert "crm_plus.security.guards.check_placement" in h.doc_events[doctype]["validate"], doctype
+	assert "crm_plus.security.guards.check_customer_link" in h.doc_events["CRM Opportunity"]["validate"]
 
 
 def test_records_of_a_customer_use_the_customer_rule():

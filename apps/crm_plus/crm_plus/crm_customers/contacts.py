@@ -6,53 +6,15 @@ staff) or read, write and create (sales) on Contact and Address, narrowed by the
 contact or address is seen by whoever may read a customer it is linked to, edited by whoever may
 edit one, and always by its creator. So the rep who takes a customer over in a transfer sees its
 contacts at once, and a rep of another division never does. System Managers and users without a
-CRM role keep Frappe's own rules.
+CRM role keep Frappe's own rules. The rule: crm_plus.security.table (CONTACT), written in
+crm_plus.security.conditions.contact.
 """
 
 import frappe
 
 from crm_plus.domain.roles import ALL_ROLES, SERVICE_ROLES
-from crm_plus.permissions import CUSTOMER, _allowed, customer_record, get_scope, record_condition
 
 DOCTYPES = ("Contact", "Address")
-
-
-def _crm_user(user: str) -> bool:
-	roles = set(frappe.get_roles(user))
-	return bool(roles & set(ALL_ROLES)) and "System Manager" not in roles and user != "Administrator"
-
-
-def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	user = user or frappe.session.user
-	if not _crm_user(user):
-		return ""
-	table = f"`tab{doctype}`"
-	customers = record_condition(CUSTOMER, user)
-	linked = (
-		f"select 1 from `tabDynamic Link` dl where dl.parenttype = {frappe.db.escape(doctype)} "
-		f"and dl.parent = {table}.`name` and dl.link_doctype = {frappe.db.escape(CUSTOMER)}"
-	)
-	if customers:
-		linked += f" and dl.link_name in (select `name` from `tab{CUSTOMER}` where {customers})"
-	return f"({table}.`owner` = {frappe.db.escape(user)} or exists ({linked}))"
-
-
-def has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	user = user or frappe.session.user
-	if not _crm_user(user) or doc.is_new():
-		return None
-	if frappe.db.get_value(doc.doctype, doc.name, "owner") == user:
-		return None
-	scope = get_scope(user)
-	customers = frappe.get_all(
-		"Dynamic Link",
-		{"parenttype": doc.doctype, "parent": doc.name, "link_doctype": CUSTOMER},
-		pluck="link_name",
-	)
-	for customer in customers:
-		if _allowed(scope, customer_record(customer), ptype):
-			return None
-	return False
 
 
 def ensure_permissions() -> None:

@@ -20,7 +20,7 @@ from frappe.utils import cint, flt, getdate, now_datetime, today
 
 from crm_plus.domain import formula as formulas
 from crm_plus.domain import grading
-from crm_plus.domain.roles import GRADE_OVERRIDE_ROLES
+from crm_plus.domain.roles import ADMIN, GRADE_OVERRIDE_ROLES, SYSTEM_MANAGER
 from crm_plus.organisation import team_manager
 from crm_plus.stored_text import clean_text
 from crm_plus.utils import bulk_insert_logs
@@ -392,7 +392,7 @@ def nightly_regrade():
 @frappe.whitelist()
 def enqueue_regrade() -> None:
 	"""Start a regrade of all customers as a long background job (from CRM Plus Settings)."""
-	if not set(frappe.get_roles()) & {"CRM Admin", "System Manager"}:
+	if not set(frappe.get_roles()) & {ADMIN, SYSTEM_MANAGER}:
 		frappe.throw(_("Only CRM admins can start a regrade of all customers"), frappe.PermissionError)
 	frappe.enqueue(
 		"crm_plus.crm_customers.grading.nightly_regrade",

@@ -6,7 +6,7 @@ from frappe.query_builder.functions import Count
 from frappe.utils import get_url_to_form, now_datetime, today
 
 from crm_plus.domain import access, composed
-from crm_plus.permissions import get_scope
+from crm_plus.security.scope import get_scope
 from crm_plus.utils import bulk_insert_logs
 
 CUSTOMER = "CRM Customer"

@@ -1,11 +1,16 @@
 """The shipped Kanban board "Opportunities by Stage" (CRM Opportunity by `stage`), created on install and
 migrate where missing; its columns follow CRM Opportunity Stage (a new stage gets its column on the next
 migrate). The board is shared and read by every desk user, so it keeps no card order: Frappe would store
-the names of the cards its writer sees in it (overrides.clear_kanban_card_order, move_kanban_card)."""
+the names of the cards its writer sees in it (clear_kanban_card_order, move_kanban_card below)."""
 
 import json
 
 import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from crm_plus.security.framework_overrides import may, refuse
+from crm_plus.security.request_guard import APP_MODULES
 
 BOARD = "Opportunities by Stage"
 DOCTYPE = "CRM Opportunity"
@@ -40,7 +45,7 @@ def ensure_kanban_board() -> bool:
 		)
 		for stage in stages:
 			board.append("columns", {"column_name": stage.name, "indicator": indicator(stage)})
-		board.insert(ignore_permissions=True)  # no card order: overrides.clear_kanban_card_order
+		board.insert(ignore_permissions=True)  # no card order: clear_kanban_card_order
 		return True
 	board = frappe.get_doc("Kanban Board", BOARD)
 	have = {c.column_name for c in board.columns}
@@ -61,3 +66,121 @@ def fill_party_names() -> None:
 		set o.party_name = coalesce(c.customer_name, nullif(l.company_name, ''), l.lead_name)
 		where o.party_name is null and (o.customer is not null or o.lead is not null)"""
 	)
+
+
+# ---------------------------------------------------------------- the desk's Kanban methods on the app's boards
+
+
+def _app_board(board_name: str):
+	"""The Kanban board if the user may read it and it shows one of the app's DocTypes, else None."""
+	if not may("Kanban Board", board_name, "read"):
+		refuse()
+	board = frappe.get_doc("Kanban Board", board_name)
+	module = frappe.db.get_value("DocType", board.reference_doctype, "module")
+	return board if module in APP_MODULES else None
+
+
+def _move_card(board, docname: str, column: str) -> bool:
+	"""Move one card through its record's own save (its validation, permission and hooks: an
+	opportunity logs the stage change and takes the stage's probability); True when it moved."""
+	if column not in {c.column_name for c in board.columns}:
+		frappe.throw(_("Unknown column {0}").format(frappe.bold(column)))
+	if not may(board.reference_doctype, docname, "write"):
+		refuse()
+	doc = frappe.get_doc(board.reference_doctype, docname)
+	if doc.get(board.field_name) == column:
+		return False
+	doc.set(board.field_name, column)
+	doc.save()
+	return True
+
+
+@frappe.whitelist()
+def update_kanban_order(board_name: str, order: str | dict) -> tuple:
+	"""`kanban_board.update_order`: Frappe reads every card's column with no permission check (a yes
+	or no about any field of any record); each card must be one the user may edit.
+
+	On the app's boards (the desk sends every card it shows each time it opens a board): every card
+	must be one the user may read, whatever its column, so the answer tells nothing; only the cards
+	whose column changed move, each through its record's save (write permission, the record's rules);
+	the shared board keeps no card order (it would hold the names of the cards one user sees)."""
+	from frappe.desk.doctype.kanban_board import kanban_board
+
+	board = _app_board(board_name)
+	order = frappe.parse_json(order) or {}
+	if not isinstance(order, dict) or not all(isinstance(c, list) for c in order.values()):
+		refuse()
+	names = [card for cards in order.values() for card in cards]
+	if not all(isinstance(card, str) for card in names):
+		refuse()
+	if board is None:
+		doctype = frappe.db.get_value("Kanban Board", board_name, "reference_doctype")
+		for card in names:
+			if not may(doctype, card, "write"):
+				refuse()
+		return kanban_board.update_order(board_name, json.dumps(order))
+	field = board.field_name
+	stored = {}
+	if names:
+		rows = frappe.get_list(
+			board.reference_doctype,
+			filters={"name": ("in", names)},
+			fields=["name", field],
+			limit_page_length=0,
+			order_by=None,
+		)
+		stored = {r.name: r.get(field) for r in rows}
+	if set(names) - set(stored):
+		refuse()
+	moved = []
+	for column, cards in order.items():
+		for card in cards:
+			if stored[card] != column and _move_card(board, card, column):
+				moved.append({"name": card, "column": column})
+	return board, moved
+
+
+@frappe.whitelist()
+def move_kanban_card(
+	board_name: str,
+	docname: str,
+	from_colname: str,
+	to_colname: str,
+	old_index: int | str,
+	new_index: int | str,
+) -> Document:
+	"""`kanban_board.update_order_for_single_card` (a drag across columns): Frappe checks only that the
+	user may edit some record of the DocType, writes the card order into the shared board and sets the
+	column with set_value. On the app's boards: the card must be one the user may edit, it moves through
+	its own save, and the board is not written."""
+	from frappe.desk.doctype.kanban_board import kanban_board
+
+	board = _app_board(board_name)
+	if board is None:
+		return kanban_board.update_order_for_single_card(
+			board_name, docname, from_colname, to_colname, old_index, new_index
+		)
+	_move_card(board, docname, to_colname)
+	return board
+
+
+@frappe.whitelist()
+def add_kanban_card(board_name: str, docname: str, colname: str) -> Document:
+	"""`kanban_board.add_card` (a card made on the board): on the app's boards no card order is kept."""
+	from frappe.desk.doctype.kanban_board import kanban_board
+
+	board = _app_board(board_name)
+	if board is None:
+		return kanban_board.add_card(board_name, docname, colname)
+	if not may(board.reference_doctype, docname, "read"):
+		refuse()
+	return board
+
+
+def clear_kanban_card_order(doc, method=None):
+	"""validate of Kanban Board: a board of the app's DocTypes keeps no card order. Frappe fills a new
+	board's columns with the names of the cards its maker sees, and every desk user reads a shared
+	board; the cards come in the list's order instead."""
+	if frappe.db.get_value("DocType", doc.reference_doctype, "module") in APP_MODULES:
+		for column in doc.columns:
+			column.order = "[]"

@@ -2,7 +2,7 @@
 rep's claim.
 
 Rules: crm_plus.domain.pool. A released record keeps its division, loses its owner and team, and is
-read by the division's sales staff (permissions.pooled, access.Scope.pool_divisions); a claim makes
+read by the division's sales staff (security.scope.pooled, access.Scope.pool_divisions); a claim makes
 it the claimer's. Every release and claim is a row of CRM Pool Log.
 """
 
@@ -11,7 +11,7 @@ from frappe import _
 from frappe.utils import cint, getdate, now_datetime, today
 
 from crm_plus.domain import pool, sales
-from crm_plus.permissions import CUSTOMER, clear_scope_cache, get_scope, pooled
+from crm_plus.security.scope import CUSTOMER, clear_scope_cache, get_scope, pooled
 from crm_plus.utils import bulk_insert_logs
 
 LEAD = "CRM Lead"

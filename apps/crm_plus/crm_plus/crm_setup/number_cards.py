@@ -5,8 +5,8 @@ from frappe.utils import get_first_day, today
 
 from crm_plus.crm_visits.followups import followups_overdue
 from crm_plus.domain.performance import rate
-from crm_plus.permissions import get_scope
 from crm_plus.report_scope import customer_condition
+from crm_plus.security.scope import get_scope
 
 
 @frappe.whitelist()

@@ -152,7 +152,7 @@ def bench_list() -> list[dict]:
 	Twice: a rep with no assigned customers, and one with five assigned to them by colleagues."""
 	from frappe.desk.form.assign_to import add as assign
 
-	from crm_plus.permissions import clear_scope_cache
+	from crm_plus.security.scope import clear_scope_cache
 
 	reps = frappe.get_all(
 		"CRM Customer",
@@ -358,7 +358,7 @@ def bench_funnel() -> list[dict]:
 	cards for a rep (the list call the board makes: every card the rep may see, newest first), each
 	beside the raw SQL that computes the same without permission conditions or framework."""
 	from crm_plus.crm_sales.report.sales_funnel.sales_funnel import execute
-	from crm_plus.permissions import clear_scope_cache
+	from crm_plus.security.scope import clear_scope_cache
 
 	print("data:", json.dumps({dt: frappe.db.count(dt) for dt in ("CRM Lead", "CRM Opportunity")}))
 	start, end = add_days(today(), -365), today()
@@ -427,8 +427,7 @@ def bench_funnel() -> list[dict]:
 	results.append(line("kanban board cards of a rep (p95)", p95(board_times), p95(raw_times), "<= 2x"))
 
 	# Opening a board, the desk also sends every card it shows in its column (update_order).
-	from crm_plus.crm_sales.kanban import BOARD
-	from crm_plus.overrides import update_kanban_order
+	from crm_plus.crm_sales.kanban import BOARD, update_kanban_order
 
 	shown = as_user(rep, board)()
 	order: dict[str, list[str]] = {}

@@ -5,7 +5,7 @@ Frappe had written them). Their files move to the private folder; uploads no lon
 
 import frappe
 
-from crm_plus.permissions import ruled_record_types
+from crm_plus.security.conditions import ruled_record_types
 
 
 def execute():

@@ -3,7 +3,7 @@
 
 import frappe
 
-from crm_plus.permissions import ruled_record_types
+from crm_plus.security.conditions import ruled_record_types
 
 
 def execute():

@@ -12,7 +12,7 @@ import json
 import frappe
 from frappe.utils import add_to_date, now_datetime, today
 
-from crm_plus.permissions import CHILD_TABLES
+from crm_plus.security.conditions import CHILD_TABLES
 from crm_plus.tests.http import HTTPTestCase
 
 FRAMEWORK = ["File", "Comment", "Version", "Tag Link", "Communication", "ToDo"]

@@ -24,7 +24,8 @@ from frappe.tests.test_api import make_request
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from crm_plus import hooks, overrides
+from crm_plus import hooks
+from crm_plus.security import request_guard as overrides
 from crm_plus.tests.http import HTTPTestCase, refused
 
 CUSTOMER = "CRM Customer"

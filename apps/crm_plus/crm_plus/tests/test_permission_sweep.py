@@ -20,9 +20,10 @@ def app_whitelisted() -> dict[str, object]:
 	import crm_plus.crm_complaints.feedback
 	import crm_plus.crm_complaints.public_form
 	import crm_plus.crm_customers.grading
+	import crm_plus.crm_sales.kanban
 	import crm_plus.crm_setup.number_cards
 	import crm_plus.crm_surveys.api
-	import crm_plus.overrides  # noqa: F401
+	import crm_plus.security.framework_overrides  # noqa: F401
 
 	found = {}
 	for fn in frappe.whitelisted:

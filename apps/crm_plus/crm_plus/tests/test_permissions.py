@@ -10,7 +10,7 @@ from frappe.desk.reportview import get as reportview_get
 from frappe.desk.reportview import get_count as reportview_count
 from frappe.desk.search import search_link
 
-from crm_plus.overrides import get_count, get_group_by_count
+from crm_plus.security.framework_overrides import get_count, get_group_by_count
 from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.utils import CRMTestCase, Org, make_transaction
 
@@ -96,7 +96,9 @@ class TestCustomerPermissions(CRMTestCase):
 		self.assertEqual(frappe.client.get_value(CUSTOMER, "name", {"name": o.c_a1}), {"name": o.c_a1})
 		# The desk and the REST API reach frappe.client.get_count through the override (see test_rest_api).
 		overrides = frappe.get_hooks("override_whitelisted_methods")
-		self.assertEqual(overrides["frappe.client.get_count"], ["crm_plus.overrides.get_count"])
+		self.assertEqual(
+			overrides["frappe.client.get_count"], ["crm_plus.security.framework_overrides.get_count"]
+		)
 		self.assertEqual(get_count(CUSTOMER, {"name": ("in", list(o.all_customers))}), 1)
 		names = {r["name"] for r in frappe.client.get_list(CUSTOMER, limit_page_length=0)}
 		self.assertNotIn(o.c_b, names)

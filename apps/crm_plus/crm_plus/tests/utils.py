@@ -33,7 +33,7 @@ class CRMTestCase(_Base):
 
 
 def clear_scope_cache():
-	from crm_plus.permissions import clear_scope_cache as clear
+	from crm_plus.security.scope import clear_scope_cache as clear
 
 	clear()
 

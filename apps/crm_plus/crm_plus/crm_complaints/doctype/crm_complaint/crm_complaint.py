@@ -9,7 +9,7 @@ from frappe.utils import add_days, cint, flt, get_datetime, getdate, now_datetim
 from crm_plus.crm_complaints import feedback, mail, service_level
 from crm_plus.crm_complaints.customer_match import customer_address
 from crm_plus.domain import complaint_portal, sla
-from crm_plus.permissions import check_customer_access
+from crm_plus.security.guards import check_customer_access
 from crm_plus.utils import allow_server_fields
 
 

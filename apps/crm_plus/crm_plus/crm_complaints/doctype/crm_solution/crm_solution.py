@@ -16,9 +16,7 @@ from frappe.utils.nestedset import get_ancestors_of
 from crm_plus.utils import allow_server_fields
 
 DOCTYPE = "CRM Solution"
-# Who writes solutions, and who also reads the unpublished ones (drafts).
-WRITERS = frozenset({"System Manager", "CRM Admin", "CRM Service Manager", "CRM Service Supervisor"})
-SEE_DRAFTS = WRITERS | {"CRM Executive"}
+# Who reads drafts: crm_plus.domain.roles.SOLUTION_DRAFT_READERS (the rule: crm_plus.security.table).
 
 
 class CRMSolution(Document):
@@ -45,22 +43,6 @@ class CRMSolution(Document):
 		self.title = (self.title or "").strip()
 		if not self.title:
 			frappe.throw(_("Please give the solution a title"))
-
-
-def sees_drafts(user: str | None = None) -> bool:
-	user = user or frappe.session.user
-	return user == "Administrator" or bool(SEE_DRAFTS & set(frappe.get_roles(user)))
-
-
-def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	return "" if sees_drafts(user) else f"`tab{DOCTYPE}`.`published` = 1"
-
-
-def has_permission(doc, ptype: str | None = None, user: str | None = None, debug=False):
-	"""Judged on the stored row: a draft is read only by its writers (and executives)."""
-	if sees_drafts(user) or doc.is_new() or not doc.name:
-		return None
-	return None if frappe.db.get_value(DOCTYPE, doc.name, "published") else False
 
 
 @frappe.whitelist()

@@ -9,9 +9,9 @@ from frappe.model.naming import make_autoname
 from frappe.utils import escape_html, getdate, now_datetime, today
 
 from crm_plus.domain import geo, lifecycle, validation
-from crm_plus.domain.roles import GRADE_OVERRIDE_ROLES
 from crm_plus.organisation import set_division_from_team
 from crm_plus.party_checks import CUSTOMER, MESSAGES, phone_places, refuse_duplicates, set_phone_keys
+from crm_plus.security.guards import check_owner_change
 from crm_plus.utils import allow_server_fields
 
 COORDINATE_MESSAGES = {
@@ -252,16 +252,7 @@ class CRMCustomer(Document):
 		set_division_from_team(self)
 
 	def check_account_manager_change(self):
-		if self.is_new() or not self.has_value_changed("account_manager"):
-			return
-		if frappe.flags.crm_plus_transfer or set(frappe.get_roles()) & (
-			GRADE_OVERRIDE_ROLES | {"CRM Executive"}
-		):
-			return
-		frappe.throw(
-			_("Only a sales manager can change the account manager. Use a Customer Transfer."),
-			frappe.PermissionError,
-		)
+		check_owner_change(self)
 
 	def set_years_of_cooperation(self):
 		self.years_of_cooperation = validation.years_between(

@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import flt, getdate, today
 
 from crm_plus.domain import lifecycle
-from crm_plus.permissions import check_customer_access
+from crm_plus.security.guards import check_customer_access
 
 
 class CRMCustomerTransaction(Document):

@@ -7,7 +7,7 @@ from frappe.model.document import Document
 
 from crm_plus.crm_customers import transfer
 from crm_plus.domain import composed
-from crm_plus.permissions import get_scope, placeable_teams, reps_of
+from crm_plus.security.scope import get_scope, placeable_teams, reps_of
 
 
 class CRMCustomerTransfer(Document):
@@ -48,7 +48,7 @@ class CRMCustomerTransfer(Document):
 
 	def check_placement(self):
 		"""The successor and the new team are the transferring user's to give records to, as for a record
-		placed by hand (permissions.check_placement): otherwise a manager could push their customers,
+		placed by hand (security.guards.check_placement): otherwise a manager could push their customers,
 		leads and claimed pool leads into another division's lists and claim limits."""
 		scope = get_scope()
 		if scope.unrestricted:

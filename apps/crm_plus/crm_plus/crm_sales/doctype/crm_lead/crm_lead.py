@@ -7,13 +7,14 @@ from frappe.model.document import Document
 from frappe.utils import cint, escape_html, flt, now_datetime
 
 from crm_plus.domain import sales, validation
-from crm_plus.domain.roles import EXECUTIVE, GRADE_OVERRIDE_ROLES
+from crm_plus.domain.roles import OWNER_CHANGE_ROLES
 from crm_plus.organisation import set_division_from_team
 from crm_plus.party_checks import CUSTOMER, LEAD, MESSAGES, phone_places, refuse_duplicates, set_phone_keys
+from crm_plus.security.guards import check_owner_change
 from crm_plus.utils import allow_server_fields
 
 # Roles that may give a lead or an opportunity to another rep, or reopen a won or lost opportunity.
-MANAGER_ROLES = GRADE_OVERRIDE_ROLES | {EXECUTIVE}
+MANAGER_ROLES = OWNER_CHANGE_ROLES
 
 STATUS_MESSAGES = {
 	"unknown_status": lambda: _("Unknown lead status"),
@@ -221,13 +222,3 @@ class CRMLead(Document):
 			contact.append("phone_nos", {"phone": self.phone, "is_primary_phone": 1})
 		return contact.insert()
 
-
-def check_owner_change(doc) -> None:
-	"""Only a manager gives a lead or an opportunity to another rep (as for a customer's manager)."""
-	if doc.is_new() or not doc.has_value_changed("account_manager"):
-		return
-	if frappe.flags.crm_plus_transfer or set(frappe.get_roles()) & MANAGER_ROLES:
-		return
-	frappe.throw(
-		_("Only a sales manager can change the owner of {0}").format(_(doc.doctype)), frappe.PermissionError
-	)

@@ -6,9 +6,10 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
-from crm_plus.crm_sales.doctype.crm_lead.crm_lead import MANAGER_ROLES, check_owner_change
+from crm_plus.crm_sales.doctype.crm_lead.crm_lead import MANAGER_ROLES
 from crm_plus.domain import sales, validation
 from crm_plus.organisation import set_division_from_team
+from crm_plus.security.guards import check_owner_change
 
 STAGE = "CRM Opportunity Stage"
 

@@ -11,10 +11,10 @@ from frappe.utils import add_days, now_datetime
 
 from crm_plus.domain import funnel
 from crm_plus.domain.roles import ALL_ROLES
-from crm_plus.permissions import get_scope, reps_of
 from crm_plus.report_columns import column
 from crm_plus.report_people import with_names
 from crm_plus.report_scope import viewer_unrestricted
+from crm_plus.security.scope import get_scope, reps_of
 
 DEFAULT_DAYS = 14
 MESSAGES = {

@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from crm_plus.permissions import clear_scope_cache
+from crm_plus.security.scope import clear_scope_cache
 
 
 class CRMDivision(Document):

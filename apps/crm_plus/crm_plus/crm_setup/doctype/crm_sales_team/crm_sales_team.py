@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils.nestedset import NestedSet
 
-from crm_plus.permissions import clear_scope_cache
+from crm_plus.security.scope import clear_scope_cache
 
 
 class CRMSalesTeam(NestedSet):

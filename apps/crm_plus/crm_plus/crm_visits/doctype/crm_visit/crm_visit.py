@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import cint, get_datetime, now_datetime
 
 from crm_plus.domain import geo, visits
-from crm_plus.permissions import check_customer_access
+from crm_plus.security.guards import check_customer_access
 from crm_plus.utils import allow_server_fields
 
 

@@ -7,9 +7,10 @@ from frappe.model.document import Document
 from frappe.utils import add_to_date, get_datetime, getdate
 
 from crm_plus.domain import visits
-from crm_plus.domain.roles import ADMIN, DIVISION_HEAD
+from crm_plus.domain.roles import ADMIN, DIVISION_HEAD, SYSTEM_MANAGER
 from crm_plus.organisation import team_manager
-from crm_plus.permissions import check_customer_access, get_scope, reps_of
+from crm_plus.security.guards import check_customer_access
+from crm_plus.security.scope import get_scope, reps_of
 from crm_plus.utils import allow_server_fields
 
 
@@ -125,7 +126,7 @@ class CRMVisitPlan(Document):
 		if user == self.sales_rep:
 			frappe.throw(_("A rep cannot approve their own visit plan"), frappe.PermissionError)
 		roles = set(frappe.get_roles(user))
-		if user == plan_manager(self.sales_rep) or roles & {ADMIN, DIVISION_HEAD, "System Manager"}:
+		if user == plan_manager(self.sales_rep) or roles & {ADMIN, DIVISION_HEAD, SYSTEM_MANAGER}:
 			return
 		frappe.throw(_("Only the rep's manager can approve or reject this plan"), frappe.PermissionError)
 

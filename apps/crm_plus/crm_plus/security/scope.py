@@ -1,0 +1,169 @@
+"""The user's scope (crm_plus.domain.access.Scope), read once per request, and the stored values the
+rules judge a record by. The rest of the shell (crm_plus.security) reads the user's place here."""
+
+import dataclasses
+
+import frappe
+
+from crm_plus.domain import access
+from crm_plus.domain.roles import ADMINISTRATOR, SYSTEM_MANAGER
+
+CUSTOMER = "CRM Customer"
+
+
+# Permission types that only read (None: Frappe's default, read).
+READ_PTYPES = frozenset({None, "read", "select", "print", "email", "report", "export"})
+
+
+# DocTypes with a pool (公海): a record released to its division's pool is read by the division's
+# sales staff (access.Scope.pool_divisions) until one of them claims it. Customers only while the
+# customer pool is on (CRM Plus Settings), so that the customer rule stays as it was on sites without.
+POOLED = ("CRM Lead", CUSTOMER)
+
+
+def pooled() -> frozenset[str]:
+	if frappe.db.get_single_value("CRM Plus Settings", "customer_pool_enabled", cache=True):
+		return frozenset(POOLED)
+	return frozenset({"CRM Lead"})
+
+
+def get_scope(user: str | None = None, doctype: str = CUSTOMER) -> access.Scope:
+	"""The user's scope; for another DocType ruled like customers (leads, opportunities), with the
+	user's open assignments of that DocType in place of their assigned customers."""
+	user = user or frappe.session.user
+	cache = getattr(frappe.local, "crm_plus_scopes", None)
+	if cache is None:
+		cache = frappe.local.crm_plus_scopes = {}
+	if user not in cache:
+		cache[user] = _build_scope(user)
+		if CUSTOMER in pooled():
+			cache[user] = dataclasses.replace(cache[user], pool_divisions=_pool_divisions(user, cache[user]))
+	if doctype == CUSTOMER or cache[user].unrestricted:
+		return cache[user]
+	key = (user, doctype)
+	if key not in cache:
+		assigned = frappe.get_all(
+			"ToDo",
+			filters={"allocated_to": user, "reference_type": doctype, "status": "Open"},
+			pluck="reference_name",
+		)
+		pool = _pool_divisions(user, cache[user]) if doctype in pooled() else frozenset()
+		cache[key] = dataclasses.replace(cache[user], assigned=frozenset(assigned), pool_divisions=pool)
+	return cache[key]
+
+
+def _pool_divisions(user: str, scope: access.Scope) -> frozenset[str]:
+	"""The divisions whose pool a sales user reads: of the teams they belong to or manage, and headed."""
+	if scope.unrestricted or not set(frappe.get_roles(user)) & access.SALES_ROLES:
+		return frozenset()
+	divisions = set(scope.divisions)
+	divisions |= set(
+		frappe.db.sql_list(
+			"""select t.division from `tabCRM Sales Team Member` m join `tabCRM Sales Team` t on t.name = m.parent
+			where m.parenttype = 'CRM Sales Team' and m.user = %(user)s and t.division is not null""",
+			{"user": user},
+		)
+	)
+	if scope.teams:
+		divisions |= set(
+			frappe.get_all("CRM Sales Team", {"name": ("in", sorted(scope.teams))}, pluck="division")
+		)
+	return frozenset(d for d in divisions if d)
+
+
+def unrestricted(user: str | None = None) -> bool:
+	"""Does the user see and edit every record of the app? Administrator, System Managers, CRM Admins
+	and executives (crm_plus.domain.roles.UNRESTRICTED_ROLES)."""
+	return get_scope(user).unrestricted
+
+
+def is_framework_admin(user: str | None = None) -> bool:
+	"""Is the user one of Frappe's own administrators (Administrator, a System Manager), whom the app
+	leaves to Frappe's rules where it narrows a framework DocType (contacts, their rows, follows)?"""
+	user = user or frappe.session.user
+	return user == ADMINISTRATOR or SYSTEM_MANAGER in frappe.get_roles(user)
+
+
+def _build_scope(user: str) -> access.Scope:
+	roles = frappe.get_roles(user)
+	if access.build_scope(user, roles).unrestricted:
+		return access.Scope(user, unrestricted=True)
+	# The user's place in the organisation and their assigned customers, in one round trip: the
+	# managed teams with every team below them (nested set), the divisions headed and served, and
+	# the customers assigned through open ToDos (the same rows Frappe mirrors into `_assign`).
+	rows = frappe.db.sql(
+		"""select distinct 'team', sub.name from `tabCRM Sales Team` t
+			join `tabCRM Sales Team` sub on sub.lft >= t.lft and sub.rgt <= t.rgt where t.manager = %(user)s
+		union all select 'head', name from `tabCRM Division` where division_head = %(user)s and disabled = 0
+		union all select 'serves', parent from `tabCRM Division Member`
+			where user = %(user)s and parenttype = 'CRM Division'
+		union all select 'assigned', reference_name from `tabToDo`
+			where allocated_to = %(user)s and reference_type = %(customer)s and status = 'Open'""",
+		{"user": user, "customer": CUSTOMER},
+	)
+	found = {"team": [], "head": [], "serves": [], "assigned": []}
+	for kind, name in rows:
+		found[kind].append(name)
+	return access.build_scope(
+		user,
+		roles,
+		managed_teams=found["team"],
+		headed_divisions=found["head"],
+		served_divisions=found["serves"],
+		assigned=found["assigned"],
+	)
+
+
+def clear_scope_cache(*args, **kwargs):
+	frappe.local.crm_plus_scopes = {}
+
+
+def reps_of(scope: access.Scope) -> frozenset[str]:
+	"""The user and the reps whose own records (visits, plans, targets) a manager or division head
+	sees: their teams' members. Read once per request, like the scope itself."""
+	cache = getattr(frappe.local, "crm_plus_scopes", None)
+	if cache is None:
+		cache = frappe.local.crm_plus_scopes = {}
+	key = ("reps", scope.user)
+	if key not in cache:
+		cache[key] = frozenset({scope.user, *_team_members(scope)})
+	return cache[key]
+
+
+def _team_members(scope: access.Scope) -> set[str]:
+	if not scope.teams and not scope.divisions:
+		return set()
+	member = frappe.qb.DocType("CRM Sales Team Member")
+	team = frappe.qb.DocType("CRM Sales Team")
+	criterion = None
+	if scope.teams:
+		criterion = team.name.isin(list(scope.teams))
+	if scope.divisions:
+		by_division = team.division.isin(list(scope.divisions))
+		criterion = by_division if criterion is None else criterion | by_division
+	return set(
+		frappe.qb.from_(member)
+		.join(team)
+		.on(member.parent == team.name)
+		.where(member.parenttype == "CRM Sales Team")
+		.where(criterion)
+		.select(member.user)
+		.distinct()
+		.run(pluck=True)
+	)
+
+
+def placeable_teams(scope: access.Scope) -> set[str]:
+	"""The teams a user may put records in: those managed (with the teams below), those of the divisions
+	headed, and those the user is a member of."""
+	teams = set(scope.teams)
+	if scope.divisions:
+		teams |= set(
+			frappe.get_all("CRM Sales Team", {"division": ("in", sorted(scope.divisions))}, pluck="name")
+		)
+	teams |= set(
+		frappe.get_all(
+			"CRM Sales Team Member", {"parenttype": "CRM Sales Team", "user": scope.user}, pluck="parent"
+		)
+	)
+	return teams

@@ -348,3 +348,14 @@ for _doctype in [*_sanitized_app, *_sanitized_framework]:
 			*([_methods] if isinstance(_methods, str) else _methods),
 			"crm_plus.stored_text.guard",
 		]
+
+# Cached reports (crm_plus.report_cache, issue 23) are dropped when the organisation changes: a team,
+# a division (their members are rows of them) or a customer transfer.
+for _doctype in ("CRM Sales Team", "CRM Division", "CRM Customer Transfer"):
+	_events = doc_events.setdefault(_doctype, {})
+	for _event in ("on_update", "on_trash", "on_submit", "on_cancel"):
+		_methods = _events.get(_event) or []
+		_events[_event] = [
+			*([_methods] if isinstance(_methods, str) else _methods),
+			"crm_plus.report_cache.clear",
+		]

@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days
 
+from crm_plus import report_cache
 from crm_plus.crm_sales.doctype.crm_opportunity.crm_opportunity import stages
 from crm_plus.domain.funnel import weighted, win_rate
 from crm_plus.domain.performance import rank, rate
@@ -37,6 +38,11 @@ COUNTS = (
 
 
 def execute(filters=None):
+	"""A rerun within minutes comes from the viewer's own cache entry (crm_plus.report_cache)."""
+	return report_cache.cached("Sales Rep Performance", filters, report)
+
+
+def report(filters=None):
 	filters = frappe._dict(filters or {})
 	start, end = period(filters)
 	cond = f"{customer_condition('c')} and {org_condition(filters, 'c')}"

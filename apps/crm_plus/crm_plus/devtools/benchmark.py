@@ -89,6 +89,22 @@ def bench_regrade() -> dict:
 
 # Every table the Sales Rep Performance report reads, each as the plainest GROUP BY over the same
 # period that yields its figures per rep: the report's lower bound is their sum, measured in the same run.
+# REPORT_FIGURES names the report's figures each section yields (its first column is the rep; the open
+# pipeline comes per rep and stage): bench_report checks that the report shows exactly these figures.
+REPORT_FIGURES = (
+	("sales", "gross_profit", "transactions"),
+	("new_customers",),
+	("converted",),
+	("visits_planned", "visits_completed"),
+	("key_customers", "key_customers_visited"),
+	("complaints",),
+	("satisfaction",),
+	("target",),
+	("new_leads",),
+	("converted_leads",),
+	("open_pipeline",),
+	("won", "lost"),
+)
 REPORT_SECTIONS = (
 	"""select sales_person, sum(amount), sum(gross_profit), count(*) from `tabCRM Customer Transaction`
 	where posting_date between %(start)s and %(end)s group by sales_person""",
@@ -100,7 +116,7 @@ REPORT_SECTIONS = (
 	group by c.account_manager""",
 	"""select sales_rep, count(*), sum(status = 'Completed') from `tabCRM Visit`
 	where planned_start >= %(start)s and planned_start < %(until)s group by sales_rep""",
-	"""select c.account_manager, count(*), count(distinct v.customer) from `tabCRM Customer` c
+	"""select c.account_manager, count(distinct c.name), count(distinct v.customer) from `tabCRM Customer` c
 	left join `tabCRM Visit` v on v.customer = c.name and v.status = 'Completed'
 		and v.planned_start >= %(start)s and v.planned_start < %(until)s
 	where c.disabled = 0 and c.grade in (select name from `tabCRM Customer Grade` where annual_visit_target > 0)
@@ -125,7 +141,8 @@ REPORT_SECTIONS = (
 
 
 def bench_report() -> dict:
-	from crm_plus.crm_sales.report.sales_rep_performance.sales_rep_performance import execute
+	# The report computed each time (`report`); `execute` would answer reruns from the cache.
+	from crm_plus.crm_sales.report.sales_rep_performance.sales_rep_performance import report as execute
 
 	filters = frappe._dict(from_date=add_days(today(), -365), to_date=today())
 	args = {"start": filters.from_date, "end": filters.to_date, "until": add_days(filters.to_date, 1)}
@@ -142,8 +159,35 @@ def bench_report() -> dict:
 		bool(rows) and not missing,
 		f"the report returned {len(rows)} rows, reps missing: {sorted(missing)[:5]}",
 	)
+	differ = report_differences(rows, sections)
+	require(not differ, f"the report's figures differ from its lower bound's: {differ[:5]}")
 	print(f"  {len(rows)} reps, lower bound: {len(REPORT_SECTIONS)} sections")
 	return line("sales rep performance report, one year", min(report_times), min(raw_times), "<= 2 s, <= 2x")
+
+
+def report_differences(rows: list[dict], sections: list) -> list[tuple]:
+	"""(rep, figure, report, bound) wherever the report's row differs from what the bound computed: the
+	bound is honest only when it yields the report's figures."""
+	by_rep = {r["rep"]: r for r in rows}
+	bound: dict[tuple[str, str], float] = {}
+	for figures, section in zip(REPORT_FIGURES, sections, strict=True):
+		for row in section:
+			if not row[0]:
+				continue
+			if figures == ("open_pipeline",):  # (rep, stage, amount): the rep's sum over the stages
+				key = (row[0], "open_pipeline")
+				bound[key] = bound.get(key, 0.0) + float(row[2] or 0)
+				continue
+			for figure, value in zip(figures, row[1:], strict=True):
+				bound[(row[0], figure)] = float(value or 0)
+	differ = []
+	for (rep, figure), value in sorted(bound.items()):
+		shown = float((by_rep.get(rep) or {}).get(figure) or 0)
+		if abs(shown - value) > max(0.01, 0.006 * abs(value)) and not (
+			figure == "satisfaction" and round(value, 2) == shown
+		):
+			differ.append((rep, figure, shown, value))
+	return differ
 
 
 def bench_list() -> list[dict]:
@@ -357,7 +401,7 @@ def bench_funnel() -> list[dict]:
 	"""The Sales Funnel report for one year (the administrator's and a rep's) and the Kanban board's
 	cards for a rep (the list call the board makes: every card the rep may see, newest first), each
 	beside the raw SQL that computes the same without permission conditions or framework."""
-	from crm_plus.crm_sales.report.sales_funnel.sales_funnel import execute
+	from crm_plus.crm_sales.report.sales_funnel.sales_funnel import report as execute
 	from crm_plus.permissions import clear_scope_cache
 
 	print("data:", json.dumps({dt: frappe.db.count(dt) for dt in ("CRM Lead", "CRM Opportunity")}))

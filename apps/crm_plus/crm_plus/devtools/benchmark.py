@@ -483,10 +483,15 @@ def bench_funnel() -> list[dict]:
 	def order_raw():
 		return frappe.db.sql("select name, stage from `tabCRM Opportunity` where name in %s", (names,))
 
-	raw_times, _ = timed(order_raw, 5)
-	order_times, _ = timed(as_user(rep, lambda: update_kanban_order(BOARD, json.dumps(order))), 5)
+	raw_times, _ = timed(order_raw, 9)
+	answer = as_user(rep, lambda: update_kanban_order(BOARD, json.dumps(order)))()
+	require(
+		isinstance(answer, tuple) and answer[0].name == BOARD and answer[1] == [],
+		f"the card order call did not judge the {len(names)} cards on the app's board: {answer!r:.200}",
+	)
+	order_times, _ = timed(as_user(rep, lambda: update_kanban_order(BOARD, json.dumps(order))), 9)
 	results.append(
-		line("  the board's card order on opening (p95)", p95(order_times), p95(raw_times), "<= 2x")
+		line("  the board's card order on opening (p95)", p95(order_times), p95(raw_times), "<= 1.5x")
 	)
 	frappe.set_user("Administrator")
 	return results

@@ -89,8 +89,16 @@ def _survey_page(site):
 	from crm_plus.domain.public_links import new_token
 
 	campaign = frappe.db.get_value("CRM Survey Campaign", {"status": "Running"}, "name")
-	if not campaign:
-		raise AssertionError("no running survey campaign on this site")
+	if not campaign:  # made as the survey benchmark makes one: answers are taken while it runs
+		doc = frappe.get_doc(
+			{
+				"doctype": "CRM Survey Campaign",
+				"campaign_name": f"Request cost {frappe.generate_hash(length=6)}",
+				"template": "Customer Satisfaction",
+			}
+		).insert(ignore_permissions=True)
+		doc.db_set("status", "Running")
+		campaign = doc.name
 	customer = frappe.db.get_value("CRM Customer", {}, "name")
 	token = new_token()
 	frappe.get_doc(

@@ -359,3 +359,7 @@ for _doctype in ("CRM Sales Team", "CRM Division", "CRM Customer Transfer"):
 			*([_methods] if isinstance(_methods, str) else _methods),
 			"crm_plus.report_cache.clear",
 		]
+
+# The desk's list of a rep with customers assigned by colleagues: the rule's two branches read in the
+# list's order and merged (crm_plus.list_view, issue 23); every other list is Frappe's own.
+override_whitelisted_methods["frappe.desk.reportview.get"] = "crm_plus.list_view.get"

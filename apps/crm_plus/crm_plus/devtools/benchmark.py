@@ -50,7 +50,7 @@ def line(name: str, value: float, bound: float, target: str) -> dict:
 
 
 def run(survey_url: str | None = None, only: str | None = None) -> list[dict]:
-	"""All benchmarks, or `only` one of: regrade, report, list, escalation, funnel, survey."""
+	"""All benchmarks, or `only` some of: regrade, report, list, escalation, funnel, survey (comma-separated)."""
 	counts = {
 		dt: frappe.db.count(dt)
 		for dt in ("CRM Customer", "CRM Customer Transaction", "CRM Visit", "CRM Complaint")
@@ -67,7 +67,7 @@ def run(survey_url: str | None = None, only: str | None = None) -> list[dict]:
 		benches["survey"] = lambda: bench_survey(survey_url)
 	results = []
 	for name, fn in benches.items():
-		if only in (None, name):
+		if only is None or name in only.split(","):
 			result = fn()
 			results += result if isinstance(result, list) else [result]
 	frappe.db.commit()

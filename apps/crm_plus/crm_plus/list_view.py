@@ -4,7 +4,8 @@ the rep through an index merge and sorts them (2.1-3.3x the administrator's list
 Here the page is the union of two reads, each with the list's full conditions (the rule, user
 permissions, the user's filters) plus one branch of the rule, each in the list's order and limited to
 the page's end: the rep's own customers through (account_manager, modified), the few named ones by
-name. Any list the split does not fit (other DocTypes, other scopes, sorts other than by modified or
+name. Without filters or user permissions (the list as it opens), the rep's first own customers are
+read from that index alone and one list call with the full conditions reads them with the named ones. Any list the split does not fit (other DocTypes, other scopes, sorts other than by modified or
 creation, group-by, aggregates, all rows at once) is Frappe's own."""
 
 import re
@@ -57,13 +58,30 @@ def two_reads(args) -> list | None:
 		for key, value in args.items()
 		if key not in ("filters", "start", "limit_start", "page_length", "limit_page_length", "limit")
 	}
+	user = frappe.session.user
+	if not filters and not frappe.permissions.get_user_permissions(user):
+		# No filter of the user's and no user permission: every customer the rep owns is one they read, so
+		# the page's own rows are among the first start + page of the (owner, order) index. One list call
+		# with the full conditions then reads those and the named ones, in order, and takes the page.
+		own = frappe.db.sql(
+			f"""select `name` from {table} where `{owner_field}` = %s
+			order by `{order["field"]}` {order["direction"]} limit %s""",
+			(user, start + page),
+			pluck=True,
+		)
+		return reportview.execute(
+			**common,
+			filters=[[doctype, "name", "in", sorted({*own, *names})]],
+			limit_start=start,
+			limit_page_length=page,
+		)
 	common["fields"] = [
 		*fields,
 		f"{table}.`{order['field']}` as `{SORT_KEY}`",
 		f"{table}.`name` as `{NAME_KEY}`",
 	]
 	common["limit_start"], common["limit_page_length"] = 0, start + page
-	own = reportview.execute(**common, filters=[*filters, [doctype, owner_field, "=", frappe.session.user]])
+	own = reportview.execute(**common, filters=[*filters, [doctype, owner_field, "=", user]])
 	common["save_user_settings"] = False
 	named = reportview.execute(**common, filters=[*filters, [doctype, "name", "in", sorted(names)]])
 	merged = {row[NAME_KEY]: row for row in [*own, *named]}

@@ -23,7 +23,7 @@ SORT_KEY, NAME_KEY = "__crm_sort", "__crm_name"
 
 @frappe.whitelist()
 @frappe.read_only()
-def get():
+def get() -> dict | list | None:
 	args = reportview.get_form_params()
 	rows = two_reads(args)
 	if rows is None:

@@ -811,4 +811,11 @@ def own_or_assigned(doctype: str, user: str | None = None) -> tuple[str, frozens
 		return None
 	if scope.teams or scope.divisions or scope.served_divisions or scope.pool_divisions:
 		return None
-	return "account_manager", frozenset(scope.assigned) | frozenset(frappe.share.get_shared(doctype, user))
+	# What frappe.share.get_shared(doctype, user) lists (read shares to the user or to everyone), in one
+	# query instead of a get_all through the framework (a third of the list's time).
+	shared = frappe.db.sql_list(
+		"""select share_name from `tabDocShare` where `read` = 1 and share_doctype = %s
+		and (`user` = %s or everyone = 1)""",
+		(doctype, user),
+	)
+	return "account_manager", frozenset(scope.assigned) | frozenset(shared)

@@ -260,3 +260,18 @@ override_whitelisted_methods["frappe.desk.doctype.number_card.number_card.get_re
 	"crm_plus.read_replica.number_card_result"
 )
 before_request = [*before_request, "crm_plus.read_replica.route_request"]
+
+# Cached reports (crm_plus.report_cache, issue 23) are dropped when the organisation changes: a team,
+# a division (their members are rows of them) or a customer transfer.
+for _doctype in ("CRM Sales Team", "CRM Division", "CRM Customer Transfer"):
+	_events = doc_events.setdefault(_doctype, {})
+	for _event in ("on_update", "on_trash", "on_submit", "on_cancel"):
+		_methods = _events.get(_event) or []
+		_events[_event] = [
+			*([_methods] if isinstance(_methods, str) else _methods),
+			"crm_plus.report_cache.clear",
+		]
+
+# The desk's list of a rep with customers assigned by colleagues: the rule's two branches read in the
+# list's order and merged (crm_plus.list_view, issue 23); every other list is Frappe's own.
+override_whitelisted_methods["frappe.desk.reportview.get"] = "crm_plus.list_view.get"

@@ -59,3 +59,27 @@ def ensure_address_template() -> None:
 			"template": get_default_address_template(),
 		}
 	).insert(ignore_permissions=True)
+
+
+def load_address_and_contact(doc) -> None:
+	"""The form's addresses and contacts (`__onload.addr_list`, `contact_list`): Frappe's lists, read only
+	for a kind the record has links of. Frappe's list of either kind builds its permission condition from
+	every DocType the user may read (all the user's DocPerm rows, 25 ms a list on every form load, issue
+	23) even when no address or contact points at the record; such a list is empty, so it is not read."""
+	from frappe.contacts.doctype.address.address import get_address_display_list
+	from frappe.contacts.doctype.contact.contact import get_contact_display_list
+
+	linked = set(
+		frappe.get_all(
+			"Dynamic Link",
+			filters={"link_doctype": doc.doctype, "link_name": doc.name, "parenttype": ("in", DOCTYPES)},
+			pluck="parenttype",
+			distinct=True,
+		)
+	)
+	doc.set_onload(
+		"addr_list", get_address_display_list(doc.doctype, doc.name) if "Address" in linked else []
+	)
+	doc.set_onload(
+		"contact_list", get_contact_display_list(doc.doctype, doc.name) if "Contact" in linked else []
+	)

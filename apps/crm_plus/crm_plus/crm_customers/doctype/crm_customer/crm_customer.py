@@ -3,11 +3,11 @@
 
 import frappe
 from frappe import _
-from frappe.contacts.address_and_contact import load_address_and_contact
 from frappe.model.document import Document
 from frappe.model.naming import make_autoname
 from frappe.utils import escape_html, getdate, now_datetime, today
 
+from crm_plus.crm_customers.contacts import load_address_and_contact
 from crm_plus.domain import geo, lifecycle, validation
 from crm_plus.organisation import set_division_from_team
 from crm_plus.party_checks import CUSTOMER, MESSAGES, phone_places, refuse_duplicates, set_phone_keys

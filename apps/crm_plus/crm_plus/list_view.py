@@ -1,0 +1,96 @@
+"""The desk's list (`frappe.desk.reportview.get`) of a rep whose colleagues assigned them some customers
+(issue 23). The rule is `permissions`' (own or assigned); as one condition it reads every customer of
+the rep through an index merge and sorts them (2.1-3.3x the administrator's list on 100k customers).
+Here the page is the union of two reads, each with the list's full conditions (the rule, user
+permissions, the user's filters) plus one branch of the rule, each in the list's order and limited to
+the page's end: the rep's own customers through (account_manager, modified), the few named ones by
+name. Without filters or user permissions (the list as it opens), the rep's first own customers are
+read from that index alone and one list call with the full conditions reads them with the named ones. Any list the split does not fit (other DocTypes, other scopes, sorts other than by modified or
+creation, group-by, aggregates, all rows at once) is Frappe's own."""
+
+import re
+
+import frappe
+from frappe.desk import reportview
+from frappe.utils import cint
+from frappe.utils.data import make_filter_tuple
+
+from crm_plus.security.scope import CUSTOMER, own_or_assigned
+
+ORDER = re.compile(r"^`tab(?P<doctype>[^`]+)`\.`(?P<field>modified|creation)` (?P<direction>asc|desc)$", re.I)
+SORT_KEY, NAME_KEY = "__crm_sort", "__crm_name"
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def get() -> dict | list | None:
+	split = frappe.local.form_dict.get("doctype") == CUSTOMER and own_or_assigned(CUSTOMER)
+	if not split:
+		return reportview.get()  # Frappe's own, its parameters read once
+	args = reportview.get_form_params()
+	rows = two_reads(args, split)
+	if rows is None:
+		rows = reportview.execute(**args)  # what reportview.get runs for a DocType that is not virtual
+	return reportview.compress(rows, args=args)
+
+
+def two_reads(args, split: tuple[str, frozenset[str]]) -> list | None:
+	doctype = args.get("doctype")
+	order = ORDER.match((args.get("order_by") or "").strip())
+	page = cint(args.get("page_length") or args.get("limit_page_length") or args.get("limit"))
+	if not order or order["doctype"] != doctype or page <= 0:
+		return None
+	if args.get("group_by") or args.get("distinct") or args.get("or_filters") or args.get("pluck"):
+		return None
+	fields = args.get("fields") or []
+	if not isinstance(fields, list) or any("(" in str(f) for f in fields):
+		return None
+	if doctype != CUSTOMER:
+		return None
+	owner_field, names = split
+	filters = args.get("filters") or []
+	if isinstance(filters, dict):
+		filters = [make_filter_tuple(doctype, key, value) for key, value in filters.items()]
+	if not isinstance(filters, list):
+		return None
+	start = cint(args.get("start") or args.get("limit_start"))
+	table = f"`tab{doctype}`"
+	common = {
+		key: value
+		for key, value in args.items()
+		if key not in ("filters", "start", "limit_start", "page_length", "limit_page_length", "limit")
+	}
+	user = frappe.session.user
+	if not filters and not frappe.permissions.get_user_permissions(user):
+		# No filter of the user's and no user permission: every customer the rep owns is one they read, so
+		# the page's own rows are among the first start + page of the (owner, order) index. One list call
+		# with the full conditions then reads those and the named ones, in order, and takes the page.
+		own = frappe.db.sql(
+			f"""select `name` from {table} where `{owner_field}` = %s
+			order by `{order["field"]}` {order["direction"]} limit %s""",
+			(user, start + page),
+			pluck=True,
+		)
+		return reportview.execute(
+			**common,
+			filters=[[doctype, "name", "in", sorted({*own, *names})]],
+			limit_start=start,
+			limit_page_length=page,
+		)
+	common["fields"] = [
+		*fields,
+		f"{table}.`{order['field']}` as `{SORT_KEY}`",
+		f"{table}.`name` as `{NAME_KEY}`",
+	]
+	common["limit_start"], common["limit_page_length"] = 0, start + page
+	own = reportview.execute(**common, filters=[*filters, [doctype, owner_field, "=", user]])
+	common["save_user_settings"] = False
+	named = reportview.execute(**common, filters=[*filters, [doctype, "name", "in", sorted(names)]])
+	merged = {row[NAME_KEY]: row for row in [*own, *named]}
+	rows = sorted(merged.values(), key=lambda r: r[SORT_KEY], reverse=order["direction"].lower() == "desc")[
+		start : start + page
+	]
+	for row in rows:
+		row.pop(SORT_KEY, None)
+		row.pop(NAME_KEY, None)
+	return rows

@@ -97,7 +97,7 @@ def state_of(doc, policy, calendar, now) -> tuple[str, float]:
 
 def minutes_of_current_pause(doc, until) -> float:
 	"""Working minutes of the complaint's pause still running (since `paused_since`) up to `until`, by its
-	policy's calendar (`domain.sla.paused_working_minutes` sums a list of pauses)."""
+	policy's calendar (added to `paused_minutes` when the pause ends: `domain.sla.deadline`)."""
 	policy = frappe.get_cached_doc("CRM SLA Policy", doc.sla_policy) if doc.sla_policy else None
 	if not policy or not doc.paused_since:
 		return 0.0

@@ -9,7 +9,7 @@ from frappe.utils import cint, flt, get_datetime, get_time, getdate, now_datetim
 
 from crm_plus.domain import escalation, sla
 from crm_plus.domain.roles import UNRESTRICTED_ROLES
-from crm_plus.notifications import claim, notify
+from crm_plus.notifications import claim_many, notify, notify_digest, release
 from crm_plus.utils import allow_server_fields, bulk_set
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -121,18 +121,45 @@ def reasons() -> dict[str, str]:
 	}
 
 
-def escalate(now=None) -> dict:
+ESCALATION_JOB = "crm_plus_escalation_pass"
+ESCALATION_TIMEOUT = 3600  # seconds: a pass over 5k breached complaints takes well under a minute
+
+
+def schedule_escalation() -> None:
+	"""The scheduler's five-minute event: queue the pass on the long queue, where a burst after an
+	outage is never killed by the default queue's five minutes; one pass queued at a time (a pass
+	still queued or running is not queued again; an overlapping pass would be harmless anyway)."""
+	frappe.enqueue(
+		"crm_plus.crm_complaints.service_level.escalate",
+		queue="long",
+		timeout=ESCALATION_TIMEOUT,
+		job_id=ESCALATION_JOB,
+		deduplicate=True,
+	)
+
+
+def escalate(now=None, commit: bool | None = None) -> dict:
 	"""Every five minutes: refresh both SLA states of open complaints and escalate what is due.
 
-	Only open complaints are read, so the cost follows the open queue, not the archive. A complaint
-	whose state changes or that climbs a ladder is saved as a document (its validation, version,
-	and the site's own Notifications and Webhooks on CRM Complaint run); one whose breach only grew
-	gets its minutes written directly. Each step is claimed with a unique key before anything is
-	written or sent: a rerun, or a second run overlapping this one, finds the key taken and does
-	nothing for that step.
+	Only open complaints are read, so the cost follows the open queue, not the archive. The clocks are
+	judged in memory; a breach that only grew is written set-based (a measure, no document event).
+	The complaints whose state changes or that climb a ladder go in chunks of `COMMIT_EVERY`, each
+	chunk one transaction: its complaints locked in name order (one read), those changed since this
+	pass read them left to the next pass, every due step claimed set-based with a unique key
+	(`notifications.claim_many`), then each complaint saved as a document with its escalation rows
+	(its validation, version, and the site's own Notifications and Webhooks on CRM Complaint run).
+	A second pass overlapping this one waits for the chunk's locks, then finds the complaints changed
+	and their keys taken: each step is claimed, logged and alerted once. A pass that dies keeps every
+	committed chunk whole; the next pass goes on from there.
+
+	Alerts go out after the complaints, batched per person (`send_alerts`): each escalation row
+	naming a person is pending until its alert is sent, so a pass that dies before alerting leaves
+	its alerts to the next pass, never lost, never sent twice.
 	"""
 	now = now or now_datetime()
+	commit = (not frappe.flags.in_test) if commit is None else commit
 	frappe.local.crm_plus_escalation_recipients = {}  # role holders, looked up once per pass
+	counts = {"checked": 0, "updated": 0, "escalated": 0, "alerts": send_alerts(commit)}
 	complaints = frappe.db.sql(
 		"""
 		select c.name, c.customer, c.customer_name, c.subject, c.status, c.severity, c.handler, c.received_at,
@@ -145,86 +172,117 @@ def escalate(now=None) -> dict:
 		{"open": sla.OPEN_STATUSES},
 		as_dict=True,
 	)
+	counts["checked"] = len(complaints)
 	policies, calendars = {}, {}
-	counts = {"checked": len(complaints), "updated": 0, "escalated": 0}
+	changed: list[tuple] = []  # (complaint, steps): saved as documents
 	measures: list[tuple[str, float]] = []  # breaches that only grew: written together
-	for position, row in enumerate(complaints, start=1):
-		if position % COMMIT_EVERY == 0 and not frappe.flags.in_test:
-			# A pass that dies (a worker's time limit after a long outage) keeps what it finished:
-			# every committed complaint is whole, and the next pass goes on from there.
-			bulk_set("CRM Complaint", "breach_minutes", measures)
-			measures = []
-			frappe.db.commit()
+	for row in complaints:
 		try:
 			if row.sla_policy not in policies:
 				policies[row.sla_policy] = frappe.get_cached_doc("CRM SLA Policy", row.sla_policy)
 				calendars[row.sla_policy] = calendar_of(policies[row.sla_policy])
-			policy, calendar = policies[row.sla_policy], calendars[row.sla_policy]
-			manager_after = cint(policy.manager_after_minutes)
-			state, breach = state_of(row, policy, calendar, now)
-			response_state, late = response_state_of(row, policy, calendar, now)
-			steps = [
-				*(
-					("Resolution", s)
-					for s in escalation.escalation_steps(
-						cint(row.escalation_level), state, breach, manager_after
-					)
-				),
-				*(
-					("Response", s)
-					for s in escalation.response_escalation_steps(
-						cint(row.response_escalation_level),
-						response_state,
-						late,
-						manager_after,
-						answered=bool(row.first_response_at),
-					)
-				),
-			]
+			state, breach, response_state, steps = judge(
+				row, policies[row.sla_policy], calendars[row.sla_policy], now
+			)
 		except Exception:
 			frappe.log_error(title=_("CRM Plus: escalation of complaint {0} failed").format(row.name))
 			continue
 		if steps or state != row.sla_status or response_state != row.response_sla_status:
-			# Each complaint in its own savepoint: a failure leaves no claimed key without its escalation.
-			frappe.db.savepoint("crm_plus_escalation")
-			try:
-				escalated = save_complaint(row, steps, now)
-			except Exception:
-				frappe.db.rollback(save_point="crm_plus_escalation")
-				frappe.log_error(title=_("CRM Plus: escalation of complaint {0} failed").format(row.name))
-				continue
-			if escalated is not None:
-				counts["updated"] += 1
-				counts["escalated"] += escalated
+			changed.append((row, steps))
 		elif abs(flt(breach) - flt(row.breach_minutes)) >= 1:
 			# A breach growing by the minute is a measure, not a change of state: no document event.
 			measures.append((row.name, flt(breach)))
-			counts["updated"] += 1
 	bulk_set("CRM Complaint", "breach_minutes", measures)
+	counts["updated"] += len(measures)
+	if commit:
+		frappe.db.commit()
+	for start in range(0, len(changed), COMMIT_EVERY):
+		escalate_chunk(changed[start : start + COMMIT_EVERY], now, counts)
+		if commit:
+			frappe.db.commit()
+	counts["alerts"] += send_alerts(commit)
 	return counts
 
 
-def save_complaint(row, steps: list[tuple[str, escalation.EscalationStep]], now) -> int | None:
-	"""Claim the due steps, log them on the complaint and save it as a document; then notify.
+def judge(row, policy, calendar, now) -> tuple[str, float, str, list[tuple[str, escalation.EscalationStep]]]:
+	"""Both clocks of one complaint at `now`: (state, breach, response state, the due steps by clock)."""
+	manager_after = cint(policy.manager_after_minutes)
+	state, breach = state_of(row, policy, calendar, now)
+	response_state, late = response_state_of(row, policy, calendar, now)
+	steps = [
+		*(
+			("Resolution", s)
+			for s in escalation.escalation_steps(cint(row.escalation_level), state, breach, manager_after)
+		),
+		*(
+			("Response", s)
+			for s in escalation.response_escalation_steps(
+				cint(row.response_escalation_level),
+				response_state,
+				late,
+				manager_after,
+				answered=bool(row.first_response_at),
+			)
+		),
+	]
+	return state, breach, response_state, steps
 
-	Returns the number of steps taken, or None when the complaint changed since this pass read it
-	(a user's save or an overlapping pass): the next pass judges it again from what is stored."""
-	doc = frappe.get_doc("CRM Complaint", row.name, for_update=True)  # waits for an overlapping pass
-	if get_datetime(doc.modified) != get_datetime(row.modified):
-		return None
-	messages, taken = reasons(), 0
-	notes: list[tuple[str, str]] = []
+
+def step_key(clock: str, complaint: str, level: int) -> str:
+	return f"{KEY_PREFIXES[clock]}:{complaint}:{level}"
+
+
+def escalate_chunk(chunk: list[tuple], now, counts: dict) -> None:
+	"""One transaction of a pass: lock, claim set-based, save each complaint in its own savepoint."""
+	names = sorted(row.name for row, _steps in chunk)
+	stored = dict(
+		frappe.db.sql(
+			"select name, modified from `tabCRM Complaint` where name in %s order by name for update",
+			(names,),
+		)
+	)
+	# Changed since this pass read it (a user's save, an overlapping pass): judged again next pass.
+	live = [
+		(row, steps)
+		for row, steps in chunk
+		if row.name in stored and get_datetime(stored[row.name]) == get_datetime(row.modified)
+	]
+	entries = [
+		(
+			step_key(clock, row.name, step.level),
+			"CRM Complaint",
+			row.name,
+			(recipients_for(row, step) or [None])[0],
+		)
+		for row, steps in live
+		for clock, step in steps
+	]
+	won = claim_many(entries)
+	for row, steps in live:
+		taken = [(clock, step) for clock, step in steps if step_key(clock, row.name, step.level) in won]
+		frappe.db.savepoint("crm_plus_escalation")
+		try:
+			save_complaint(row, taken, now)
+		except Exception:
+			# Nothing of this complaint stays: no level, no row, no claimed key without its escalation.
+			frappe.db.rollback(save_point="crm_plus_escalation")
+			release([step_key(clock, row.name, step.level) for clock, step in taken])
+			frappe.log_error(title=_("CRM Plus: escalation of complaint {0} failed").format(row.name))
+			continue
+		counts["updated"] += 1
+		counts["escalated"] += len(taken)
+
+
+def save_complaint(row, steps: list[tuple[str, escalation.EscalationStep]], now) -> int:
+	"""Log the claimed steps on the complaint (one row per person told, its alert pending) and save it
+	as a document, judged at the pass's moment. Returns the number of steps logged."""
+	doc = frappe.get_doc("CRM Complaint", row.name)
+	messages = reasons()
 	idx = max((cint(r.idx) for r in doc.escalations), default=0)
 	for clock, step in steps:
-		recipients = recipients_for(row, step)
-		key = f"{KEY_PREFIXES[clock]}:{row.name}:{step.level}"
-		if not claim(key, "CRM Complaint", row.name, recipients[0] if recipients else None):
-			continue
-		taken += 1
 		field = LEVEL_FIELDS[clock]
 		doc.set(field, max(cint(doc.get(field)), step.level))
-		reason = messages[step.reason]
-		for user in recipients or [None]:
+		for user in recipients_for(row, step) or [None]:
 			idx += 1
 			doc.append(
 				"escalations",
@@ -234,20 +292,87 @@ def save_complaint(row, steps: list[tuple[str, escalation.EscalationStep]], now)
 					"escalated_to": user,
 					"target_role": step.target,
 					"escalated_at": now,
-					"reason": reason,
+					"reason": messages[step.reason],
+					"alert_pending": 1 if user else 0,
 					"idx": idx,
 				},
 			)
-			if user:
-				notes.append(
-					(user, _("Complaint {0} of {1}: {2}").format(row.name, row.customer_name, reason))
-				)
 	doc.flags.sla_now = now
 	doc.flags.ignore_permissions = True
 	allow_server_fields(doc).save()
-	for user, subject in notes:
-		notify(user, "CRM Complaint", row.name, subject)
-	return taken
+	return len(steps)
+
+
+DIGEST_AFTER = 3  # more complaints than this for one person in one pass: one alert listing them
+DIGEST_LINK = "/app/crm-complaint"  # the bell opens the complaint list; the alert lists each one
+
+
+def send_alerts(commit: bool = False) -> int:
+	"""Alert everyone named by an escalation row still pending, batched per person: up to
+	`DIGEST_AFTER` complaints each get their own alert (linked to the complaint), more get one alert
+	listing them all. The rows are locked by name (a locking read sees what an overlapping pass
+	committed), so of two passes only one alerts a row; a failure for one person leaves that person's
+	rows pending for the next pass. Returns the number of alerts sent."""
+	table = "tabCRM Complaint Escalation"
+	pending = frappe.db.sql_list(
+		f"select name from `{table}` where alert_pending = 1 and parenttype = 'CRM Complaint'"
+	)
+	if not pending:
+		return 0
+	rows = frappe.db.sql(
+		f"""select e.name, e.parent, e.escalated_to, e.reason from `{table}` e
+		where e.name in %s and e.alert_pending = 1 order by e.name for update""",
+		(pending,),
+		as_dict=True,
+	)
+	customers = dict(
+		frappe.db.sql(
+			"select name, customer_name from `tabCRM Complaint` where name in %s",
+			(sorted({r.parent for r in rows}) or [""],),
+		)
+	)
+	by_user: dict[str, list] = {}
+	for r in rows:
+		by_user.setdefault(r.escalated_to, []).append(r)
+	sent = 0
+	for user, items in sorted(by_user.items()):
+		lines = [
+			(
+				r.parent,
+				_("Complaint {0} of {1}: {2}").format(r.parent, customers.get(r.parent) or "", r.reason),
+			)
+			for r in items
+		]
+		frappe.db.savepoint("crm_plus_escalation_alerts")
+		try:
+			if len(lines) <= DIGEST_AFTER:
+				for name, text in lines:
+					notify(user, "CRM Complaint", name, text)
+				sent += len(lines)
+			else:
+				complaints = sorted({name for name, _text in lines})
+				subject = _("{0} complaint escalations for you ({1} complaints): {2}").format(
+					len(lines),
+					len(complaints),
+					", ".join(complaints[:3]) + (", ..." if len(complaints) > 3 else ""),
+				)
+				notify_digest(
+					user,
+					"CRM Complaint",
+					subject,
+					lines,
+					DIGEST_LINK,
+				)
+				sent += 1
+			frappe.db.sql(
+				f"update `{table}` set alert_pending = 0 where name in %s", ([r.name for r in items],)
+			)
+		except Exception:
+			frappe.db.rollback(save_point="crm_plus_escalation_alerts")
+			frappe.log_error(title=_("CRM Plus: escalation alerts to {0} failed").format(user))
+	if commit:
+		frappe.db.commit()
+	return sent
 
 
 def recipients_for(row, step: escalation.EscalationStep) -> list[str]:

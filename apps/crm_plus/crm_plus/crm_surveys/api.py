@@ -6,7 +6,7 @@ import json
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
-from frappe.utils import add_days, cint, escape_html, flt, get_datetime, get_url, now_datetime, today
+from frappe.utils import add_days, cint, escape_html, flt, get_datetime, get_url, getdate, now_datetime
 
 from crm_plus.domain import mail as mail_rules
 from crm_plus.domain import public_links, surveys
@@ -105,7 +105,8 @@ def submit(token: str, answers: str | dict) -> dict:
 	if errors:
 		return {"ok": False, "state": "invalid", "errors": {q: ERRORS[e]() for q, e in errors.items()}}
 	try:
-		response = save_response(invitation, questions, typed, "Web Link")
+		# Stored first; what follows from it runs after the commit (follow_up_later).
+		response = save_response(invitation, questions, typed, "Web Link", later=True)
 	except (frappe.DuplicateEntryError, frappe.UniqueValidationError, frappe.QueryDeadlockError):
 		# Another submission of this link stored its answer first (one response per invitation).
 		frappe.db.rollback()
@@ -161,12 +162,14 @@ def check_may_record(invitation) -> None:
 	)
 
 
-def save_response(invitation, questions: list[dict], typed: dict, channel: str) -> str:
+def save_response(invitation, questions: list[dict], typed: dict, channel: str, later: bool = False) -> str:
+	"""Store the answer (its answers, scores and whether it is unhappy: pure arithmetic in the same
+	insert) and mark the invitation answered; then what follows from it (`follow_up`): at once, or
+	with `later` (the public page) after the commit in a background job, with the response flagged
+	`follow_up_pending` so that the scheduler's sweep does it when the job is lost (Redis down, a
+	worker killed). Either way it runs once per response (`follow_up` locks the flag)."""
 	scores = surveys.response_scores(questions, typed)
-	settings = frappe.get_cached_doc("CRM Plus Settings")
-	unhappy = surveys.unhappy_reasons(
-		questions, typed, cint(settings.unhappy_threshold), bool(cint(settings.unhappy_on_detractor))
-	)
+	unhappy = unhappy_reasons(questions, typed)
 	response = frappe.get_doc(
 		{
 			"doctype": "CRM Survey Response",
@@ -179,6 +182,7 @@ def save_response(invitation, questions: list[dict], typed: dict, channel: str) 
 			"csat": scores["csat"],
 			"nps_score": scores["nps_score"],
 			"unhappy": 1 if unhappy else 0,
+			"follow_up_pending": 1,
 			"answers": [
 				{
 					"question_id": q["id"],
@@ -197,16 +201,101 @@ def save_response(invitation, questions: list[dict], typed: dict, channel: str) 
 	frappe.db.set_value(
 		"CRM Survey Invitation", invitation.name, {"status": "Answered", "answered_at": now_datetime()}
 	)
-	if scores["average"] is not None:
+	if later:
+		frappe.db.after_commit.add(lambda: follow_up_later(response.name))
+	else:
+		follow_up(response.name)
+	return response.name
+
+
+def unhappy_reasons(questions: list[dict], typed: dict) -> list:
+	settings = frappe.get_cached_doc("CRM Plus Settings")
+	return surveys.unhappy_reasons(
+		questions, typed, cint(settings.unhappy_threshold), bool(cint(settings.unhappy_on_detractor))
+	)
+
+
+def follow_up_later(response: str) -> None:
+	"""Queue the follow-up of a committed response. A queue that cannot take it loses nothing: the
+	response stays flagged and the sweep (`follow_up_pending`, every five minutes) does it."""
+	try:
+		frappe.enqueue("crm_plus.crm_surveys.api.follow_up", queue="short", response=response)
+	except Exception:
+		frappe.log_error(
+			title=_("CRM Plus: the follow-up of survey response {0} waits for the sweep").format(response)
+		)
+
+
+def follow_up(response: str) -> bool:
+	"""What follows from a stored answer, once: the customer's latest score, an unhappy answer's
+	complaint, the campaign's progress. The response's row is locked and its flag read as committed,
+	so of a job, a sweep and a rerun only the first does it. False when it was done already."""
+	pending = frappe.db.sql(
+		"select follow_up_pending from `tabCRM Survey Response` where name = %s for update", response
+	)
+	if not pending or not pending[0][0]:
+		return False
+	doc = frappe.get_doc("CRM Survey Response", response)
+	template = frappe.db.get_value("CRM Survey Campaign", doc.campaign, "template") if doc.campaign else None
+	questions = questions_of(template) if template else []
+	typed, _errors = surveys.validate_answers(questions, stored_answers(doc))
+	updates = {"follow_up_pending": 0}
+	average = surveys.response_scores(questions, typed)["average"] if questions else None
+	if average is not None and not frappe.db.sql(
+		"""select 1 from `tabCRM Survey Response` where customer = %s and submitted_at > %s
+		and follow_up_pending = 0 and name != %s limit 1""",
+		(doc.customer, doc.submitted_at, doc.name),
+	):  # a later answer followed up first keeps its score
 		frappe.db.set_value(
 			"CRM Customer",
-			invitation.customer,
-			{"latest_survey_score": scores["average"], "latest_survey_date": today()},
+			doc.customer,
+			{"latest_survey_score": average, "latest_survey_date": getdate(doc.submitted_at)},
 		)
-	if unhappy:
-		response.db_set("follow_up", open_follow_up(invitation, questions, typed, unhappy))
-	refresh_progress(invitation.campaign)
-	return response.name
+	if doc.unhappy and not doc.follow_up and doc.invitation:
+		reasons = unhappy_reasons(questions, typed)
+		if reasons:
+			invitation = frappe.get_doc("CRM Survey Invitation", doc.invitation)
+			updates["follow_up"] = open_follow_up(invitation, questions, typed, reasons)
+	frappe.db.set_value("CRM Survey Response", doc.name, updates, update_modified=False)
+	if doc.campaign:
+		refresh_progress(doc.campaign)
+	return True
+
+
+def stored_answers(doc) -> dict:
+	"""The answers of a stored response as posted (lists back from their JSON)."""
+	answers = {}
+	for row in doc.answers:
+		value = row.answer
+		if value and value.startswith("["):
+			try:
+				value = json.loads(value)
+			except ValueError:
+				pass
+		answers[row.question_id] = value
+	return answers
+
+
+def follow_up_pending(limit: int = 500) -> int:
+	"""Every five minutes: the follow-ups whose job was lost (Redis down, a worker killed), each in
+	its own savepoint, oldest first; a response being followed up by its job right now waits for it
+	and is then found done. Returns how many were done."""
+	names = frappe.get_all(
+		"CRM Survey Response",
+		filters={"follow_up_pending": 1},
+		order_by="submitted_at asc",
+		limit=limit,
+		pluck="name",
+	)
+	done = 0
+	for name in names:
+		frappe.db.savepoint("crm_plus_survey_follow_up")
+		try:
+			done += follow_up(name)
+		except Exception:
+			frappe.db.rollback(save_point="crm_plus_survey_follow_up")
+			frappe.log_error(title=_("CRM Plus: the follow-up of survey response {0} failed").format(name))
+	return done
 
 
 def open_follow_up(invitation, questions, typed, reasons) -> str:

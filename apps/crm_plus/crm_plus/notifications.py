@@ -123,7 +123,7 @@ def notify_digest(user: str, doctype: str, subject: str, lines: list[tuple[str, 
 	email_alert(user, doctype, None, subject, body_html=body, link=link)
 
 
-DIGEST_LINES = 200  # lines listed in one digest; the rest are counted
+DIGEST_LINES = 50  # lines listed in one digest; the rest are counted
 
 
 def digest_html(doctype: str, lines: list[tuple[str, str]]) -> str:

@@ -112,8 +112,12 @@ def test_deadline_from_stored_fields():
 	assert open_pause.due is None and open_pause.paused
 	# A finished pause is stored as its working minutes: an hour in working time moves the deadline
 	# by an hour, an evening pause by nothing (the shell adds `working_minutes_between` of the pause).
-	assert sla.deadline(CAL, MON, 240, sla.working_minutes_between(CAL, at(23, 10), at(23, 11))).due == at(23, 15)
-	assert sla.deadline(CAL, MON, 240, sla.working_minutes_between(CAL, at(23, 19), at(24, 8))).due == at(23, 14)
+	assert sla.deadline(CAL, MON, 240, sla.working_minutes_between(CAL, at(23, 10), at(23, 11))).due == at(
+		23, 15
+	)
+	assert sla.deadline(CAL, MON, 240, sla.working_minutes_between(CAL, at(23, 19), at(24, 8))).due == at(
+		23, 14
+	)
 
 
 # ---------------------------------------------------------------- SLA state

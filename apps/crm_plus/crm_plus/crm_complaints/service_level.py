@@ -10,7 +10,7 @@ from frappe.utils import cint, flt, get_datetime, get_time, getdate, now_datetim
 from crm_plus.domain import escalation, sla
 from crm_plus.domain.roles import UNRESTRICTED_ROLES
 from crm_plus.notifications import claim_many, notify, notify_digest, release
-from crm_plus.utils import allow_server_fields, bulk_set
+from crm_plus.utils import bulk_set
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 COMMIT_EVERY = 250  # complaints per transaction in an escalation pass
@@ -144,10 +144,12 @@ def escalate(now=None, commit: bool | None = None) -> dict:
 	Only open complaints are read, so the cost follows the open queue, not the archive. The clocks are
 	judged in memory; a breach that only grew is written set-based (a measure, no document event).
 	The complaints whose state changes or that climb a ladder go in chunks of `COMMIT_EVERY`, each
-	chunk one transaction: its complaints locked in name order (one read), those changed since this
-	pass read them left to the next pass, every due step claimed set-based with a unique key
-	(`notifications.claim_many`), then each complaint saved as a document with its escalation rows
-	(its validation, version, and the site's own Notifications and Webhooks on CRM Complaint run).
+	chunk one transaction (`escalate_chunk`): its complaints locked in name order (one read), those
+	changed since this pass read them left to the next pass, every due step claimed set-based with a
+	unique key (`notifications.claim_many`), states, levels and escalation rows written set-based, then
+	for each complaint what a document's save runs after its write (on_update with the document
+	before the change, the version, on_change: the site's own Notifications and Webhooks on CRM
+	Complaint fire as on a save).
 	A second pass overlapping this one waits for the chunk's locks, then finds the complaints changed
 	and their keys taken: each step is claimed, logged and alerted once. A pass that dies keeps every
 	committed chunk whole; the next pass goes on from there.
@@ -174,7 +176,7 @@ def escalate(now=None, commit: bool | None = None) -> dict:
 	)
 	counts["checked"] = len(complaints)
 	policies, calendars = {}, {}
-	changed: list[tuple] = []  # (complaint, steps): saved as documents
+	changed: list[tuple] = []  # (complaint, steps, states): written, with their document events
 	measures: list[tuple[str, float]] = []  # breaches that only grew: written together
 	for row in complaints:
 		try:
@@ -188,7 +190,7 @@ def escalate(now=None, commit: bool | None = None) -> dict:
 			frappe.log_error(title=_("CRM Plus: escalation of complaint {0} failed").format(row.name))
 			continue
 		if steps or state != row.sla_status or response_state != row.response_sla_status:
-			changed.append((row, steps))
+			changed.append((row, steps, state, breach, response_state))
 		elif abs(flt(breach) - flt(row.breach_minutes)) >= 1:
 			# A breach growing by the minute is a measure, not a change of state: no document event.
 			measures.append((row.name, flt(breach)))
@@ -232,9 +234,29 @@ def step_key(clock: str, complaint: str, level: int) -> str:
 	return f"{KEY_PREFIXES[clock]}:{complaint}:{level}"
 
 
+# What a pass writes on a complaint whose state changes or that climbs a ladder.
+PASS_FIELDS = (
+	"sla_status",
+	"breach_minutes",
+	"response_sla_status",
+	"escalation_level",
+	"response_escalation_level",
+	"modified",
+	"modified_by",
+)
+CHILD_TABLES = {"escalations": "CRM Complaint Escalation", "forwards": "CRM Complaint Forward"}
+
+
 def escalate_chunk(chunk: list[tuple], now, counts: dict) -> None:
-	"""One transaction of a pass: lock, claim set-based, save each complaint in its own savepoint."""
-	names = sorted(row.name for row, _steps in chunk)
+	"""One transaction of a pass, set-based: lock the chunk's complaints (one read, in name order) and
+	keep those unchanged since the pass read them; claim their due steps (one INSERT IGNORE per
+	thousand keys); load them as documents (one read per table); write the new states and levels in
+	one UPDATE and the escalation rows in one INSERT; then run, for each complaint, what a document's
+	save runs after its write (`Document.run_post_save_methods`: on_update with the document before
+	the change, so the site's Notifications on Save or Value Change and its Webhooks fire; the
+	version; on_change), each in its own savepoint. A complaint whose events fail is put back as it
+	was (fields, rows and keys), the error logged, and judged again by the next pass."""
+	names = sorted(row.name for row, *_ in chunk)
 	stored = dict(
 		frappe.db.sql(
 			"select name, modified from `tabCRM Complaint` where name in %s order by name for update",
@@ -243,10 +265,12 @@ def escalate_chunk(chunk: list[tuple], now, counts: dict) -> None:
 	)
 	# Changed since this pass read it (a user's save, an overlapping pass): judged again next pass.
 	live = [
-		(row, steps)
-		for row, steps in chunk
-		if row.name in stored and get_datetime(stored[row.name]) == get_datetime(row.modified)
+		item
+		for item in chunk
+		if item[0].name in stored and get_datetime(stored[item[0].name]) == get_datetime(item[0].modified)
 	]
+	if not live:
+		return
 	entries = [
 		(
 			step_key(clock, row.name, step.level),
@@ -254,53 +278,216 @@ def escalate_chunk(chunk: list[tuple], now, counts: dict) -> None:
 			row.name,
 			(recipients_for(row, step) or [None])[0],
 		)
-		for row, steps in live
+		for row, steps, *_ in live
 		for clock, step in steps
 	]
 	won = claim_many(entries)
-	for row, steps in live:
+	loaded = load_complaints([row.name for row, *_ in live])
+	messages, stamp, user = reasons(), now_datetime(), frappe.session.user
+	changed = []  # (document, before, its new rows, its claimed keys)
+	for row, steps, state, breach, response_state in live:
+		doc, before = loaded[row.name]
 		taken = [(clock, step) for clock, step in steps if step_key(clock, row.name, step.level) in won]
+		idx = max((cint(r.idx) for r in doc.escalations), default=0)
+		rows = []
+		for clock, step in taken:
+			field = LEVEL_FIELDS[clock]
+			doc.set(field, max(cint(doc.get(field)), step.level))
+			for person in recipients_for(row, step) or [None]:
+				idx += 1
+				rows.append(
+					doc.append(
+						"escalations",
+						{
+							"name": frappe.generate_hash(length=10),
+							"clock": clock,
+							"level": step.level,
+							"escalated_to": person,
+							"target_role": step.target,
+							"escalated_at": now,
+							"reason": messages[step.reason],
+							"alert_pending": 1 if person else 0,
+							"idx": idx,
+							"owner": user,
+							"modified_by": user,
+							"creation": stamp,
+							"modified": stamp,
+						},
+					)
+				)
+		doc.update(
+			{
+				"sla_status": state,
+				"breach_minutes": flt(breach),
+				"response_sla_status": response_state,
+				"modified": stamp,
+				"modified_by": user,
+			}
+		)
+		changed.append((doc, before, rows, [step_key(c, row.name, s.level) for c, s in taken]))
+	write_complaints([doc for doc, *_ in changed])
+	insert_rows([r for _doc, _before, rows, _keys in changed for r in rows])
+	done = []  # written, with their events: their versions go in together
+	for doc, before, rows, keys in changed:
 		frappe.db.savepoint("crm_plus_escalation")
 		try:
-			save_complaint(row, taken, now)
+			after_write(doc, before, now)
 		except Exception:
-			# Nothing of this complaint stays: no level, no row, no claimed key without its escalation.
 			frappe.db.rollback(save_point="crm_plus_escalation")
-			release([step_key(clock, row.name, step.level) for clock, step in taken])
-			frappe.log_error(title=_("CRM Plus: escalation of complaint {0} failed").format(row.name))
+			# Nothing of this complaint stays: no level, no row, no claimed key without its escalation.
+			write_complaints([before])
+			if rows:
+				frappe.db.sql(
+					"delete from `tabCRM Complaint Escalation` where name in %s", ([r.name for r in rows],)
+				)
+			release(keys)
+			frappe.log_error(title=_("CRM Plus: escalation of complaint {0} failed").format(doc.name))
 			continue
+		done.append((doc, before, rows))
 		counts["updated"] += 1
-		counts["escalated"] += len(taken)
+		counts["escalated"] += len(keys)
+	insert_many("Version", VERSION_FIELDS, versions_of(done))
 
 
-def save_complaint(row, steps: list[tuple[str, escalation.EscalationStep]], now) -> int:
-	"""Log the claimed steps on the complaint (one row per person told, its alert pending) and save it
-	as a document, judged at the pass's moment. Returns the number of steps logged."""
-	doc = frappe.get_doc("CRM Complaint", row.name)
-	messages = reasons()
-	idx = max((cint(r.idx) for r in doc.escalations), default=0)
-	for clock, step in steps:
-		field = LEVEL_FIELDS[clock]
-		doc.set(field, max(cint(doc.get(field)), step.level))
-		for user in recipients_for(row, step) or [None]:
-			idx += 1
-			doc.append(
-				"escalations",
-				{
-					"clock": clock,
-					"level": step.level,
-					"escalated_to": user,
-					"target_role": step.target,
-					"escalated_at": now,
-					"reason": messages[step.reason],
-					"alert_pending": 1 if user else 0,
-					"idx": idx,
-				},
-			)
+def load_complaints(names: list[str]) -> dict:
+	"""{name: (document, the same as it stands, for `doc_before_save`)}, read set-based: the complaints in
+	one query and each child table in one, built as `Document.load_from_db` builds them."""
+	rows = frappe.db.sql("select * from `tabCRM Complaint` where name in %s", (names,), as_dict=True)
+	children: dict[tuple, list] = {}
+	for field, child in CHILD_TABLES.items():
+		for r in frappe.db.sql(
+			f"""select * from `tab{child}` where parenttype = 'CRM Complaint' and parentfield = %s
+			and parent in %s order by parent, idx""",
+			(field, names),
+			as_dict=True,
+		):
+			children.setdefault((r.parent, field), []).append(r)
+
+	def build(row):
+		data = {**row, "doctype": "CRM Complaint"}
+		for field, child in CHILD_TABLES.items():
+			data[field] = [{**r, "doctype": child} for r in children.get((row.name, field), [])]
+		doc = frappe.get_doc(data)
+		for d in (doc, *doc.get_all_children()):
+			d._fix_numeric_types()
+		return doc
+
+	return {row.name: (build(row), build(row)) for row in rows}
+
+
+def write_complaints(docs: list) -> None:
+	"""The pass's fields of these complaints in one UPDATE joined to their values."""
+	if not docs:
+		return
+	values = " union all ".join(
+		"select "
+		+ ", ".join(
+			f"{frappe.db.escape(str(v)) if v is not None else 'null'}" + (f" as `{f}`" if i == 0 else "")
+			for f, v in (("name", doc.name), *((f, doc.get(f)) for f in PASS_FIELDS))
+		)
+		for i, doc in enumerate(docs)
+	)
+	assignments = ", ".join(f"c.`{f}` = v.`{f}`" for f in PASS_FIELDS)
+	frappe.db.sql(f"update `tabCRM Complaint` c join ({values}) v on v.name = c.name set {assignments}")
+
+
+ROW_FIELDS = (
+	"name",
+	"parent",
+	"parenttype",
+	"parentfield",
+	"idx",
+	"owner",
+	"modified_by",
+	"creation",
+	"modified",
+	"clock",
+	"level",
+	"escalated_to",
+	"target_role",
+	"escalated_at",
+	"reason",
+	"alert_pending",
+)
+VERSION_FIELDS = ("name", "ref_doctype", "docname", "data", "owner", "modified_by", "creation", "modified")
+
+
+def insert_rows(rows: list) -> None:
+	"""New escalation rows, one INSERT per thousand."""
+	insert_many("CRM Complaint Escalation", ROW_FIELDS, [[r.get(f) for f in ROW_FIELDS] for r in rows])
+
+
+def insert_many(doctype: str, fields: tuple, values: list[list]) -> None:
+	"""Rows the pass composed itself (names, users, its own texts), escaped, one INSERT per thousand."""
+	columns = ", ".join(f"`{f}`" for f in fields)
+	for start in range(0, len(values), 1000):
+		rows = ", ".join(
+			"(" + ", ".join(map(_sql_literal, row)) + ")" for row in values[start : start + 1000]
+		)
+		frappe.db.sql(f"insert into `tab{doctype}` ({columns}) values {rows}")
+
+
+def formatted(doc, field: str):
+	value = doc.get(field)
+	return doc.get_formatted(field) if value else value
+
+
+def _sql_literal(value) -> str:
+	if value is None:
+		return "null"
+	if isinstance(value, int | float):
+		return repr(value)
+	return frappe.db.escape(str(value))
+
+
+def versions_of(changed: list) -> list[list]:
+	"""The Version rows Frappe's save would insert for each complaint, composed as `Version.get_diff`
+	composes them for what a pass changes (its fields, and the escalation rows it added), with the
+	app's Version hook applied (`mask_version`)."""
+	from crm_plus.permissions import mask_version
+
+	stamp, user, values = now_datetime(), frappe.session.user, []
+	for doc, before, rows in changed:
+		changed = [
+			f for f in PASS_FIELDS if f not in ("modified", "modified_by") and before.get(f) != doc.get(f)
+		]
+		data = {
+			"changed": [[f, formatted(before, f), formatted(doc, f)] for f in changed],
+			"added": [["escalations", r.as_dict()] for r in rows],
+			"removed": [],
+			"row_changed": [],
+			"data_import": None,
+			"updater_reference": None,
+		}
+		version = frappe._dict(
+			ref_doctype="CRM Complaint", docname=doc.name, data=frappe.as_json(data, indent=None)
+		)
+		mask_version(version)
+		values.append(
+			[
+				frappe.generate_hash(length=10),
+				version.ref_doctype,
+				doc.name,
+				version.data,
+				user,
+				user,
+				stamp,
+				stamp,
+			]
+		)
+	return values
+
+
+def after_write(doc, before, now) -> None:
+	"""What Frappe's save runs after writing a document (on_update, the cache, the realtime update, the
+	version, on_change; the controller's on_update and the site's Notifications, Webhooks and server
+	scripts with them), here after the pass's set-based write."""
+	doc._doc_before_save = before
+	doc._action = "save"
 	doc.flags.sla_now = now
 	doc.flags.ignore_permissions = True
-	allow_server_fields(doc).save()
-	return len(steps)
+	doc.flags.ignore_version = True  # the pass inserts the versions of its chunk together
+	doc.run_post_save_methods()
 
 
 DIGEST_AFTER = 3  # more complaints than this for one person in one pass: one alert listing them

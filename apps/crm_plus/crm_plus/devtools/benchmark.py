@@ -51,7 +51,8 @@ def line(name: str, value: float, bound: float, target: str) -> dict:
 
 
 def run(survey_url: str | None = None, only: str | None = None) -> list[dict]:
-	"""All benchmarks, or `only` one of: regrade, report, list, escalation, funnel, survey."""
+	"""All benchmarks, or `only` one of: regrade, report, list, escalation, funnel, survey, burst (the
+	escalation burst alone)."""
 	counts = {
 		dt: frappe.db.count(dt)
 		for dt in ("CRM Customer", "CRM Customer Transaction", "CRM Visit", "CRM Complaint")
@@ -64,6 +65,8 @@ def run(survey_url: str | None = None, only: str | None = None) -> list[dict]:
 		"escalation": bench_escalation,
 		"funnel": bench_funnel,
 	}
+	if only == "burst":  # the escalation burst alone, on 5k open complaints
+		benches["burst"] = lambda: bench_escalation_burst(open_complaints(5000))
 	if survey_url:
 		benches["survey"] = lambda: bench_survey(survey_url)
 	results = []
@@ -210,15 +213,29 @@ def bench_list() -> list[dict]:
 
 def bench_escalation() -> dict:
 	from crm_plus.crm_complaints.service_level import escalate
+
+	raw_times = open_complaints(5000)
+	first, counts = timed(lambda: escalate())
+	print(f"  escalation pass: {json.dumps(counts)}")
+	require(counts["checked"] > 0, "the escalation pass checked no open complaint")
+	second, counts = timed(lambda: escalate())
+	print(f"  second pass (nothing new to escalate): {second[0]:.3f} s, {json.dumps(counts)}")
+	steady = line("escalation pass, 5k open complaints", first[0], min(raw_times), "<= 5 s")
+	return [steady, bench_escalation_burst(raw_times)]
+
+
+def open_complaints(count: int) -> list[float]:
+	"""At least `count` open complaints under the default policy (closed ones reopened, received three
+	hours ago); returns the times of the raw read of the open queue, the passes' lower bound."""
 	from crm_plus.domain.sla import OPEN_STATUSES
 
 	policy = frappe.db.get_value("CRM SLA Policy", {"is_default": 1}, "name")
 	open_now = frappe.db.count("CRM Complaint", {"status": ("in", OPEN_STATUSES)})
-	if open_now < 5000:
+	if open_now < count:
 		frappe.db.sql(
 			f"""update `tabCRM Complaint` set status = 'In Progress', resolved_at = null, closed_at = null,
-			sla_policy = %s, received_at = %s order by name limit {5000 - open_now}""",
-			(policy, add_to_date(now_datetime(), hours=-3)),
+			sla_policy = %s, received_at = %s where status not in %s order by name limit {count - open_now}""",
+			(policy, add_to_date(now_datetime(), hours=-3), OPEN_STATUSES),
 		)
 		frappe.db.commit()
 
@@ -230,13 +247,7 @@ def bench_escalation() -> dict:
 		)
 
 	raw_times, _ = timed(raw, 3)
-	first, counts = timed(lambda: escalate())
-	print(f"  escalation pass: {json.dumps(counts)}")
-	require(counts["checked"] > 0, "the escalation pass checked no open complaint")
-	second, counts = timed(lambda: escalate())
-	print(f"  second pass (nothing new to escalate): {second[0]:.3f} s, {json.dumps(counts)}")
-	steady = line("escalation pass, 5k open complaints", first[0], min(raw_times), "<= 5 s")
-	return [steady, bench_escalation_burst(raw_times)]
+	return raw_times
 
 
 def bench_escalation_burst(raw_times) -> dict:
@@ -378,9 +389,9 @@ def bench_survey(url: str) -> list[dict]:
 		tokens.append(token)
 	frappe.db.commit()
 	web_form = make_web_form()
+	kinds = {"Satisfaction": "5", "NPS": "9", "Text": "Faster delivery, please"}
 	answers = {
-		q["id"]: ("5" if q["type"] == "Satisfaction" else "9" if q["type"] == "NPS" else "Faster delivery")
-		for q in questions_of(template)
+		q["id"]: kinds.get(q["type"]) or (q["options"] or "").split("\n")[0] for q in questions_of(template)
 	}
 	host, count = frappe.local.site, itertools.count(1)  # next() on a count is atomic: one address each
 	session = requests.Session()

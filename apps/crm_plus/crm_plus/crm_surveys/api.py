@@ -366,9 +366,14 @@ def open_follow_up(invitation, questions, typed, reasons) -> str:
 
 
 def refresh_progress(campaign: str) -> None:
+	"""Recount the campaign's progress. Refreshes of one campaign take its row lock in turn and count
+	what is committed (locking reads), so the last one to write counts every answer committed before
+	it: answers followed up at once never leave the campaign short of one."""
+	frappe.db.sql("select name from `tabCRM Survey Campaign` where name = %s for update", campaign)
 	counts = dict(
 		frappe.db.sql(
-			"select status, count(*) from `tabCRM Survey Invitation` where campaign = %s group by status",
+			"""select status, count(*) from `tabCRM Survey Invitation` where campaign = %s group by status
+			lock in share mode""",
 			campaign,
 		)
 	)
@@ -378,12 +383,12 @@ def refresh_progress(campaign: str) -> None:
 	stats = surveys.campaign_progress(invited, opened, answered)
 	sat = frappe.db.sql_list(
 		"""select a.score from `tabCRM Survey Answer` a join `tabCRM Survey Response` r on r.name = a.parent
-		where r.campaign = %s and a.question_type = 'Satisfaction'""",
+		where r.campaign = %s and a.question_type = 'Satisfaction' lock in share mode""",
 		campaign,
 	)
 	nps = frappe.db.sql_list(
 		"""select a.score from `tabCRM Survey Answer` a join `tabCRM Survey Response` r on r.name = a.parent
-		where r.campaign = %s and a.question_type = 'NPS'""",
+		where r.campaign = %s and a.question_type = 'NPS' lock in share mode""",
 		campaign,
 	)
 	agg = surveys.aggregate([int(v) for v in sat], [int(v) for v in nps])

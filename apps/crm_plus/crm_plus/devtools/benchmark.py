@@ -352,8 +352,9 @@ def drop_web_form() -> None:
 
 def bench_survey(url: str) -> list[dict]:
 	"""The public survey submit beside a Frappe Web Form submit of one record, on the same server
-	(gunicorn, loopback only), measured side by side in one run: one at a time (median of 20 each,
-	interleaved) and 50 guests at once (p95), each request from its own address (X-Forwarded-For,
+	(gunicorn, loopback only), measured side by side in one run: one at a time (median of 40 each,
+	interleaved) and 50 guests at once (p95 of two rounds each, in the order form, survey, survey,
+	form), each request from its own address (X-Forwarded-For,
 	which Frappe takes as the guest's address, so no guest meets another's rate limit). Fails unless
 	every submission was accepted and stored, and every answer's follow-up done afterwards."""
 	import requests
@@ -373,7 +374,7 @@ def bench_survey(url: str) -> list[dict]:
 	).insert()
 	# Answers are accepted only while a campaign runs; the invitations are made here, not drawn.
 	campaign.db_set("status", "Running")
-	customers = frappe.get_all("CRM Customer", limit=70, pluck="name")
+	customers = frappe.get_all("CRM Customer", limit=140, pluck="name")
 	tokens = []
 	for customer in customers:
 		token = new_token()
@@ -420,15 +421,19 @@ def bench_survey(url: str) -> list[dict]:
 		return seconds, r.status_code == 200
 
 	try:
-		for i in range(4):  # warm every worker's caches for both
+		for i in range(8):  # warm every worker's caches for both (a forged link stores nothing)
 			form(-i)
+			survey(f"warm-up-{i}-{frappe.generate_hash(length=20)}")
 		singles_survey, singles_form = [], []
-		for i, token in enumerate(tokens[:20]):  # one at a time, interleaved
+		for i, token in enumerate(tokens[:40]):  # one at a time, interleaved
 			singles_survey.append(survey(token))
 			singles_form.append(form(i))
-		with ThreadPoolExecutor(max_workers=50) as pool:
-			burst_form = list(pool.map(form, range(100, 150)))
-			burst_survey = list(pool.map(survey, tokens[20:70]))
+		burst_form, burst_survey = [], []
+		with ThreadPoolExecutor(max_workers=50) as pool:  # two rounds each, in the order F S S F
+			burst_form += pool.map(form, range(100, 150))
+			burst_survey += pool.map(survey, tokens[40:90])
+			burst_survey += pool.map(survey, tokens[90:140])
+			burst_form += pool.map(form, range(150, 200))
 		frappe.db.rollback()  # a fresh snapshot: see what the server committed
 		stored = frappe.db.count("CRM Survey Response", {"campaign": campaign.name})
 		forms = frappe.db.count(WEB_FORM_DOCTYPE)
@@ -436,17 +441,17 @@ def bench_survey(url: str) -> list[dict]:
 		drop_web_form()
 	ok = sum(good for _s, good in singles_survey + burst_survey)
 	ok_forms = sum(good for _s, good in singles_form + burst_form)
-	print(f"  survey: {ok} of 70 accepted, {stored} responses stored; web form: {ok_forms} of 70 accepted")
-	require(ok == len(tokens) == 70, f"{ok} of {len(tokens)} survey submissions accepted")
+	print(f"  survey: {ok} of 140 accepted, {stored} responses stored; web form: {ok_forms} of 140 accepted")
+	require(ok == len(tokens) == 140, f"{ok} of {len(tokens)} survey submissions accepted")
 	require(stored == ok, f"{ok} submissions accepted but {stored} responses stored")
-	require(ok_forms == 70 and forms >= 70, f"{ok_forms} web form submissions accepted, {forms} stored")
+	require(ok_forms == 140 and forms >= 140, f"{ok_forms} web form submissions accepted, {forms} stored")
 	# What follows from the answers runs after them (the queue's job, or here the sweep): all of it.
 	follow_up_pending()
 	frappe.db.commit()
 	left = frappe.db.count("CRM Survey Response", {"campaign": campaign.name, "follow_up_pending": 1})
 	answered = frappe.db.get_value("CRM Survey Campaign", campaign.name, "answered")
 	print(f"  follow-ups left pending: {left}; campaign progress counts {answered} answered")
-	require(left == 0 and answered == 70, f"{left} follow-ups pending, {answered} answers counted")
+	require(left == 0 and answered == 140, f"{left} follow-ups pending, {answered} answers counted")
 	one = statistics.median(s for s, _g in singles_survey)
 	one_form = statistics.median(s for s, _g in singles_form)
 	return [

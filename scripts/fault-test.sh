@@ -5,7 +5,7 @@
 #      without its log), the rerun finishes the rest and logs nobody twice;
 #   2. an escalation pass over 500 breached complaints killed halfway: what it committed (every 250
 #      complaints) is whole; then two passes at once, then a third: each step claimed, sent and
-#      logged once.
+#      logged once, and no alert left pending (alerts are batched per person after each pass).
 #   3. Redis stopped and restarted while the desk saves records and enqueues jobs (scripts/fault_redis.py).
 # Usage (as root or the bench owner):  bash scripts/fault-test.sh [SITE]    (default scale.test)
 # Exits 1 when a check finds a problem. Loopback only; every step is bounded in time.
@@ -24,13 +24,6 @@ check() { # $1: label, $2: JSON from a check; fails when any problem count is no
 	if ! python3 -c 'import json,sys; p=json.loads(sys.argv[1])["problems"]; sys.exit(1 if any(p.values()) else 0)' "$2"; then
 		echo "  FAILED: $1"; failed=1
 	fi
-}
-kill_after() { # $1: seconds, $2: bench execute arguments; SIGKILL the whole job like a lost worker
-	as_owner "cd '$bench_dir' && exec bench --site '$site' execute $2" >/dev/null 2>&1 &
-	local pid=$!
-	sleep "$1"
-	pkill -KILL -u "$owner" -f "frappe.utils.bench_helper frappe --site $site execute" || true
-	wait "$pid" 2>/dev/null || true
 }
 
 echo "== 1. regrade killed after its first chunks ($site)"
@@ -54,7 +47,15 @@ python3 -c 'import json,sys; c=json.loads(sys.argv[1]); sys.exit(0 if c["not_reg
 echo "== 2. escalation pass killed halfway, then two at once"
 prepared=$(run "crm_plus.devtools.faults.prepare_escalation --kwargs '{\"count\": 500}'")
 received=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["received"])' "$prepared")
-kill_after 8 crm_plus.crm_complaints.service_level.escalate  # a pass over 500 takes longer (timed below)
+as_owner "cd '$bench_dir' && exec bench --site '$site' execute crm_plus.crm_complaints.service_level.escalate" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1200); do # wait for the first committed chunk, then kill the pass like a lost worker
+	n=$(sql "select count(*) from \`tabCRM Complaint\` where received_at = '$received' and escalation_level > 0" || echo 0)
+	[ "${n:-0}" -gt 0 ] && break
+	sleep 0.1
+done
+pkill -KILL -u "$owner" -f "frappe.utils.bench_helper frappe --site $site execute" || true
+wait "$pid" 2>/dev/null || true
 killed=$(run "crm_plus.devtools.faults.check_escalation --kwargs '{\"received\": \"$received\"}'")
 check "after the kill" "$killed"
 echo "  (a pass commits every 250 complaints: what it finished before the kill stays, whole)"
@@ -72,6 +73,8 @@ again=$(run "crm_plus.devtools.faults.check_escalation --kwargs '{\"received\": 
 check "after one more pass" "$again"
 python3 -c 'import json,sys; a,b=(json.loads(x) for x in sys.argv[1:]); a.pop("problems"); b.pop("problems"); sys.exit(0 if a == b and a["escalated complaints"] > 0 else 1)' "$both" "$again" \
 	|| { echo "  FAILED: the extra pass changed the escalations"; failed=1; }
+python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["alerts pending"] == 0 else 1)' "$again" \
+	|| { echo "  FAILED: alerts left pending after complete passes"; failed=1; }
 
 echo "== 3. Redis restarted while the desk saves and enqueues"
 python3 "$repo/scripts/fault_redis.py" --bench "$bench_dir" --site "$site" --owner "$owner" || failed=1

@@ -130,7 +130,12 @@ doc_events["ToDo"] |= {
 
 scheduler_events = {
 	"cron": {
-		"*/5 * * * *": ["crm_plus.crm_complaints.service_level.escalate"],
+		# Queues the escalation pass on the long queue (service_level.schedule_escalation); the follow-ups
+		# of public survey answers whose job was lost.
+		"*/5 * * * *": [
+			"crm_plus.crm_complaints.service_level.schedule_escalation",
+			"crm_plus.crm_surveys.api.follow_up_pending",
+		],
 		"*/10 * * * *": [
 			"crm_plus.crm_visits.jobs.mark_missed_visits",
 			"crm_plus.crm_visits.jobs.send_visit_reminders",

@@ -9,7 +9,6 @@ from crm_plus.domain import escalation as esc
 from crm_plus.domain import sla
 
 CAL = sla.default_calendar()
-CONFIG = esc.EscalationConfig(warn_share=0.75, manager_after_minutes=120, calendar=CAL)
 MON = datetime(2026, 11, 23, 9, 0)  # a Monday
 DUE = sla.add_working_time(CAL, MON, 240)  # 14:00
 
@@ -22,62 +21,79 @@ def levels(steps: list[esc.EscalationStep]) -> list[int]:
 	return [s.level for s in steps]
 
 
+def ladder(
+	level: int,
+	now: datetime,
+	target: float = 240,
+	*,
+	manager_after: float = 120,
+	share: float = 0.75,
+	done_at: datetime | None = None,
+	paused_minutes: float = 0.0,
+	paused_since: datetime | None = None,
+) -> list[esc.EscalationStep]:
+	"""The resolution ladder as the escalation job reads it: from the state of what a complaint stores."""
+	state, breach = sla.target_state(
+		CAL, MON, target, now, done_at, paused_minutes, paused_since, at_risk_share=share
+	)
+	return esc.escalation_steps(level, state, breach, manager_after)
+
+
 def test_the_ladder_step_by_step():
 	assert DUE == at(23, 14)
-	assert esc.next_escalation(0, at(23, 11, 59), MON, DUE, CONFIG) == []
+	assert ladder(0, at(23, 11, 59)) == []
 	# 180 of 240 working minutes have run at noon: the handler is warned.
-	assert esc.next_escalation(0, at(23, 12), MON, DUE, CONFIG) == [
-		esc.EscalationStep(1, "Handler", "at_risk")
-	]
-	assert esc.next_escalation(1, DUE, MON, DUE, CONFIG) == []
-	assert esc.next_escalation(1, at(23, 14, 1), MON, DUE, CONFIG) == [
-		esc.EscalationStep(2, "CRM Service Supervisor", "breached")
-	]
+	assert ladder(0, at(23, 12)) == [esc.EscalationStep(1, "Handler", "at_risk")]
+	assert ladder(1, DUE) == []
+	assert ladder(1, at(23, 14, 1)) == [esc.EscalationStep(2, "CRM Service Supervisor", "breached")]
 	# The manager 120 working minutes after the breach: 16:00.
-	assert esc.next_escalation(2, at(23, 15, 59), MON, DUE, CONFIG) == []
-	assert esc.next_escalation(2, at(23, 16), MON, DUE, CONFIG) == [
-		esc.EscalationStep(3, "CRM Service Manager", "still_breached")
-	]
-	assert esc.next_escalation(3, at(30, 16), MON, DUE, CONFIG) == []
+	assert ladder(2, at(23, 15, 59)) == []
+	assert ladder(2, at(23, 16)) == [esc.EscalationStep(3, "CRM Service Manager", "still_breached")]
+	assert ladder(3, at(30, 16)) == []
 
 
-def test_the_manager_delay_counts_working_time_or_wall_time():
-	due = at(23, 17)
-	# Working time: 17:00-18:00 Monday, then 09:00-10:00 Tuesday.
-	assert esc.next_escalation(2, at(23, 23), MON, due, CONFIG) == []
-	assert esc.next_escalation(2, at(24, 9, 59), MON, due, CONFIG) == []
-	assert levels(esc.next_escalation(2, at(24, 10), MON, due, CONFIG)) == [3]
-	wall = esc.EscalationConfig(warn_share=0.75, manager_after_minutes=120)
-	assert levels(esc.next_escalation(2, at(23, 19), MON, due, wall)) == [3]
+def test_the_manager_delay_counts_working_time():
+	# 420 working minutes from Monday 09:00: due 17:00. Then 17:00-18:00 Monday, 09:00-10:00 Tuesday.
+	assert sla.add_working_time(CAL, MON, 420) == at(23, 17)
+	assert ladder(2, at(23, 23), 420) == []
+	assert ladder(2, at(24, 9, 59), 420) == []
+	assert levels(ladder(2, at(24, 10), 420)) == [3]
 
 
 def test_after_an_outage_the_skipped_steps_come_in_order():
-	steps = esc.next_escalation(0, at(25, 10), MON, DUE, CONFIG)
+	steps = ladder(0, at(25, 10))
 	assert [(s.level, s.target, s.reason) for s in steps] == [
 		(1, "Handler", "at_risk"),
 		(2, "CRM Service Supervisor", "breached"),
 		(3, "CRM Service Manager", "still_breached"),
 	]
-	assert levels(esc.next_escalation(0, at(23, 14, 30), MON, DUE, CONFIG)) == [1, 2]
-	assert levels(esc.next_escalation(1, at(25, 10), MON, DUE, CONFIG)) == [2, 3]
+	assert levels(ladder(0, at(23, 14, 30))) == [1, 2]
+	assert levels(ladder(1, at(25, 10))) == [2, 3]
 
 
 def test_resolved_and_paused_complaints_escalate_nothing():
 	late = at(25, 10)
-	assert esc.next_escalation(0, late, MON, DUE, CONFIG, resolved=True) == []
-	assert esc.next_escalation(0, late, MON, DUE, CONFIG, paused=True) == []
-	assert esc.next_escalation(0, late, MON, None, CONFIG) == []  # an open pause: no due moment
+	assert ladder(0, late, done_at=at(23, 13)) == []  # resolved in time: MET
+	assert ladder(0, late, paused_since=at(23, 10)) == []  # waiting on the customer: PAUSED
+	# Resolved late: the state stays BREACHED for the record, and a job skips done complaints.
+	assert sla.target_state(CAL, MON, 240, late, done_at=at(23, 15))[0] == sla.BREACHED
 
 
 def test_paused_time_is_left_out_of_the_warning_share():
-	due = at(23, 16)  # 240 minutes and two paused hours
-	assert esc.next_escalation(0, at(23, 14, 30), MON, due, CONFIG, paused_minutes=120) == []
-	assert levels(esc.next_escalation(0, at(23, 15), MON, due, CONFIG, paused_minutes=120)) == [1]
+	# Two paused hours: due 16:00; at 14:30, 270 - 120 = 150 of 240 minutes ran, at 15:00 180.
+	assert ladder(0, at(23, 14, 30), paused_minutes=120) == []
+	assert levels(ladder(0, at(23, 15), paused_minutes=120)) == [1]
+	assert levels(ladder(0, at(23, 16, 1), paused_minutes=120)) == [1, 2]
+
+
+def test_the_policy_share_decides_the_warning():
+	assert ladder(0, at(23, 11)) == []  # 120 of 240: below 75%
+	assert levels(ladder(0, at(23, 11), share=0.5)) == [1]
 
 
 def test_levels_out_of_range_are_clamped():
-	assert levels(esc.next_escalation(-1, at(23, 12), MON, DUE, CONFIG)) == [1]
-	assert esc.next_escalation(7, at(25, 10), MON, DUE, CONFIG) == []
+	assert levels(ladder(-1, at(23, 12))) == [1]
+	assert ladder(7, at(25, 10)) == []
 
 
 def test_the_ladder_from_a_computed_state():
@@ -123,50 +139,41 @@ def test_the_response_ladder_warns_then_escalates_apart_from_the_resolution_ladd
 # ---------------------------------------------------------------- properties
 
 offsets = st.integers(min_value=0, max_value=8 * 24 * 60)  # minutes after the start, over a week and more
-configs = st.builds(
-	esc.EscalationConfig,
-	warn_share=st.sampled_from([0.5, 0.75, 0.9, 1.0]),
-	manager_after_minutes=st.integers(0, 600),
-	calendar=st.sampled_from([CAL, None]),
-)
+shares = st.sampled_from([0.5, 0.75, 0.9, 1.0])
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(0, 3), offsets, st.integers(1, 1000), configs)
-def test_escalation_is_idempotent(level, offset, target, config):
-	now, due = MON + timedelta(minutes=offset), sla.add_working_time(CAL, MON, target)
-	steps = esc.next_escalation(level, now, MON, due, config)
+@given(st.integers(0, 3), offsets, st.integers(1, 1000), st.integers(0, 600), shares)
+def test_escalation_is_idempotent(level, offset, target, manager_after, share):
+	now = MON + timedelta(minutes=offset)
+	steps = ladder(level, now, target, manager_after=manager_after, share=share)
 	assert levels(steps) == list(range(level + 1, level + 1 + len(steps)))  # above, in order, none skipped
 	reached = max([level, *levels(steps)])
-	assert esc.next_escalation(reached, now, MON, due, config) == []  # a rerun escalates nothing
+	assert ladder(reached, now, target, manager_after=manager_after, share=share) == []  # a rerun: nothing
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(offsets, min_size=1, max_size=12), st.integers(1, 1000), configs)
-def test_the_level_never_goes_down(runs, target, config):
-	due, level = sla.add_working_time(CAL, MON, target), 0
+@given(st.lists(offsets, min_size=1, max_size=12), st.integers(1, 1000), st.integers(0, 600), shares)
+def test_the_level_never_goes_down(runs, target, manager_after, share):
+	level = 0
 	for offset in sorted(runs):
 		now = MON + timedelta(minutes=offset)
-		reached = max([level, *levels(esc.next_escalation(level, now, MON, due, config))])
+		reached = max([level, *levels(ladder(level, now, target, manager_after=manager_after, share=share))])
 		assert reached >= level
-		assert reached == max(level, esc.level_due(now, MON, due, config))
 		level = reached
+	# The last run reached what the clock calls for at its moment: the whole ladder from zero.
+	assert level == max([0, *levels(ladder(0, now, target, manager_after=manager_after, share=share))])
 
 
 @settings(max_examples=200, deadline=None)
-@given(offsets, st.integers(1, 1000), configs)
-def test_the_ladder_agrees_with_the_sla_state(offset, target, config):
-	now, due = MON + timedelta(minutes=offset), sla.add_working_time(CAL, MON, target)
-	state, breach = sla.sla_state(due, None, now, MON, config.warn_share, config.calendar)
-	wanted = esc.level_due(now, MON, due, config)
+@given(offsets, st.integers(1, 1000), st.integers(0, 600), shares)
+def test_the_ladder_agrees_with_the_sla_state(offset, target, manager_after, share):
+	now = MON + timedelta(minutes=offset)
+	state, breach = sla.target_state(CAL, MON, target, now, at_risk_share=share)
+	reached = max([0, *levels(ladder(0, now, target, manager_after=manager_after, share=share))])
 	expected = {
-		sla.ON_TRACK: [esc.NONE],
-		sla.AT_RISK: [esc.WARNED],
-		sla.BREACHED: [esc.SUPERVISOR, esc.MANAGER],
+		sla.ON_TRACK: esc.NONE,
+		sla.AT_RISK: esc.WARNED,
+		sla.BREACHED: esc.MANAGER if breach >= manager_after else esc.SUPERVISOR,
 	}
-	assert wanted in expected[state]
-	# The state-based ladder gives the same steps, except within the rounding of the breach (0.1 minute).
-	if abs(breach - config.manager_after_minutes) >= 0.1:
-		assert esc.escalation_steps(0, state, breach, config.manager_after_minutes) == esc.next_escalation(
-			0, now, MON, due, config
-		)
+	assert reached == expected[state]

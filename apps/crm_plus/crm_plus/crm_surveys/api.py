@@ -1,12 +1,13 @@
 """Surveys on the Frappe side: campaigns invite a sample, customers answer by a public link (no login)
 or agents enter their answers, and every response is scored; an unhappy one opens a complaint."""
 
+import hmac
 import json
 
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
-from frappe.utils import add_days, cint, escape_html, flt, get_url, now_datetime, today
+from frappe.utils import add_days, cint, escape_html, flt, get_datetime, get_url, getdate, now_datetime
 
 from crm_plus.domain import mail as mail_rules
 from crm_plus.domain import public_links, surveys
@@ -57,6 +58,30 @@ def invitation_by_token(token: str):
 	return doc_by_token("CRM Survey Invitation", "token", token)
 
 
+def invitation_to_answer(token: str):
+	"""What the public submit needs of the invitation whose token is exactly `token`, in one read: its
+	own fields, its campaign's status and template, the customer's account manager (None: forged).
+	As `public_links.record_by_token`, the candidates the case-blind column finds are compared byte
+	for byte, in constant time."""
+	if not public_links.plausible_token(token):
+		return None
+	rows = frappe.db.sql(
+		"""select i.name, i.token, i.campaign, i.customer, i.expires_at, i.answered_at,
+			coalesce(cu.customer_name, i.customer_name) as customer_name,
+			c.status as campaign_status, c.template, cu.account_manager
+		from `tabCRM Survey Invitation` i
+		left join `tabCRM Survey Campaign` c on c.name = i.campaign
+		left join `tabCRM Customer` cu on cu.name = i.customer
+		where i.token = %s""",
+		token,
+		as_dict=True,
+	)
+	for row in rows:
+		if row.token and hmac.compare_digest(row.token.encode(), token.encode()):
+			return row
+	return None
+
+
 def campaign_running(campaign: str) -> bool:
 	return frappe.db.get_value("CRM Survey Campaign", campaign, "status") == "Running"
 
@@ -74,8 +99,17 @@ USED = {"ok": False, "state": "used"}
 def submit(token: str, answers: str | dict) -> dict:
 	"""The public page posts here. Expired, used, forged tokens and closed campaigns store nothing.
 	Every valid answer is stored, whoever the customer is: the page needs no login (Guest)."""
-	invitation = invitation_by_token(token)
-	state = token_state(invitation)
+	invitation = invitation_to_answer(token)
+	state = (
+		public_links.link_state(
+			get_datetime(invitation.expires_at) if invitation.expires_at else None,
+			get_datetime(invitation.answered_at) if invitation.answered_at else None,
+			now_datetime(),
+			open=invitation.campaign_status == "Running",
+		)
+		if invitation
+		else "forged"
+	)
 	if state != "valid":
 		return {"ok": False, "state": state}
 	answers = parsed_answers(answers)
@@ -92,12 +126,13 @@ def submit(token: str, answers: str | dict) -> dict:
 		return USED
 	if not locked or locked[0][0]:
 		return USED
-	questions = questions_of(frappe.db.get_value("CRM Survey Campaign", invitation.campaign, "template"))
+	questions = questions_of(invitation.template)
 	typed, errors = surveys.validate_answers(questions, answers)
 	if errors:
 		return {"ok": False, "state": "invalid", "errors": {q: ERRORS[e]() for q, e in errors.items()}}
 	try:
-		response = save_response(invitation, questions, typed, "Web Link")
+		# Stored first; what follows from it runs after the commit (follow_up_later).
+		response = save_response(invitation, questions, typed, "Web Link", later=True)
 	except (frappe.DuplicateEntryError, frappe.UniqueValidationError, frappe.QueryDeadlockError):
 		# Another submission of this link stored its answer first (one response per invitation).
 		frappe.db.rollback()
@@ -153,24 +188,30 @@ def check_may_record(invitation) -> None:
 	)
 
 
-def save_response(invitation, questions: list[dict], typed: dict, channel: str) -> str:
+def save_response(invitation, questions: list[dict], typed: dict, channel: str, later: bool = False) -> str:
+	"""Store the answer (its answers, scores and whether it is unhappy: pure arithmetic in the same
+	insert) and mark the invitation answered; then what follows from it (`follow_up`): at once, or
+	with `later` (the public page) after the commit in a background job, with the response flagged
+	`follow_up_pending` so that the scheduler's sweep does it when the job is lost (Redis down, a
+	worker killed). Either way it runs once per response (`follow_up` locks the flag)."""
 	scores = surveys.response_scores(questions, typed)
-	settings = frappe.get_cached_doc("CRM Plus Settings")
-	unhappy = surveys.unhappy_reasons(
-		questions, typed, cint(settings.unhappy_threshold), bool(cint(settings.unhappy_on_detractor))
-	)
+	unhappy = unhappy_reasons(questions, typed)
 	response = frappe.get_doc(
 		{
 			"doctype": "CRM Survey Response",
 			"campaign": invitation.campaign,
 			"invitation": invitation.name,
 			"customer": invitation.customer,
+			"customer_name": invitation.get("customer_name"),
 			"channel": channel,
 			"submitted_at": now_datetime(),
 			"average_score": scores["average"],
 			"csat": scores["csat"],
 			"nps_score": scores["nps_score"],
 			"unhappy": 1 if unhappy else 0,
+			"follow_up_pending": 1,
+			# The public submit read it with the invitation; otherwise the response looks it up.
+			"account_manager": invitation.get("account_manager"),
 			"answers": [
 				{
 					"question_id": q["id"],
@@ -185,20 +226,109 @@ def save_response(invitation, questions: list[dict], typed: dict, channel: str) 
 				if q["id"] in typed
 			],
 		}
-	).insert(ignore_permissions=True)
+	)
+	# The public submit's links come from the invitation, campaign and customer it has just read.
+	response.flags.ignore_links = later
+	response.insert(ignore_permissions=True)
 	frappe.db.set_value(
 		"CRM Survey Invitation", invitation.name, {"status": "Answered", "answered_at": now_datetime()}
 	)
-	if scores["average"] is not None:
+	if later:
+		frappe.db.after_commit.add(lambda: follow_up_later(response.name))
+	else:
+		follow_up(response.name)
+	return response.name
+
+
+def unhappy_reasons(questions: list[dict], typed: dict) -> list:
+	settings = frappe.get_cached_doc("CRM Plus Settings")
+	return surveys.unhappy_reasons(
+		questions, typed, cint(settings.unhappy_threshold), bool(cint(settings.unhappy_on_detractor))
+	)
+
+
+def follow_up_later(response: str) -> None:
+	"""Queue the follow-up of a committed response. A queue that cannot take it loses nothing: the
+	response stays flagged and the sweep (`follow_up_pending`, every five minutes) does it."""
+	try:
+		frappe.enqueue("crm_plus.crm_surveys.api.follow_up", queue="short", response=response)
+	except Exception:
+		# After the commit: nothing may be written here, so the file log says why it waits.
+		frappe.logger("crm_plus").warning(
+			f"survey response {response}: follow-up left to the sweep", exc_info=True
+		)
+
+
+def follow_up(response: str) -> bool:
+	"""What follows from a stored answer, once: the customer's latest score, an unhappy answer's
+	complaint, the campaign's progress. The response's row is locked and its flag read as committed,
+	so of a job, a sweep and a rerun only the first does it. False when it was done already."""
+	pending = frappe.db.sql(
+		"select follow_up_pending from `tabCRM Survey Response` where name = %s for update", response
+	)
+	if not pending or not pending[0][0]:
+		return False
+	doc = frappe.get_doc("CRM Survey Response", response)
+	template = frappe.db.get_value("CRM Survey Campaign", doc.campaign, "template") if doc.campaign else None
+	questions = questions_of(template) if template else []
+	typed, _errors = surveys.validate_answers(questions, stored_answers(doc))
+	updates = {"follow_up_pending": 0}
+	average = surveys.response_scores(questions, typed)["average"] if questions else None
+	if average is not None and not frappe.db.sql(
+		"""select 1 from `tabCRM Survey Response` where customer = %s and submitted_at > %s
+		and follow_up_pending = 0 and name != %s limit 1""",
+		(doc.customer, doc.submitted_at, doc.name),
+	):  # a later answer followed up first keeps its score
 		frappe.db.set_value(
 			"CRM Customer",
-			invitation.customer,
-			{"latest_survey_score": scores["average"], "latest_survey_date": today()},
+			doc.customer,
+			{"latest_survey_score": average, "latest_survey_date": getdate(doc.submitted_at)},
 		)
-	if unhappy:
-		response.db_set("follow_up", open_follow_up(invitation, questions, typed, unhappy))
-	refresh_progress(invitation.campaign)
-	return response.name
+	if doc.unhappy and not doc.follow_up and doc.invitation:
+		reasons = unhappy_reasons(questions, typed)
+		if reasons:
+			invitation = frappe.get_doc("CRM Survey Invitation", doc.invitation)
+			updates["follow_up"] = open_follow_up(invitation, questions, typed, reasons)
+	frappe.db.set_value("CRM Survey Response", doc.name, updates, update_modified=False)
+	if doc.campaign:
+		refresh_progress(doc.campaign)
+	return True
+
+
+def stored_answers(doc) -> dict:
+	"""The answers of a stored response as posted (lists back from their JSON)."""
+	answers = {}
+	for row in doc.answers:
+		value = row.answer
+		if value and value.startswith("["):
+			try:
+				value = json.loads(value)
+			except ValueError:
+				pass
+		answers[row.question_id] = value
+	return answers
+
+
+def follow_up_pending(limit: int = 500) -> int:
+	"""Every five minutes: the follow-ups whose job was lost (Redis down, a worker killed), each in
+	its own savepoint, oldest first; a response being followed up by its job right now waits for it
+	and is then found done. Returns how many were done."""
+	names = frappe.get_all(
+		"CRM Survey Response",
+		filters={"follow_up_pending": 1},
+		order_by="submitted_at asc",
+		limit=limit,
+		pluck="name",
+	)
+	done = 0
+	for name in names:
+		frappe.db.savepoint("crm_plus_survey_follow_up")
+		try:
+			done += follow_up(name)
+		except Exception:
+			frappe.db.rollback(save_point="crm_plus_survey_follow_up")
+			frappe.log_error(title=_("CRM Plus: the follow-up of survey response {0} failed").format(name))
+	return done
 
 
 def open_follow_up(invitation, questions, typed, reasons) -> str:
@@ -228,9 +358,14 @@ def open_follow_up(invitation, questions, typed, reasons) -> str:
 
 
 def refresh_progress(campaign: str) -> None:
+	"""Recount the campaign's progress. Refreshes of one campaign take its row lock in turn and count
+	what is committed (locking reads), so the last one to write counts every answer committed before
+	it: answers followed up at once never leave the campaign short of one."""
+	frappe.db.sql("select name from `tabCRM Survey Campaign` where name = %s for update", campaign)
 	counts = dict(
 		frappe.db.sql(
-			"select status, count(*) from `tabCRM Survey Invitation` where campaign = %s group by status",
+			"""select status, count(*) from `tabCRM Survey Invitation` where campaign = %s group by status
+			lock in share mode""",
 			campaign,
 		)
 	)
@@ -240,12 +375,12 @@ def refresh_progress(campaign: str) -> None:
 	stats = surveys.campaign_progress(invited, opened, answered)
 	sat = frappe.db.sql_list(
 		"""select a.score from `tabCRM Survey Answer` a join `tabCRM Survey Response` r on r.name = a.parent
-		where r.campaign = %s and a.question_type = 'Satisfaction'""",
+		where r.campaign = %s and a.question_type = 'Satisfaction' lock in share mode""",
 		campaign,
 	)
 	nps = frappe.db.sql_list(
 		"""select a.score from `tabCRM Survey Answer` a join `tabCRM Survey Response` r on r.name = a.parent
-		where r.campaign = %s and a.question_type = 'NPS'""",
+		where r.campaign = %s and a.question_type = 'NPS' lock in share mode""",
 		campaign,
 	)
 	agg = surveys.aggregate([int(v) for v in sat], [int(v) for v in nps])

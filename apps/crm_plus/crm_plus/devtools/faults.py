@@ -111,6 +111,11 @@ def check_escalation(received: str) -> dict:
 		and escalation_level > 0""",
 		between,
 	)[0][0]
+	pending = frappe.db.sql(
+		"""select count(*) from `tabCRM Complaint Escalation` where parenttype = 'CRM Complaint'
+		and alert_pending = 1 and parent in (select name from `tabCRM Complaint` where received_at = %(received)s)""",
+		between,
+	)[0][0]
 	problems = {
 		"escalation rows twice": frappe.db.sql(
 			"""select count(*) from (select 1 from `tabCRM Complaint Escalation`
@@ -118,12 +123,15 @@ def check_escalation(received: str) -> dict:
 			group by parent, clock, level, ifnull(escalated_to, '') having count(*) > 1) d""",
 			between,
 		)[0][0],
+		# An alert names its complaint (one each) or lists many (a digest, one per person and pass): no
+		# person gets the same complaint's escalation twice, alone or in a digest.
 		"notifications twice": frappe.db.sql(
 			"""select count(*) from (select 1 from `tabNotification Log`
 			where document_type = 'CRM Complaint' and document_name in (select name from `tabCRM Complaint` where received_at = %(received)s)
 			group by for_user, document_name, subject having count(*) > 1) d""",
 			between,
-		)[0][0],
+		)[0][0]
+		+ digests_twice(received),
 		"level raised without a claimed key": frappe.db.sql(
 			"""select count(*) from `tabCRM Complaint` c where c.received_at = %(received)s
 			and c.escalation_level > 0 and not exists (select 1 from `tabCRM Sent Notification` s
@@ -141,8 +149,34 @@ def check_escalation(received: str) -> dict:
 		)[0][0],
 	}
 	return _report(
-		{"claimed keys": keys, "escalation rows": rows, "escalated complaints": levels, "problems": problems}
+		{
+			"claimed keys": keys,
+			"escalation rows": rows,
+			"escalated complaints": levels,
+			"alerts pending": pending,
+			"problems": problems,
+		}
 	)
+
+
+def digests_twice(received: str) -> int:
+	"""(person, complaint, reason) lines listed in more than one alert to that person: the digests'
+	lines read back from their content, the single alerts' from their subject."""
+	import re
+	from collections import Counter
+
+	names = set(frappe.db.sql_list("select name from `tabCRM Complaint` where received_at = %s", received))
+	seen: Counter = Counter()
+	for user, subject, content, name in frappe.db.sql(
+		"""select for_user, subject, email_content, document_name from `tabNotification Log`
+		where document_type = 'CRM Complaint' and type = 'Alert'"""
+	):
+		if name in names:
+			seen[(user, subject)] += 1
+		for line in re.findall(r"<li><a [^>]*>(.*?)</a></li>", content or ""):
+			if any(n in line for n in names):
+				seen[(user, line)] += 1
+	return sum(1 for n in seen.values() if n > 1)
 
 
 PROBE = "crm_plus_fault_probe"

@@ -1,15 +1,17 @@
 """The escalation ladder of complaints (自动升级, MISSION section 6).
 
 Levels only go up: NONE (0) -> WARNED (1: the handler, once the elapsed share of the resolution time
-reaches `warn_share`) -> SUPERVISOR (2: on breach) -> MANAGER (3: `manager_after_minutes` after the
-breach). The functions return only the steps above the level a complaint has reached, so a rerun at
+reaches the policy's at-risk share) -> SUPERVISOR (2: on breach) -> MANAGER (3: `manager_after_minutes` after the
+breach). The ladder is read from the SLA state the shell computed (`sla.target_state`,
+`sla.response_state`), so the ladder and the state shown on the complaint never disagree. The
+functions return only the steps above the level a complaint has reached, so a rerun at
 that level returns nothing. After a long outage every skipped step is returned, lowest first: the log
 shows the whole ladder, and the shell claims, logs and notifies each (complaint, level) once.
 Resolved, closed and paused complaints escalate nothing.
 
 The first response climbs a ladder of its own, with the same levels and targets, kept apart from the
 resolution ladder (a late answer must not use up the resolution's steps): the handler is warned once
-`warn_share` of the response time has run (`RESPONSE_AT_RISK`), the supervisors on the response
+the at-risk share of the response time has run (`RESPONSE_AT_RISK`), the supervisors on the response
 breach (`RESPONSE_BREACHED`), the service manager `manager_after_minutes` after it
 (`RESPONSE_STILL_BREACHED`). The shell keeps each ladder's level in its own field.
 Reasons are codes; the shell turns them into translated messages.
@@ -18,7 +20,6 @@ Reasons are codes; the shell turns them into translated messages.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from crm_plus.domain import roles, sla
 
@@ -42,16 +43,6 @@ REASONS = (AT_RISK, BREACHED, STILL_BREACHED, RESPONSE_AT_RISK, RESPONSE_BREACHE
 
 
 @dataclass(frozen=True)
-class EscalationConfig:
-	"""From the SLA policy: `warn_share` of the resolution time (0.75 for at_risk_percent 75) and the
-	minutes after breach before the manager; minutes and shares are working ones with a calendar."""
-
-	warn_share: float = sla.DEFAULT_AT_RISK_SHARE
-	manager_after_minutes: float = 120.0
-	calendar: sla.WorkingCalendar | None = None
-
-
-@dataclass(frozen=True)
 class EscalationStep:
 	level: int
 	target: str  # HANDLER or the role to escalate to
@@ -65,52 +56,13 @@ def _steps(current_level: int, wanted: int, reasons: dict[int, str] = LEVEL_REAS
 	]
 
 
-def level_due(
-	now: datetime,
-	started: datetime,
-	due: datetime | None,
-	config: EscalationConfig,
-	*,
-	paused_minutes: float = 0.0,
-) -> int:
-	"""The highest level the resolution clock calls for at `now` (NONE when due is None: paused)."""
-	if due is None:
-		return NONE
-	if now > due:
-		late = sla.measure_minutes(config.calendar, due, now)
-		return MANAGER if late >= config.manager_after_minutes else SUPERVISOR
-	state, _ = sla.sla_state(
-		due, None, now, started, config.warn_share, config.calendar, paused_minutes=paused_minutes
-	)
-	return WARNED if state == sla.AT_RISK else NONE
-
-
-def next_escalation(
-	current_level: int,
-	now: datetime,
-	started: datetime,
-	due: datetime | None,
-	config: EscalationConfig,
-	*,
-	resolved: bool = False,
-	paused: bool = False,
-	paused_minutes: float = 0.0,
-) -> list[EscalationStep]:
-	"""The steps due now above `current_level`, lowest first (all skipped ones after an outage).
-
-	`due` is the resolution deadline (None while paused); `resolved` covers resolved and closed;
-	`paused_minutes` is the paused working time so far, left out of the warning share.
-	"""
-	if resolved or paused or due is None:
-		return []
-	return _steps(current_level, level_due(now, started, due, config, paused_minutes=paused_minutes))
-
-
 def escalation_steps(
 	current_level: int, state: str, breach_minutes: float, manager_after_minutes: float
 ) -> list[EscalationStep]:
-	"""The same ladder from an SLA state already computed (`sla.sla_state` or `sla.target_state`):
-	AT_RISK warns, BREACHED goes to the supervisor, or the manager once breached that long."""
+	"""The steps due above `current_level`, lowest first (all skipped ones after an outage), from the
+	resolution clock's state (`sla.target_state`, which knows pauses and the policy's at-risk share):
+	AT_RISK warns the handler, BREACHED goes to the supervisors, or to the manager once breached
+	`manager_after_minutes` (working minutes). ON_TRACK, MET and PAUSED call for nothing."""
 	return _steps(current_level, _wanted(state, breach_minutes, manager_after_minutes))
 
 

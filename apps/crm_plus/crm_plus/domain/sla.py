@@ -31,7 +31,6 @@ ON_TRACK, AT_RISK, BREACHED, MET, PAUSED = "On Track", "At Risk", "Breached", "M
 STATES = (ON_TRACK, AT_RISK, BREACHED, MET, PAUSED)
 
 Interval = tuple[time, time]
-Pause = tuple[datetime, datetime | None]  # (start, end); an end of None is a pause still running
 _DAY, _WEEK, _MIDNIGHT = timedelta(days=1), timedelta(days=7), timedelta(days=1)
 
 
@@ -180,78 +179,7 @@ def measure_minutes(calendar: WorkingCalendar | None, start: datetime, end: date
 	return working_minutes_between(calendar, start, end)
 
 
-# ---------------------------------------------------------------- pauses (waiting on the customer)
-
-
-def _normalise(pauses: Iterable[Pause], start: datetime, now: datetime | None) -> list[Pause]:
-	"""Pauses clipped to start, sorted and merged. Pauses starting after `now` are ignored and pauses
-	ending after it are still running (end None)."""
-	spans: list[Pause] = []
-	for begin, end in pauses:
-		if now is not None and begin > now:
-			continue
-		if end is not None and now is not None and end > now:
-			end = None
-		if end is not None and end <= max(begin, start):
-			continue
-		spans.append((max(begin, start), end))
-	spans.sort(key=lambda p: p[0])
-	merged: list[Pause] = []
-	for begin, end in spans:
-		if merged and (merged[-1][1] is None or begin <= merged[-1][1]):
-			last_end = merged[-1][1]
-			merged[-1] = (merged[-1][0], None if end is None or last_end is None else max(last_end, end))
-		else:
-			merged.append((begin, end))
-	return merged
-
-
-def paused_working_minutes(
-	calendar: WorkingCalendar, start: datetime, now: datetime, pauses: Iterable[Pause]
-) -> float:
-	"""Working minutes spent paused between start and now (overlapping pauses count once)."""
-	total = timedelta()
-	for begin, end in _normalise(pauses, start, now):
-		if begin < now:
-			total += _working(calendar, begin, min(end or now, now))
-	return total.total_seconds() / 60
-
-
-def elapsed_working_minutes(
-	calendar: WorkingCalendar, start: datetime, now: datetime, pauses: Iterable[Pause] = ()
-) -> float:
-	"""Working minutes the clock has run from start to now, paused working time left out."""
-	if now <= start:
-		return 0.0
-	return working_minutes_between(calendar, start, now) - paused_working_minutes(
-		calendar, start, now, pauses
-	)
-
-
-def deadline_with_pauses(
-	calendar: WorkingCalendar,
-	start: datetime,
-	target_minutes: float,
-	pauses: Iterable[Pause] = (),
-	now: datetime | None = None,
-) -> datetime | None:
-	"""The moment the clock, stopped during pauses, has run `target_minutes` of working time.
-
-	None while a pause that began before that moment is still running: there is no due moment until the
-	clock restarts (the state is PAUSED). A pause begun after the deadline passed does not move it.
-	"""
-	if target_minutes < 0:
-		raise ValueError("minutes must not be negative")
-	cursor, remaining = start, timedelta(minutes=target_minutes)
-	for begin, end in _normalise(pauses, start, now):
-		candidate = _add(calendar, cursor, remaining)
-		if candidate <= begin:
-			return candidate
-		remaining -= _working(calendar, cursor, begin)
-		if end is None:
-			return None
-		cursor = max(cursor, end)
-	return _add(calendar, cursor, remaining)
+# ---------------------------------------------------------------- deadlines from what a complaint stores
 
 
 @dataclass(frozen=True)
@@ -269,7 +197,9 @@ def deadline(
 ) -> Deadline:
 	"""The due moment from what a complaint stores: working minutes paused so far and an open pause.
 
-	The due moment moves by the paused minutes; an open pause stops the clock (no due moment).
+	This is the one pause model: the shell adds a finished pause's working minutes to `paused_minutes`
+	(`working_minutes_between` from `paused_since` to its end) and clears `paused_since`. The due
+	moment moves by the paused minutes; an open pause stops the clock (no due moment).
 	"""
 	if paused_since is not None:
 		return Deadline(None, True)
@@ -391,16 +321,15 @@ def median(values: Iterable[float | None]) -> float | None:
 # ---------------------------------------------------------------- policy
 
 
-def select_policy(
-	policies: Sequence[Mapping], grade: str | None, severity: str | None, priority_field: str = "priority"
-) -> Mapping | None:
+def select_policy(policies: Sequence[Mapping], grade: str | None, severity: str | None) -> Mapping | None:
 	"""The most specific matching policy: grade and severity, then grade alone, then severity alone, then
-	the default (`is_default`). A policy naming a grade or severity matches only that one; disabled ones
-	never match. Ties go to the higher `priority_field` value, then to the first name."""
+	the default (`is_default`). A policy naming a grade or severity matches only that one. The fields
+	read are those of `CRM SLA Policy` (`customer_grade`, `severity`, `is_default`, `name`); ties go to
+	the first name, so the choice never depends on the order the database returns."""
 
 	def score(p: Mapping) -> int | None:
 		g, s = p.get("customer_grade"), p.get("severity")
-		if p.get("disabled") or (g and g != grade) or (s and s != severity):
+		if (g and g != grade) or (s and s != severity):
 			return None
 		if g and s:
 			return 3
@@ -408,11 +337,9 @@ def select_policy(
 			return 2 if g else 1
 		return 0 if p.get("is_default") else None
 
-	ranked = [
-		(score(p), -(p.get(priority_field) or 0), str(p.get("name") or ""), i) for i, p in enumerate(policies)
-	]
+	ranked = [(score(p), str(p.get("name") or ""), i) for i, p in enumerate(policies)]
 	ranked = [r for r in ranked if r[0] is not None]
 	if not ranked:
 		return None
-	best = min(ranked, key=lambda r: (-r[0], r[1], r[2], r[3]))
-	return policies[best[3]]
+	best = min(ranked, key=lambda r: (-r[0], r[1], r[2]))
+	return policies[best[2]]

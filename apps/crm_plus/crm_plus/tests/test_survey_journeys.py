@@ -105,6 +105,8 @@ class TestSurveyJourneys(HTTPTestCase):
 		(name,) = self.responses_of(inv.name)
 		response = frappe.get_doc("CRM Survey Response", name)
 		self.assertEqual((response.unhappy, response.nps_score, response.customer), (1, 0, self.org.c_b))
+		self.follow_up()  # what the queued job (or the scheduler's sweep) does after the answer
+		response.reload()
 		complaint = frappe.get_doc("CRM Complaint", response.follow_up)
 		self.assertEqual(
 			(complaint.customer, complaint.channel, complaint.handler, complaint.severity),
@@ -116,7 +118,57 @@ class TestSurveyJourneys(HTTPTestCase):
 		result = self.message(self.call(guest, SUBMIT, token=happy.token, answers=self.answers()))
 		self.assertTrue(result["ok"], result)
 		(name,) = self.responses_of(happy.name)
+		self.follow_up()
 		self.assertFalse(frappe.db.get_value("CRM Survey Response", name, "follow_up"))
+		self.assertEqual(frappe.db.get_value("CRM Survey Response", name, "follow_up_pending"), 0)
+
+	def follow_up(self):
+		"""What runs after a guest's answer, as the worker or the scheduler's sweep runs it."""
+		frappe.db.rollback()
+		api.follow_up_pending()
+		frappe.db.commit()
+
+	def complaints_of(self, customer: str) -> int:
+		frappe.db.rollback()
+		return frappe.db.count("CRM Complaint", {"customer": customer, "channel": "Survey"})
+
+	def test_an_unhappy_answer_opens_one_complaint_even_when_the_queue_is_down(self):
+		"""Redis unreachable when the guest answers: the answer is stored and accepted all the same,
+		its follow-up waits, flagged, and the sweep opens exactly one complaint however often it runs,
+		also beside a job that does the same follow-up."""
+		from frappe.utils import background_jobs
+		from redis import Redis
+
+		inv = self.invite(self.org.c_b)
+		before = self.complaints_of(self.org.c_b)
+		guest = self.login("Guest")
+		queue = background_jobs._redis_queue_conn
+		# A connection to a port where nothing listens: the queue is down for this request.
+		background_jobs._redis_queue_conn = Redis(host="127.0.0.1", port=9, socket_connect_timeout=1)
+		try:
+			result = self.message(
+				self.call(
+					guest, SUBMIT, token=inv.token, answers=self.answers(delivery="1", staff="1", nps="0")
+				)
+			)
+		finally:
+			background_jobs._redis_queue_conn = queue
+		self.assertEqual((result["ok"], result["state"]), (True, "answered"), result)
+		(name,) = self.responses_of(inv.name)
+		self.assertEqual(
+			frappe.db.get_value("CRM Survey Response", name, ["unhappy", "follow_up_pending"]), (1, 1)
+		)
+		self.assertEqual(self.complaints_of(self.org.c_b), before)  # not yet: nothing ran it
+		self.follow_up()
+		self.assertEqual(self.complaints_of(self.org.c_b), before + 1)
+		complaint = frappe.db.get_value("CRM Survey Response", name, "follow_up")
+		self.assertEqual(frappe.db.get_value("CRM Complaint", complaint, "customer"), self.org.c_b)
+		# The sweep again, and the job arriving late: nothing more.
+		self.follow_up()
+		self.assertFalse(api.follow_up(name))
+		frappe.db.commit()
+		self.assertEqual(self.complaints_of(self.org.c_b), before + 1)
+		self.assertEqual(frappe.db.get_value("CRM Survey Invitation", inv.name, "status"), "Answered")
 
 	def test_only_the_system_opens_a_complaint_without_the_customers_permission(self):
 		# The flag the follow-up uses cannot be sent in a request: a rep of division B still cannot

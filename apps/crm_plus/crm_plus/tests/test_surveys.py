@@ -142,6 +142,13 @@ class TestSurveyCampaignJourneys(HTTPTestCase):
 		)
 		# The response remembers the rep who served the customer then (the performance report's key).
 		self.assertEqual(stored.account_manager, o.rep_a1)
+		# What follows from the answer runs after it, in a job (or the scheduler's sweep when the job
+		# is lost): the customer's latest score and the campaign's progress.
+		frappe.db.rollback()
+		api.follow_up_pending()
+		frappe.db.commit()
+		db = self.fresh()
+		self.assertEqual(db.get_value("CRM Survey Response", result["response"], "follow_up_pending"), 0)
 		self.assertEqual(db.get_value("CRM Customer", o.c_a1, "latest_survey_score"), 4.5)
 		self.assertEqual(
 			db.get_value("CRM Survey Campaign", self.campaign, ["invited", "answered", "nps"]), (2, 1, 100)

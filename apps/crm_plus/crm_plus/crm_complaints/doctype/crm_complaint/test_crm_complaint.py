@@ -42,7 +42,12 @@ class TestComplaints(CRMTestCase):
 		answered(doc)
 
 		def notes(user):
-			return frappe.db.count("Notification Log", {"for_user": user, "document_name": doc.name})
+			"""Alerts telling `user` about this complaint: its own, or a line of a digest listing it."""
+			alone = frappe.db.count("Notification Log", {"for_user": user, "document_name": doc.name})
+			listed = frappe.db.count(
+				"Notification Log", {"for_user": user, "email_content": ("like", f"%>Complaint {doc.name} %")}
+			)
+			return alone + listed
 
 		service_level.escalate(now=datetime(2026, 11, 16, 10, 0))
 		self.assertEqual(frappe.db.get_value("CRM Complaint", doc.name, "escalation_level"), 0)
@@ -81,19 +86,145 @@ class TestComplaints(CRMTestCase):
 		o = self.org
 		doc = make_complaint(o.c_a1, handler=o.agent_a)
 		answered(doc)
-		with patch(
-			"crm_plus.crm_complaints.service_level.notify", side_effect=RuntimeError("mail server down")
-		):
+		# What runs after the write fails (the complaint's on_update: an event a site's hook could break).
+		with patch("crm_plus.crm_complaints.feedback.after_save", side_effect=RuntimeError("a hook failed")):
 			service_level.escalate(now=datetime(2026, 11, 16, 15, 0))
-		# Nothing of the failed pass stayed: no key claimed, no level, no log row.
+		# Nothing of the failed complaint stayed: no key claimed, no level, no log row, no alert.
 		self.assertEqual(frappe.db.get_value("CRM Complaint", doc.name, "escalation_level"), 0)
 		self.assertFalse(frappe.db.exists("CRM Sent Notification", {"reference_name": doc.name}))
 		self.assertEqual(frappe.db.count("CRM Complaint Escalation", {"parent": doc.name}), 0)
+		self.assertEqual(frappe.db.count("Notification Log", {"document_name": doc.name}), 0)
+		self.assertEqual(frappe.db.get_value("CRM Complaint", doc.name, "sla_status"), doc.sla_status)
 		service_level.escalate(now=datetime(2026, 11, 16, 15, 0))  # the next run does it all, once
 		doc.reload()
 		self.assertEqual([row.level for row in doc.escalations], [1, 2])
 		service_level.escalate(now=datetime(2026, 11, 16, 15, 5))
 		self.assertEqual(frappe.db.count("CRM Complaint Escalation", {"parent": doc.name}), 2)
+
+	def test_an_alert_that_fails_is_sent_by_the_next_pass_once(self):
+		from unittest.mock import patch
+
+		o = self.org
+		doc = make_complaint(o.c_a1, handler=o.agent_a)
+		answered(doc)
+		with patch(
+			"crm_plus.crm_complaints.service_level.notify", side_effect=RuntimeError("mail server down")
+		):
+			service_level.escalate(now=datetime(2026, 11, 16, 15, 0))
+		# The escalation stands (claimed, logged, saved); its alerts wait, pending.
+		self.assertEqual(frappe.db.get_value("CRM Complaint", doc.name, "escalation_level"), 2)
+		pending = {"parent": doc.name, "alert_pending": 1}
+		self.assertEqual(frappe.db.count("CRM Complaint Escalation", pending), 2)
+		self.assertEqual(frappe.db.count("Notification Log", {"document_name": doc.name}), 0)
+		service_level.escalate(now=datetime(2026, 11, 16, 15, 5))
+		self.assertEqual(frappe.db.count("CRM Complaint Escalation", pending), 0)
+		for user in (o.agent_a, self.supervisor):
+			self.assertEqual(
+				frappe.db.count("Notification Log", {"for_user": user, "document_name": doc.name}), 1
+			)
+		service_level.escalate(now=datetime(2026, 11, 16, 15, 10))
+		self.assertEqual(frappe.db.count("Notification Log", {"document_name": doc.name}), 2)
+
+	def test_a_burst_reaches_each_person_as_one_alert_listing_the_complaints(self):
+		"""After an outage many complaints climb at once: the supervisor gets one alert listing every
+		complaint, not one per complaint; a handler with a few gets each on its own; a rerun sends
+		nothing; every step is still claimed and logged once per complaint."""
+		o = self.org
+		docs = [make_complaint(o.c_a1, handler=o.agent_a) for _ in range(service_level.DIGEST_AFTER + 2)]
+		few = make_complaint(o.c_a2, handler=o.rep_a1)
+		for doc in [*docs, few]:
+			answered(doc)
+		names = [d.name for d in [*docs, few]]
+		logs = {"document_type": "CRM Complaint", "type": "Alert"}
+		before = {
+			u: frappe.db.count("Notification Log", {**logs, "for_user": u})
+			for u in (o.agent_a, o.rep_a1, self.supervisor)
+		}
+		service_level.escalate(now=datetime(2026, 11, 16, 15, 0))  # warned and breached: two steps each
+		self.assertEqual(
+			frappe.db.count("CRM Sent Notification", {"reference_name": ("in", names)}), 2 * len(names)
+		)
+		self.assertEqual(
+			frappe.db.count("CRM Complaint Escalation", {"parent": ("in", names), "alert_pending": 1}), 0
+		)
+		new = {u: frappe.db.count("Notification Log", {**logs, "for_user": u}) - n for u, n in before.items()}
+		# The supervisor: one alert listing all of them (and any other complaint this pass escalated).
+		self.assertEqual(new[self.supervisor], 1)
+		digest = frappe.get_all(
+			"Notification Log",
+			{**logs, "for_user": self.supervisor},
+			["subject", "email_content", "link"],
+			order_by="creation desc",
+			limit=1,
+		)[0]
+		for name in names:
+			self.assertIn(name, digest.email_content)
+		self.assertEqual(digest.link, service_level.DIGEST_LINK)
+		# The agent handles more than a few: one alert too; the rep's one complaint: its warning alone.
+		self.assertEqual(new[o.agent_a], 1)
+		self.assertEqual(new[o.rep_a1], 1)
+		self.assertEqual(
+			frappe.db.count("Notification Log", {**logs, "for_user": o.rep_a1, "document_name": few.name}), 1
+		)
+		service_level.escalate(now=datetime(2026, 11, 16, 15, 5))
+		again = {
+			u: frappe.db.count("Notification Log", {**logs, "for_user": u}) - n for u, n in before.items()
+		}
+		self.assertEqual(again, new)
+
+	def test_the_pass_fires_the_sites_notifications_and_webhooks(self):
+		"""The pass writes set-based, yet an admin's Notification on a value change and a Webhook on
+		save fire for the complaint whose state it changes, as on a document's save."""
+		o = self.org
+		doc = make_complaint(o.c_a1, handler=o.agent_a)
+		answered(doc)
+		frappe.get_doc(
+			{
+				"doctype": "Notification",
+				"name": f"SLA watch {o.suffix}",
+				"subject": "SLA of {{ doc.name }}: {{ doc.sla_status }}",
+				"document_type": "CRM Complaint",
+				"event": "Value Change",
+				"value_changed": "sla_status",
+				"channel": "System Notification",
+				"recipients": [{"receiver_by_document_field": "handler"}],
+				"message": "The SLA state changed",
+				"enabled": 1,
+			}
+		).insert(ignore_permissions=True)
+		webhook = frappe.get_doc(
+			{
+				"doctype": "Webhook",
+				"name": f"SLA hook {o.suffix}",
+				"webhook_doctype": "CRM Complaint",
+				"webhook_docevent": "on_update",
+				"request_url": "http://127.0.0.1:9/complaint-hook",
+				"request_structure": "Form URL-Encoded",
+				"webhook_data": [{"fieldname": "name", "key": "name"}],
+			}
+		).insert(ignore_permissions=True)
+		frappe.cache.delete_value("webhooks")
+		frappe.cache.hdel("notifications", "CRM Complaint")
+		frappe.local._webhook_queue = []
+		service_level.escalate(now=datetime(2026, 11, 16, 13, 30))  # 75% of the time used: At Risk
+		subjects = frappe.get_all(
+			"Notification Log",
+			{"for_user": o.agent_a, "document_name": doc.name, "subject": ("like", "SLA of%")},
+			pluck="subject",
+		)
+		self.assertEqual(len(subjects), 1, subjects)
+		self.assertIn("At Risk", subjects[0])
+		queued = [w.doc.name for w in frappe.local._webhook_queue if w.webhook.name == webhook.name]
+		self.assertEqual(queued.count(doc.name), 1)  # (other open complaints of the class changed too)
+		# The version records the change, as a save's would.
+		data = frappe.get_all(
+			"Version",
+			{"ref_doctype": "CRM Complaint", "docname": doc.name},
+			pluck="data",
+			order_by="creation desc",
+		)
+		self.assertIn("At Risk", data[0])
+		frappe.local._webhook_queue = []
 
 	def test_a_skipped_warning_is_logged_before_the_escalation(self):
 		doc = make_complaint(self.org.c_a1, handler=self.org.agent_a)

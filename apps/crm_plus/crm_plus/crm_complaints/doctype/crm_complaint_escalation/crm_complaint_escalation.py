@@ -13,6 +13,7 @@ class CRMComplaintEscalation(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		alert_pending: DF.Check
 		clock: DF.Literal["Resolution", "Response"]
 		escalated_at: DF.Datetime | None
 		escalated_to: DF.Link | None

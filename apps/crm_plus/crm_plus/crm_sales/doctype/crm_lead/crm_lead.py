@@ -221,4 +221,3 @@ class CRMLead(Document):
 		if self.phone:
 			contact.append("phone_nos", {"phone": self.phone, "is_primary_phone": 1})
 		return contact.insert()
-

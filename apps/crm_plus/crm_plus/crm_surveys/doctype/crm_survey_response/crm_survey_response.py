@@ -25,6 +25,7 @@ class CRMSurveyResponse(Document):
 		customer: DF.Link
 		customer_name: DF.Data | None
 		follow_up: DF.Link | None
+		follow_up_pending: DF.Check
 		invitation: DF.Link | None
 		nps_score: DF.Int
 		submitted_at: DF.Datetime | None

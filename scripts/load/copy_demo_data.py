@@ -1,7 +1,7 @@
 """Copy the generated demo data of one site into another on the same MariaDB, instead of generating
 it again (the large set takes 10-15 minutes on two cores):
 
-	/home/frappe/frappe-bench/env/bin/python scripts/load/copy_demo_data.py SITES_DIR FROM_SITE TO_SITE
+        /home/frappe/frappe-bench/env/bin/python scripts/load/copy_demo_data.py SITES_DIR FROM_SITE TO_SITE
 
 Both sites must have crm_plus installed at the same version. TO_SITE's app tables (`tabCRM ...`) are
 emptied and filled from FROM_SITE's (columns both have), and the demo users (demo-*@crm-demo.example:
@@ -37,7 +37,8 @@ def copy_rows(cur, src: str, dst: str, table: str, where: str = "", args=()) -> 
 	common = [c for c in columns(cur, dst, table) if c in set(columns(cur, src, table))]
 	cols = ", ".join(f"`{c}`" for c in common)
 	cur.execute(
-		f"insert into `{dst}`.`{table}` ({cols}) select {cols} from `{src}`.`{table}` {where}", args
+		f"insert into `{dst}`.`{table}` ({cols}) select {cols} from `{src}`.`{table}` {where}",
+		args,
 	)
 	return cur.rowcount
 
@@ -45,7 +46,10 @@ def copy_rows(cur, src: str, dst: str, table: str, where: str = "", args=()) -> 
 def main(sites: str, from_site: str, to_site: str) -> None:
 	src, dst = db_name(sites, from_site), db_name(sites, to_site)
 	conn = pymysql.connect(
-		host="127.0.0.1", user="root", password=os.environ.get("DB_ROOT_PASSWORD", "root"), autocommit=False
+		host="127.0.0.1",
+		user="root",
+		password=os.environ.get("DB_ROOT_PASSWORD", "root"),
+		autocommit=False,
 	)
 	cur = conn.cursor()
 	cur.execute("set foreign_key_checks = 0, unique_checks = 0")

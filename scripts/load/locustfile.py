@@ -32,22 +32,36 @@ from datetime import date, datetime, timedelta
 
 from locust import FastHttpUser, between, events, task
 
-FIXTURE = json.load(open(os.environ["LOAD_FIXTURE"]))
+with open(os.environ["LOAD_FIXTURE"]) as _f:
+	FIXTURE = json.load(_f)
 SITE = os.environ.get("LOAD_HOST_HEADER") or FIXTURE["site"]
-JOURNAL = open(os.environ["LOAD_JOURNAL"], "a")
+JOURNAL = open(os.environ["LOAD_JOURNAL"], "a")  # open for the whole run
 RESULT = os.environ.get("LOAD_RESULT")
 TOKENS = list(FIXTURE["tokens"])
 random.Random(int(os.environ.get("LOAD_SEED", "1"))).shuffle(TOKENS)
 # Each step of a run takes its own slice of the invitations ("offset:count"): a token answers once.
 _offset, _count = (int(x) for x in os.environ.get("LOAD_TOKEN_SLICE", f"0:{len(TOKENS)}").split(":"))
 TOKENS = TOKENS[_offset : _offset + _count]
-OPEN_COMPLAINT = ["New", "Acknowledged", "In Progress", "Waiting on Customer", "Reopened"]
+OPEN_COMPLAINT = [
+	"New",
+	"Acknowledged",
+	"In Progress",
+	"Waiting on Customer",
+	"Reopened",
+]
 KANBAN_FIELDS = [
 	"name", "owner", "creation", "modified", "modified_by", "_user_tags", "_comments", "_assign",
 	"_liked_by", "docstatus", "idx", "title", "stage", "status", "expected_amount",
 	"expected_close_date", "party_name",
 ]  # fmt: skip
-CUSTOMER_LIST_FIELDS = ["name", "customer_name", "status", "grade", "account_manager", "modified"]
+CUSTOMER_LIST_FIELDS = [
+	"name",
+	"customer_name",
+	"status",
+	"grade",
+	"account_manager",
+	"modified",
+]
 DESK_TIMES: list[float] = []
 DESK_ERRORS = [0]
 USED_TOKENS = [0]
@@ -127,7 +141,9 @@ class Person(FastHttpUser):
 				r.failure(f"login {self.user}: {r.status_code}")
 				return
 		# The desk page carries the session's CSRF token, as a browser gets it.
-		with self.client.get("/app", headers={"Host": SITE}, name="login: desk page", catch_response=True) as r:
+		with self.client.get(
+			"/app", headers={"Host": SITE}, name="login: desk page", catch_response=True
+		) as r:
 			found = re.search(r'csrf_token = "([^"]+)"', r.text or "")
 			if not found:
 				r.failure("no csrf token in /app")
@@ -140,18 +156,26 @@ class Person(FastHttpUser):
 		data = {k: (json.dumps(v) if isinstance(v, dict | list) else v) for k, v in (data or {}).items()}
 		if get:
 			ctx = self.client.get(
-				f"/api/method/{method}", params=data, headers=self.headers, name=label, catch_response=True
+				f"/api/method/{method}",
+				params=data,
+				headers=self.headers,
+				name=label,
+				catch_response=True,
 			)
 		else:
 			ctx = self.client.post(
-				f"/api/method/{method}", data=data, headers=self.headers, name=label, catch_response=True
+				f"/api/method/{method}",
+				data=data,
+				headers=self.headers,
+				name=label,
+				catch_response=True,
 			)
 		with ctx as r:
 			body = None
 			try:
 				body = r.json()
-			except Exception:
-				pass
+			except ValueError:
+				body = None
 			if r.status_code != 200 or body is None or body.get("exc") or body.get("exc_type"):
 				detail = ""
 				if isinstance(body, dict):
@@ -268,12 +292,19 @@ class Rep(Person):
 			"planned_start": now_str(),
 		}
 		body = self.call(
-			"frappe.desk.form.save.savedocs", "new visit (form.save.savedocs)", {"doc": doc, "action": "Save"}
+			"frappe.desk.form.save.savedocs",
+			"new visit (form.save.savedocs)",
+			{"doc": doc, "action": "Save"},
 		)
 		if not body:
 			return
 		saved = body["docs"][0]
-		journal("visit", "CRM Visit", saved["name"], {"customer": customer, "status": "Planned"})
+		journal(
+			"visit",
+			"CRM Visit",
+			saved["name"],
+			{"customer": customer, "status": "Planned"},
+		)
 		lat2, lng2 = float(lat) + 0.0002, float(lng) + 0.0002  # about 28 m away
 		body = self.call(
 			"run_doc_method",
@@ -289,7 +320,11 @@ class Rep(Person):
 				"visit_check_in",
 				"CRM Visit",
 				saved["name"],
-				{"status": "Checked In", "check_in_latitude": lat2, "check_in_longitude": lng2},
+				{
+					"status": "Checked In",
+					"check_in_latitude": lat2,
+					"check_in_longitude": lng2,
+				},
 			)
 
 	@task(2)
@@ -319,7 +354,12 @@ class Rep(Person):
 				"activity",
 				"CRM Activity",
 				saved["name"],
-				{"subject": subject, "customer": customer, "activity_type": "Call", "done": 1},
+				{
+					"subject": subject,
+					"customer": customer,
+					"activity_type": "Call",
+					"done": 1,
+				},
 			)
 
 	@task(2)
@@ -387,7 +427,16 @@ class Agent(Person):
 				"doctype": "CRM Complaint",
 				"fields": table(
 					"CRM Complaint",
-					["name", "subject", "status", "customer_name", "severity", "sla_status", "handler", "modified"],
+					[
+						"name",
+						"subject",
+						"status",
+						"customer_name",
+						"severity",
+						"sla_status",
+						"handler",
+						"modified",
+					],
 				),
 				"filters": filters,
 				"order_by": "`tabCRM Complaint`.`modified` desc",
@@ -439,7 +488,12 @@ class Agent(Person):
 			)
 			if not saved:
 				return
-			journal("complaint_take", "CRM Complaint", name, {"handler": self.user, "status": "In Progress"})
+			journal(
+				"complaint_take",
+				"CRM Complaint",
+				name,
+				{"handler": self.user, "status": "In Progress"},
+			)
 		content = f"Load test answer {tag()}: we are on it."
 		body = self.call(
 			"frappe.desk.form.utils.add_comment",
@@ -479,7 +533,10 @@ class Manager(Person):
 
 	@task(2)
 	def sales_funnel(self):
-		self.report("Sales Funnel", {"from_date": year_ago(), "to_date": today(), "date_basis": "Created On"})
+		self.report(
+			"Sales Funnel",
+			{"from_date": year_ago(), "to_date": today(), "date_basis": "Created On"},
+		)
 
 	@task(2)
 	def rep_performance(self):
@@ -492,7 +549,10 @@ class Manager(Person):
 			"list opportunities (reportview.get)",
 			{
 				"doctype": "CRM Opportunity",
-				"fields": table("CRM Opportunity", ["name", "title", "stage", "status", "expected_amount"]),
+				"fields": table(
+					"CRM Opportunity",
+					["name", "title", "stage", "status", "expected_amount"],
+				),
 				"filters": [["CRM Opportunity", "status", "=", "Open"]],
 				"order_by": "`tabCRM Opportunity`.`modified` desc",
 				"start": 0,
@@ -521,7 +581,10 @@ class Guest(Person):
 		USED_TOKENS[0] += 1
 		headers = self.address()
 		with self.client.get(
-			f"/survey?token={token}", headers=headers, name="guest survey page", catch_response=True
+			f"/survey?token={token}",
+			headers=headers,
+			name="guest survey page",
+			catch_response=True,
 		) as r:
 			if r.status_code != 200 or "token" not in (r.text or ""):
 				r.failure(f"{r.status_code}")
@@ -548,7 +611,12 @@ class Guest(Person):
 	@task(1)
 	def complaint(self):
 		headers = self.address()
-		with self.client.get("/complaint", headers=headers, name="guest complaint page", catch_response=True) as r:
+		with self.client.get(
+			"/complaint",
+			headers=headers,
+			name="guest complaint page",
+			catch_response=True,
+		) as r:
 			if r.status_code != 200:
 				r.failure(f"{r.status_code}")
 				return

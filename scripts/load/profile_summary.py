@@ -2,7 +2,7 @@
 `PROFILE_STEP=N scripts/load-test.sh ...`): samples per endpoint, and per endpoint the functions
 with the most samples (inclusive), the request's own frames only.
 
-	python3 scripts/load/profile_summary.py OUT [TOP]
+        python3 scripts/load/profile_summary.py OUT [TOP]
 """
 
 import collections
@@ -67,7 +67,9 @@ def main(out: str, top: int = 12) -> None:
 	inclusive = collections.defaultdict(collections.Counter)
 	self_time = collections.defaultdict(collections.Counter)
 	for path in glob.glob(os.path.join(out, "profile-*.txt")):
-		for line in open(path):
+		with open(path) as f:
+			lines = f.readlines()
+		for line in lines:
 			stack, _, count = line.rstrip("\n").rpartition(" ")
 			if not count.isdigit():
 				continue

@@ -34,7 +34,8 @@ def main(out):
 	print("|---|---|---|---|---|---|---|---|---|---|---|")
 	per_endpoint = {}
 	for n in steps(out):
-		rows = list(csv.DictReader(open(os.path.join(out, f"step-{n}_stats.csv"))))
+		with open(os.path.join(out, f"step-{n}_stats.csv")) as f:
+			rows = list(csv.DictReader(f))
 		per_endpoint[n] = rows
 		total = next(r for r in rows if r["Name"] == "Aggregated")
 		desk = load(os.path.join(out, f"step-{n}_desk.json"), {})
@@ -62,7 +63,9 @@ def main(out):
 			)
 		failures = os.path.join(out, f"step-{n}_failures.csv")
 		if os.path.exists(failures):
-			for r in csv.DictReader(open(failures)):
+			with open(failures) as f:
+				failed = list(csv.DictReader(f))
+			for r in failed:
 				print(f"  failure: {r['Name']}: {r['Error'][:160]} x{r['Occurrences']}")
 
 

@@ -7,7 +7,7 @@ Both sites must have crm_plus installed at the same version. TO_SITE's app table
 emptied and filled from FROM_SITE's (columns both have), and the demo users (demo-*@crm-demo.example:
 User, Has Role, their passwords in __Auth, their Contacts) replace TO_SITE's; the naming series
 counters of the app's records are copied. Frappe's own tables are left alone. MariaDB root/root on
-127.0.0.1 (override with DB_ROOT_PASSWORD). Afterwards: bench --site TO_SITE clear-cache.
+127.0.0.1 (override with DB_ROOT_PASSWORD). RESUME=1 skips the tables already as long as their source. Afterwards: bench --site TO_SITE clear-cache.
 """
 
 import json
@@ -65,6 +65,13 @@ def main(sites: str, from_site: str, to_site: str) -> None:
 	present = {r[0] for r in cur.fetchall()}
 	for table in sorted(app_tables):
 		start = time.time()
+		if table in present and os.environ.get("RESUME"):
+			# RESUME=1 after an interrupted copy: a table with as many rows as its source is done
+			cur.execute(
+				f"select (select count(*) from `{src}`.`{table}`) = (select count(*) from `{dst}`.`{table}`)"
+			)
+			if cur.fetchone()[0]:
+				continue
 		cur.execute(f"delete from `{dst}`.`{table}`")
 		n = copy_rows(cur, src, dst, table) if table in present else 0
 		conn.commit()

@@ -70,7 +70,9 @@ json.dump(conf, open(sys.argv[2], "w"), indent=1)
 EOF
 
 PIDS=()
+locust_pid=""
 cleanup() {
+	[ -n "$locust_pid" ] && kill -TERM "$locust_pid" 2>/dev/null
 	for pid in "${PIDS[@]}"; do
 		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
 	done
@@ -79,7 +81,8 @@ cleanup() {
 		kill -KILL -- "-$pid" 2>/dev/null || true
 	done
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM  # the EXIT trap stops everything
 
 bench_site() { (cd "$RUN/sites" && "$PY" -m frappe.utils.bench_helper frappe --site "$SITE" "$@"); }
 

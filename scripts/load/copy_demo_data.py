@@ -43,6 +43,23 @@ def copy_rows(cur, src: str, dst: str, table: str, where: str = "", args=()) -> 
 	return cur.rowcount
 
 
+def restart_sequence(cur, db: str, table: str) -> None:
+	"""An autoincrement DocType names its rows from a sequence (`<doctype scrubbed>_id_seq`): after
+	the copy it must start above the copied names, or the next insert collides."""
+	sequence = table[3:].lower().replace(" ", "_").replace("-", "_") + "_id_seq"
+	cur.execute(
+		"select count(*) from information_schema.tables where table_schema = %s and table_name = %s"
+		" and table_type = 'SEQUENCE'",
+		(db, sequence),
+	)
+	if not cur.fetchone()[0]:
+		return
+	cur.execute(f"select ifnull(max(name), 0) + 1 from `{db}`.`{table}`")
+	start = int(cur.fetchone()[0])
+	cur.execute(f"alter sequence `{db}`.`{sequence}` restart with {start}")
+	print(f"  sequence {sequence} restarts at {start}")
+
+
 def main(sites: str, from_site: str, to_site: str) -> None:
 	src, dst = db_name(sites, from_site), db_name(sites, to_site)
 	conn = pymysql.connect(
@@ -76,6 +93,7 @@ def main(sites: str, from_site: str, to_site: str) -> None:
 		n = copy_rows(cur, src, dst, table) if table in present else 0
 		conn.commit()
 		print(f"{table}: {n} rows ({time.time() - start:.1f} s)", flush=True)
+		restart_sequence(cur, dst, table)
 	# The demo users: their rows in TO_SITE replaced by FROM_SITE's.
 	for table, where in (
 		("tabUser", "where name like %s"),

@@ -46,7 +46,7 @@ if [ "$(id -u)" = 0 ]; then
 	# bench refuses root: run as the bench's owner
 	owner=$(stat -c %U "$BENCH")
 	exec runuser -u "$owner" -- env BENCH="$BENCH" APP_PATH="$APP_PATH" LOCUST="$LOCUST" WORKERS="$WORKERS" \
-		OUT="$OUT" bash "$0" "$SITE" "$USERS" "$STEP_SECONDS" "$PORT"
+		OUT="$OUT" PROFILE_STEP="${PROFILE_STEP:-}" PYSPY="${PYSPY:-}" bash "$0" "$SITE" "$USERS" "$STEP_SECONDS" "$PORT"
 fi
 [ -x "$LOCUST" ] || { echo "Locust not found at $LOCUST (see the head of this script)"; exit 2; }
 [ -d "$BENCH/sites/$SITE" ] || { echo "No site $SITE in $BENCH"; exit 2; }
@@ -55,7 +55,12 @@ export PYTHONPATH="$APP_PATH"
 PY="$BENCH/env/bin/python"
 RUN="$OUT/run"  # the private sites folder
 mkdir -p "$RUN/sites" "$RUN/logs"
-ln -sfn "$BENCH/sites/$SITE" "$RUN/sites/$SITE"
+# The site is a folder of its own here (Frappe's scheduler skips a site that is a symbolic link), its
+# contents linked to the bench's site.
+mkdir -p "$RUN/sites/$SITE"
+for entry in "$BENCH/sites/$SITE"/* "$BENCH/sites/$SITE"/.[!.]*; do
+	[ -e "$entry" ] && ln -sfn "$entry" "$RUN/sites/$SITE/$(basename "$entry")"
+done
 ln -sfn "$BENCH/sites/assets" "$RUN/sites/assets"
 cp "$BENCH/sites/apps.txt" "$RUN/sites/apps.txt"
 [ -f "$BENCH/sites/apps.json" ] && cp "$BENCH/sites/apps.json" "$RUN/sites/apps.json"

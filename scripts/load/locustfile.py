@@ -146,7 +146,8 @@ class Person(FastHttpUser):
 		) as r:
 			found = re.search(r'csrf_token = "([^"]+)"', r.text or "")
 			if not found:
-				r.failure("no csrf token in /app")
+				title = re.search(r"<title>(.*?)</title>", r.text or "", re.S)
+				r.failure(f"{r.status_code} no csrf token in /app: {(title.group(1) if title else '')[:120]}")
 				return
 			self.headers["X-Frappe-CSRF-Token"] = found.group(1)
 

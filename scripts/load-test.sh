@@ -77,20 +77,29 @@ EOF
 PIDS=()
 locust_pid=""
 cleanup() {
-	[ -n "$locust_pid" ] && kill -TERM "$locust_pid" 2>/dev/null
+	set +e  # every process is stopped, whatever one kill answers
+	if [ -n "$locust_pid" ]; then kill -TERM "$locust_pid" 2>/dev/null; fi
 	for pid in "${PIDS[@]}"; do
-		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
 	done
 	sleep 2
 	for pid in "${PIDS[@]}"; do
-		kill -KILL -- "-$pid" 2>/dev/null || true
+		kill -KILL -- "-$pid" 2>/dev/null
 	done
+	PIDS=()
+	return 0
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM  # the EXIT trap stops everything
 
 bench_site() { (cd "$RUN/sites" && "$PY" -m frappe.utils.bench_helper frappe --site "$SITE" "$@"); }
 
+for port in "$PORT" "$QUEUE_PORT"; do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+		echo "Port $port is in use: stop what listens there or choose another PORT"
+		exit 2
+	fi
+done
 echo "== $(date -u +%FT%TZ) site $SITE, steps: $USERS users x ${STEP_SECONDS}s, gunicorn -w $WORKERS on 127.0.0.1:$PORT"
 setsid redis-server --port "$QUEUE_PORT" --bind 127.0.0.1 --save "" --appendonly no \
 	>"$RUN/logs/redis.log" 2>&1 &
@@ -186,7 +195,6 @@ done
 "$PY" "$HERE/load/summary.py" "$OUT" | tee "$OUT/summary.txt"
 echo "== verify (servers, worker and scheduler stopped first)"
 cleanup
-PIDS=()
 set +e
 bench_site execute crm_plus.devtools.load_test.verify \
 	--kwargs "{\"fixture\": \"$FIXTURE\", \"journal\": \"$JOURNAL\"}" | tee "$OUT/verify.txt"

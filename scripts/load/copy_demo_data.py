@@ -5,7 +5,8 @@ it again (the large set takes 10-15 minutes on two cores):
 
 Both sites must have crm_plus installed at the same version. TO_SITE's app tables (`tabCRM ...`) are
 emptied and filled from FROM_SITE's (columns both have), and the demo users (demo-*@crm-demo.example:
-User, Has Role, their passwords in __Auth, their Contacts) replace TO_SITE's; the naming series
+User, Has Role, their passwords in __Auth, their Contacts, Notification Settings, defaults, social
+login rows and the share of their own User record) replace TO_SITE's; the naming series
 counters of the app's records are copied. Frappe's own tables are left alone. MariaDB root/root on
 127.0.0.1 (override with DB_ROOT_PASSWORD). RESUME=1 skips the tables already as long as their source. Afterwards: bench --site TO_SITE clear-cache.
 """
@@ -101,6 +102,11 @@ def main(sites: str, from_site: str, to_site: str) -> None:
 		("__Auth", "where doctype = 'User' and name like %s"),
 		("tabContact Email", "where email_id like %s"),
 		("tabContact", "where email_id like %s"),
+		# what Frappe makes with a user and the desk's boot reads (a user without them gets a 500)
+		("tabNotification Settings", "where name like %s"),
+		("tabDefaultValue", "where parent like %s"),
+		("tabUser Social Login", "where parent like %s"),
+		("tabDocShare", "where user like %s and share_doctype = 'User'"),
 	):
 		cur.execute(f"delete from `{dst}`.`{table}` {where}", (DEMO_USERS,))
 		n = copy_rows(cur, src, dst, table, where, (DEMO_USERS,))

@@ -18,7 +18,7 @@ import traceback
 import frappe
 from frappe.utils import add_days, now_datetime
 
-from crm_plus.demo import PASSWORD, make_user
+from crm_plus.devtools.demo import PASSWORD, make_user
 from crm_plus.domain.public_links import new_token
 
 # Tables whose rows the mix adds, and what adds them (checked against the journal).

@@ -7,7 +7,7 @@ request), and optionally profiled with cProfile:
 
 `what`: form (a rep opens one of their customers: getdoc, then the connections' counts), survey (a
 guest opens the public survey page), reports (a sales manager runs Sales Rep Performance and Sales
-Funnel for a year; the first run computes, the reruns within minutes come from its cache). Users log in with the demo password (crm_plus.demo); run on a demo site.
+Funnel for a year; the first run computes, the reruns within minutes come from its cache). Users log in with the demo password (crm_plus.devtools.demo); run on a demo site.
 """
 
 import cProfile
@@ -47,7 +47,7 @@ def _in_thread(site: str, fn, profiler=None):
 
 
 def _client(site: str, user: str | None):
-	from crm_plus.demo import PASSWORD
+	from crm_plus.devtools.demo import PASSWORD
 
 	client = get_test_client()
 	if user:

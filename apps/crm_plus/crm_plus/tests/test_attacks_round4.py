@@ -69,3 +69,51 @@ class TestAssignedRepListPagesTies(HTTPTestCase):
 		some = [["CRM Customer", "customer_name", "like", "%"]]
 		rows = self.pages(o.rep_b, len(mine), 3, filters=some)
 		self.assertEqual(sorted(rows), mine)
+
+
+class TestDocumentMethodOnUnsavedRecord(HTTPTestCase):
+	"""crm_plus.security.request_guard.stored_document_for_methods: a document method of the app runs on
+	the stored record. A `run_doc_method` whose document has no name was left to Frappe, which built it
+	from the client's JSON; a new visit passes the shell's has_permission (judged when saved), so a rep of
+	division B ran `check_in` on a visit naming a customer of division A and the refusal told the
+	distance from any point to that customer's stored location (three points: where it is)."""
+
+	def test_check_in_of_an_unsaved_visit_of_another_divisions_customer(self):
+		o = self.org
+		frappe.db.set_value("CRM Customer", o.c_a1, {"latitude": 40.766456, "longitude": 116.22729})
+		frappe.db.commit()
+		rep = self.login(o.rep_b)
+		for docs in (
+			{"doctype": "CRM Visit", "__islocal": 1, "customer": o.c_a1, "status": "Planned"},
+			{"doctype": "CRM Visit", "customer": o.c_a1, "status": "Planned", "sales_rep": o.rep_b},
+		):
+			response = self.call(
+				rep,
+				"run_doc_method",
+				method="check_in",
+				docs=frappe.as_json(docs),
+				args=frappe.as_json({"latitude": 0, "longitude": 0, "accuracy": 10}),
+			)
+			self.assertEqual(response.status_code, 403, response.text[:300])
+			self.assertNotIn("CheckInRefused", response.text)
+			self.assertNotIn("12181968", response.text)  # metres from (0, 0) to the customer
+		# The customer's own rep still checks in on the stored visit (by name: the desk's form).
+		visit = frappe.get_doc(
+			{
+				"doctype": "CRM Visit",
+				"customer": o.c_a1,
+				"sales_rep": o.rep_a1,
+				"status": "Planned",
+				"planned_start": frappe.utils.now_datetime(),
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		response = self.call(
+			self.login(o.rep_a1),
+			"run_doc_method",
+			method="check_in",
+			docs=frappe.as_json({"doctype": "CRM Visit", "name": visit.name}),
+			args=frappe.as_json({"latitude": 40.766456, "longitude": 116.22729, "accuracy": 10}),
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		self.assertEqual(frappe.db.get_value("CRM Visit", visit.name, "status"), "Checked In")

@@ -294,10 +294,20 @@ def stored_document_for_methods(method: str) -> None:
 		docs = _decoded(frappe.form_dict.get("docs"))
 	except ValueError:
 		return
-	if not isinstance(docs, dict) or not docs.get("doctype") or not docs.get("name"):
+	if not isinstance(docs, dict) or not isinstance(docs.get("doctype"), str):
 		return
 	if frappe.db.get_value("DocType", docs["doctype"], "module") not in APP_MODULES:
 		return
+	if not docs.get("name") or docs.get("__islocal"):
+		# No stored record: Frappe would build one from the client's values, and a new record passes
+		# has_permission until it is saved (a check-in on a visit naming any customer told the distance
+		# to that customer's stored location).
+		frappe.throw(
+			_("Methods of {0} run on the stored record: call them by the record's name").format(
+				_(docs["doctype"])
+			),
+			frappe.PermissionError,
+		)
 	frappe.form_dict.pop("docs")
 	frappe.form_dict["dt"] = docs["doctype"]
 	frappe.form_dict["dn"] = docs["name"]

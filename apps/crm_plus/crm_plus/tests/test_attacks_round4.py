@@ -117,3 +117,38 @@ class TestDocumentMethodOnUnsavedRecord(HTTPTestCase):
 		)
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		self.assertEqual(frappe.db.get_value("CRM Visit", visit.name, "status"), "Checked In")
+
+
+class TestUnsavedRecordOfAnotherDivisionsCustomer(HTTPTestCase):
+	"""crm_plus.security.conditions.new_record_allowed: an unsaved record passed the single-record check
+	unless it belonged to a record (BELONGS_TO); a visit, complaint or activity was "judged when saved".
+	The print view renders a document the client sends (`get_html_and_style(doc=<JSON>)`): a rep of
+	division B printed an unsaved visit, complaint or activity naming any customer by its id and read
+	the customer's name (the link's title) — every customer of every division, id by id."""
+
+	def test_print_of_an_unsaved_record_naming_another_divisions_customer(self):
+		o = self.org
+		secret = frappe.db.get_value("CRM Customer", o.c_a1, "customer_name")
+		rep = self.login(o.rep_b)
+		for doctype, fields in (
+			("CRM Visit", {"customer": o.c_a1, "sales_rep": o.rep_b, "status": "Planned"}),
+			("CRM Complaint", {"customer": o.c_a1, "subject": "x", "handler": o.rep_b}),
+			("CRM Activity", {"customer": o.c_a1, "subject": "x"}),
+		):
+			response = self.call(
+				rep,
+				"frappe.www.printview.get_html_and_style",
+				doc=frappe.as_json({"doctype": doctype, "__islocal": 1, **fields}),
+				print_format="Standard",
+			)
+			self.assertNotIn(secret, response.text, doctype)
+			self.assertEqual(response.status_code, 403, f"{doctype}: {response.text[:200]}")
+		# An unsaved record of the rep's own customer still prints (the desk prints a form before saving).
+		response = self.call(
+			rep,
+			"frappe.www.printview.get_html_and_style",
+			doc=frappe.as_json({"doctype": "CRM Visit", "__islocal": 1, "customer": o.c_b, "status": "Planned"}),
+			print_format="Standard",
+		)
+		self.assertEqual(response.status_code, 200, response.text[:200])
+		self.assertIn(frappe.db.get_value("CRM Customer", o.c_b, "customer_name"), response.text)

@@ -152,3 +152,48 @@ class TestUnsavedRecordOfAnotherDivisionsCustomer(HTTPTestCase):
 		)
 		self.assertEqual(response.status_code, 200, response.text[:200])
 		self.assertIn(frappe.db.get_value("CRM Customer", o.c_b, "customer_name"), response.text)
+
+
+class TestPrintOfADocumentTheClientSends(HTTPTestCase):
+	"""The desk's print preview posts the form's document (`get_html_and_style(doc=<JSON>)`) and Frappe
+	renders that copy after checking the stored record of its name. A rep of division B printed a copy
+	of their own visit naming a customer of division A (the stored visit passes), or an unsaved
+	opportunity, lead, visit plan or contract naming another division's records, and read their names
+	(the links' titles)."""
+
+	def print_copy(self, user, doc):
+		return self.call(
+			self.login(user),
+			"frappe.www.printview.get_html_and_style",
+			doc=frappe.as_json(doc),
+			print_format="Standard",
+		)
+
+	def test_a_copy_names_another_divisions_customer(self):
+		o = self.org
+		secret = frappe.db.get_value("CRM Customer", o.c_a1, "customer_name")
+		own = frappe.db.get_value("CRM Customer", o.c_b, "customer_name")
+		visit = frappe.get_doc(
+			{
+				"doctype": "CRM Visit",
+				"customer": o.c_b,
+				"sales_rep": o.rep_b,
+				"status": "Planned",
+				"planned_start": frappe.utils.now_datetime(),
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		copy = visit.as_dict(convert_dates_to_str=True) | {"customer": o.c_a1}
+		response = self.print_copy(o.rep_b, copy)
+		self.assertNotIn(secret, response.text)
+		# The stored visit is what prints (the desk's preview of a saved form).
+		self.assertEqual(response.status_code, 200, response.text[:200])
+		self.assertIn(own, response.text)
+		for doc in (
+			{"doctype": "CRM Opportunity", "customer": o.c_a1, "account_manager": o.rep_b},
+			{"doctype": "CRM Lead", "converted_customer": o.c_a1},
+			{"doctype": "CRM Visit Plan", "sales_rep": o.rep_b, "items": [{"customer": o.c_a1}]},
+		):
+			response = self.print_copy(o.rep_b, {"__islocal": 1, **doc})
+			self.assertNotIn(secret, response.text, doc["doctype"])
+			self.assertEqual(response.status_code, 403, f"{doc['doctype']}: {response.text[:200]}")

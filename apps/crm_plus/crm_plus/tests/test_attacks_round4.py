@@ -148,7 +148,11 @@ class TestUnsavedRecordOfAnotherDivisionsCustomer(HTTPTestCase):
 		self.as_user(o.rep_b)
 		try:
 			for customer, allowed in ((o.c_a1, False), (o.c_b, True)):
-				for doctype, ptype in (("CRM Visit", "read"), ("CRM Visit", "create"), ("CRM Complaint", "read")):
+				for doctype, ptype in (
+					("CRM Visit", "read"),
+					("CRM Visit", "create"),
+					("CRM Complaint", "read"),
+				):
 					doc = frappe.new_doc(doctype)
 					doc.customer = customer
 					self.assertEqual(bool(doc.has_permission(ptype)), allowed, (doctype, ptype, customer))

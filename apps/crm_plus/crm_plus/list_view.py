@@ -60,6 +60,11 @@ def two_reads(args, split: tuple[str, frozenset[str]]) -> list | None:
 		for key, value in args.items()
 		if key not in ("filters", "start", "limit_start", "page_length", "limit_page_length", "limit")
 	}
+	# Ties (customers sharing one `modified`: a transfer, an import) are broken by name in every read and
+	# in the merge, so that each read's first `start + page` rows are the same rows as the page's order
+	# has them and every customer is on exactly one page.
+	direction = order["direction"].lower()
+	common["order_by"] = f"{table}.`{order['field']}` {direction}, {table}.`name` {direction}"
 	user = frappe.session.user
 	if not filters and not frappe.permissions.get_user_permissions(user):
 		# No filter of the user's and no user permission: every customer the rep owns is one they read, so
@@ -67,7 +72,7 @@ def two_reads(args, split: tuple[str, frozenset[str]]) -> list | None:
 		# with the full conditions then reads those and the named ones, in order, and takes the page.
 		own = frappe.db.sql(
 			f"""select `name` from {table} where `{owner_field}` = %s
-			order by `{order["field"]}` {order["direction"]} limit %s""",
+			order by `{order["field"]}` {direction}, `name` {direction} limit %s""",
 			(user, start + page),
 			pluck=True,
 		)
@@ -87,7 +92,7 @@ def two_reads(args, split: tuple[str, frozenset[str]]) -> list | None:
 	common["save_user_settings"] = False
 	named = reportview.execute(**common, filters=[*filters, [doctype, "name", "in", sorted(names)]])
 	merged = {row[NAME_KEY]: row for row in [*own, *named]}
-	rows = sorted(merged.values(), key=lambda r: r[SORT_KEY], reverse=order["direction"].lower() == "desc")[
+	rows = sorted(merged.values(), key=lambda r: (r[SORT_KEY], r[NAME_KEY]), reverse=direction == "desc")[
 		start : start + page
 	]
 	for row in rows:

@@ -267,6 +267,21 @@ def new_record_allowed(rule: Rule, doc, ptype: str | None, user: str):
 		if not name or not (rule_sql := condition(rule.of, user, ptype not in READ_PTYPES)):
 			return None
 		return None if row_passes(rule.of, name, rule_sql) is not False else False
+	if rule.kind in (table.REP_OR_CUSTOMER, table.HANDLER_OR_CUSTOMER, table.AGAINST):
+		# Unsaved, it is no one's record yet: it is judged by the records it names, as its write guards
+		# will judge it (a visit and an activity need the right to edit them, a complaint to read its
+		# customer). Otherwise a document the client sends (the print view) shows their titles.
+		write = ptype not in READ_PTYPES and rule.kind != table.HANDLER_OR_CUSTOMER
+		if rule.kind == table.AGAINST:
+			named = [(target, activities.TARGET_FIELDS[target]) for target in rule.of]
+		else:
+			named = [(rule.of, rule.field)]
+		for target, field in named:
+			name = doc.get(field)
+			if name and (rule_sql := condition(target, user, write)):
+				if row_passes(target, name, rule_sql) is False:
+					return False
+		return None
 	if rule.placed:
 		scope = get_scope(user)
 		if scope.unrestricted or doc.get(rule.field) in reps_of(scope) or ptype not in ("create", "write"):

@@ -136,6 +136,7 @@ def check_request_filters() -> None:
 	method, route_doctype = request_route()
 	check_row_read(route_doctype, method)
 	stored_document_for_methods(method)
+	stored_document_for_print(method)
 	check_request_fields()
 	if method.startswith(OWN_FILTER_METHODS):
 		return
@@ -294,13 +295,55 @@ def stored_document_for_methods(method: str) -> None:
 		docs = _decoded(frappe.form_dict.get("docs"))
 	except ValueError:
 		return
-	if not isinstance(docs, dict) or not docs.get("doctype") or not docs.get("name"):
+	if not isinstance(docs, dict) or not isinstance(docs.get("doctype"), str):
 		return
 	if frappe.db.get_value("DocType", docs["doctype"], "module") not in APP_MODULES:
 		return
+	if not docs.get("name") or docs.get("__islocal"):
+		# No stored record: Frappe would build one from the client's values, and a new record passes
+		# has_permission until it is saved (a check-in on a visit naming any customer told the distance
+		# to that customer's stored location).
+		frappe.throw(
+			_("Methods of {0} run on the stored record: call them by the record's name").format(
+				_(docs["doctype"])
+			),
+			frappe.PermissionError,
+		)
 	frappe.form_dict.pop("docs")
 	frappe.form_dict["dt"] = docs["doctype"]
 	frappe.form_dict["dn"] = docs["name"]
+
+
+# Frappe's print preview methods: they render the document posted as `doc` (JSON) when no `name` is given.
+PRINT_METHODS = ("frappe.www.printview.get_html_and_style", "frappe.www.printview.get_rendered_raw_commands")
+
+
+def stored_document_for_print(method: str) -> None:
+	"""The print preview renders the stored record of the app's DocTypes, never a copy the client sends.
+
+	The desk posts the form's document (`doc`) and Frappe renders that copy after checking the stored
+	record of its name: a copy of one's own visit naming another division's customer (or an unsaved
+	record naming it) printed that customer's name, the link's title. For the app's DocTypes the request
+	is turned into one by name; a document without a stored name is refused."""
+	if method not in PRINT_METHODS or frappe.form_dict.get("name"):
+		return
+	try:
+		doc = _decoded(frappe.form_dict.get("doc"))
+	except ValueError:
+		return
+	if not isinstance(doc, dict) or not isinstance(doc.get("doctype"), str):
+		return
+	if frappe.db.get_value("DocType", doc["doctype"], "module") not in APP_MODULES:
+		return
+	if not isinstance(doc.get("name"), str) or not doc["name"] or doc.get("__islocal"):
+		frappe.throw(
+			_("Methods of {0} run on the stored record: call them by the record's name").format(
+				_(doc["doctype"])
+			),
+			frappe.PermissionError,
+		)
+	frappe.form_dict["doc"] = doc["doctype"]
+	frappe.form_dict["name"] = doc["name"]
 
 
 def refuse_v2_document_for_methods() -> None:

@@ -1,4 +1,4 @@
-// Charts drawn only where they can be seen (CRM Plus).
+// The desk's charts (CRM Plus): drawn only where they can be seen, and legends that fit a phone.
 // A desk chart (a workspace's Dashboard Chart, a report's chart) is made when its data arrives. When the
 // user has already left the page by then (a shortcut clicked while the workspace still loads), the
 // chart's container is hidden and has no width: frappe-charts draws it anyway, with a width of 0 minus
@@ -9,6 +9,10 @@
 // container is shown again (frappe-charts watches its container's size and calls draw then).
 // A redraw asked for while the chart animates (its container then holds an animated copy, for 250 ms)
 // threw "Failed to execute 'removeChild' on 'Node'"; it now waits until the chart is back.
+// A legend is laid out in columns of 150 px whatever the chart's width: on a 375 px phone the second
+// column of a donut's legend ran out of the chart (category names cut) and the rows after the first fell
+// below the chart's height (not shown). Here the legend's items are placed in rows that fit the width, a
+// label longer than the width is shortened with an ellipsis, and the chart grows to show every row.
 // Loaded on every desk page (app_include_js). No backslashes here (see datetime_seconds.js).
 (function () {
 	const Chart = window.frappe && frappe.Chart;
@@ -37,6 +41,16 @@
 		const setup = proto.setup;
 		const draw = proto.draw;
 		const update = proto.update;
+		const render_legend = proto.renderLegend;
+		proto.renderLegend = function () {
+			const result = render_legend.apply(this, arguments);
+			try {
+				fit_legend(this);
+			} catch (e) {
+				// the legend as frappe-charts laid it out
+			}
+			return result;
+		};
 		proto.setup = function () {
 			if (room(this) <= 0) {
 				this.crm_plus_deferred = true;
@@ -83,6 +97,49 @@
 			}
 			return update.apply(this, arguments);
 		};
+	}
+
+	// Lays out the legend's items (one <g> each: a dot, a label, maybe a value) in rows within the width.
+	function fit_legend(chart) {
+		const area = chart.legendArea;
+		const svg = chart.svg;
+		if (!area || !svg || !area.children.length || !svg.isConnected) {
+			return;
+		}
+		const left = area.transform.baseVal.numberOfItems ? area.transform.baseVal.getItem(0).matrix.e : 0;
+		const top = area.transform.baseVal.numberOfItems ? area.transform.baseVal.getItem(0).matrix.f : 0;
+		const room_x = (chart.baseWidth || 0) - left - 8;
+		if (room_x <= 0) {
+			return;
+		}
+		const row_height = (chart.config && chart.config.legendRowHeight) || 30;
+		const gap = 16;
+		let x = 0;
+		let y = 0;
+		for (const item of area.children) {
+			const label = item.querySelector(".legend-dataset-label");
+			let width = item.getBBox().width;
+			if (label && width > room_x) {
+				// shorten the label until the item fits
+				const full = label.textContent;
+				let keep = full.length;
+				while (keep > 1 && item.getBBox().width > room_x) {
+					keep -= 1;
+					label.textContent = full.slice(0, keep) + "…";
+				}
+				width = item.getBBox().width;
+			}
+			if (x > 0 && x + width > room_x) {
+				x = 0;
+				y += row_height;
+			}
+			item.setAttribute("transform", "translate(" + x + ", " + y + ")");
+			x += Math.max(width + gap, 100);
+		}
+		const needed = Math.ceil(top + y + row_height);
+		if (needed > Number(svg.getAttribute("height") || 0)) {
+			svg.setAttribute("height", needed);
+		}
 	}
 
 	// frappe-charts exports only the Chart factory; the class every chart type extends is found from a

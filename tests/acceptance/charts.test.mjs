@@ -78,3 +78,28 @@ test("charts: a donut's legend fits a phone's width and shows every item", { tim
 	}
 	assert.deepEqual(problems, []);
 });
+
+test("charts: a bar chart's labels on a phone are shown whole, on two lines where narrow", { timeout: 120_000 }, async () => {
+	const run = new Run(browser, { role: "charts", user: "demo-head-1@crm-demo.example", device: "phone", lang: "zh" });
+	await run.open();
+	run.step_name = "axis labels";
+	const seen = await run.page.evaluate(async () => {
+		const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+		const box = document.createElement("div");
+		box.style.width = "300px"; // the Sales Funnel card on a 375 px phone
+		document.querySelector(".layout-main-section").prepend(box);
+		const labels = ["初步接触", "需求确认", "方案报价", "商务谈判", "合同签订", "赢单"];
+		new frappe.Chart(box, { type: "bar", height: 240, data: { labels, datasets: [{ values: [26, 17, 17, 14, 11, 4] }] } });
+		await sleep(2000);
+		const svg = box.querySelector("svg").getBoundingClientRect();
+		const texts = [...box.querySelectorAll(".x.axis text")];
+		const shown = texts.map((t) => t.textContent);
+		const inside = texts.every((t) => t.getBoundingClientRect().bottom <= svg.bottom);
+		box.remove();
+		return { shown, inside };
+	});
+	const problems = await run.finish();
+	// frappe-charts alone shows " ..." for each four-character stage
+	assert.deepEqual(seen, { shown: ["初步接触", "需求确认", "方案报价", "商务谈判", "合同签订", "赢单"], inside: true });
+	assert.deepEqual(problems, []);
+});

@@ -142,6 +142,97 @@
 		}
 	}
 
+	// A bar or line chart's labels along the x axis: frappe-charts cuts a label to the letters it thinks
+	// fit (7 px a letter), which leaves " ..." of a Chinese stage name on a phone. Here each label is shown
+	// whole, or on two lines where it is wider than its column, the second ending in "…" if still too
+	// long. Not for time series, whose labels frappe-charts thins out instead.
+	const SVG = "http://www.w3.org/2000/svg";
+	function wrap_x_labels(chart, axis) {
+		const labels = (chart.state && chart.state.xAxis && chart.state.xAxis.labels) || [];
+		if ((chart.config && chart.config.xIsSeries) || !labels.length || !axis.store) {
+			return;
+		}
+		const room = Math.max((chart.width || 0) / labels.length - 4, 14);
+		axis.store.forEach((group, i) => {
+			const text = group.querySelector && group.querySelector("text");
+			if (!text || labels[i] === undefined || !text.isConnected) {
+				return;
+			}
+			const full = String(labels[i]);
+			text.textContent = full;
+			if (!text.getComputedTextLength() || text.getComputedTextLength() <= room) {
+				return;
+			}
+			// words of Latin script, single characters of Chinese
+			const parts = full.match(/[A-Za-z0-9]+[^A-Za-z0-9]?|./gu) || [full];
+			const lines = [];
+			let line = "";
+			for (const part of parts) {
+				text.textContent = line + part;
+				if (line && text.getComputedTextLength() > room) {
+					lines.push(line.trim());
+					line = part;
+				} else {
+					line += part;
+				}
+			}
+			lines.push(line.trim());
+			if (lines.length === 2 && !/[A-Za-z0-9]/.test(full)) {
+				// a Chinese label in two even halves (初步|接触 rather than 初步接|触)
+				const half = Math.ceil(full.length / 2);
+				text.textContent = full.slice(0, half);
+				if (text.getComputedTextLength() <= room) {
+					lines.splice(0, 2, full.slice(0, half), full.slice(half));
+				}
+			}
+			if (lines.length > 2) {
+				let last = lines[1];
+				text.textContent = last + "…";
+				while (last.length > 1 && text.getComputedTextLength() > room) {
+					last = last.slice(0, -1);
+					text.textContent = last + "…";
+				}
+				lines.splice(1, lines.length, last + "…");
+			}
+			text.textContent = "";
+			lines.forEach((part, k) => {
+				const span = document.createElementNS(SVG, "tspan");
+				span.setAttribute("x", "0");
+				if (k) {
+					span.setAttribute("dy", "1.2em");
+				}
+				span.textContent = part;
+				text.appendChild(span);
+			});
+		});
+	}
+
+	function guard_axis(proto) {
+		if (!proto.setupComponents || proto.crm_plus_axis_guard) {
+			return;
+		}
+		proto.crm_plus_axis_guard = true;
+		const setup_components = proto.setupComponents;
+		proto.setupComponents = function () {
+			const result = setup_components.apply(this, arguments);
+			const axis = this.components && this.components.get && this.components.get("xAxis");
+			if (axis && axis.render) {
+				const render = axis.render;
+				const chart = this;
+				axis.render = function () {
+					const drawn = render.apply(this, arguments);
+					try {
+						wrap_x_labels(chart, this);
+					} catch (e) {
+						// the labels as frappe-charts cut them
+					}
+					return drawn;
+				};
+			}
+			return result;
+		};
+	}
+
 	// frappe-charts exports only the Chart factory; the class every chart type extends is found from a
 	// chart drawn once off screen (with room, so it draws nothing wrong), the first time a chart is made.
 	function guard_base() {
@@ -150,6 +241,8 @@
 		document.body.appendChild(box);
 		try {
 			const probe = new Chart(box, { type: "bar", data: { labels: ["a"], datasets: [{ values: [1] }] } });
+			// the bar and line charts' class, then the class every chart extends
+			guard_axis(Object.getPrototypeOf(probe));
 			let proto = Object.getPrototypeOf(probe);
 			while (proto && Object.getPrototypeOf(proto) && Object.getPrototypeOf(proto) !== Object.prototype) {
 				proto = Object.getPrototypeOf(proto);

@@ -332,7 +332,8 @@ export async function t(run, text) {
 async function widgetByTitle(run, kind, name) {
 	const title = await t(run, name);
 	const exact = new RegExp(`^\\s*${escapeRe(title)}\\s*$`);
-	return run.page.locator(`.layout-main-section .${kind}`).filter({ has: run.page.locator(".widget-title", { hasText: exact }) }).first();
+	// the one on screen (a workspace drawn again keeps a hidden copy for a moment)
+	return run.page.locator(`.layout-main-section .${kind}:visible`).filter({ has: run.page.locator(".widget-title", { hasText: exact }) }).first();
 }
 function escapeRe(s) {
 	return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -275,9 +275,16 @@ export class Run {
 				for (const el of document.querySelectorAll(".layout-main-section input[placeholder], .page-form input[placeholder], #navbar-search, .modal.show input[placeholder]")) {
 					if (visible(el) && el.placeholder) chrome.push(el.placeholder);
 				}
-				return { dialogs, main, chrome };
+				// a form's headlines (the desk adds each one set; the same line twice is a form drawn twice)
+				const headlines = [...document.querySelectorAll(".form-message")]
+					.filter(visible)
+					.flatMap((box) => [...box.children].filter((el) => !el.classList.contains("close-message")).map((el) => el.innerText.trim()))
+					.filter(Boolean);
+				return { dialogs, main, chrome, headlines };
 			}, CHROME_SELECTORS)
-			.catch(() => ({ dialogs: [], main: "", chrome: [] }));
+			.catch(() => ({ dialogs: [], main: "", chrome: [], headlines: [] }));
+		const twice = (seen.headlines || []).filter((line, i, all) => all.indexOf(line) !== i);
+		if (twice.length) this.problem("headline shown twice", twice[0].slice(0, 200));
 		for (const dialog of seen.dialogs) {
 			if (NOT_PERMITTED.test(dialog)) this.problem("'Not permitted' dialog", dialog.replace(/\s+/g, " ").slice(0, 200));
 		}

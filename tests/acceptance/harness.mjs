@@ -75,6 +75,14 @@ export async function ensureUser(admin, email, firstName, roles) {
 	return email;
 }
 
+// Whether the user exists, is enabled and holds the role (the Administrator reads it).
+export async function userHasRole(admin, email, role) {
+	const r = await admin.request.get(`${base}/api/resource/User/${encodeURIComponent(email)}`);
+	if (r.status() !== 200) return false;
+	const user = (await r.json()).data;
+	return !!user.enabled && (user.roles || []).some((row) => row.role === role);
+}
+
 export async function setLanguage(admin, user, language) {
 	await api(admin, "PUT", `/api/resource/User/${encodeURIComponent(user)}`, { language });
 }
@@ -165,9 +173,15 @@ export class Run {
 			if (text.startsWith("Traceback")) text = text.trim().split("\n").pop();
 			// A failed request is reported (with its URL and whether the user caused it) by the response guard.
 			if (/^Failed to load resource/.test(text)) return;
-			this.problem("console error", text.slice(0, 300));
+			const { url, lineNumber, columnNumber } = message.location() || {};
+			const where = url ? ` (at ${url.replace(base, "")}:${lineNumber}:${columnNumber})` : "";
+			this.problem("console error", text.slice(0, 300) + where);
 		});
-		page.on("pageerror", (error) => this.problem("page error", String(error).slice(0, 300)));
+		page.on("pageerror", (error) => {
+			// where it was thrown: the first frame of the stack that names a script
+			const frame = (String(error.stack || "").match(/\bat .*?\(?((?:https?:)?\/\/[^\s)]+)\)?/) || [])[1] || "";
+			this.problem("page error", `${String(error).slice(0, 300)}${frame ? ` (at ${frame.replace(base, "")})` : ""}`);
+		});
 		page.on("response", (response) => {
 			const status = response.status();
 			if (status < 400) return;
@@ -242,21 +256,35 @@ export class Run {
 					.filter(visible)
 					.map((el) => el.innerText)
 					.join("\n");
+				// A record's own title and name are data, not the app's texts (a complaint written in
+				// English is titled in English on a Chinese screen too).
+				const data = new Set();
+				if (window.cur_frm && cur_frm.doc && frappe.get_route()[0] === "Form") {
+					const meta = frappe.get_meta(cur_frm.doctype) || {};
+					for (const f of [meta.title_field, "name"]) if (f && cur_frm.doc[f]) data.add(String(cur_frm.doc[f]).trim());
+				}
 				const chrome = [];
 				for (const selector of selectors) {
 					for (const el of document.querySelectorAll(selector)) {
 						if (!visible(el)) continue;
 						if (el.closest(".page-container") && el.closest(".page-container").style.display === "none") continue;
 						const text = (el.innerText || "").trim();
-						if (text) chrome.push(text);
+						if (text && !(selector === ".page-head .title-text" && data.has(text))) chrome.push(text);
 					}
 				}
 				for (const el of document.querySelectorAll(".layout-main-section input[placeholder], .page-form input[placeholder], #navbar-search, .modal.show input[placeholder]")) {
 					if (visible(el) && el.placeholder) chrome.push(el.placeholder);
 				}
-				return { dialogs, main, chrome };
+				// a form's headlines (the desk adds each one set; the same line twice is a form drawn twice)
+				const headlines = [...document.querySelectorAll(".form-message")]
+					.filter(visible)
+					.flatMap((box) => [...box.children].filter((el) => !el.classList.contains("close-message")).map((el) => el.innerText.trim()))
+					.filter(Boolean);
+				return { dialogs, main, chrome, headlines };
 			}, CHROME_SELECTORS)
-			.catch(() => ({ dialogs: [], main: "", chrome: [] }));
+			.catch(() => ({ dialogs: [], main: "", chrome: [], headlines: [] }));
+		const twice = (seen.headlines || []).filter((line, i, all) => all.indexOf(line) !== i);
+		if (twice.length) this.problem("headline shown twice", twice[0].slice(0, 200));
 		for (const dialog of seen.dialogs) {
 			if (NOT_PERMITTED.test(dialog)) this.problem("'Not permitted' dialog", dialog.replace(/\s+/g, " ").slice(0, 200));
 		}
@@ -291,7 +319,8 @@ export function untranslated(text) {
 		.replace(/\b[A-Z]{1,6}[-_]?[A-Z0-9]*\d[\w-]*\b/g, " ")
 		.replace(/https?:\/\/\S+/g, " ")
 		.replace(/\b[A-Z][a-z]+\/[A-Z][A-Za-z_]+\b/g, " ") // a time zone (Asia/Shanghai)
-		.replace(/[A-Z]{2,}[-.][A-Z#.-]*(?:YYYY|YY|MM|DD|#)[A-Z#.-]*/g, " "); // a naming pattern (CUST-.YYYY.-.#####)
+		.replace(/[A-Z]{2,}[-.][A-Z#.-]*(?:YYYY|YY|MM|DD|#)[A-Z#.-]*/g, " ") // a naming pattern (CUST-.YYYY.-.#####)
+		.replace(/\.(?:YYYY|YY|MM|DD)\./g, " "); // one of its tokens (.YYYY. year), typed as it is
 	const runs = cleaned.match(/[A-Za-z][A-Za-z'’&]*(?:[ \-/][A-Za-z][A-Za-z'’&]*)*/g) || [];
 	return runs.filter((run) => {
 		const words = run.split(/[ \-/]+/).filter(Boolean);
@@ -310,7 +339,8 @@ export async function t(run, text) {
 async function widgetByTitle(run, kind, name) {
 	const title = await t(run, name);
 	const exact = new RegExp(`^\\s*${escapeRe(title)}\\s*$`);
-	return run.page.locator(`.layout-main-section .${kind}`).filter({ has: run.page.locator(".widget-title", { hasText: exact }) }).first();
+	// the one on screen (a workspace drawn again keeps a hidden copy for a moment)
+	return run.page.locator(`.layout-main-section .${kind}:visible`).filter({ has: run.page.locator(".widget-title", { hasText: exact }) }).first();
 }
 function escapeRe(s) {
 	return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -17,8 +17,9 @@ app_license = "mit"
 export_python_type_annotations = True
 
 # Every desk page: seconds in the date pickers where the built air-datepicker lacks them
-# (see public/js/datetime_seconds.js; the forms of the app's documents also include it).
-app_include_js = ["/assets/crm_plus/js/datetime_seconds.js"]
+# (see public/js/datetime_seconds.js; the forms of the app's documents also include it), and charts
+# not drawn into a page the user has left (public/js/charts.js).
+app_include_js = ["/assets/crm_plus/js/datetime_seconds.js", "/assets/crm_plus/js/charts.js"]
 
 # Install, migrate, uninstall
 after_install = "crm_plus.install.after_install"

@@ -31,6 +31,9 @@ frappe.ui.form.on("CRM Complaint", {
 				}
 			}
 			const worst = ["Breached", "At Risk"].find((s) => [frm.doc.sla_status, frm.doc.response_sla_status].includes(s));
+			// The desk adds a headline to those shown; it clears them when it draws the form, but two draws
+			// at once (a save and a reload) clear first and both add theirs: the SLA line was shown twice.
+			frm.dashboard.clear_headline();
 			frm.dashboard.set_headline_alert(text, colors[worst || frm.doc.sla_status] || "gray");
 		}
 		if (!frm.is_new() && frm.doc.status === "New") {

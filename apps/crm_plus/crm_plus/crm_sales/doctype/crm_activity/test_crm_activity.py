@@ -7,6 +7,7 @@ from frappe.utils import add_days, now_datetime, random_string
 
 from crm_plus.crm_visits.followups import followups_overdue, sales_followups_overdue
 from crm_plus.tests.sales_utils import ACTIVITY, SalesTestCase
+from crm_plus.tests.utils import make_customer
 
 LEAD = "CRM Lead"
 
@@ -150,14 +151,19 @@ class TestActivities(SalesTestCase):
 		self.assertEqual(
 			(from_customer.json["data"]["customer"], from_customer.json["data"].get("lead")), (o.c_a1, None)
 		)
-		# Records that do not belong together are still refused: another customer than the opportunity's.
+		# Records that do not belong together are still refused: another customer than the opportunity's
+		# (one the rep may edit too: a customer the rep may not edit is refused before, as not permitted).
+		frappe.set_user("Administrator")
+		other = make_customer(account_manager=o.rep_a1, sales_team=o.team_a1).name
+		o.extra_customers = [*getattr(o, "extra_customers", ()), other]
+		frappe.db.commit()
 		mixed = self.insert(
 			rep,
 			ACTIVITY,
 			activity_type="Call",
 			subject="Mixed",
 			opportunity=opportunity.name,
-			customer=o.c_a2,
+			customer=other,
 			lead=lead,
 		)
 		self.assertEqual(mixed.status_code, 417, mixed.text[:300])

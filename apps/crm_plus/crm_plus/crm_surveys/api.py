@@ -91,6 +91,7 @@ def token_state(invitation) -> str:
 
 
 USED = {"ok": False, "state": "used"}
+BUSY_RETRIES = 3
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
@@ -115,15 +116,22 @@ def submit(token: str, answers: str | dict) -> dict:
 	answers = parsed_answers(answers)
 	if not isinstance(answers, dict):
 		answers = {}
+	# A deadlock or a lock wait that timed out (campaign recounts running at the same moment) rolls this
+	# attempt back whole: it is tried again, and never answered as "used" with the answer dropped.
+	for _attempt in range(BUSY_RETRIES):
+		try:
+			return store_answer(invitation, answers)
+		except (frappe.QueryTimeoutError, frappe.QueryDeadlockError):
+			frappe.db.rollback()
+	frappe.throw(_("The survey is busy: nothing was stored, please send your answers again."))
+
+
+def store_answer(invitation, answers: dict) -> dict:
 	# Lock the invitation row and read it as committed (a locking read, not this transaction's
 	# snapshot): of two submissions at once, the second waits here and then sees it answered.
-	try:
-		locked = frappe.db.sql(
-			"select answered_at from `tabCRM Survey Invitation` where name = %s for update", invitation.name
-		)
-	except (frappe.QueryTimeoutError, frappe.QueryDeadlockError):
-		frappe.db.rollback()
-		return USED
+	locked = frappe.db.sql(
+		"select answered_at from `tabCRM Survey Invitation` where name = %s for update", invitation.name
+	)
 	if not locked or locked[0][0]:
 		return USED
 	questions = questions_of(invitation.template)
@@ -133,7 +141,7 @@ def submit(token: str, answers: str | dict) -> dict:
 	try:
 		# Stored first; what follows from it runs after the commit (follow_up_later).
 		response = save_response(invitation, questions, typed, "Web Link", later=True)
-	except (frappe.DuplicateEntryError, frappe.UniqueValidationError, frappe.QueryDeadlockError):
+	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
 		# Another submission of this link stored its answer first (one response per invitation).
 		frappe.db.rollback()
 		return USED
@@ -405,6 +413,15 @@ def mark_opened(invitation) -> None:
 	back unless asked to commit (frappe.local.flags.commit, as Frappe's own GET-time writes do)."""
 	if invitation.status not in ("Pending", "Sent"):
 		return
+	try:
+		opened(invitation)
+	except (frappe.QueryTimeoutError, frappe.QueryDeadlockError):
+		# Busy with a recount of the campaign: the page is shown all the same, unmarked (a later view or
+		# the answer marks it); the visitor never gets an error page for it.
+		frappe.db.rollback()
+
+
+def opened(invitation) -> None:
 	status = frappe.db.sql(
 		"select status from `tabCRM Survey Invitation` where name = %s for update", invitation.name
 	)

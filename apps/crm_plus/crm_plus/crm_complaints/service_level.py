@@ -444,7 +444,7 @@ def versions_of(changed: list) -> list[list]:
 	"""The Version rows Frappe's save would insert for each complaint, composed as `Version.get_diff`
 	composes them for what a pass changes (its fields, and the escalation rows it added), with the
 	app's Version hook applied (`mask_version`)."""
-	from crm_plus.permissions import mask_version
+	from crm_plus.security.guards import mask_version
 
 	stamp, user, values = now_datetime(), frappe.session.user, []
 	for doc, before, rows in changed:

@@ -3,7 +3,7 @@
 import frappe
 
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import make_customer
+from crm_plus.tests.utils import assign_customer, make_customer
 
 TABLE = "`tabCRM Customer`"
 
@@ -22,15 +22,7 @@ class TestAssignedRepListPagesTies(HTTPTestCase):
 			for i in range(9)
 		]
 		o.extra_customers = cls.own
-		frappe.get_doc(
-			{
-				"doctype": "ToDo",
-				"allocated_to": o.rep_b,
-				"reference_type": "CRM Customer",
-				"reference_name": o.c_a1,
-				"description": "cover",
-			}
-		).insert()
+		assign_customer(o.rep_b, o.c_a1)
 		# One timestamp for all of rep_b's own customers, as a bulk write leaves them.
 		frappe.db.sql(
 			"update `tabCRM Customer` set modified = '2026-01-05 10:00:00' where account_manager = %s",

@@ -5,7 +5,7 @@ divisions."""
 import frappe
 
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import make_customer
+from crm_plus.tests.utils import assign_customer, make_customer
 
 TABLE = "`tabCRM Customer`"
 
@@ -21,15 +21,7 @@ class TestAssignedRepList(HTTPTestCase):
 			for i in range(3)
 		]
 		o.extra_customers = cls.own  # removed with the organisation
-		frappe.get_doc(
-			{
-				"doctype": "ToDo",
-				"allocated_to": o.rep_b,
-				"reference_type": "CRM Customer",
-				"reference_name": o.c_a1,
-				"description": "cover",
-			}
-		).insert()
+		assign_customer(o.rep_b, o.c_a1)
 		frappe.db.commit()
 
 	def page(self, user, filters=None, start=0, page_length=20, order="desc"):

@@ -6,7 +6,7 @@ from frappe.utils import add_days, today
 
 from crm_plus import report_cache
 from crm_plus.tests.report_data import ReportDataTestCase
-from crm_plus.tests.utils import make_transaction
+from crm_plus.tests.utils import assign_customer, make_transaction
 
 REPORT = "Sales Rep Performance"
 
@@ -62,15 +62,7 @@ class TestReportCache(ReportDataTestCase):
 		self.as_user(o.rep_b)
 		before = report_cache.cache_key(REPORT, {"from_date": today()})
 		self.as_user("Administrator")
-		frappe.get_doc(
-			{
-				"doctype": "ToDo",
-				"allocated_to": o.rep_b,
-				"reference_type": "CRM Customer",
-				"reference_name": o.c_a1,
-				"description": "cover",
-			}
-		).insert()
+		assign_customer(o.rep_b, o.c_a1)
 		self.addCleanup(frappe.db.rollback)  # never committed
 		self.as_user(o.rep_b)
 		self.assertNotEqual(report_cache.cache_key(REPORT, {"from_date": today()}), before)

@@ -78,6 +78,19 @@ def make_customer(name: str | None = None, **fields) -> "frappe.model.document.D
 	return doc.insert(ignore_permissions=True)
 
 
+def assign_customer(user: str, customer: str, description: str = "cover"):
+	"""An open assignment (a ToDo) of `customer` to `user`: the customer joins the user's scope."""
+	return frappe.get_doc(
+		{
+			"doctype": "ToDo",
+			"allocated_to": user,
+			"reference_type": "CRM Customer",
+			"reference_name": customer,
+			"description": description,
+		}
+	).insert()
+
+
 def make_transaction(customer: str, amount: float, posting_date=None, **fields):
 	return frappe.get_doc(
 		{

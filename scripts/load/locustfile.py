@@ -564,6 +564,15 @@ class Manager(Person):
 		)
 
 
+def accepted(r) -> dict | None:
+	"""The guest's answer when the server accepted it (200 and "ok"); else the request is marked failed."""
+	message = (r.json() or {}).get("message") if r.status_code == 200 else None
+	if not message or not message.get("ok"):
+		r.failure(f"{r.status_code} {str(message)[:100]}")
+		return None
+	return message
+
+
 class Guest(Person):
 	role = ""
 	weight = 6
@@ -598,9 +607,7 @@ class Guest(Person):
 			name="guest survey submit",
 			catch_response=True,
 		) as r:
-			message = (r.json() or {}).get("message") if r.status_code == 200 else None
-			if not message or not message.get("ok"):
-				r.failure(f"{r.status_code} {str(message)[:100]}")
+			if not (message := accepted(r)):
 				return
 			journal(
 				"survey",
@@ -638,9 +645,7 @@ class Guest(Person):
 			name="guest complaint submit",
 			catch_response=True,
 		) as r:
-			message = (r.json() or {}).get("message") if r.status_code == 200 else None
-			if not message or not message.get("ok"):
-				r.failure(f"{r.status_code} {str(message)[:100]}")
+			if not (message := accepted(r)):
 				return
 			journal(
 				"public_complaint",

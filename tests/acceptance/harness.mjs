@@ -347,18 +347,22 @@ function escapeRe(s) {
 }
 
 // Clicks a workspace's shortcut or a link of one of its cards, by its label in the workspace.
+// The workspace draws its widgets after the page has loaded (on a slow machine, seconds later): wait
+// until the shortcut or the link is on screen before deciding which of the two it is.
 export async function clickShortcut(run, name) {
 	const page = run.page;
 	const widget = await widgetByTitle(run, "shortcut-widget-box", name);
+	const label = await t(run, name);
+	const items = page.locator(".layout-main-section .links-widget-box .link-item:visible");
+	const exact = items.filter({ hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }).first();
+	const loose = items.filter({ hasText: label }).first();
+	await widget.or(exact).or(loose).first().waitFor({ state: "visible" });
 	if (await widget.count()) {
 		await widget.scrollIntoViewIfNeeded();
 		await widget.locator(".widget-title").click();
 		return;
 	}
-	const label = await t(run, name);
-	const items = page.locator(".layout-main-section .links-widget-box .link-item:visible");
-	let item = items.filter({ hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }).first();
-	if (!(await item.count())) item = items.filter({ hasText: label }).first();
+	const item = (await exact.count()) ? exact : loose;
 	await item.scrollIntoViewIfNeeded();
 	await item.click();
 }

@@ -583,6 +583,25 @@ class Guest(Person):
 			"X-Forwarded-For": f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}",
 		}
 
+	def page(self, path: str, name: str, headers: dict, marker: str | None = None) -> bool:
+		"""A public page: False (the request marked failed) unless it answers 200 (showing `marker`)."""
+		with self.client.get(path, headers=headers, name=name, catch_response=True) as r:
+			if r.status_code != 200 or (marker and marker not in (r.text or "")):
+				r.failure(f"{r.status_code}")
+				return False
+		return True
+
+	def submit(self, method: str, name: str, headers: dict, **body) -> dict | None:
+		"""A public form's answer posted to `method`: the server's answer when it accepted it (`accepted`)."""
+		with self.client.post(
+			f"/api/method/{method}",
+			headers={**headers, "Accept": "application/json"},
+			name=name,
+			catch_response=True,
+			**body,
+		) as r:
+			return accepted(r)
+
 	@task(3)
 	def survey(self):
 		if not TOKENS:
@@ -590,25 +609,16 @@ class Guest(Person):
 		token = TOKENS.pop()
 		USED_TOKENS[0] += 1
 		headers = self.address()
-		with self.client.get(
-			f"/survey?token={token}",
-			headers=headers,
-			name="guest survey page",
-			catch_response=True,
-		) as r:
-			if r.status_code != 200 or "token" not in (r.text or ""):
-				r.failure(f"{r.status_code}")
-				return
+		if not self.page(f"/survey?token={token}", "guest survey page", headers, marker="token"):
+			return
 		time.sleep(random.uniform(5, 15))  # reading and answering
-		with self.client.post(
-			"/api/method/crm_plus.crm_surveys.api.submit",
+		message = self.submit(
+			"crm_plus.crm_surveys.api.submit",
+			"guest survey submit",
+			headers,
 			json={"token": token, "answers": FIXTURE["answers"]},
-			headers={**headers, "Accept": "application/json"},
-			name="guest survey submit",
-			catch_response=True,
-		) as r:
-			if not (message := accepted(r)):
-				return
+		)
+		if message:
 			journal(
 				"survey",
 				"CRM Survey Response",
@@ -619,20 +629,15 @@ class Guest(Person):
 	@task(1)
 	def complaint(self):
 		headers = self.address()
-		with self.client.get(
-			"/complaint",
-			headers=headers,
-			name="guest complaint page",
-			catch_response=True,
-		) as r:
-			if r.status_code != 200:
-				r.failure(f"{r.status_code}")
-				return
+		if not self.page("/complaint", "guest complaint page", headers):
+			return
 		time.sleep(random.uniform(10, 20))  # typing
 		subject = f"Load test delivery late {tag()}"
 		email = f"guest-{tag()}@load-test.example"
-		with self.client.post(
-			"/api/method/crm_plus.crm_complaints.public_form.submit_complaint",
+		message = self.submit(
+			"crm_plus.crm_complaints.public_form.submit_complaint",
+			"guest complaint submit",
+			headers,
 			data={
 				"full_name": "Load Guest",
 				"phone": "13800138000",
@@ -641,12 +646,8 @@ class Guest(Person):
 				"description": "The delivery is three days late.",
 				"category": random.choice(FIXTURE["categories"]) if FIXTURE["categories"] else "",
 			},
-			headers={**headers, "Accept": "application/json"},
-			name="guest complaint submit",
-			catch_response=True,
-		) as r:
-			if not (message := accepted(r)):
-				return
+		)
+		if message:
 			journal(
 				"public_complaint",
 				"CRM Complaint",

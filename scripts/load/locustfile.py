@@ -188,6 +188,48 @@ class Person(FastHttpUser):
 				return None
 			return body
 
+	def desk_list(
+		self,
+		doctype: str,
+		name: str,
+		fields: list[str],
+		filters: list | None = None,
+		view: str = "List",
+		page_length: int = 20,
+		count: str | None = None,
+		**extra,
+	) -> list[dict] | None:
+		"""The desk's list of `doctype` (reportview.get, the newest first) as rows, None when it failed;
+		with `count`, the list's count too (client.get_count, named `count`), as the list view asks it."""
+		filters = filters or []
+		body = self.call(
+			"frappe.desk.reportview.get",
+			name,
+			{
+				"doctype": doctype,
+				"fields": table(doctype, fields),
+				"filters": filters,
+				"order_by": f"`tab{doctype}`.`modified` desc",
+				"start": 0,
+				"page_length": page_length,
+				"view": view,
+				**extra,
+				"with_comment_count": 1,
+			},
+		)
+		if count:
+			self.call(
+				"frappe.client.get_count",
+				count,
+				{"doctype": doctype, "filters": filters, "limit": 1001},
+				get=True,
+			)
+		if not body:
+			return None
+		message = body.get("message") or {}
+		keys = message.get("keys") or []
+		return [dict(zip(keys, row, strict=False)) for row in message.get("values") or []]
+
 
 def today() -> str:
 	return date.today().isoformat()
@@ -215,27 +257,12 @@ class Rep(Person):
 
 	@task(10)
 	def list_customers(self):
-		filters = []
-		self.call(
-			"frappe.desk.reportview.get",
+		self.desk_list(
+			"CRM Customer",
 			"list customers (reportview.get)",
-			{
-				"doctype": "CRM Customer",
-				"fields": table("CRM Customer", CUSTOMER_LIST_FIELDS),
-				"filters": filters,
-				"order_by": "`tabCRM Customer`.`modified` desc",
-				"start": 0,
-				"page_length": 20,
-				"view": "List",
-				"group_by": "",
-				"with_comment_count": 1,
-			},
-		)
-		self.call(
-			"frappe.client.get_count",
-			"count customers (client.get_count)",
-			{"doctype": "CRM Customer", "filters": filters, "limit": 1001},
-			get=True,
+			CUSTOMER_LIST_FIELDS,
+			count="count customers (client.get_count)",
+			group_by="",
 		)
 
 	def open_customer(self, name: str):
@@ -365,25 +392,11 @@ class Rep(Person):
 
 	@task(2)
 	def kanban_move(self):
-		body = self.call(
-			"frappe.desk.reportview.get",
-			"kanban cards (reportview.get)",
-			{
-				"doctype": "CRM Opportunity",
-				"fields": table("CRM Opportunity", KANBAN_FIELDS),
-				"filters": [],
-				"order_by": "`tabCRM Opportunity`.`modified` desc",
-				"start": 0,
-				"page_length": 0,
-				"view": "Kanban",
-				"with_comment_count": 1,
-			},
+		cards = self.desk_list(
+			"CRM Opportunity", "kanban cards (reportview.get)", KANBAN_FIELDS, view="Kanban", page_length=0
 		)
-		if not body:
+		if cards is None:
 			return
-		message = body.get("message") or {}
-		keys, values = message.get("keys") or [], message.get("values") or []
-		cards = [dict(zip(keys, row, strict=False)) for row in values]
 		order: dict[str, list[str]] = {}
 		for card in cards:
 			order.setdefault(card.get("stage") or "", []).append(card["name"])
@@ -420,44 +433,25 @@ class Agent(Person):
 	weight = 2
 
 	def open_complaints(self):
-		filters = [["CRM Complaint", "status", "in", OPEN_COMPLAINT]]
-		body = self.call(
-			"frappe.desk.reportview.get",
-			"list open complaints (reportview.get)",
-			{
-				"doctype": "CRM Complaint",
-				"fields": table(
-					"CRM Complaint",
-					[
-						"name",
-						"subject",
-						"status",
-						"customer_name",
-						"severity",
-						"sla_status",
-						"handler",
-						"modified",
-					],
-				),
-				"filters": filters,
-				"order_by": "`tabCRM Complaint`.`modified` desc",
-				"start": 0,
-				"page_length": 20,
-				"view": "List",
-				"with_comment_count": 1,
-			},
+		return (
+			self.desk_list(
+				"CRM Complaint",
+				"list open complaints (reportview.get)",
+				[
+					"name",
+					"subject",
+					"status",
+					"customer_name",
+					"severity",
+					"sla_status",
+					"handler",
+					"modified",
+				],
+				[["CRM Complaint", "status", "in", OPEN_COMPLAINT]],
+				count="count open complaints (client.get_count)",
+			)
+			or []
 		)
-		self.call(
-			"frappe.client.get_count",
-			"count open complaints (client.get_count)",
-			{"doctype": "CRM Complaint", "filters": filters, "limit": 1001},
-			get=True,
-		)
-		if not body:
-			return []
-		message = body.get("message") or {}
-		keys = message.get("keys") or []
-		return [dict(zip(keys, row, strict=False)) for row in message.get("values") or []]
 
 	@task(4)
 	def list_complaints(self):
@@ -545,22 +539,11 @@ class Manager(Person):
 
 	@task(3)
 	def list_opportunities(self):
-		self.call(
-			"frappe.desk.reportview.get",
+		self.desk_list(
+			"CRM Opportunity",
 			"list opportunities (reportview.get)",
-			{
-				"doctype": "CRM Opportunity",
-				"fields": table(
-					"CRM Opportunity",
-					["name", "title", "stage", "status", "expected_amount"],
-				),
-				"filters": [["CRM Opportunity", "status", "=", "Open"]],
-				"order_by": "`tabCRM Opportunity`.`modified` desc",
-				"start": 0,
-				"page_length": 20,
-				"view": "List",
-				"with_comment_count": 1,
-			},
+			["name", "title", "stage", "status", "expected_amount"],
+			[["CRM Opportunity", "status", "=", "Open"]],
 		)
 
 

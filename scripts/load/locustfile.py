@@ -188,6 +188,16 @@ class Person(FastHttpUser):
 				return None
 			return body
 
+	def open_doc(self, doctype: str, name: str, label: str) -> dict | None:
+		"""The desk's form opening a record (form.load.getdoc): the document, or None when it failed."""
+		body = self.call("frappe.desk.form.load.getdoc", label, {"doctype": doctype, "name": name}, get=True)
+		return body["docs"][0] if body else None
+
+	def save(self, doc: dict, label: str) -> dict | None:
+		"""The desk's Save of `doc` (form.save.savedocs): the saved document, or None when it failed."""
+		body = self.call("frappe.desk.form.save.savedocs", label, {"doc": doc, "action": "Save"})
+		return body["docs"][0] if body else None
+
 	def desk_list(
 		self,
 		doctype: str,
@@ -231,6 +241,18 @@ class Person(FastHttpUser):
 		return [dict(zip(keys, row, strict=False)) for row in message.get("values") or []]
 
 
+def new_doc(doctype: str, **values) -> dict:
+	"""A new document as the desk's form sends it: a local name, not saved yet."""
+	return {
+		"doctype": doctype,
+		"name": f"new-{doctype.lower().replace(' ', '-')}-{tag()}",
+		"__islocal": 1,
+		"__unsaved": 1,
+		"docstatus": 0,
+		**values,
+	}
+
+
 def today() -> str:
 	return date.today().isoformat()
 
@@ -266,20 +288,15 @@ class Rep(Person):
 		)
 
 	def open_customer(self, name: str):
-		body = self.call(
-			"frappe.desk.form.load.getdoc",
-			"open customer (form.load.getdoc)",
-			{"doctype": "CRM Customer", "name": name},
-			get=True,
-		)
-		if body:
+		doc = self.open_doc("CRM Customer", name, "open customer (form.load.getdoc)")
+		if doc:
 			self.call(
 				"frappe.desk.notifications.get_open_count",
 				"customer connections (get_open_count)",
 				{"doctype": "CRM Customer", "name": name},
 				get=True,
 			)
-		return body["docs"][0] if body else None
+		return doc
 
 	@task(8)
 	def customer_form(self):
@@ -292,13 +309,7 @@ class Rep(Person):
 			return
 		notes = f"Load test note {tag()}"
 		doc["notes"] = notes
-		body = self.call(
-			"frappe.desk.form.save.savedocs",
-			"save customer (form.save.savedocs)",
-			{"doc": doc, "action": "Save"},
-		)
-		if body:
-			saved = body["docs"][0]
+		if saved := self.save(doc, "save customer (form.save.savedocs)"):
 			journal("customer_save", "CRM Customer", saved["name"], {"notes": notes})
 
 	@task(1)
@@ -306,27 +317,18 @@ class Rep(Person):
 		if not self.data["located"]:
 			return
 		customer, lat, lng = random.choice(self.data["located"])
-		doc = {
-			"doctype": "CRM Visit",
-			"name": f"new-crm-visit-{tag()}",
-			"__islocal": 1,
-			"__unsaved": 1,
-			"docstatus": 0,
-			"customer": customer,
-			"visit_type": "On-site",
-			"purpose": "Care",
-			"status": "Planned",
-			"sales_rep": self.user,
-			"planned_start": now_str(),
-		}
-		body = self.call(
-			"frappe.desk.form.save.savedocs",
-			"new visit (form.save.savedocs)",
-			{"doc": doc, "action": "Save"},
+		doc = new_doc(
+			"CRM Visit",
+			customer=customer,
+			visit_type="On-site",
+			purpose="Care",
+			status="Planned",
+			sales_rep=self.user,
+			planned_start=now_str(),
 		)
-		if not body:
+		saved = self.save(doc, "new visit (form.save.savedocs)")
+		if not saved:
 			return
-		saved = body["docs"][0]
 		journal(
 			"visit",
 			"CRM Visit",
@@ -359,25 +361,15 @@ class Rep(Person):
 	def activity(self):
 		customer = random.choice(self.data["customers"])
 		subject = f"Load test call {tag()}"
-		doc = {
-			"doctype": "CRM Activity",
-			"name": f"new-crm-activity-{tag()}",
-			"__islocal": 1,
-			"__unsaved": 1,
-			"docstatus": 0,
-			"activity_type": "Call",
-			"subject": subject,
-			"customer": customer,
-			"done": 1,
-			"outcome": "Discussed the next order",
-		}
-		body = self.call(
-			"frappe.desk.form.save.savedocs",
-			"new activity (form.save.savedocs)",
-			{"doc": doc, "action": "Save"},
+		doc = new_doc(
+			"CRM Activity",
+			activity_type="Call",
+			subject=subject,
+			customer=customer,
+			done=1,
+			outcome="Discussed the next order",
 		)
-		if body:
-			saved = body["docs"][0]
+		if saved := self.save(doc, "new activity (form.save.savedocs)"):
 			journal(
 				"activity",
 				"CRM Activity",
@@ -464,24 +456,13 @@ class Agent(Person):
 		if not mine:
 			return
 		name = random.choice(mine)["name"]
-		body = self.call(
-			"frappe.desk.form.load.getdoc",
-			"open complaint (form.load.getdoc)",
-			{"doctype": "CRM Complaint", "name": name},
-			get=True,
-		)
-		if not body:
+		doc = self.open_doc("CRM Complaint", name, "open complaint (form.load.getdoc)")
+		if not doc:
 			return
-		doc = body["docs"][0]
 		if doc.get("status") in ("New", "Acknowledged", "Reopened") or doc.get("handler") != self.user:
 			doc["handler"] = self.user
 			doc["status"] = "In Progress"
-			saved = self.call(
-				"frappe.desk.form.save.savedocs",
-				"take complaint (form.save.savedocs)",
-				{"doc": doc, "action": "Save"},
-			)
-			if not saved:
+			if not self.save(doc, "take complaint (form.save.savedocs)"):
 				return
 			journal(
 				"complaint_take",

@@ -155,23 +155,10 @@ class Person(FastHttpUser):
 		"""A desk call; the `message` of the answer (or its `docs`) or None when it failed."""
 		label = f"{self.role} {name}"
 		data = {k: (json.dumps(v) if isinstance(v, dict | list) else v) for k, v in (data or {}).items()}
-		if get:
-			ctx = self.client.get(
-				f"/api/method/{method}",
-				params=data,
-				headers=self.headers,
-				name=label,
-				catch_response=True,
-			)
-		else:
-			ctx = self.client.post(
-				f"/api/method/{method}",
-				data=data,
-				headers=self.headers,
-				name=label,
-				catch_response=True,
-			)
-		with ctx as r:
+		send, payload = (self.client.get, {"params": data}) if get else (self.client.post, {"data": data})
+		with send(
+			f"/api/method/{method}", headers=self.headers, name=label, catch_response=True, **payload
+		) as r:
 			body = None
 			try:
 				body = r.json()

@@ -42,16 +42,7 @@ step_timeout=${CRM_PLUS_STEP_TIMEOUT:-900}
 
 say() { printf '\n== %s (%s)\n' "$*" "$(date -u +%H:%M:%S)"; }
 
-find_bench() {
-	if [ -n "${CRM_PLUS_BENCH:-}" ]; then echo "$CRM_PLUS_BENCH"; return; fi
-	local d
-	for d in /home/*/frappe-bench /opt/*/frappe-bench "$HOME/frappe-bench"; do
-		if [ -d "$d/apps/frappe" ] && grep -qx "crm_plus" "$d/sites/apps.txt" 2>/dev/null; then
-			echo "$d"
-			return
-		fi
-	done
-}
+. "$repo/scripts/find-bench.sh"
 bench_dir=$(find_bench)
 if [ -z "$bench_dir" ] || [ ! -d "$bench_dir" ]; then
 	echo "no Frappe bench with crm_plus was found (set CRM_PLUS_BENCH)" >&2

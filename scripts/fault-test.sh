@@ -18,6 +18,20 @@ as_owner() { if [ "$(id -un)" = "$owner" ]; then bash -lc "$1"; else runuser -u 
 run() { as_owner "cd '$bench_dir' && timeout 1800 bench --site '$site' execute $1" | grep '^[{"0-9]' | tail -1; }
 db() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$bench_dir/sites/$site/site_config.json" "$1"; }
 sql() { mysql -h 127.0.0.1 -u "$(db db_name)" -p"$(db db_password)" "$(db db_name)" -N -s -e "$1" 2>/dev/null; }
+# Runs the job $1 as a worker runs it and kills it like a lost worker (SIGKILL) once the SQL count $2 is
+# above 0 (its first committed chunk), asking up to $3 times, $4 seconds apart.
+kill_after_first_chunk() {
+	local pid n
+	as_owner "cd '$bench_dir' && exec bench --site '$site' execute $1" >/dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq "$3"); do
+		n=$(sql "$2" || echo 0)
+		[ "${n:-0}" -gt 0 ] && break
+		sleep "$4"
+	done
+	pkill -KILL -u "$owner" -f "frappe.utils.bench_helper frappe --site $site execute" || true
+	wait "$pid" 2>/dev/null || true
+}
 failed=0
 check() { # $1: label, $2: JSON from a check; fails when any problem count is non-zero
 	echo "$1: $2"
@@ -28,15 +42,8 @@ check() { # $1: label, $2: JSON from a check; fails when any problem count is no
 
 echo "== 1. regrade killed after its first chunks ($site)"
 marker=$(run crm_plus.devtools.faults.prepare_regrade | tr -d '"')
-as_owner "cd '$bench_dir' && exec bench --site '$site' execute crm_plus.crm_customers.grading.regrade_customers" >/dev/null 2>&1 &
-pid=$!
-for _ in $(seq 600); do # wait for the first committed chunk, then kill
-	n=$(sql "select count(*) from \`tabCRM Customer\` where grade_score <> -1 and disabled = 0 and grade_locked = 0" || echo 0)
-	[ "${n:-0}" -gt 0 ] && break
-	sleep 0.5
-done
-pkill -KILL -u "$owner" -f "frappe.utils.bench_helper frappe --site $site execute" || true
-wait "$pid" 2>/dev/null || true
+kill_after_first_chunk crm_plus.crm_customers.grading.regrade_customers \
+	"select count(*) from \`tabCRM Customer\` where grade_score <> -1 and disabled = 0 and grade_locked = 0" 600 0.5
 check "after the kill" "$(run "crm_plus.devtools.faults.check_regrade --kwargs '{\"since\": \"$marker\"}'")"
 run crm_plus.crm_customers.grading.regrade_customers >/dev/null
 after=$(run "crm_plus.devtools.faults.check_regrade --kwargs '{\"since\": \"$marker\"}'")
@@ -47,15 +54,8 @@ python3 -c 'import json,sys; c=json.loads(sys.argv[1]); sys.exit(0 if c["not_reg
 echo "== 2. escalation pass killed halfway, then two at once"
 prepared=$(run "crm_plus.devtools.faults.prepare_escalation --kwargs '{\"count\": 500}'")
 received=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["received"])' "$prepared")
-as_owner "cd '$bench_dir' && exec bench --site '$site' execute crm_plus.crm_complaints.service_level.escalate" >/dev/null 2>&1 &
-pid=$!
-for _ in $(seq 1200); do # wait for the first committed chunk, then kill the pass like a lost worker
-	n=$(sql "select count(*) from \`tabCRM Complaint\` where received_at = '$received' and escalation_level > 0" || echo 0)
-	[ "${n:-0}" -gt 0 ] && break
-	sleep 0.1
-done
-pkill -KILL -u "$owner" -f "frappe.utils.bench_helper frappe --site $site execute" || true
-wait "$pid" 2>/dev/null || true
+kill_after_first_chunk crm_plus.crm_complaints.service_level.escalate \
+	"select count(*) from \`tabCRM Complaint\` where received_at = '$received' and escalation_level > 0" 1200 0.1
 killed=$(run "crm_plus.devtools.faults.check_escalation --kwargs '{\"received\": \"$received\"}'")
 check "after the kill" "$killed"
 echo "  (a pass commits every 250 complaints: what it finished before the kill stays, whole)"

@@ -40,16 +40,7 @@ if [ "$t1" -ne 0 ]; then
 fi
 
 # ------------------------------------------------------------------ tier 2
-find_bench() {
-	if [ -n "${CRM_PLUS_BENCH:-}" ]; then echo "$CRM_PLUS_BENCH"; return; fi
-	local d
-	for d in /home/*/frappe-bench /opt/*/frappe-bench "$HOME/frappe-bench"; do
-		if [ -d "$d/apps/frappe" ] && grep -qx "crm_plus" "$d/sites/apps.txt" 2>/dev/null; then
-			echo "$d"
-			return
-		fi
-	done
-}
+. "$repo/scripts/find-bench.sh"
 
 find_site() {
 	if [ -n "${CRM_PLUS_SITE:-}" ]; then echo "$CRM_PLUS_SITE"; return; fi

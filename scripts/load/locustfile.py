@@ -155,23 +155,10 @@ class Person(FastHttpUser):
 		"""A desk call; the `message` of the answer (or its `docs`) or None when it failed."""
 		label = f"{self.role} {name}"
 		data = {k: (json.dumps(v) if isinstance(v, dict | list) else v) for k, v in (data or {}).items()}
-		if get:
-			ctx = self.client.get(
-				f"/api/method/{method}",
-				params=data,
-				headers=self.headers,
-				name=label,
-				catch_response=True,
-			)
-		else:
-			ctx = self.client.post(
-				f"/api/method/{method}",
-				data=data,
-				headers=self.headers,
-				name=label,
-				catch_response=True,
-			)
-		with ctx as r:
+		send, payload = (self.client.get, {"params": data}) if get else (self.client.post, {"data": data})
+		with send(
+			f"/api/method/{method}", headers=self.headers, name=label, catch_response=True, **payload
+		) as r:
 			body = None
 			try:
 				body = r.json()
@@ -187,6 +174,70 @@ class Person(FastHttpUser):
 				r.failure(f"{r.status_code} {detail}".strip())
 				return None
 			return body
+
+	def open_doc(self, doctype: str, name: str, label: str) -> dict | None:
+		"""The desk's form opening a record (form.load.getdoc): the document, or None when it failed."""
+		body = self.call("frappe.desk.form.load.getdoc", label, {"doctype": doctype, "name": name}, get=True)
+		return body["docs"][0] if body else None
+
+	def save(self, doc: dict, label: str) -> dict | None:
+		"""The desk's Save of `doc` (form.save.savedocs): the saved document, or None when it failed."""
+		body = self.call("frappe.desk.form.save.savedocs", label, {"doc": doc, "action": "Save"})
+		return body["docs"][0] if body else None
+
+	def desk_list(
+		self,
+		doctype: str,
+		name: str,
+		fields: list[str],
+		filters: list | None = None,
+		view: str = "List",
+		page_length: int = 20,
+		count: str | None = None,
+		**extra,
+	) -> list[dict] | None:
+		"""The desk's list of `doctype` (reportview.get, the newest first) as rows, None when it failed;
+		with `count`, the list's count too (client.get_count, named `count`), as the list view asks it."""
+		filters = filters or []
+		body = self.call(
+			"frappe.desk.reportview.get",
+			name,
+			{
+				"doctype": doctype,
+				"fields": table(doctype, fields),
+				"filters": filters,
+				"order_by": f"`tab{doctype}`.`modified` desc",
+				"start": 0,
+				"page_length": page_length,
+				"view": view,
+				**extra,
+				"with_comment_count": 1,
+			},
+		)
+		if count:
+			self.call(
+				"frappe.client.get_count",
+				count,
+				{"doctype": doctype, "filters": filters, "limit": 1001},
+				get=True,
+			)
+		if not body:
+			return None
+		message = body.get("message") or {}
+		keys = message.get("keys") or []
+		return [dict(zip(keys, row, strict=False)) for row in message.get("values") or []]
+
+
+def new_doc(doctype: str, **values) -> dict:
+	"""A new document as the desk's form sends it: a local name, not saved yet."""
+	return {
+		"doctype": doctype,
+		"name": f"new-{doctype.lower().replace(' ', '-')}-{tag()}",
+		"__islocal": 1,
+		"__unsaved": 1,
+		"docstatus": 0,
+		**values,
+	}
 
 
 def today() -> str:
@@ -215,44 +266,24 @@ class Rep(Person):
 
 	@task(10)
 	def list_customers(self):
-		filters = []
-		self.call(
-			"frappe.desk.reportview.get",
+		self.desk_list(
+			"CRM Customer",
 			"list customers (reportview.get)",
-			{
-				"doctype": "CRM Customer",
-				"fields": table("CRM Customer", CUSTOMER_LIST_FIELDS),
-				"filters": filters,
-				"order_by": "`tabCRM Customer`.`modified` desc",
-				"start": 0,
-				"page_length": 20,
-				"view": "List",
-				"group_by": "",
-				"with_comment_count": 1,
-			},
-		)
-		self.call(
-			"frappe.client.get_count",
-			"count customers (client.get_count)",
-			{"doctype": "CRM Customer", "filters": filters, "limit": 1001},
-			get=True,
+			CUSTOMER_LIST_FIELDS,
+			count="count customers (client.get_count)",
+			group_by="",
 		)
 
 	def open_customer(self, name: str):
-		body = self.call(
-			"frappe.desk.form.load.getdoc",
-			"open customer (form.load.getdoc)",
-			{"doctype": "CRM Customer", "name": name},
-			get=True,
-		)
-		if body:
+		doc = self.open_doc("CRM Customer", name, "open customer (form.load.getdoc)")
+		if doc:
 			self.call(
 				"frappe.desk.notifications.get_open_count",
 				"customer connections (get_open_count)",
 				{"doctype": "CRM Customer", "name": name},
 				get=True,
 			)
-		return body["docs"][0] if body else None
+		return doc
 
 	@task(8)
 	def customer_form(self):
@@ -265,13 +296,7 @@ class Rep(Person):
 			return
 		notes = f"Load test note {tag()}"
 		doc["notes"] = notes
-		body = self.call(
-			"frappe.desk.form.save.savedocs",
-			"save customer (form.save.savedocs)",
-			{"doc": doc, "action": "Save"},
-		)
-		if body:
-			saved = body["docs"][0]
+		if saved := self.save(doc, "save customer (form.save.savedocs)"):
 			journal("customer_save", "CRM Customer", saved["name"], {"notes": notes})
 
 	@task(1)
@@ -279,27 +304,18 @@ class Rep(Person):
 		if not self.data["located"]:
 			return
 		customer, lat, lng = random.choice(self.data["located"])
-		doc = {
-			"doctype": "CRM Visit",
-			"name": f"new-crm-visit-{tag()}",
-			"__islocal": 1,
-			"__unsaved": 1,
-			"docstatus": 0,
-			"customer": customer,
-			"visit_type": "On-site",
-			"purpose": "Care",
-			"status": "Planned",
-			"sales_rep": self.user,
-			"planned_start": now_str(),
-		}
-		body = self.call(
-			"frappe.desk.form.save.savedocs",
-			"new visit (form.save.savedocs)",
-			{"doc": doc, "action": "Save"},
+		doc = new_doc(
+			"CRM Visit",
+			customer=customer,
+			visit_type="On-site",
+			purpose="Care",
+			status="Planned",
+			sales_rep=self.user,
+			planned_start=now_str(),
 		)
-		if not body:
+		saved = self.save(doc, "new visit (form.save.savedocs)")
+		if not saved:
 			return
-		saved = body["docs"][0]
 		journal(
 			"visit",
 			"CRM Visit",
@@ -332,25 +348,15 @@ class Rep(Person):
 	def activity(self):
 		customer = random.choice(self.data["customers"])
 		subject = f"Load test call {tag()}"
-		doc = {
-			"doctype": "CRM Activity",
-			"name": f"new-crm-activity-{tag()}",
-			"__islocal": 1,
-			"__unsaved": 1,
-			"docstatus": 0,
-			"activity_type": "Call",
-			"subject": subject,
-			"customer": customer,
-			"done": 1,
-			"outcome": "Discussed the next order",
-		}
-		body = self.call(
-			"frappe.desk.form.save.savedocs",
-			"new activity (form.save.savedocs)",
-			{"doc": doc, "action": "Save"},
+		doc = new_doc(
+			"CRM Activity",
+			activity_type="Call",
+			subject=subject,
+			customer=customer,
+			done=1,
+			outcome="Discussed the next order",
 		)
-		if body:
-			saved = body["docs"][0]
+		if saved := self.save(doc, "new activity (form.save.savedocs)"):
 			journal(
 				"activity",
 				"CRM Activity",
@@ -365,25 +371,11 @@ class Rep(Person):
 
 	@task(2)
 	def kanban_move(self):
-		body = self.call(
-			"frappe.desk.reportview.get",
-			"kanban cards (reportview.get)",
-			{
-				"doctype": "CRM Opportunity",
-				"fields": table("CRM Opportunity", KANBAN_FIELDS),
-				"filters": [],
-				"order_by": "`tabCRM Opportunity`.`modified` desc",
-				"start": 0,
-				"page_length": 0,
-				"view": "Kanban",
-				"with_comment_count": 1,
-			},
+		cards = self.desk_list(
+			"CRM Opportunity", "kanban cards (reportview.get)", KANBAN_FIELDS, view="Kanban", page_length=0
 		)
-		if not body:
+		if cards is None:
 			return
-		message = body.get("message") or {}
-		keys, values = message.get("keys") or [], message.get("values") or []
-		cards = [dict(zip(keys, row, strict=False)) for row in values]
 		order: dict[str, list[str]] = {}
 		for card in cards:
 			order.setdefault(card.get("stage") or "", []).append(card["name"])
@@ -420,44 +412,25 @@ class Agent(Person):
 	weight = 2
 
 	def open_complaints(self):
-		filters = [["CRM Complaint", "status", "in", OPEN_COMPLAINT]]
-		body = self.call(
-			"frappe.desk.reportview.get",
-			"list open complaints (reportview.get)",
-			{
-				"doctype": "CRM Complaint",
-				"fields": table(
-					"CRM Complaint",
-					[
-						"name",
-						"subject",
-						"status",
-						"customer_name",
-						"severity",
-						"sla_status",
-						"handler",
-						"modified",
-					],
-				),
-				"filters": filters,
-				"order_by": "`tabCRM Complaint`.`modified` desc",
-				"start": 0,
-				"page_length": 20,
-				"view": "List",
-				"with_comment_count": 1,
-			},
+		return (
+			self.desk_list(
+				"CRM Complaint",
+				"list open complaints (reportview.get)",
+				[
+					"name",
+					"subject",
+					"status",
+					"customer_name",
+					"severity",
+					"sla_status",
+					"handler",
+					"modified",
+				],
+				[["CRM Complaint", "status", "in", OPEN_COMPLAINT]],
+				count="count open complaints (client.get_count)",
+			)
+			or []
 		)
-		self.call(
-			"frappe.client.get_count",
-			"count open complaints (client.get_count)",
-			{"doctype": "CRM Complaint", "filters": filters, "limit": 1001},
-			get=True,
-		)
-		if not body:
-			return []
-		message = body.get("message") or {}
-		keys = message.get("keys") or []
-		return [dict(zip(keys, row, strict=False)) for row in message.get("values") or []]
 
 	@task(4)
 	def list_complaints(self):
@@ -470,24 +443,13 @@ class Agent(Person):
 		if not mine:
 			return
 		name = random.choice(mine)["name"]
-		body = self.call(
-			"frappe.desk.form.load.getdoc",
-			"open complaint (form.load.getdoc)",
-			{"doctype": "CRM Complaint", "name": name},
-			get=True,
-		)
-		if not body:
+		doc = self.open_doc("CRM Complaint", name, "open complaint (form.load.getdoc)")
+		if not doc:
 			return
-		doc = body["docs"][0]
 		if doc.get("status") in ("New", "Acknowledged", "Reopened") or doc.get("handler") != self.user:
 			doc["handler"] = self.user
 			doc["status"] = "In Progress"
-			saved = self.call(
-				"frappe.desk.form.save.savedocs",
-				"take complaint (form.save.savedocs)",
-				{"doc": doc, "action": "Save"},
-			)
-			if not saved:
+			if not self.save(doc, "take complaint (form.save.savedocs)"):
 				return
 			journal(
 				"complaint_take",
@@ -545,22 +507,11 @@ class Manager(Person):
 
 	@task(3)
 	def list_opportunities(self):
-		self.call(
-			"frappe.desk.reportview.get",
+		self.desk_list(
+			"CRM Opportunity",
 			"list opportunities (reportview.get)",
-			{
-				"doctype": "CRM Opportunity",
-				"fields": table(
-					"CRM Opportunity",
-					["name", "title", "stage", "status", "expected_amount"],
-				),
-				"filters": [["CRM Opportunity", "status", "=", "Open"]],
-				"order_by": "`tabCRM Opportunity`.`modified` desc",
-				"start": 0,
-				"page_length": 20,
-				"view": "List",
-				"with_comment_count": 1,
-			},
+			["name", "title", "stage", "status", "expected_amount"],
+			[["CRM Opportunity", "status", "=", "Open"]],
 		)
 
 
@@ -583,6 +534,25 @@ class Guest(Person):
 			"X-Forwarded-For": f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}",
 		}
 
+	def page(self, path: str, name: str, headers: dict, marker: str | None = None) -> bool:
+		"""A public page: False (the request marked failed) unless it answers 200 (showing `marker`)."""
+		with self.client.get(path, headers=headers, name=name, catch_response=True) as r:
+			if r.status_code != 200 or (marker and marker not in (r.text or "")):
+				r.failure(f"{r.status_code}")
+				return False
+		return True
+
+	def submit(self, method: str, name: str, headers: dict, **body) -> dict | None:
+		"""A public form's answer posted to `method`: the server's answer when it accepted it (`accepted`)."""
+		with self.client.post(
+			f"/api/method/{method}",
+			headers={**headers, "Accept": "application/json"},
+			name=name,
+			catch_response=True,
+			**body,
+		) as r:
+			return accepted(r)
+
 	@task(3)
 	def survey(self):
 		if not TOKENS:
@@ -590,25 +560,16 @@ class Guest(Person):
 		token = TOKENS.pop()
 		USED_TOKENS[0] += 1
 		headers = self.address()
-		with self.client.get(
-			f"/survey?token={token}",
-			headers=headers,
-			name="guest survey page",
-			catch_response=True,
-		) as r:
-			if r.status_code != 200 or "token" not in (r.text or ""):
-				r.failure(f"{r.status_code}")
-				return
+		if not self.page(f"/survey?token={token}", "guest survey page", headers, marker="token"):
+			return
 		time.sleep(random.uniform(5, 15))  # reading and answering
-		with self.client.post(
-			"/api/method/crm_plus.crm_surveys.api.submit",
+		message = self.submit(
+			"crm_plus.crm_surveys.api.submit",
+			"guest survey submit",
+			headers,
 			json={"token": token, "answers": FIXTURE["answers"]},
-			headers={**headers, "Accept": "application/json"},
-			name="guest survey submit",
-			catch_response=True,
-		) as r:
-			if not (message := accepted(r)):
-				return
+		)
+		if message:
 			journal(
 				"survey",
 				"CRM Survey Response",
@@ -619,20 +580,15 @@ class Guest(Person):
 	@task(1)
 	def complaint(self):
 		headers = self.address()
-		with self.client.get(
-			"/complaint",
-			headers=headers,
-			name="guest complaint page",
-			catch_response=True,
-		) as r:
-			if r.status_code != 200:
-				r.failure(f"{r.status_code}")
-				return
+		if not self.page("/complaint", "guest complaint page", headers):
+			return
 		time.sleep(random.uniform(10, 20))  # typing
 		subject = f"Load test delivery late {tag()}"
 		email = f"guest-{tag()}@load-test.example"
-		with self.client.post(
-			"/api/method/crm_plus.crm_complaints.public_form.submit_complaint",
+		message = self.submit(
+			"crm_plus.crm_complaints.public_form.submit_complaint",
+			"guest complaint submit",
+			headers,
 			data={
 				"full_name": "Load Guest",
 				"phone": "13800138000",
@@ -641,12 +597,8 @@ class Guest(Person):
 				"description": "The delivery is three days late.",
 				"category": random.choice(FIXTURE["categories"]) if FIXTURE["categories"] else "",
 			},
-			headers={**headers, "Accept": "application/json"},
-			name="guest complaint submit",
-			catch_response=True,
-		) as r:
-			if not (message := accepted(r)):
-				return
+		)
+		if message:
 			journal(
 				"public_complaint",
 				"CRM Complaint",

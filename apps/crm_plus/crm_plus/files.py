@@ -137,3 +137,20 @@ def file_has_permission(doc, ptype=None, user=None, debug=False):
 	if checks is not None:
 		frappe.flags["has_permission_check_logs"] = checks
 	return None if readable else False
+
+
+def record_files(**filters) -> list[str]:
+	"""The File rows (names) attached to the app's records, folders left out, that match `filters`."""
+	return frappe.get_all(
+		"File",
+		filters={"attached_to_doctype": ("in", sorted(ruled_record_types())), "is_folder": 0, **filters},
+		pluck="name",
+	)
+
+
+def make_private(name: str) -> None:
+	"""Save the File private (Frappe moves a public file's content to the private folder)."""
+	file = frappe.get_doc("File", name)
+	file.is_private = 1
+	file.flags.ignore_permissions = True
+	file.save()

@@ -5,6 +5,40 @@ from crm_plus.domain import sla as _sla
 from crm_plus.domain import visits as _visits
 from crm_plus.security import table as _security
 
+
+def _open_records(doctype: str, user_field: str, statuses, customer_field: str | None = None) -> dict:
+	"""An entry of the transfer hooks: the open records of `doctype` (status in `statuses`) that name the
+	departing rep in `user_field` (and, for a customer's records, the customer in `customer_field`)."""
+	entry = {"doctype": doctype}
+	if customer_field:
+		entry["customer_field"] = customer_field
+	return entry | {"user_field": user_field, "open_filters": {"status": list(statuses)}}
+
+
+def _each(doctypes, events, method: str) -> dict:
+	"""doc_events running `method` on each of `events` of each of `doctypes`."""
+	return {doctype: {event: [method] for event in events} for doctype in doctypes}
+
+
+def _merged(*layers: dict) -> dict:
+	"""doc_events of the layers in order: a later layer's methods run after those of an earlier one on the
+	same event (a single method given as a string stays one while nothing is added to it)."""
+	merged = {}
+	for layer in layers:
+		for doctype, events in layer.items():
+			for event, methods in events.items():
+				doctype_events = merged.setdefault(doctype, {})
+				if event not in doctype_events:
+					doctype_events[event] = list(methods) if isinstance(methods, list) else methods
+					continue
+				before = doctype_events[event]
+				doctype_events[event] = [
+					*([before] if isinstance(before, str) else before),
+					*([methods] if isinstance(methods, str) else methods),
+				]
+	return merged
+
+
 app_name = "crm_plus"
 app_title = "CRM Plus"
 app_publisher = "CRM Plus"
@@ -41,44 +75,16 @@ crm_plus_default_records = [
 # Records that belong to a customer and move with it when a departing rep's customers are
 # transferred (分配客户): {"doctype", "customer_field", "user_field", "open_filters"}.
 crm_plus_transfer = [
-	{
-		"doctype": "CRM Visit",
-		"customer_field": "customer",
-		"user_field": "sales_rep",
-		"open_filters": {"status": sorted(_visits.OPEN_STATUSES)},
-	},
-	{
-		"doctype": "CRM Complaint",
-		"customer_field": "customer",
-		"user_field": "handler",
-		"open_filters": {"status": list(_sla.OPEN_STATUSES)},
-	},
-	{
-		"doctype": "CRM Complaint",
-		"customer_field": "customer",
-		"user_field": "account_manager",
-		"open_filters": {"status": list(_sla.OPEN_STATUSES)},
-	},
-	{
-		"doctype": "CRM Contract",
-		"customer_field": "customer",
-		"user_field": "account_manager",
-		"open_filters": {"status": list(_contracts.OPEN_STATUSES)},
-	},
+	_open_records("CRM Visit", "sales_rep", sorted(_visits.OPEN_STATUSES), customer_field="customer"),
+	_open_records("CRM Complaint", "handler", _sla.OPEN_STATUSES, customer_field="customer"),
+	_open_records("CRM Complaint", "account_manager", _sla.OPEN_STATUSES, customer_field="customer"),
+	_open_records("CRM Contract", "account_manager", _contracts.OPEN_STATUSES, customer_field="customer"),
 ]
 # A departing rep's own open records that are not a customer's (leads, opportunities on a lead): moved
 # by the same transfer, those the transferring user may edit: {"doctype", "user_field", "open_filters"}.
 crm_plus_transfer_owned = [
-	{
-		"doctype": "CRM Lead",
-		"user_field": "account_manager",
-		"open_filters": {"status": list(_sales.OPEN_LEAD_STATUSES)},
-	},
-	{
-		"doctype": "CRM Opportunity",
-		"user_field": "account_manager",
-		"open_filters": {"status": list(_sales.OPEN_OPPORTUNITY_STATUSES)},
-	},
+	_open_records("CRM Lead", "account_manager", _sales.OPEN_LEAD_STATUSES),
+	_open_records("CRM Opportunity", "account_manager", _sales.OPEN_OPPORTUNITY_STATUSES),
 ]
 
 # Data permissions: the security shell's table (crm_plus.security.table) names, for every DocType of the
@@ -89,44 +95,22 @@ crm_plus_transfer_owned = [
 permission_query_conditions = _security.query_condition_hooks()
 has_permission = _security.has_permission_hooks()
 
-# The customer's visits and complaints on its timeline.
-additional_timeline_content = {"CRM Customer": ["crm_plus.crm_customers.timeline.customer_timeline"]}
-# Activities (一般行动) on the timeline of the record they are against.
-for _doctype in ("CRM Customer", "CRM Lead", "CRM Opportunity"):
-	additional_timeline_content.setdefault(_doctype, []).append(
-		"crm_plus.crm_customers.timeline.activity_timeline"
-	)
-
-# The write guards of the security shell (crm_plus.security.guards), by DocType, from its table.
-doc_events = _security.guard_hooks()
-# An upload whose content equals another record's file gets a copy of its own (crm_plus.files).
-doc_events["File"]["before_insert"] = "crm_plus.files.own_copy"
-doc_events["File"]["on_trash"] = "crm_plus.files.remove_own_copy"
-doc_events["User"] = {"on_update": "crm_plus.crm_customers.transfer.warn_when_owner_disabled"}
-# A comment or a reply by staff is a complaint's first response.
-doc_events["Comment"] = {
-	"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.record_first_response"
-}
-doc_events["Communication"] = {
-	# A message's text never opens a tag when the composer quotes it (Reply).
-	"validate": "crm_plus.crm_complaints.mail.make_quote_inert",
-	"after_insert": [
-		"crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.record_first_response",
-		# A complaint opened by a customer's mail gets its text, customer and acknowledgement.
-		"crm_plus.crm_complaints.mail.on_communication",
+# The customer's visits and complaints on its timeline; activities (一般行动) on the timeline of the
+# record they are against.
+additional_timeline_content = {
+	"CRM Customer": [
+		"crm_plus.crm_customers.timeline.customer_timeline",
+		"crm_plus.crm_customers.timeline.activity_timeline",
 	],
+	"CRM Lead": ["crm_plus.crm_customers.timeline.activity_timeline"],
+	"CRM Opportunity": ["crm_plus.crm_customers.timeline.activity_timeline"],
 }
-# Mails about a complaint continue the customer's thread (In-Reply-To, References).
-doc_events["Email Queue"] = {"before_insert": "crm_plus.crm_complaints.mail.thread_headers"}
+
 # Inbound mails know complaints: bounces and auto-replies never open one, big attachments are noted.
-override_doctype_class = {"Email Account": "crm_plus.crm_complaints.mail.EmailAccount"}
 # A File knows whether its content came with it (an upload) or was read from a path (crm_plus.files).
-override_doctype_class["File"] = "crm_plus.files.File"
-doc_events["ToDo"] |= {
-	"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.set_handler_from_assignment",
-	# A scope names its user's assigned customers: an assignment made or closed renews it.
-	"on_update": "crm_plus.security.scope.clear_scope_cache",
-	"on_trash": "crm_plus.security.scope.clear_scope_cache",
+override_doctype_class = {
+	"Email Account": "crm_plus.crm_complaints.mail.EmailAccount",
+	"File": "crm_plus.files.File",
 }
 
 scheduler_events = {
@@ -161,7 +145,12 @@ calendars = ["CRM Visit"]
 
 # Caller filters must be data on every endpoint (crm_plus.domain.query_args): Frappe's list engine
 # takes a string filter as raw SQL.
-before_request = ["crm_plus.security.request_guard.check_request_filters"]
+before_request = [
+	"crm_plus.security.request_guard.check_request_filters",
+	# A read replica (`read_from_replica`, crm_plus.read_replica): a user who has just written reads from
+	# the primary for a few seconds (read your own writes).
+	"crm_plus.read_replica.route_request",
+]
 
 # Every whitelisted function of the app is type-annotated (tests/test_api_annotations.py): Frappe
 # validates the arguments of an annotated one on every request, guest endpoints included. Frappe v15.41
@@ -185,18 +174,14 @@ override_whitelisted_methods = {
 	"frappe.desk.doctype.kanban_board.kanban_board.update_order_for_single_card": "crm_plus.crm_sales.kanban.move_kanban_card",
 	"frappe.desk.doctype.kanban_board.kanban_board.add_card": "crm_plus.crm_sales.kanban.add_kanban_card",
 	"frappe.desk.notifications.get_open_count": "crm_plus.security.framework_overrides.get_open_count",
+	# A Document Type number card's value, which Frappe v15 reads on the primary, is served from the read
+	# replica (crm_plus.read_replica).
+	"frappe.desk.doctype.number_card.number_card.get_result": "crm_plus.read_replica.number_card_result",
+	# The desk's list of a rep with customers assigned by colleagues: the rule's two branches read in the
+	# list's order and merged (crm_plus.list_view, issue 23); every other list is Frappe's own.
+	"frappe.desk.reportview.get": "crm_plus.list_view.get",
 }
 
-# Names the desk puts into an attribute unescaped: a tag (list view), a Kanban board (sidebar) keeps no
-# quote or angle bracket (crm_plus.stored_text.refuse_unsafe_name).
-for _doctype in ("Tag", "Kanban Board"):
-	_events = doc_events.setdefault(_doctype, {})
-	for _event in ("before_insert", "validate", "before_rename"):
-		_methods = _events.get(_event) or []
-		_events[_event] = [
-			*([_methods] if isinstance(_methods, str) else _methods),
-			"crm_plus.stored_text.refuse_unsafe_name",
-		]
 
 # Stored text (crm_plus.stored_text, rules in crm_plus.domain.markup): every text field, child rows
 # included, of the app's DocTypes and of the Frappe DocTypes the app's users write is cleaned on the
@@ -250,34 +235,54 @@ _sanitized_framework = [
 	"Event",
 	"File",
 ]
-for _doctype in [*_sanitized_app, *_sanitized_framework]:
-	_events = doc_events.setdefault(_doctype, {})
-	for _event in ("validate", "before_update_after_submit"):
-		_methods = _events.get(_event) or []
-		_events[_event] = [
-			*([_methods] if isinstance(_methods, str) else _methods),
-			"crm_plus.stored_text.guard",
-		]
 
-# A read replica (`read_from_replica`, crm_plus.read_replica): a Document Type number card's value,
-# which Frappe v15 reads on the primary, is served from the replica, and a user who has just written
-# reads from the primary for a few seconds (read your own writes).
-override_whitelisted_methods["frappe.desk.doctype.number_card.number_card.get_result"] = (
-	"crm_plus.read_replica.number_card_result"
+doc_events = _merged(
+	# The write guards of the security shell (crm_plus.security.guards), by DocType, from its table.
+	_security.guard_hooks(),
+	{
+		# An upload whose content equals another record's file gets a copy of its own (crm_plus.files).
+		"File": {"before_insert": "crm_plus.files.own_copy", "on_trash": "crm_plus.files.remove_own_copy"},
+		"User": {"on_update": "crm_plus.crm_customers.transfer.warn_when_owner_disabled"},
+		# A comment or a reply by staff is a complaint's first response.
+		"Comment": {
+			"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.record_first_response"
+		},
+		"Communication": {
+			# A message's text never opens a tag when the composer quotes it (Reply).
+			"validate": "crm_plus.crm_complaints.mail.make_quote_inert",
+			"after_insert": [
+				"crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.record_first_response",
+				# A complaint opened by a customer's mail gets its text, customer and acknowledgement.
+				"crm_plus.crm_complaints.mail.on_communication",
+			],
+		},
+		# Mails about a complaint continue the customer's thread (In-Reply-To, References).
+		"Email Queue": {"before_insert": "crm_plus.crm_complaints.mail.thread_headers"},
+		"ToDo": {
+			"after_insert": "crm_plus.crm_complaints.doctype.crm_complaint.crm_complaint.set_handler_from_assignment",
+			# A scope names its user's assigned customers: an assignment made or closed renews it.
+			"on_update": "crm_plus.security.scope.clear_scope_cache",
+			"on_trash": "crm_plus.security.scope.clear_scope_cache",
+		},
+	},
+	# Names the desk puts into an attribute unescaped: a tag (list view), a Kanban board (sidebar) keeps no
+	# quote or angle bracket (crm_plus.stored_text.refuse_unsafe_name).
+	_each(
+		("Tag", "Kanban Board"),
+		("before_insert", "validate", "before_rename"),
+		"crm_plus.stored_text.refuse_unsafe_name",
+	),
+	# Stored text, above.
+	_each(
+		[*_sanitized_app, *_sanitized_framework],
+		("validate", "before_update_after_submit"),
+		"crm_plus.stored_text.guard",
+	),
+	# Cached reports (crm_plus.report_cache, issue 23) are dropped when the organisation changes: a team,
+	# a division (their members are rows of them) or a customer transfer.
+	_each(
+		("CRM Sales Team", "CRM Division", "CRM Customer Transfer"),
+		("on_update", "on_trash", "on_submit", "on_cancel"),
+		"crm_plus.report_cache.clear",
+	),
 )
-before_request = [*before_request, "crm_plus.read_replica.route_request"]
-
-# Cached reports (crm_plus.report_cache, issue 23) are dropped when the organisation changes: a team,
-# a division (their members are rows of them) or a customer transfer.
-for _doctype in ("CRM Sales Team", "CRM Division", "CRM Customer Transfer"):
-	_events = doc_events.setdefault(_doctype, {})
-	for _event in ("on_update", "on_trash", "on_submit", "on_cancel"):
-		_methods = _events.get(_event) or []
-		_events[_event] = [
-			*([_methods] if isinstance(_methods, str) else _methods),
-			"crm_plus.report_cache.clear",
-		]
-
-# The desk's list of a rep with customers assigned by colleagues: the rule's two branches read in the
-# list's order and merged (crm_plus.list_view, issue 23); every other list is Frappe's own.
-override_whitelisted_methods["frappe.desk.reportview.get"] = "crm_plus.list_view.get"

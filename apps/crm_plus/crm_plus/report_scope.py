@@ -62,3 +62,17 @@ def owned_condition(doctype: str, alias: str) -> str:
 def created_between(column: str) -> str:
 	"""A sargable period condition on a datetime column (the period's end day included)."""
 	return f"{column} >= %(start)s and {column} < %(until)s"
+
+
+def top_groups(doctype: str, group_field: str, figure: str, limit: int, filters: dict | None = None) -> list:
+	"""The viewer's records of `doctype` (get_list: their permissions) grouped by `group_field`: the `limit`
+	groups with the largest `figure` (an SQL aggregate, read as `figure`) first, ties in the group's
+	order (the same chart from any server). Rows: {group_field, figure}."""
+	return frappe.get_list(
+		doctype,
+		fields=[group_field, f"{figure} as figure"],
+		filters=filters,
+		group_by=group_field,
+		order_by=f"figure desc, {group_field} asc",
+		limit_page_length=limit,
+	)

@@ -1,5 +1,7 @@
 """Small helpers of the Frappe shell shared by jobs and controllers."""
 
+from dataclasses import asdict
+
 import frappe
 from frappe.utils import now_datetime
 
@@ -95,3 +97,20 @@ def each_isolated(items, action, title: str) -> int:
 			frappe.db.rollback(save_point="crm_plus_job_item")
 			frappe.log_error(title=title)
 	return done
+
+
+def log_noted_change(doc, flag: str, log_doctype: str, link_field: str) -> None:
+	"""After a save: the change its validation noted in `doc.flags[flag]` (a dataclass of crm_plus.domain
+	whose fields are the log's: from, to, when, days in the previous one) becomes a row of `log_doctype`
+	naming `doc` in `link_field`, made by the session user."""
+	change = doc.flags.pop(flag, None)
+	if not change:
+		return
+	frappe.get_doc(
+		{
+			"doctype": log_doctype,
+			link_field: doc.name,
+			**asdict(change),
+			"changed_by": frappe.session.user,
+		}
+	).insert(ignore_permissions=True)

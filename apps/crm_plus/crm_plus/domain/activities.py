@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from crm_plus.domain.sales import OPEN_LEAD_STATUSES, OPEN_OPPORTUNITY_STATUSES
-from crm_plus.domain.visits import followup_overdue
+from crm_plus.domain.visits import overdue_rows
 
 ACTIVITY_TYPES = ("Call", "Meeting", "Email", "Note")
 # The field of an activity that points at each kind of record.
@@ -69,10 +69,6 @@ def counts_as_followup(activity: Mapping) -> bool:
 	return bool(activity.get("done")) and bool(activity.get("done_on"))
 
 
-def _day(value: date | datetime) -> date:
-	return value.date() if isinstance(value, datetime) else value
-
-
 def sales_followups_due(
 	records: Iterable[Mapping],
 	last_followup: Mapping[str, date | datetime | None],
@@ -83,23 +79,11 @@ def sales_followups_due(
 
 	`records`: {doctype, name, status, account_manager, creation}. Never followed up: counted from
 	the creation. Rows: {doctype, record, rep, last_contact, due_on, days_overdue}."""
-	today = _day(today)
-	due = []
-	for record in records:
-		open_statuses = OPEN_LEAD_STATUSES if record["doctype"] == "CRM Lead" else OPEN_OPPORTUNITY_STATUSES
-		if record.get("status") not in open_statuses or not record.get("account_manager"):
-			continue
-		row = followup_overdue(
-			last_followup.get(record["name"]), record.get("creation"), today, interval_days
-		)
-		if row:
-			due.append(
-				{
-					"doctype": record["doctype"],
-					"record": record["name"],
-					"rep": record["account_manager"],
-					**row,
-				}
-			)
-	due.sort(key=lambda row: (-row["days_overdue"], row["doctype"], row["record"]))
-	return due
+	return overdue_rows(records, last_followup, today, interval_days, _open_with_owner, ("doctype", "record"))
+
+
+def _open_with_owner(record: Mapping) -> dict | None:
+	open_statuses = OPEN_LEAD_STATUSES if record["doctype"] == "CRM Lead" else OPEN_OPPORTUNITY_STATUSES
+	if record.get("status") not in open_statuses or not record.get("account_manager"):
+		return None
+	return {"doctype": record["doctype"], "record": record["name"], "rep": record["account_manager"]}

@@ -36,3 +36,10 @@ def drawable(chart: dict | None, counts: bool = False) -> dict | None:
 		axis.update(COUNT_AXIS)
 		result["axisOptions"] = axis
 	return result
+
+
+def widget_data(labels: list, name: str, values: list) -> dict:
+	"""A Dashboard Chart source's answer: one dataset `name` of `values` over `labels`, or {} when there
+	is nothing to draw (the widget's empty state)."""
+	chart = drawable({"data": {"labels": labels, "datasets": [{"name": name, "values": values}]}})
+	return chart["data"] if chart else {}

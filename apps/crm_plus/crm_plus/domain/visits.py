@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 
 from crm_plus.domain.lifecycle import ACTIVE_STATUSES
@@ -205,15 +205,42 @@ def followups_due(
 	Followed up exactly interval_days ago: not yet due. Rows: {customer, rep, last_contact
 	(None if never), due_on, days_overdue}.
 	"""
+	return overdue_rows(
+		customers,
+		last_contact_dates,
+		today,
+		interval_days,
+		lambda customer: (
+			{"customer": customer["name"], "rep": customer.get(CUSTOMER_REP_FIELD)}
+			if is_active(customer)
+			else None
+		),
+		("customer",),
+	)
+
+
+def overdue_rows(
+	records: Iterable[Mapping],
+	last_followup: Mapping[str, date | datetime | None],
+	today: date,
+	interval_days: int,
+	describe: Callable[[Mapping], dict | None],
+	order: tuple[str, ...],
+) -> list[dict]:
+	"""The follow-up rule over records ({name, creation, ...}): `describe(record)` gives the fields of its
+	row (None: the rule does not apply to it); an overdue record's row adds followup_overdue's fields.
+	Most overdue first, then by the `order` fields."""
 	today = _day(today)
 	due = []
-	for customer in customers:
-		if not is_active(customer):
+	for record in records:
+		fields = describe(record)
+		if fields is None:
 			continue
-		last = last_contact_dates.get(customer["name"])
-		if row := followup_overdue(last, customer.get("creation"), today, interval_days):
-			due.append({"customer": customer["name"], "rep": customer.get(CUSTOMER_REP_FIELD), **row})
-	due.sort(key=lambda row: (-row["days_overdue"], row["customer"]))
+		if row := followup_overdue(
+			last_followup.get(record["name"]), record.get("creation"), today, interval_days
+		):
+			due.append({**fields, **row})
+	due.sort(key=lambda row: (-row["days_overdue"], *(row[f] for f in order)))
 	return due
 
 

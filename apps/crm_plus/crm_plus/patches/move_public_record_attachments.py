@@ -5,28 +5,16 @@ Frappe had written them). Their files move to the private folder; uploads no lon
 
 import frappe
 
-from crm_plus.security.conditions import ruled_record_types
+from crm_plus.files import make_private, record_files
 
 
 def execute():
-	for name in frappe.get_all(
-		"File",
-		filters={
-			"attached_to_doctype": ("in", sorted(ruled_record_types())),
-			"is_private": 1,
-			"is_folder": 0,
-			"file_url": ("like", "/files/%"),
-		},
-		pluck="name",
-	):
+	for name in record_files(is_private=1, file_url=("like", "/files/%")):
 		frappe.db.savepoint("crm_plus_move_attachment")
 		try:
 			# Frappe moves a file between the folders when is_private changes: from public, to private.
 			frappe.db.set_value("File", name, "is_private", 0, update_modified=False)
-			file = frappe.get_doc("File", name)
-			file.is_private = 1
-			file.flags.ignore_permissions = True
-			file.save()
+			make_private(name)
 		except Exception:
 			frappe.db.rollback(save_point="crm_plus_move_attachment")
 			frappe.log_error(title=f"CRM Plus: attachment {name} could not be moved to the private folder")

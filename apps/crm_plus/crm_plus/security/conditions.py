@@ -63,24 +63,25 @@ def belongs_to(rule: Rule, doctype: str, user: str, write: bool) -> str:
 	return in_records(f"`tab{doctype}`.`{rule.field}`", rule.of, inner)
 
 
-def rep_or_customer(rule: Rule, doctype: str, user: str, write: bool) -> str:
+def _customer_or(rule: Rule, doctype: str, user: str, write: bool, other) -> str:
+	"""The record's customer (`rule.field`, a record of `rule.of`) passes that record's condition, or
+	`other(scope, table)` holds on the record."""
 	scope = get_scope(user)
 	if scope.unrestricted:
 		return ""
 	t = f"`tab{doctype}`"
 	by_customer = in_records(f"{t}.`{rule.field}`", rule.of, condition(rule.of, user, write))
-	return f"({by_customer} or {rep_condition(scope, t, 'sales_rep')})"
+	return f"({by_customer} or {other(scope, t)})"
+
+
+def rep_or_customer(rule: Rule, doctype: str, user: str, write: bool) -> str:
+	return _customer_or(rule, doctype, user, write, lambda scope, t: rep_condition(scope, t, "sales_rep"))
 
 
 def handler_or_customer(rule: Rule, doctype: str, user: str, write: bool) -> str:
 	"""Reading the customer is enough for any permission: service staff handle the complaints of the
 	customers they serve."""
-	scope = get_scope(user)
-	if scope.unrestricted:
-		return ""
-	t = f"`tab{doctype}`"
-	by_customer = in_records(f"{t}.`{rule.field}`", rule.of, condition(rule.of, user, False))
-	return f"({by_customer} or {t}.`handler` = {escape(scope.user)})"
+	return _customer_or(rule, doctype, user, False, lambda scope, t: f"{t}.`handler` = {escape(scope.user)}")
 
 
 def owned_by_rep(rule: Rule, doctype: str, user: str, write: bool) -> str:

@@ -30,6 +30,13 @@ def check_customer_access(customer: str, ptype: str = "read", user: str | None =
 		)
 
 
+def require(doctype: str, ptype: str, name: str, message: str, user: str | None = None) -> None:
+	"""Throw `message` (translated; {0} the DocType, {1} the record) as a PermissionError unless the user
+	may `ptype` the record."""
+	if not frappe.has_permission(doctype, ptype, name, user=user):
+		frappe.throw(message.format(_(doctype), name), frappe.PermissionError)
+
+
 # Records that may point at a customer the user only reads: service staff log complaints and enter
 # survey answers for the customers of the divisions they serve. Everything else needs write.
 READ_LINKED = frozenset({"CRM Complaint", "CRM Survey Invitation", "CRM Survey Response"})
@@ -61,10 +68,9 @@ def check_activity_target(doc, method=None) -> None:
 	if not doc.is_new() and not any(doc.has_value_changed(f) for f in fields):
 		return
 	found = activities.target(doc.as_dict())
-	if found and not frappe.has_permission(found[0], "write", found[1]):
-		frappe.throw(
-			_("You may only log activities against {0} {1} if you may edit it").format(_(found[0]), found[1]),
-			frappe.PermissionError,
+	if found:
+		require(
+			found[0], "write", found[1], _("You may only log activities against {0} {1} if you may edit it")
 		)
 
 
@@ -92,13 +98,9 @@ def check_assignment(doc, method=None) -> None:
 	)
 	if not granting or unrestricted():
 		return
-	if not frappe.has_permission(doc.reference_type, "write", doc.reference_name):
-		frappe.throw(
-			_("You may only assign {0} {1} if you may edit it").format(
-				_(doc.reference_type), doc.reference_name
-			),
-			frappe.PermissionError,
-		)
+	require(
+		doc.reference_type, "write", doc.reference_name, _("You may only assign {0} {1} if you may edit it")
+	)
 
 
 def refuse_standalone_row(doc, method=None) -> None:
@@ -146,14 +148,12 @@ def check_attachment(doc, method=None) -> None:
 		doc.is_private = 1
 		attaching = doc.is_new() or doc.has_value_changed("attached_to_name")
 		if attaching and doc.attached_to_name and not doc.flags.ignore_permissions:
-			if not unrestricted() and not frappe.has_permission(
-				doc.attached_to_doctype, "write", doc.attached_to_name
-			):
-				frappe.throw(
-					_("You may only attach files to {0} {1} if you may edit it").format(
-						_(doc.attached_to_doctype), doc.attached_to_name
-					),
-					frappe.PermissionError,
+			if not unrestricted():
+				require(
+					doc.attached_to_doctype,
+					"write",
+					doc.attached_to_name,
+					_("You may only attach files to {0} {1} if you may edit it"),
 				)
 	# Checked even for system writes: Frappe's add_attachments copies a file by name with ignore_permissions.
 	url = doc.file_url or ""
@@ -172,13 +172,12 @@ def check_event_participants(doc, method=None) -> None:
 	looks up and shows the participant's contact email)."""
 	for row in doc.get("event_participants") or []:
 		if row.reference_doctype in ruled_record_types() and row.reference_docname:
-			if not frappe.has_permission(row.reference_doctype, "read", row.reference_docname):
-				frappe.throw(
-					_("You are not permitted to access {0} {1}").format(
-						_(row.reference_doctype), row.reference_docname
-					),
-					frappe.PermissionError,
-				)
+			require(
+				row.reference_doctype,
+				"read",
+				row.reference_docname,
+				_("You are not permitted to access {0} {1}"),
+			)
 
 
 def mask_version(doc, method=None) -> None:
@@ -263,8 +262,6 @@ def check_follow(doc, method=None) -> None:
 		return
 	if doc.user != frappe.session.user and not is_framework_admin():
 		frappe.throw(_("You may only follow documents for yourself"), frappe.PermissionError)
-	if not frappe.has_permission(doc.ref_doctype, "read", doc.ref_docname, user=doc.user):
-		frappe.throw(
-			_("You are not permitted to access {0} {1}").format(_(doc.ref_doctype), doc.ref_docname),
-			frappe.PermissionError,
-		)
+	require(
+		doc.ref_doctype, "read", doc.ref_docname, _("You are not permitted to access {0} {1}"), user=doc.user
+	)

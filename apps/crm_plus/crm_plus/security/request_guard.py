@@ -291,24 +291,14 @@ def stored_document_for_methods(method: str) -> None:
 		return
 	if method not in RUN_DOC_METHODS or not frappe.form_dict.get("docs"):
 		return
-	try:
-		docs = _decoded(frappe.form_dict.get("docs"))
-	except ValueError:
-		return
-	if not isinstance(docs, dict) or not isinstance(docs.get("doctype"), str):
-		return
-	if frappe.db.get_value("DocType", docs["doctype"], "module") not in APP_MODULES:
+	docs = _posted_app_document(frappe.form_dict.get("docs"))
+	if docs is None:
 		return
 	if not docs.get("name") or docs.get("__islocal"):
 		# No stored record: Frappe would build one from the client's values, and a new record passes
 		# has_permission until it is saved (a check-in on a visit naming any customer told the distance
 		# to that customer's stored location).
-		frappe.throw(
-			_("Methods of {0} run on the stored record: call them by the record's name").format(
-				_(docs["doctype"])
-			),
-			frappe.PermissionError,
-		)
+		_refuse_copy(docs["doctype"])
 	frappe.form_dict.pop("docs")
 	frappe.form_dict["dt"] = docs["doctype"]
 	frappe.form_dict["dn"] = docs["name"]
@@ -327,21 +317,11 @@ def stored_document_for_print(method: str) -> None:
 	is turned into one by name; a document without a stored name is refused."""
 	if method not in PRINT_METHODS or frappe.form_dict.get("name"):
 		return
-	try:
-		doc = _decoded(frappe.form_dict.get("doc"))
-	except ValueError:
-		return
-	if not isinstance(doc, dict) or not isinstance(doc.get("doctype"), str):
-		return
-	if frappe.db.get_value("DocType", doc["doctype"], "module") not in APP_MODULES:
+	doc = _posted_app_document(frappe.form_dict.get("doc"))
+	if doc is None:
 		return
 	if not isinstance(doc.get("name"), str) or not doc["name"] or doc.get("__islocal"):
-		frappe.throw(
-			_("Methods of {0} run on the stored record: call them by the record's name").format(
-				_(doc["doctype"])
-			),
-			frappe.PermissionError,
-		)
+		_refuse_copy(doc["doctype"])
 	frappe.form_dict["doc"] = doc["doctype"]
 	frappe.form_dict["name"] = doc["name"]
 
@@ -350,16 +330,30 @@ def refuse_v2_document_for_methods() -> None:
 	"""`/api/v2/method/run_doc_method` builds the document from the `document` the client sends and
 	has no form by name: for the app's DocTypes the method runs by name instead, on the stored record
 	(`/api/v2/document/<doctype>/<name>/method/<method>`)."""
+	document = _posted_app_document(frappe.form_dict.get("document"))
+	if document is not None:
+		_refuse_copy(document["doctype"])
+
+
+def _posted_app_document(value) -> dict | None:
+	"""The document a request posts (JSON text or a dict) when it is a record of the app's DocTypes,
+	else None."""
 	try:
-		document = _decoded(frappe.form_dict.get("document"))
+		doc = _decoded(value)
 	except ValueError:
-		return
-	doctype = document.get("doctype") if isinstance(document, dict) else None
-	if isinstance(doctype, str) and frappe.db.get_value("DocType", doctype, "module") in APP_MODULES:
-		frappe.throw(
-			_("Methods of {0} run on the stored record: call them by the record's name").format(_(doctype)),
-			frappe.PermissionError,
-		)
+		return None
+	if not isinstance(doc, dict) or not isinstance(doc.get("doctype"), str):
+		return None
+	if frappe.db.get_value("DocType", doc["doctype"], "module") not in APP_MODULES:
+		return None
+	return doc
+
+
+def _refuse_copy(doctype: str) -> None:
+	frappe.throw(
+		_("Methods of {0} run on the stored record: call them by the record's name").format(_(doctype)),
+		frappe.PermissionError,
+	)
 
 
 APP_MODULES = tuple(frappe.get_module_list("crm_plus"))  # modules.txt

@@ -7,7 +7,8 @@ from typing import Any
 import frappe
 from frappe import _
 
-from crm_plus.domain.charts import drawable
+from crm_plus.domain.charts import widget_data
+from crm_plus.report_scope import top_groups
 
 GROUPS = 8
 
@@ -16,19 +17,9 @@ GROUPS = 8
 @frappe.read_only()
 def get(**chart_args: Any) -> dict:
 	"""The desk's chart arguments (chart name, filters, dates) are not used: the chart is the viewer's."""
-	rows = frappe.get_list(
-		"CRM Complaint",
-		fields=["category", "count(*) as n"],
-		group_by="category",
-		order_by="n desc, category asc",  # ties in a fixed order: the same chart from any server
-		limit_page_length=GROUPS,
+	rows = top_groups("CRM Complaint", "category", "count(*)", GROUPS)
+	return widget_data(
+		[_(r.category) if r.category else _("Not Specified") for r in rows],
+		_("Complaints"),
+		[r.figure for r in rows],
 	)
-	data = drawable(
-		{
-			"data": {
-				"labels": [_(r.category) if r.category else _("Not Specified") for r in rows],
-				"datasets": [{"name": _("Complaints"), "values": [r.n for r in rows]}],
-			}
-		}
-	)
-	return data["data"] if data else {}

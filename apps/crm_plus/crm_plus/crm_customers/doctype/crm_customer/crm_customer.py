@@ -12,7 +12,7 @@ from crm_plus.domain import geo, lifecycle, validation
 from crm_plus.organisation import set_division_from_team
 from crm_plus.party_checks import CUSTOMER, MESSAGES, phone_places, refuse_duplicates, set_phone_keys
 from crm_plus.security.guards import check_owner_change
-from crm_plus.utils import allow_server_fields
+from crm_plus.utils import allow_server_fields, log_noted_change
 
 COORDINATE_MESSAGES = {
 	"not_a_number": lambda: _("the position is not a number"),
@@ -286,20 +286,7 @@ class CRMCustomer(Document):
 			self.status_since = now_datetime()
 
 	def log_status_change(self):
-		change = self.flags.pop("status_change", None)
-		if not change:
-			return
-		frappe.get_doc(
-			{
-				"doctype": "CRM Customer Status Log",
-				"customer": self.name,
-				"from_status": change.from_status,
-				"to_status": change.to_status,
-				"changed_at": change.changed_at,
-				"days_in_previous_status": change.days_in_previous_status,
-				"changed_by": frappe.session.user,
-			}
-		).insert(ignore_permissions=True)
+		log_noted_change(self, "status_change", "CRM Customer Status Log", "customer")
 
 	# ------------------------------------------------------------ actions
 	@frappe.whitelist()

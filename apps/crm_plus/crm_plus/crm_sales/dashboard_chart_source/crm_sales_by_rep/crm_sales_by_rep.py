@@ -6,8 +6,9 @@ from typing import Any
 import frappe
 from frappe import _
 
-from crm_plus.domain.charts import drawable
+from crm_plus.domain.charts import widget_data
 from crm_plus.report_people import full_names
+from crm_plus.report_scope import top_groups
 
 GROUPS = 10
 
@@ -16,21 +17,12 @@ GROUPS = 10
 @frappe.read_only()
 def get(**chart_args: Any) -> dict:
 	"""The desk's chart arguments (chart name, filters, dates) are not used: the chart is the viewer's."""
-	rows = frappe.get_list(
-		"CRM Customer Transaction",
-		fields=["sales_person", "sum(amount) as total"],
-		filters={"sales_person": ("is", "set")},
-		group_by="sales_person",
-		order_by="total desc, sales_person asc",  # ties in a fixed order: the same chart from any server
-		limit_page_length=GROUPS,
+	rows = top_groups(
+		"CRM Customer Transaction", "sales_person", "sum(amount)", GROUPS, {"sales_person": ("is", "set")}
 	)
 	names = full_names(r.sales_person for r in rows)
-	data = drawable(
-		{
-			"data": {
-				"labels": [names.get(r.sales_person, r.sales_person) for r in rows],
-				"datasets": [{"name": _("Sales"), "values": [float(r.total or 0) for r in rows]}],
-			}
-		}
+	return widget_data(
+		[names.get(r.sales_person, r.sales_person) for r in rows],
+		_("Sales"),
+		[float(r.figure or 0) for r in rows],
 	)
-	return data["data"] if data else {}

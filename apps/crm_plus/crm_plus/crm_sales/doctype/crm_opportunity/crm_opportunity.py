@@ -10,6 +10,7 @@ from crm_plus.crm_sales.doctype.crm_lead.crm_lead import MANAGER_ROLES
 from crm_plus.domain import sales, validation
 from crm_plus.organisation import set_division_from_team
 from crm_plus.security.guards import check_owner_change
+from crm_plus.utils import log_noted_change
 
 STAGE = "CRM Opportunity Stage"
 
@@ -150,17 +151,4 @@ class CRMOpportunity(Document):
 			self.stage_since = change.changed_at
 
 	def log_stage_change(self):
-		change = self.flags.pop("stage_change", None)
-		if not change:
-			return
-		frappe.get_doc(
-			{
-				"doctype": "CRM Opportunity Stage Log",
-				"opportunity": self.name,
-				"from_stage": change.from_stage,
-				"to_stage": change.to_stage,
-				"changed_at": change.changed_at,
-				"days_in_previous_stage": change.days_in_previous_stage,
-				"changed_by": frappe.session.user,
-			}
-		).insert(ignore_permissions=True)
+		log_noted_change(self, "stage_change", "CRM Opportunity Stage Log", "opportunity")

@@ -58,6 +58,19 @@ def report(filters=None):
 	def section(sql: str) -> list[dict]:
 		return frappe.db.sql(sql, args, as_dict=True)
 
+	def customer_records_by_rep(
+		table: str, rep: str, moment: str, figures: str, also: str = "1=1"
+	) -> list[dict]:
+		"""`figures` of a customer's records (`table` is "DocType alias") made in the period, by the rep
+		`rep` names; the viewer's customers only."""
+		doctype, alias = table.rsplit(" ", 1)
+		return section(f"""
+		select {rep} as rep, {figures}
+		from `tab{doctype}` {alias} {customers_of(alias)}
+		where {moment} >= %(start)s and {moment} < %(until)s and {also}
+			and {cond if restricted else "1=1"} and {rep_condition(rep)}
+		group by {rep}""")
+
 	def add(section_rows, rep_key="rep"):
 		for r in section_rows:
 			if r[rep_key]:
@@ -89,12 +102,12 @@ def report(filters=None):
 		group by c.account_manager""")
 	)
 	add(
-		section(f"""
-		select v.sales_rep as rep, count(*) as visits_planned, sum(v.status = 'Completed') as visits_completed
-		from `tabCRM Visit` v {customers_of("v")}
-		where v.planned_start >= %(start)s and v.planned_start < %(until)s
-			and {cond if restricted else "1=1"} and {rep_condition("v.sales_rep")}
-		group by v.sales_rep""")
+		customer_records_by_rep(
+			"CRM Visit v",
+			"v.sales_rep",
+			"v.planned_start",
+			"count(*) as visits_planned, sum(v.status = 'Completed') as visits_completed",
+		)
 	)
 	add(
 		section(f"""
@@ -108,20 +121,18 @@ def report(filters=None):
 	)
 	# Complaints and answers count for the rep who had the customer when they came in (like sales).
 	add(
-		section(f"""
-		select x.account_manager as rep, count(*) as complaints
-		from `tabCRM Complaint` x {customers_of("x")}
-		where x.received_at >= %(start)s and x.received_at < %(until)s
-			and {cond if restricted else "1=1"} and {rep_condition("x.account_manager")}
-		group by x.account_manager""")
+		customer_records_by_rep(
+			"CRM Complaint x", "x.account_manager", "x.received_at", "count(*) as complaints"
+		)
 	)
 	add(
-		section(f"""
-		select r.account_manager as rep, avg(r.average_score) as satisfaction
-		from `tabCRM Survey Response` r {customers_of("r")}
-		where r.submitted_at >= %(start)s and r.submitted_at < %(until)s and r.average_score is not null
-			and {cond if restricted else "1=1"} and {rep_condition("r.account_manager")}
-		group by r.account_manager""")
+		customer_records_by_rep(
+			"CRM Survey Response r",
+			"r.account_manager",
+			"r.submitted_at",
+			"avg(r.average_score) as satisfaction",
+			"r.average_score is not null",
+		)
 	)
 	add(
 		section(f"""

@@ -297,7 +297,9 @@ class TestSurveyJourneys(HTTPTestCase):
 			json.dumps(self.answers(delivery=str(3 + i % 3), staff=str(5 - i % 3), nps=str(7 + i % 4)))
 			for i in range(40)
 		]
-		admin = self.login(make_user("surveys-crm-admin@test.example", ["CRM Admin"]))
+		make_user("surveys-crm-admin@test.example", ["CRM Admin"])
+		frappe.db.commit()
+		admin = self.login("surveys-crm-admin@test.example")
 		agent = self.login(self.org.agent_a)
 		site, failures = frappe.local.site, []
 

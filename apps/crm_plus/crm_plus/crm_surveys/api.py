@@ -192,10 +192,10 @@ def check_may_record(invitation) -> None:
 def save_response(invitation, questions: list[dict], typed: dict, channel: str, later: bool = False) -> str:
 	"""Store the answer (its answers, scores and whether it is unhappy: pure arithmetic in the same
 	insert), mark the invitation answered and count both in the campaign's progress (the caller has
-	locked the invitation; the campaign's row is locked last); then what follows from it (`follow_up`): at once, or
-	with `later` (the public page) after the commit in a background job, with the response flagged
-	`follow_up_pending` so that the scheduler's sweep does it when the job is lost (Redis down, a
-	worker killed). Either way it runs once per response (`follow_up` locks the flag)."""
+	locked the invitation; the campaign's row is locked last); then what follows from it
+	(`follow_up`): at once, or with `later` (the public page) after the commit in a background job,
+	with the response flagged `follow_up_pending` so that the scheduler's sweep does it when the job
+	is lost (Redis down, a worker killed). Either way it runs once per response (`follow_up` locks the flag)."""
 	previous = frappe.db.sql(
 		"select status from `tabCRM Survey Invitation` where name = %s for update", invitation.name
 	)[0][0]
@@ -271,8 +271,9 @@ def follow_up_later(response: str) -> None:
 
 def follow_up(response: str) -> bool:
 	"""What follows from a stored answer, once: the customer's latest score and an unhappy answer's
-	complaint (the campaign's progress counted it with the answer). The response's row is locked and its flag read as committed,
-	so of a job, a sweep and a rerun only the first does it. False when it was done already."""
+	complaint (the campaign's progress counted the answer as it was stored). The response's row is
+	locked and its flag read as committed, so of a job, a sweep and a rerun only the first does it.
+	False when it was done already."""
 	pending = frappe.db.sql(
 		"select follow_up_pending from `tabCRM Survey Response` where name = %s for update", response
 	)

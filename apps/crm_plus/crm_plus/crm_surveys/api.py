@@ -195,7 +195,8 @@ def save_response(invitation, questions: list[dict], typed: dict, channel: str, 
 	locked the invitation; the campaign's row is locked last); then what follows from it
 	(`follow_up`): at once, or with `later` (the public page) after the commit in a background job,
 	with the response flagged `follow_up_pending` so that the scheduler's sweep does it when the job
-	is lost (Redis down, a worker killed). Either way it runs once per response (`follow_up` locks the flag)."""
+	is lost (Redis down, a worker killed). Either way it runs once per response (`follow_up` locks
+	the flag)."""
 	previous = frappe.db.sql(
 		"select status from `tabCRM Survey Invitation` where name = %s for update", invitation.name
 	)[0][0]

@@ -369,7 +369,8 @@ def open_follow_up(invitation, questions, typed, reasons) -> str:
 
 def mark_opened(invitation) -> None:
 	"""The public page was opened: count it once. The page is a GET, whose transaction Frappe rolls
-	back unless asked to commit (frappe.local.flags.commit, as Frappe's own GET-time writes do)."""
+	back at its end: the mark is committed at once, so that the campaign's row is not held while the
+	page renders (every page view of the campaign waits for that row)."""
 	if invitation.status not in ("Pending", "Sent"):
 		return
 	try:
@@ -391,7 +392,7 @@ def opened(invitation) -> None:
 		"CRM Survey Invitation", invitation.name, {"status": "Opened", "opened_at": now_datetime()}
 	)
 	progress.count(invitation.campaign, surveys.status_change(status[0][0], "Opened"))
-	frappe.local.flags.commit = True
+	frappe.db.commit()
 
 
 def survey_url(token: str) -> str:

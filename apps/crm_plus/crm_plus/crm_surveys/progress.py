@@ -42,6 +42,19 @@ def count(campaign: str | None, changes: dict[str, int]) -> None:
 		frappe.db.set_value(CAMPAIGN, campaign, figures_of(counters[0]), update_modified=False)
 
 
+def count_move(old_campaign: str | None, old: dict, new_campaign: str | None, new: dict) -> None:
+	"""A record edited or moved between campaigns: `old` (its counts taken away) counted in the campaign
+	it was in, `new` in the one it is in; two campaigns' rows are locked in the order of their names."""
+	moves: dict[str, dict[str, int]] = {}
+	for campaign, changes in ((old_campaign, old), (new_campaign, new)):
+		if campaign:
+			moved = moves.setdefault(campaign, {})
+			for key, value in changes.items():
+				moved[key] = moved.get(key, 0) + value
+	for campaign in sorted(moves):
+		count(campaign, moves[campaign])
+
+
 def figures_of(counters: dict) -> dict:
 	"""The figures stored on the campaign (0 where there is nothing to compute, as the form shows it)."""
 	figures = surveys.progress_figures(counters)

@@ -16,15 +16,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import frappe
-from frappe.utils import add_days, now_datetime
 
-from crm_plus.devtools.benchmark import p95, require
+from crm_plus.devtools.benchmark import p95, require, survey_links
 
 
 def run(url: str, guests: int = 120, viewers: int = 60, views: int = 3, recounts: bool = True) -> dict:
 	import requests
 
-	from crm_plus.crm_surveys.api import follow_up_pending, questions_of, survey_url
+	from crm_plus.crm_surveys.api import follow_up_pending, questions_of
 	from crm_plus.crm_surveys.progress import FIGURES, recount
 	from crm_plus.domain.public_links import new_token
 	from crm_plus.domain.surveys import PROGRESS_COUNTERS
@@ -32,32 +31,9 @@ def run(url: str, guests: int = 120, viewers: int = 60, views: int = 3, recounts
 	if not url.startswith(("http://127.", "http://localhost")):
 		frappe.throw("The survey load only targets loopback")
 	template = "Customer Satisfaction"
-	campaign = frappe.get_doc(
-		{
-			"doctype": "CRM Survey Campaign",
-			"campaign_name": f"Concurrency {frappe.generate_hash(length=6)}",
-			"template": template,
-		}
-	).insert()
-	campaign.db_set("status", "Running")
 	customers = frappe.get_all("CRM Customer", {"disabled": 0}, limit=guests + viewers, pluck="name")
 	require(len(customers) == guests + viewers, f"{guests + viewers} customers to invite")
-	tokens = []
-	for customer in customers:
-		token = new_token()
-		frappe.get_doc(
-			{
-				"doctype": "CRM Survey Invitation",
-				"campaign": campaign.name,
-				"customer": customer,
-				"status": "Sent",
-				"token": token,
-				"survey_link": survey_url(token),
-				"expires_at": add_days(now_datetime(), 1),
-			}
-		).insert()
-		tokens.append(token)
-	frappe.db.commit()
+	campaign, tokens = survey_links("Concurrency", customers)
 	questions = questions_of(template)
 
 	def answers_of(i: int) -> str:  # happy answers (no complaint), varied so that the sums mean something

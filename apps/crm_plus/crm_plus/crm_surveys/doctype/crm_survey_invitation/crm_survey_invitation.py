@@ -43,17 +43,13 @@ class CRMSurveyInvitation(Document):
 
 	def on_update(self):
 		before = self.get_doc_before_save()  # read with the row's lock (check_if_latest)
-		if not before or (before.campaign, before.status) == (self.campaign, self.status):
-			return
-		if before.campaign == self.campaign:
-			progress.count(self.campaign, status_change(before.status, self.status))
-			return
-		moves = {
-			before.campaign: status_change(before.status, None),
-			self.campaign: status_change(None, self.status),
-		}
-		for campaign in sorted(c for c in moves if c):  # two campaigns' rows, always in the same order
-			progress.count(campaign, moves[campaign])
+		if before and (before.campaign, before.status) != (self.campaign, self.status):
+			progress.count_move(
+				before.campaign,
+				status_change(before.status, None),
+				self.campaign,
+				status_change(None, self.status),
+			)
 
 	def on_trash(self):
 		current = frappe.db.sql(

@@ -52,12 +52,8 @@ class CRMSurveyResponse(Document):
 		if not before:
 			return
 		old, new = progress.response_sums(before.answers), progress.response_sums(self.answers)
-		if (before.campaign, old) == (self.campaign, new):
-			return
-		moves = {before.campaign: negated(old)}
-		moves[self.campaign] = {k: moves.get(self.campaign, {}).get(k, 0) + v for k, v in new.items()}
-		for campaign in sorted(c for c in moves if c):  # two campaigns' rows, always in the same order
-			progress.count(campaign, moves[campaign])
+		if (before.campaign, old) != (self.campaign, new):
+			progress.count_move(before.campaign, negated(old), self.campaign, new)
 
 	def on_trash(self):
 		campaign = frappe.db.sql(

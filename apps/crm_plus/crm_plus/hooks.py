@@ -132,6 +132,7 @@ scheduler_events = {
 		"crm_plus.crm_visits.jobs.send_daily_digests",
 		"crm_plus.crm_visits.jobs.update_plan_completion",
 		"crm_plus.crm_surveys.mail.send_survey_reminders",
+		"crm_plus.crm_surveys.progress.recount_running",
 		"crm_plus.crm_sales.doctype.crm_contract.crm_contract.mark_contracts_by_dates",
 		"crm_plus.crm_sales.pool.release",
 	],

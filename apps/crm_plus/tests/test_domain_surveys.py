@@ -469,3 +469,97 @@ def test_campaign_progress():
 		"response_rate": 25.0,
 	}
 	assert s.campaign_progress(3, 1, 1)["response_rate"] == 33.3
+
+
+# Progress kept as counters
+
+STATUSES = ("Pending", "Sent", "Opened", "Answered", "Expired")
+
+
+def recount(statuses, responses) -> dict:
+	"""What a full recount gives (as the site's recount groups invitations and answers)."""
+	by_status = Counter(statuses)
+	answered = by_status["Answered"]
+	progress = s.campaign_progress(len(statuses), answered + by_status["Opened"], answered)
+	agg = s.aggregate([v for sat, _n in responses for v in sat], [v for _s, nps in responses for v in nps])
+	return {
+		"invited": progress["invited"],
+		"opened": progress["opened"],
+		"answered": progress["answered"],
+		"response_rate": progress["response_rate"],
+		"average_score": agg["average"],
+		"csat": agg["csat"],
+		"nps": agg["nps"],
+	}
+
+
+def add(counters: dict, change: dict) -> None:
+	for key, value in change.items():
+		counters[key] = counters.get(key, 0) + value
+
+
+def test_status_changes_by_hand():
+	assert s.status_change(None, "Pending") == {"invited": 1, "opened": 0, "answered": 0}
+	assert s.status_change("Sent", "Opened") == {"invited": 0, "opened": 1, "answered": 0}
+	assert s.status_change("Opened", "Answered") == {"invited": 0, "opened": 0, "answered": 1}
+	# Answered on the phone, or on a page whose view was not marked: opened and answered at once.
+	assert s.status_change("Sent", "Answered") == {"invited": 0, "opened": 1, "answered": 1}
+	assert s.status_change("Pending", "Sent") == {"invited": 0, "opened": 0, "answered": 0}
+	assert s.status_change("Answered", None) == {"invited": -1, "opened": -1, "answered": -1}
+	assert s.status_change("Opened", "Expired") == {"invited": 0, "opened": -1, "answered": 0}
+
+
+def test_progress_figures_by_hand():
+	counters = {"invited": 8, "opened": 3, "answered": 1}
+	counters |= s.answer_sums([5, 4, 4, 4, 4, 4, 4, 4], [10, 7, 7, 7, 7, 7, 7, 7])
+	assert counters["satisfaction_total"] == 33 and counters["satisfied_answers"] == 8
+	assert (counters["nps_promoters"], counters["nps_detractors"]) == (1, 0)
+	assert s.progress_figures(counters) == {
+		"response_rate": 12.5,
+		"average_score": 4.13,
+		"csat": 100.0,
+		"nps": 12.5,
+	}
+	empty = {"response_rate": None, "average_score": None, "csat": None, "nps": None}
+	assert s.progress_figures({}) == empty
+	assert s.progress_figures({"invited": 3, "answered": 1})["response_rate"] == 33.3
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+	st.lists(st.lists(st.sampled_from((None, *STATUSES)), min_size=1, max_size=6), max_size=30),
+	st.lists(
+		st.tuples(
+			st.lists(st.integers(1, 5), max_size=4), st.lists(st.integers(0, 10), max_size=2), st.booleans()
+		),
+		max_size=30,
+	),
+)
+def test_counters_equal_a_full_recount(histories, responses):
+	"""Each invitation walks through statuses (None: not there, created, deleted) and each response is
+	stored (and some removed again); the counters, changed by each step's difference only, give the
+	figures a full recount of what is left gives."""
+	counters: dict = {}
+	finals = []
+	for history in histories:
+		previous = None
+		for status in history:
+			add(counters, s.status_change(previous, status))
+			previous = status
+		if previous:
+			finals.append(previous)
+	kept = []
+	for sat, nps, removed in responses:
+		add(counters, s.answer_sums(sat, nps))
+		if removed:
+			add(counters, s.negated(s.answer_sums(sat, nps)))
+		else:
+			kept.append((sat, nps))
+	expected = recount(finals, kept)
+	assert {key: counters.get(key, 0) for key in s.STATUS_COUNTERS} == {
+		key: expected[key] for key in s.STATUS_COUNTERS
+	}
+	assert s.progress_figures(counters) == {
+		key: expected[key] for key in ("response_rate", "average_score", "csat", "nps")
+	}
+	assert all(counters.get(key, 0) >= 0 for key in s.PROGRESS_COUNTERS)

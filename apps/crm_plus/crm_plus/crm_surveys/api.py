@@ -9,6 +9,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import add_days, cint, escape_html, flt, get_datetime, get_url, getdate, now_datetime
 
+from crm_plus.crm_surveys import progress
 from crm_plus.domain import mail as mail_rules
 from crm_plus.domain import public_links, surveys
 from crm_plus.domain.roles import SERVICE_ROLES
@@ -91,7 +92,6 @@ def token_state(invitation) -> str:
 
 
 USED = {"ok": False, "state": "used"}
-BUSY_RETRIES = 3
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
@@ -116,14 +116,7 @@ def submit(token: str, answers: str | dict) -> dict:
 	answers = parsed_answers(answers)
 	if not isinstance(answers, dict):
 		answers = {}
-	# A deadlock or a lock wait that timed out (campaign recounts running at the same moment) rolls this
-	# attempt back whole: it is tried again, and never answered as "used" with the answer dropped.
-	for _attempt in range(BUSY_RETRIES):
-		try:
-			return store_answer(invitation, answers)
-		except (frappe.QueryTimeoutError, frappe.QueryDeadlockError):
-			frappe.db.rollback()
-	frappe.throw(_("The survey is busy: nothing was stored, please send your answers again."))
+	return store_answer(invitation, answers)
 
 
 def store_answer(invitation, answers: dict) -> dict:
@@ -198,10 +191,15 @@ def check_may_record(invitation) -> None:
 
 def save_response(invitation, questions: list[dict], typed: dict, channel: str, later: bool = False) -> str:
 	"""Store the answer (its answers, scores and whether it is unhappy: pure arithmetic in the same
-	insert) and mark the invitation answered; then what follows from it (`follow_up`): at once, or
-	with `later` (the public page) after the commit in a background job, with the response flagged
-	`follow_up_pending` so that the scheduler's sweep does it when the job is lost (Redis down, a
-	worker killed). Either way it runs once per response (`follow_up` locks the flag)."""
+	insert), mark the invitation answered and count both in the campaign's progress (the caller has
+	locked the invitation; the campaign's row is locked last); then what follows from it
+	(`follow_up`): at once, or with `later` (the public page) after the commit in a background job,
+	with the response flagged `follow_up_pending` so that the scheduler's sweep does it when the job
+	is lost (Redis down, a worker killed). Either way it runs once per response (`follow_up` locks
+	the flag)."""
+	previous = frappe.db.sql(
+		"select status from `tabCRM Survey Invitation` where name = %s for update", invitation.name
+	)[0][0]
 	scores = surveys.response_scores(questions, typed)
 	unhappy = unhappy_reasons(questions, typed)
 	response = frappe.get_doc(
@@ -237,9 +235,14 @@ def save_response(invitation, questions: list[dict], typed: dict, channel: str, 
 	)
 	# The public submit's links come from the invitation, campaign and customer it has just read.
 	response.flags.ignore_links = later
+	response.flags.progress_counted = True  # below, with the invitation's new status, in one update
 	response.insert(ignore_permissions=True)
 	frappe.db.set_value(
 		"CRM Survey Invitation", invitation.name, {"status": "Answered", "answered_at": now_datetime()}
+	)
+	progress.count(
+		invitation.campaign,
+		surveys.status_change(previous, "Answered") | progress.response_sums(response.answers),
 	)
 	if later:
 		frappe.db.after_commit.add(lambda: follow_up_later(response.name))
@@ -268,9 +271,10 @@ def follow_up_later(response: str) -> None:
 
 
 def follow_up(response: str) -> bool:
-	"""What follows from a stored answer, once: the customer's latest score, an unhappy answer's
-	complaint, the campaign's progress. The response's row is locked and its flag read as committed,
-	so of a job, a sweep and a rerun only the first does it. False when it was done already."""
+	"""What follows from a stored answer, once: the customer's latest score and an unhappy answer's
+	complaint (the campaign's progress counted the answer as it was stored). The response's row is
+	locked and its flag read as committed, so of a job, a sweep and a rerun only the first does it.
+	False when it was done already."""
 	pending = frappe.db.sql(
 		"select follow_up_pending from `tabCRM Survey Response` where name = %s for update", response
 	)
@@ -298,8 +302,6 @@ def follow_up(response: str) -> bool:
 			invitation = frappe.get_doc("CRM Survey Invitation", doc.invitation)
 			updates["follow_up"] = open_follow_up(invitation, questions, typed, reasons)
 	frappe.db.set_value("CRM Survey Response", doc.name, updates, update_modified=False)
-	if doc.campaign:
-		refresh_progress(doc.campaign)
 	return True
 
 
@@ -365,63 +367,22 @@ def open_follow_up(invitation, questions, typed, reasons) -> str:
 	return complaint.name
 
 
-def refresh_progress(campaign: str) -> None:
-	"""Recount the campaign's progress. Refreshes of one campaign take its row lock in turn and count
-	what is committed (locking reads), so the last one to write counts every answer committed before
-	it: answers followed up at once never leave the campaign short of one."""
-	frappe.db.sql("select name from `tabCRM Survey Campaign` where name = %s for update", campaign)
-	counts = dict(
-		frappe.db.sql(
-			"""select status, count(*) from `tabCRM Survey Invitation` where campaign = %s group by status
-			lock in share mode""",
-			campaign,
-		)
-	)
-	invited = sum(counts.values())
-	answered = counts.get("Answered", 0)
-	opened = answered + counts.get("Opened", 0)
-	stats = surveys.campaign_progress(invited, opened, answered)
-	sat = frappe.db.sql_list(
-		"""select a.score from `tabCRM Survey Answer` a join `tabCRM Survey Response` r on r.name = a.parent
-		where r.campaign = %s and a.question_type = 'Satisfaction' lock in share mode""",
-		campaign,
-	)
-	nps = frappe.db.sql_list(
-		"""select a.score from `tabCRM Survey Answer` a join `tabCRM Survey Response` r on r.name = a.parent
-		where r.campaign = %s and a.question_type = 'NPS' lock in share mode""",
-		campaign,
-	)
-	agg = surveys.aggregate([int(v) for v in sat], [int(v) for v in nps])
-	frappe.db.set_value(
-		"CRM Survey Campaign",
-		campaign,
-		{
-			"invited": invited,
-			"opened": opened,
-			"answered": answered,
-			"response_rate": flt(stats["response_rate"]),
-			"average_score": flt(agg["average"]),
-			"csat": flt(agg["csat"]),
-			"nps": flt(agg["nps"]),
-		},
-		update_modified=False,
-	)
-
-
 def mark_opened(invitation) -> None:
 	"""The public page was opened: count it once. The page is a GET, whose transaction Frappe rolls
-	back unless asked to commit (frappe.local.flags.commit, as Frappe's own GET-time writes do)."""
+	back at its end: the mark is committed at once, so that the campaign's row is not held while the
+	page renders (every page view of the campaign waits for that row)."""
 	if invitation.status not in ("Pending", "Sent"):
 		return
 	try:
 		opened(invitation)
-	except (frappe.QueryTimeoutError, frappe.QueryDeadlockError):
-		# Busy with a recount of the campaign: the page is shown all the same, unmarked (a later view or
-		# the answer marks it); the visitor never gets an error page for it.
+	except frappe.QueryTimeoutError:
+		# The invitation's or the campaign's row held past the lock wait timeout: the page is shown all
+		# the same, unmarked (a later view or the answer marks it); the visitor never gets an error page.
 		frappe.db.rollback()
 
 
 def opened(invitation) -> None:
+	"""Mark the invitation opened and count it: the invitation's row locked first, the campaign's last."""
 	status = frappe.db.sql(
 		"select status from `tabCRM Survey Invitation` where name = %s for update", invitation.name
 	)
@@ -430,8 +391,8 @@ def opened(invitation) -> None:
 	frappe.db.set_value(
 		"CRM Survey Invitation", invitation.name, {"status": "Opened", "opened_at": now_datetime()}
 	)
-	refresh_progress(invitation.campaign)
-	frappe.local.flags.commit = True
+	progress.count(invitation.campaign, surveys.status_change(status[0][0], "Opened"))
+	frappe.db.commit()
 
 
 def survey_url(token: str) -> str:
@@ -483,7 +444,9 @@ def invite(campaign) -> int:
 				"token": token,
 				"survey_link": survey_url(token),
 			}
-		).insert(ignore_permissions=True)
+		)
+		doc.flags.progress_counted = True  # all at once below: the campaign's row locked once, last
+		doc.insert(ignore_permissions=True)
 		if campaign.channel == "Web Link" and doc.email and can_email:
 			try:
 				frappe.sendmail(
@@ -502,5 +465,5 @@ def invite(campaign) -> int:
 				can_email = False
 				frappe.clear_last_message()
 		created += 1
-	refresh_progress(campaign.name)
+	progress.count(campaign.name, {"invited": created})
 	return created

@@ -435,31 +435,20 @@ def drop_web_form() -> None:
 	frappe.db.commit()
 
 
-def bench_survey(url: str) -> list[dict]:
-	"""The public survey submit beside a Frappe Web Form submit of one record, on the same server
-	(gunicorn, loopback only), measured side by side in one run: one at a time (median of 40 each,
-	interleaved) and 50 guests at once (p95 of two rounds each, in the order form, survey, survey,
-	form), each request from its own address (X-Forwarded-For,
-	which Frappe takes as the guest's address, so no guest meets another's rate limit). Fails unless
-	every submission was accepted and stored, and every answer's follow-up done afterwards."""
-	import requests
-
-	from crm_plus.crm_surveys.api import follow_up_pending, questions_of
+def survey_links(prefix: str, customers: list[str]) -> tuple:
+	"""A running campaign of the shipped template made for a run, and one fresh link (token) for each
+	customer, committed: (the campaign, the tokens)."""
 	from crm_plus.domain.public_links import new_token
 
-	if not url.startswith(("http://127.", "http://localhost")):
-		frappe.throw("The survey benchmark only targets loopback")
-	template = "Customer Satisfaction"
 	campaign = frappe.get_doc(
 		{
 			"doctype": "CRM Survey Campaign",
-			"campaign_name": f"Load {frappe.generate_hash(length=6)}",
-			"template": template,
+			"campaign_name": f"{prefix} {frappe.generate_hash(length=6)}",
+			"template": "Customer Satisfaction",
 		}
 	).insert()
 	# Answers are accepted only while a campaign runs; the invitations are made here, not drawn.
 	campaign.db_set("status", "Running")
-	customers = frappe.get_all("CRM Customer", limit=140, pluck="name")
 	tokens = []
 	for customer in customers:
 		token = new_token()
@@ -474,6 +463,24 @@ def bench_survey(url: str) -> list[dict]:
 		).insert()
 		tokens.append(token)
 	frappe.db.commit()
+	return campaign, tokens
+
+
+def bench_survey(url: str) -> list[dict]:
+	"""The public survey submit beside a Frappe Web Form submit of one record, on the same server
+	(gunicorn, loopback only), measured side by side in one run: one at a time (median of 40 each,
+	interleaved) and 50 guests at once (p95 of two rounds each, in the order form, survey, survey,
+	form), each request from its own address (X-Forwarded-For,
+	which Frappe takes as the guest's address, so no guest meets another's rate limit). Fails unless
+	every submission was accepted and stored, and every answer's follow-up done afterwards."""
+	import requests
+
+	from crm_plus.crm_surveys.api import follow_up_pending, questions_of
+
+	if not url.startswith(("http://127.", "http://localhost")):
+		frappe.throw("The survey benchmark only targets loopback")
+	template = "Customer Satisfaction"
+	campaign, tokens = survey_links("Load", frappe.get_all("CRM Customer", limit=140, pluck="name"))
 	web_form = make_web_form()
 	kinds = {"Satisfaction": "5", "NPS": "9", "Text": "Faster delivery, please"}
 	answers = {

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import now_datetime
 
+from crm_plus.crm_surveys.progress import recount
 from crm_plus.party_checks import fill_phone_keys
 
 SIZES = {
@@ -712,6 +713,7 @@ def make_responses(rng, count: int, customers) -> None:
 		answers,
 		"Survey answers",
 	)
+	recount(campaign)  # the responses went in bulk, past the campaign's counters
 
 
 def credentials() -> dict:

@@ -331,3 +331,65 @@ def campaign_progress(invited: int, opened: int, answered: int) -> dict:
 		"open_rate": _percent(opened, invited),
 		"response_rate": _percent(answered, invited),
 	}
+
+
+# A campaign's progress kept as counters: each change adds its difference (an invitation's status
+# moving, a response's answers stored or removed); the figures are computed from the counters, and equal
+# what campaign_progress and aggregate give on a full recount of the same invitations and answers.
+
+STATUS_COUNTERS = ("invited", "opened", "answered")
+ANSWER_COUNTERS = (
+	"satisfaction_answers",
+	"satisfaction_total",
+	"satisfied_answers",
+	"nps_answers",
+	"nps_promoters",
+	"nps_detractors",
+)
+PROGRESS_COUNTERS = STATUS_COUNTERS + ANSWER_COUNTERS
+
+
+def status_counts(status: str | None) -> dict[str, int]:
+	"""What one invitation in `status` adds to the campaign's counts (None: no invitation): every one is
+	invited, an opened or answered one opened, an answered one answered (as a recount groups them)."""
+	return {
+		"invited": int(bool(status)),
+		"opened": int(status in ("Opened", "Answered")),
+		"answered": int(status == "Answered"),
+	}
+
+
+def status_change(old: str | None, new: str | None) -> dict[str, int]:
+	"""The counts' difference when an invitation moves from `old` to `new` (None: created, deleted)."""
+	before, after = status_counts(old), status_counts(new)
+	return {key: after[key] - before[key] for key in STATUS_COUNTERS}
+
+
+def answer_sums(satisfaction_values: Iterable[int], nps_values: Iterable[int]) -> dict[str, int]:
+	"""The sums behind a campaign's average, CSAT and NPS, of some answers (one response's, or all)."""
+	sat, nps = [int(v) for v in satisfaction_values], [int(v) for v in nps_values]
+	return {
+		"satisfaction_answers": len(sat),
+		"satisfaction_total": sum(sat),
+		"satisfied_answers": sum(1 for v in sat if v >= 4),
+		"nps_answers": len(nps),
+		"nps_promoters": sum(1 for v in nps if v >= 9),
+		"nps_detractors": sum(1 for v in nps if v <= 6),
+	}
+
+
+def negated(counts: Mapping[str, int]) -> dict[str, int]:
+	return {key: -value for key, value in counts.items()}
+
+
+def progress_figures(counters: Mapping[str, int]) -> dict:
+	"""response_rate, average_score, csat and nps from a campaign's counters (missing ones count 0),
+	rounded as campaign_progress and aggregate round them; None where there is nothing to compute."""
+	c = {key: int(counters.get(key) or 0) for key in PROGRESS_COUNTERS}
+	sat, nps = c["satisfaction_answers"], c["nps_answers"]
+	return {
+		"response_rate": _percent(c["answered"], c["invited"]),
+		"average_score": _round(Fraction(c["satisfaction_total"], sat), 2) if sat else None,
+		"csat": _percent(c["satisfied_answers"], sat),
+		"nps": _round(Fraction(100 * (c["nps_promoters"] - c["nps_detractors"]), nps), 1) if nps else None,
+	}

@@ -3,6 +3,7 @@ happy or not; a service agent records answers given on the phone; a sales rep of
 not. Closed campaigns, tokens with their case changed, two submissions of one link at once and stored
 HTML in the template's texts are handled as the public page must handle them."""
 
+import json
 import threading
 import time
 from unittest.mock import patch
@@ -10,10 +11,10 @@ from unittest.mock import patch
 import frappe
 from frappe.utils import get_test_client, now_datetime, random_string
 
-from crm_plus.crm_surveys import api
-from crm_plus.domain import public_links
+from crm_plus.crm_surveys import api, progress
+from crm_plus.domain import public_links, surveys
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import make_customer
+from crm_plus.tests.utils import make_customer, make_user
 
 TEMPLATE = "Customer Satisfaction"
 SUBMIT = "crm_plus.crm_surveys.api.submit"
@@ -192,7 +193,7 @@ class TestSurveyJourneys(HTTPTestCase):
 		campaign = self.make_campaign()
 		inv = self.invite(self.org.c_a2, campaign)
 		self.invite(self.org.c_a1, campaign)
-		api.refresh_progress(campaign)
+		progress.recount(campaign)
 		frappe.db.commit()
 		self.assertEqual(frappe.db.get_value("CRM Survey Campaign", campaign, "opened"), 0)
 		guest = self.login("Guest")
@@ -266,6 +267,114 @@ class TestSurveyJourneys(HTTPTestCase):
 		self.assertEqual(states, ["answered", "used"], [r.json for r in results])
 		self.assertIn({"ok": False, "state": "used"}, [r.json["message"] for r in results])
 		self.assertEqual(len(self.responses_of(inv.name)), 1)
+
+	def progress_of(self, campaign: str) -> dict:
+		"""The campaign's counters and figures as stored (committed)."""
+		fields = [*surveys.PROGRESS_COUNTERS, *progress.FIGURES]
+		return frappe._dict(
+			zip(fields, self.fresh().get_value("CRM Survey Campaign", campaign, fields), strict=True)
+		)
+
+	def assert_counted_as_recounted(self, campaign: str) -> dict:
+		"""The counters kept as things changed equal a full recount of the campaign, figures too."""
+		kept = self.progress_of(campaign)
+		recounted = progress.recount(campaign)
+		self.assertEqual({k: kept[k] for k in surveys.PROGRESS_COUNTERS}, recounted)
+		self.assertEqual(kept, self.progress_of(campaign))
+		return kept
+
+	def test_the_progress_counted_under_load_equals_a_full_recount(self):
+		"""40 guests at once each open their page, answer and open it again, 20 more open theirs twice,
+		an agent records 5 phone answers and a CRM admin recounts the campaign meanwhile: no request
+		fails, every answer is stored, and the counters kept by the answers and page views (no recount
+		each) equal a full recount."""
+		campaign = self.make_campaign()
+		frappe.db.commit()
+		customers = [self.org.c_a1, self.org.c_a2]
+		links = [self.invite(customers[i % 2], campaign) for i in range(60)]
+		phoned = [self.invite(customers[i % 2], campaign) for i in range(5)]
+		answers = [
+			json.dumps(self.answers(delivery=str(3 + i % 3), staff=str(5 - i % 3), nps=str(7 + i % 4)))
+			for i in range(40)
+		]
+		make_user("surveys-crm-admin@test.example", ["CRM Admin"])
+		frappe.db.commit()
+		admin = self.login("surveys-crm-admin@test.example")
+		agent = self.login(self.org.agent_a)
+		site, failures = frappe.local.site, []
+
+		def ok(response, what):
+			if response.status_code != 200:
+				failures.append((what, response.status_code, response.text[:300]))
+			return response
+
+		def guest(i):
+			client, token = get_test_client(), links[i].token  # its own connection, as a browser's
+			ok(client.get("/survey", query_string={"token": token}), "page")
+			if i < 40:
+				sent = ok(
+					client.post(f"/api/method/{SUBMIT}", data={"token": token, "answers": answers[i]}),
+					"submit",
+				)
+				if sent.status_code == 200 and not sent.json["message"].get("ok"):
+					failures.append(("submit", sent.json))
+			ok(client.get("/survey", query_string={"token": token}), "page again")
+
+		def staff():
+			for i, invitation in enumerate(phoned):
+				body = {"invitation": invitation.name, "answers": answers[i]}
+				ok(agent.post(f"/api/method/{RECORD}", data=body), "phone answers")
+				if i == 2:
+					body = {"dt": "CRM Survey Campaign", "dn": campaign, "method": "recount_progress"}
+					ok(admin.post("/api/method/run_doc_method", data=body), "recount")
+
+		threads = [threading.Thread(target=guest, args=(i,)) for i in range(60)]
+		threads.append(threading.Thread(target=staff))
+		with patch("frappe.app.get_site_name", return_value=site):
+			for t in threads:
+				t.start()
+			for t in threads:
+				t.join(300)
+		self.assertEqual(failures, [])
+		self.assertEqual(
+			self.fresh().count("CRM Survey Response", {"campaign": campaign}), 45, "every answer stored"
+		)
+		kept = self.assert_counted_as_recounted(campaign)
+		self.assertEqual(
+			(kept.invited, kept.opened, kept.answered, kept.satisfaction_answers), (65, 65, 45, 90)
+		)
+		self.assertEqual(kept.response_rate, 69.2)  # 45 of 65
+
+	def test_changes_made_in_the_desk_are_counted_and_a_save_keeps_the_counts(self):
+		"""An invitation made, moved to another status or campaign and deleted in the desk, a response
+		deleted: each counted; a campaign saved from a form loaded before an answer keeps that answer."""
+		campaign, other = self.make_campaign(), self.make_campaign()
+		frappe.db.commit()
+		form = frappe.get_doc("CRM Survey Campaign", campaign)  # loaded now, saved after the answers
+		links = [self.invite(self.org.c_a1, campaign) for _i in range(4)]
+		guest = self.login("Guest")
+		for link in links[:2]:
+			self.assertTrue(
+				self.message(self.call(guest, SUBMIT, token=link.token, answers=self.answers()))["ok"]
+			)
+		frappe.db.rollback()
+		form.expires_in_days = 30
+		form.save()
+		frappe.db.commit()
+		self.assertEqual(self.progress_of(campaign).answered, 2)
+		moved = frappe.get_doc("CRM Survey Invitation", links[2].name)
+		moved.status = "Opened"
+		moved.save()
+		moved.campaign = other
+		moved.save()
+		frappe.delete_doc("CRM Survey Invitation", links[3].name)
+		response = frappe.get_all("CRM Survey Response", {"invitation": links[0].name}, pluck="name")[0]
+		frappe.delete_doc("CRM Survey Response", response)
+		frappe.db.commit()
+		kept = self.assert_counted_as_recounted(campaign)
+		self.assertEqual((kept.invited, kept.opened, kept.answered, kept.satisfaction_answers), (2, 2, 2, 2))
+		kept = self.assert_counted_as_recounted(other)
+		self.assertEqual((kept.invited, kept.opened, kept.answered), (1, 1, 0))
 
 	def test_the_page_escapes_stored_texts(self):
 		template = frappe.get_doc(

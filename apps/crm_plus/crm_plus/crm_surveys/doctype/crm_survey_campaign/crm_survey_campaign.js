@@ -15,6 +15,9 @@ frappe.ui.form.on("CRM Survey Campaign", {
 			);
 			frm.add_custom_button(__("Close Campaign"), () => frm.call("close").then(() => frm.reload_doc()));
 		}
+		if (frm.perm[0] && frm.perm[0].write) {
+			frm.add_custom_button(__("Recount Progress"), () => frm.call("recount_progress").then(() => frm.reload_doc()));
+		}
 		frm.add_custom_button(__("Invitations"), () => frappe.set_route("List", "CRM Survey Invitation", { campaign: frm.doc.name }));
 	},
 });

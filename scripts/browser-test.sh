@@ -3,7 +3,8 @@
 # against a running bench with built desk assets. Screenshots go to tests/browser/artifacts/.
 #   bash scripts/browser-test.sh            (finds the bench and site as scripts/test.sh does)
 # Needs: node and npm, /usr/bin/chromium (apt-get install chromium fonts-wqy-zenhei), a bench whose
-# assets are built (`bench build`). Starts `bench serve` on 127.0.0.1:8000 if nothing answers there.
+# assets are built (`bench build`). Starts `bench serve` on 127.0.0.1:8000 if nothing answers there,
+# and one `bench worker` (queues short, default) for the run when the bench runs none.
 # CRM_PLUS_ADMIN_PASSWORD (default admin): Administrator's, for the views tests/browser/xss.test.mjs
 # makes as Administrator (skipped with a note when it does not sign in).
 set -euo pipefail
@@ -20,11 +21,19 @@ if ! curl -sf "$url/api/method/ping" >/dev/null; then
 	started=yes
 	for _ in $(seq 60); do curl -sf "$url/api/method/ping" >/dev/null && break; sleep 1; done
 fi
+# The public survey's follow-up (the complaint an unhappy answer opens) runs as a background job, as on a
+# production bench: start one worker for the run when the bench has none.
+worker=""
+if ! pgrep -u "$owner" -f "frappe.utils.bench_helper frappe worker" >/dev/null; then
+	as_owner "cd '$bench_dir' && (nohup bench worker --queue short,default >logs/browser-worker.log 2>&1 &)"
+	worker=yes
+fi
 fixture=$(as_owner "cd '$bench_dir' && bench --site '$site' execute crm_plus.tests.browser_fixtures.setup" | tail -1)
 export CRM_PLUS_FIXTURE=$(python3 -c 'import json,sys; v=json.loads(sys.argv[1]); print(v if isinstance(v, str) else json.dumps(v))' "$fixture")
 cd "$repo/tests/browser"
 [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund >/dev/null
 status=0
 CRM_PLUS_URL="$url" node --test || status=$?
+if [ -n "$worker" ]; then pkill -u "$owner" -f "frappe.utils.bench_helper frappe worker --queue short,default" || true; fi
 if [ -n "$started" ]; then pkill -u "$owner" -f "frappe.utils.bench_helper frappe --site $site serve" || true; fi
 exit $status

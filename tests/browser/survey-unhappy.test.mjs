@@ -19,7 +19,7 @@ async function surveyComplaints(rep) {
 	return (await response.json()).data;
 }
 
-test("an unhappy customer answers on a phone and a complaint is opened", { timeout: 120_000 }, async (t) => {
+test("an unhappy customer answers on a phone and a complaint is opened", { timeout: 240_000 }, async (t) => {
 	if (!fixture.unhappy_survey_token) {
 		t.skip("no fixture: set CRM_PLUS_FIXTURE");
 		return;
@@ -54,9 +54,16 @@ test("an unhappy customer answers on a phone and a complaint is opened", { timeo
 		assert.equal(await page.locator("#crm-survey-form").isVisible(), false);
 		await page.screenshot({ path: `${shots}/survey-unhappy-thanks.png` });
 		assert.deepEqual(errors, []);
-		// The answer opened one complaint, handled by the account manager, who sees it.
-		const after = await surveyComplaints(rep);
-		const opened = after.filter((c) => !before.some((b) => b.name === c.name));
+		// The answer opened one complaint, handled by the account manager, who sees it. The follow-up is a
+		// background job run after the answer is stored: give the worker (on a shared development bench,
+		// behind other sites' jobs) up to 150 s.
+		let after = [];
+		let opened = [];
+		for (let i = 0; i < 150 && !opened.length; i++) {
+			if (i) await page.waitForTimeout(1000);
+			after = await surveyComplaints(rep);
+			opened = after.filter((c) => !before.some((b) => b.name === c.name));
+		}
 		assert.equal(opened.length, 1, JSON.stringify(after));
 		assert.equal(opened[0].handler, fixture.user);
 		assert.equal(opened[0].severity, "High");

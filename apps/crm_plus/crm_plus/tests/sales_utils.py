@@ -3,12 +3,9 @@
 import frappe
 from frappe.utils import random_string
 
+from crm_plus.tests.names import ACTIVITY, POOL_LOG
 from crm_plus.tests.test_adversarial_sweep import HOSTILE_FIELDS, HOSTILE_FILTERS
 from crm_plus.tests.test_sales_funnel import SalesFunnelTestCase
-
-ACTIVITY = "CRM Activity"
-CONTRACT = "CRM Contract"
-POOL_LOG = "CRM Pool Log"
 
 
 class SalesTestCase(SalesFunnelTestCase):

@@ -8,9 +8,9 @@ import json
 import frappe
 
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import CUSTOMER
 from crm_plus.tests.utils import make_transaction
 
-CUSTOMER = "CRM Customer"
 REPORTS = [
 	"Sales Rep Performance",
 	"Service Performance",

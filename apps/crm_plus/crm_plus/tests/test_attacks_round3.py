@@ -8,8 +8,7 @@ import frappe
 from frappe.tests.test_api import make_request
 
 from crm_plus.tests.http import HTTPTestCase
-
-IMG = "<img src=x onerror=alert(1)>"
+from crm_plus.tests.names import IMG
 
 
 class TestAttacksRound3(HTTPTestCase):

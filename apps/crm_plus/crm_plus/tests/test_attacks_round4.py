@@ -3,9 +3,8 @@
 import frappe
 
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import CUSTOMER_TABLE as TABLE
 from crm_plus.tests.utils import assign_customer, make_customer
-
-TABLE = "`tabCRM Customer`"
 
 
 class TestAssignedRepListPagesTies(HTTPTestCase):

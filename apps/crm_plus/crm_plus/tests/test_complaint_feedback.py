@@ -13,11 +13,11 @@ from frappe.utils import add_days, add_to_date, now_datetime, random_string
 
 from crm_plus.crm_complaints import feedback
 from crm_plus.tests.http import HTTPTestCase, refused
+from crm_plus.tests.names import COMPLAINT_FORM as COMPLAIN
+from crm_plus.tests.names import FEEDBACK_SUBMIT as SUBMIT
+from crm_plus.tests.names import IMG
 
-SUBMIT = "crm_plus.crm_complaints.feedback.submit"
-COMPLAIN = "crm_plus.crm_complaints.public_form.submit_complaint"
 PAGE = "/complaint-feedback"
-IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(1)</script>"
 
 

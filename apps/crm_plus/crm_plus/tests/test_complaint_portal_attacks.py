@@ -8,8 +8,7 @@ from frappe.tests.test_api import make_request
 from frappe.utils import now_datetime, random_string
 
 from crm_plus.tests.http import HTTPTestCase, _encode, refused
-
-FORM = "crm_plus.crm_complaints.public_form.submit_complaint"
+from crm_plus.tests.names import COMPLAINT_FORM as FORM
 
 
 class TestComplaintPortalAttacks(HTTPTestCase):

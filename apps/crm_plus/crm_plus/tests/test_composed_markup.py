@@ -14,9 +14,9 @@ from frappe.utils import random_string, today
 from crm_plus.crm_complaints import service_level
 from crm_plus.tests.complaints import answered, make_complaint, service_org
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import IMG
 from crm_plus.tests.utils import CRMTestCase, make_user, serve_division
 
-IMG = "<img src=x onerror=alert(1)>"
 ENCODED = "&lt;svg onload=alert(2)&gt;"
 JSON_QUOTED = '"<img src=x onerror=alert(3)>"'
 

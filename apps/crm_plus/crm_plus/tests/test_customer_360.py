@@ -8,9 +8,8 @@ import frappe
 from frappe.utils import add_to_date, now_datetime, today
 
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import CUSTOMER
 from crm_plus.tests.utils import make_transaction
-
-CUSTOMER = "CRM Customer"
 
 
 class TestCustomer360(HTTPTestCase):

@@ -11,8 +11,7 @@ from frappe.utils import random_string
 
 from crm_plus.crm_complaints.customer_match import match_customer
 from crm_plus.tests.http import HTTPTestCase, _encode
-
-FORM = "crm_plus.crm_complaints.public_form.submit_complaint"
+from crm_plus.tests.names import COMPLAINT_FORM as FORM
 
 
 class TestCustomerMatch(HTTPTestCase):

@@ -27,8 +27,8 @@ from werkzeug.wrappers import Request
 from crm_plus import hooks
 from crm_plus.security import request_guard as overrides
 from crm_plus.tests.http import HTTPTestCase, refused
+from crm_plus.tests.names import CUSTOMER
 
-CUSTOMER = "CRM Customer"
 KEY_PERSON = "CRM Customer Key Person"
 # Subclasses of framework classes that are not DocType controllers, with the framework class.
 OTHER_SUBCLASSES = {"crm_plus.crm_complaints.mail.ComplaintMail": "frappe.email.receive.InboundMail"}

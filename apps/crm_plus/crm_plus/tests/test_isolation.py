@@ -11,9 +11,8 @@ import frappe
 from frappe.utils import add_to_date, now_datetime, today
 
 from crm_plus.tests.http import HTTPTestCase, refused
+from crm_plus.tests.names import CUSTOMER
 from crm_plus.tests.utils import make_transaction
-
-CUSTOMER = "CRM Customer"
 
 
 class TestIsolation(HTTPTestCase):

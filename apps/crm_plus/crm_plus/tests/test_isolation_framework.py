@@ -10,8 +10,7 @@ import frappe
 from frappe.utils import today
 
 from crm_plus.tests.http import HTTPTestCase, refused
-
-CUSTOMER = "CRM Customer"
+from crm_plus.tests.names import CUSTOMER
 
 
 class TestFrameworkIsolation(HTTPTestCase):

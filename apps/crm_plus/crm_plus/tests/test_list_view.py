@@ -5,9 +5,8 @@ divisions."""
 import frappe
 
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import CUSTOMER_TABLE as TABLE
 from crm_plus.tests.utils import assign_customer, make_customer
-
-TABLE = "`tabCRM Customer`"
 
 
 class TestAssignedRepList(HTTPTestCase):

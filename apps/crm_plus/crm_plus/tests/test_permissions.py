@@ -12,9 +12,8 @@ from frappe.desk.search import search_link
 
 from crm_plus.security.framework_overrides import get_count, get_group_by_count
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import CUSTOMER
 from crm_plus.tests.utils import CRMTestCase, Org, make_transaction
-
-CUSTOMER = "CRM Customer"
 
 
 class TestCustomerPermissions(CRMTestCase):

@@ -5,11 +5,8 @@ division head see it; an owner in several teams is asked to choose, and nothing 
 import frappe
 from frappe.utils import random_string
 
+from crm_plus.tests.names import CUSTOMER, LEAD, OPPORTUNITY
 from crm_plus.tests.sales_utils import SalesTestCase
-
-CUSTOMER = "CRM Customer"
-LEAD = "CRM Lead"
-OPPORTUNITY = "CRM Opportunity"
 
 
 class TestPlacement(SalesTestCase):

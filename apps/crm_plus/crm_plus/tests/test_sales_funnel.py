@@ -9,12 +9,10 @@ import frappe
 from frappe.utils import add_days, now_datetime, random_string
 
 from crm_plus.tests.http import HTTPTestCase, refused
+from crm_plus.tests.names import CUSTOMER, LEAD, OPPORTUNITY
 from crm_plus.tests.test_adversarial_sweep import HOSTILE_FIELDS, HOSTILE_FILTERS
 
-LEAD = "CRM Lead"
-OPPORTUNITY = "CRM Opportunity"
 STAGE_LOG = "CRM Opportunity Stage Log"
-CUSTOMER = "CRM Customer"
 
 
 class SalesFunnelTestCase(HTTPTestCase):

@@ -14,6 +14,9 @@ from frappe.utils import add_days, now_datetime, random_string
 from crm_plus.crm_surveys import api as survey_api
 from crm_plus.domain import markup, public_links
 from crm_plus.tests.http import HTTPTestCase, _encode
+from crm_plus.tests.names import COMPLAINT_FORM as FORM
+from crm_plus.tests.names import FEEDBACK_SUBMIT as FEEDBACK
+from crm_plus.tests.names import SURVEY_SUBMIT as SURVEY
 
 # Each class of payload; Frappe v15's sanitizer stores the JSON-shaped ones, the entity-encoded ones and
 # the attribute breakout as written.
@@ -37,9 +40,6 @@ HOSTILE_URLS = [
 	"vbscript://example.com/%0Amsgbox(1)",
 	"data://example.com/text/html,<script>alert(1)</script>",
 ]
-FORM = "crm_plus.crm_complaints.public_form.submit_complaint"
-FEEDBACK = "crm_plus.crm_complaints.feedback.submit"
-SURVEY = "crm_plus.crm_surveys.api.submit"
 
 
 def random_ip() -> str:

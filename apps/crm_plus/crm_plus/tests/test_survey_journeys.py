@@ -13,12 +13,12 @@ from frappe.utils import get_test_client, now_datetime, random_string
 from crm_plus.crm_surveys import api
 from crm_plus.domain import public_links
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import IMG
+from crm_plus.tests.names import SURVEY_SUBMIT as SUBMIT
+from crm_plus.tests.names import SURVEY_TEMPLATE as TEMPLATE
 from crm_plus.tests.utils import make_customer
 
-TEMPLATE = "Customer Satisfaction"
-SUBMIT = "crm_plus.crm_surveys.api.submit"
 RECORD = "crm_plus.crm_surveys.api.record_answers"
-IMG = "<img src=x onerror=alert(1)>"
 ATTR = '" autofocus onfocus="alert(1)'
 
 

@@ -10,10 +10,9 @@ from frappe.utils import add_days, get_test_client, now_datetime
 
 from crm_plus.crm_surveys import api
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import SURVEY_SUBMIT as SUBMIT
+from crm_plus.tests.names import SURVEY_TEMPLATE as TEMPLATE
 from crm_plus.tests.utils import PASSWORD, make_user
-
-TEMPLATE = "Customer Satisfaction"
-SUBMIT = "crm_plus.crm_surveys.api.submit"
 
 
 def answers(delivery="5", staff="4", nps="9"):

@@ -7,11 +7,11 @@ import frappe
 from frappe.utils import add_days, now_datetime, random_string
 
 from crm_plus.tests.http import HTTPTestCase, refused
+from crm_plus.tests.names import FEEDBACK_SUBMIT as SUBMIT
 from crm_plus.tests.utils import make_user, serve_division
 
 SUGGEST = "crm_plus.crm_complaints.doctype.crm_solution.crm_solution.suggest"
 USE = "crm_plus.crm_complaints.doctype.crm_solution.crm_solution.use"
-SUBMIT = "crm_plus.crm_complaints.feedback.submit"
 
 
 class TestSolutions(HTTPTestCase):

@@ -5,10 +5,8 @@ with the duplicate check refusing a row that repeats a lead."""
 import frappe
 from frappe.utils import random_string
 
+from crm_plus.tests.names import LEAD, OPPORTUNITY
 from crm_plus.tests.sales_utils import SalesTestCase
-
-LEAD = "CRM Lead"
-OPPORTUNITY = "CRM Opportunity"
 
 
 class TestLeadTransferAndImport(SalesTestCase):

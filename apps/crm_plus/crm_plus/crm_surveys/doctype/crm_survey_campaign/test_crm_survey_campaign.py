@@ -3,9 +3,8 @@ HTTP: crm_plus/tests/test_surveys.py)."""
 
 import frappe
 
+from crm_plus.tests.names import SURVEY_TEMPLATE as TEMPLATE
 from crm_plus.tests.utils import CRMTestCase, Org, make_customer
-
-TEMPLATE = "Customer Satisfaction"
 
 
 class TestSurveys(CRMTestCase):

@@ -5,13 +5,12 @@ import frappe
 from frappe.utils import add_days, add_to_date, getdate, now_datetime, today
 
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import VISIT
 
 # 苏宁电器's office (seed 002's 河北大街1号) put at a point in Qinhuangdao; about 1.1 km east is elsewhere.
 SHOP = (39.9354, 119.6005)
 NEAR = (39.9356, 119.6007)
 FAR = (39.9354, 119.6135)
-
-VISIT = "CRM Visit"
 
 
 def visit_fields(customer, rep, start=None, **fields):

@@ -6,8 +6,8 @@ from frappe.utils import add_days, today
 
 from crm_plus.crm_visits import jobs
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import VISIT
 
-VISIT = "CRM Visit"
 PLAN = "CRM Visit Plan"
 
 

@@ -90,6 +90,13 @@ class HTTPTestCase(CRMTestCase):
 		path = f"/api/method/{endpoint}"
 		return self.get(client, path, kwargs) if http == "GET" else self.post(client, path, kwargs)
 
+	def set_value(self, client, doctype: str, name: str, fieldname, value=None):
+		"""`frappe.client.set_value` over HTTP, as the desk's inline edits call it; `fieldname` may be a dict
+		of field values (then without `value`)."""
+		return self.call(
+			client, "frappe.client.set_value", doctype=doctype, name=name, fieldname=fieldname, value=value
+		)
+
 	def resource(self, client, doctype: str, name: str | None = None, **params):
 		path = f"/api/resource/{doctype}" + (f"/{name}" if name else "")
 		return self.get(client, path, params)

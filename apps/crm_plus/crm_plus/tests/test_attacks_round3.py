@@ -46,27 +46,13 @@ class TestAttacksRound3(HTTPTestCase):
 		"""frappe.get_avatar puts user_image into a single-quoted style attribute through innerHTML: a
 		rep's own avatar ran script in the manager's desk (checked in Chromium on the customer form)."""
 		rep = self.login(self.org.rep_a1)
-		self.call(
-			rep,
-			"frappe.client.set_value",
-			doctype="User",
-			name=self.org.rep_a1,
-			fieldname="user_image",
-			value="/files/a.png\")'>" + IMG,
-		)
+		self.set_value(rep, "User", self.org.rep_a1, "user_image", "/files/a.png\")'>" + IMG)
 		self.assertNoHandler(self.fresh().get_value("User", self.org.rep_a1, "user_image"))
 
 	def test_autocomplete_field_json_quoted_markup(self):
 		"""User.time_zone is an Autocomplete field: a JSON string literal passes Frappe's sanitizer."""
 		rep = self.login(self.org.rep_a1)
-		self.call(
-			rep,
-			"frappe.client.set_value",
-			doctype="User",
-			name=self.org.rep_a1,
-			fieldname="time_zone",
-			value=json.dumps(IMG),
-		)
+		self.set_value(rep, "User", self.org.rep_a1, "time_zone", json.dumps(IMG))
 		self.assertNoHandler(self.fresh().get_value("User", self.org.rep_a1, "time_zone"))
 
 	# ---------------------------------------------------------------- names the guard never sees

@@ -248,14 +248,7 @@ class TestFeedbackLink(FeedbackCase):
 				agent, f"/api/resource/CRM Complaint/{doc.name}", {"rating": 5, "customer_confirmed": 1}
 			)
 			self.assertEqual(response.status_code, 200, response.text)
-			response = self.call(
-				agent,
-				"frappe.client.set_value",
-				doctype="CRM Complaint",
-				name=doc.name,
-				fieldname="rating",
-				value=5,
-			)
+			response = self.set_value(agent, "CRM Complaint", doc.name, "rating", 5)
 			self.assertEqual(response.status_code, 200, response.text)
 			self.fresh()
 			self.assertEqual(

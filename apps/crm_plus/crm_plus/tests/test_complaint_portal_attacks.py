@@ -55,33 +55,17 @@ class TestComplaintPortalAttacks(HTTPTestCase):
 		complaint then showed the rep's answer as the customer's own."""
 		rep = self.login(self.org.rep_a1)
 		name = self.web_complaint("Web")
-		response = self.call(
-			rep,
-			"frappe.client.set_value",
-			doctype="CRM Complaint",
-			name=name,
-			fieldname="channel",
-			value="Hotline",
-		)
+		response = self.set_value(rep, "CRM Complaint", name, "channel", "Hotline")
 		self.assertTrue(refused(response), response.text)
 		self.assertEqual(self.answer(name), ("Web", 0, 0))
 
 		# Nor does a complaint moved into Web carry an answer typed while it was a phone complaint.
 		phoned = self.web_complaint("Hotline")
 		fields = {"rating": 5, "customer_confirmed": 1}
-		response = self.call(
-			rep, "frappe.client.set_value", doctype="CRM Complaint", name=phoned, fieldname=fields
-		)
+		response = self.set_value(rep, "CRM Complaint", phoned, fields)
 		self.assertEqual(response.status_code, 200, response.text)
 		self.assertEqual(self.answer(phoned), ("Hotline", 1, 5))
-		response = self.call(
-			rep,
-			"frappe.client.set_value",
-			doctype="CRM Complaint",
-			name=phoned,
-			fieldname="channel",
-			value="Web",
-		)
+		response = self.set_value(rep, "CRM Complaint", phoned, "channel", "Web")
 		self.assertEqual(response.status_code, 200, response.text)
 		self.assertEqual(self.answer(phoned), ("Web", 0, 0))
 

@@ -207,14 +207,7 @@ class TestIsolation(HTTPTestCase):
 			("CRM Visit Plan", self.plan.name, "approver"),
 		):
 			before = self.fresh().get_value(doctype, name, field)
-			response = self.call(
-				self.rep,
-				"frappe.client.set_value",
-				doctype=doctype,
-				name=name,
-				fieldname=field,
-				value=o.rep_b,
-			)
+			response = self.set_value(self.rep, doctype, name, field, o.rep_b)
 			self.assertTrue(refused(response), (doctype, response.status_code))
 			response = self.put(self.rep, f"/api/resource/{doctype}/{name}", {field: o.rep_b})
 			self.assertTrue(refused(response), (doctype, response.status_code))

@@ -382,14 +382,7 @@ class TestFirstResponseJourney(HTTPTestCase):
 	def test_acknowledging_is_the_first_response(self):
 		doc = self.new_complaint()
 		agent = self.login(self.org.agent_a)
-		response = self.call(
-			agent,
-			"frappe.client.set_value",
-			doctype="CRM Complaint",
-			name=doc.name,
-			fieldname="status",
-			value="Acknowledged",
-		)
+		response = self.set_value(agent, "CRM Complaint", doc.name, "status", "Acknowledged")
 		self.assertEqual(response.status_code, 200, response.text)
 		first, state = self.fresh().get_value(
 			"CRM Complaint", doc.name, ["first_response_at", "response_sla_status"]
@@ -400,16 +393,11 @@ class TestFirstResponseJourney(HTTPTestCase):
 	def test_the_handler_cannot_write_the_response_state(self):
 		doc = self.new_complaint()
 		agent = self.login(self.org.agent_a)
-		self.call(
+		self.set_value(
 			agent,
-			"frappe.client.set_value",
-			doctype="CRM Complaint",
-			name=doc.name,
-			fieldname={
-				"response_sla_status": "Met",
-				"response_escalation_level": 0,
-				"subject": "Late parcel",
-			},
+			"CRM Complaint",
+			doc.name,
+			{"response_sla_status": "Met", "response_escalation_level": 0, "subject": "Late parcel"},
 		)
 		values = self.fresh().get_value(
 			"CRM Complaint", doc.name, ["subject", "response_sla_status", "first_response_at"]

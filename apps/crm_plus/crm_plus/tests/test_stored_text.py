@@ -113,30 +113,14 @@ class TestStoredText(HTTPTestCase):
 				for field, value in row.items():
 					self.assertRunsNothing(value, f"{kind} in CRM Customer Key Person.{field}")
 
-			response = self.call(
-				rep,
-				"frappe.client.set_value",
-				doctype="CRM Customer",
-				name=self.org.c_a1,
-				fieldname="notes",
-				value=payload + " (set_value)",
-			)
+			response = self.set_value(rep, "CRM Customer", self.org.c_a1, "notes", payload + " (set_value)")
 			self.ok(response)
 			self.assertRunsNothing(
 				self.fresh().get_value("CRM Customer", self.org.c_a1, "notes"), f"{kind} by set_value"
 			)
 
 		# The customer's name, shown on every view of it.
-		self.ok(
-			self.call(
-				rep,
-				"frappe.client.set_value",
-				doctype="CRM Customer",
-				name=self.org.c_a1,
-				fieldname="customer_name",
-				value=PAYLOADS["json"],
-			)
-		)
+		self.ok(self.set_value(rep, "CRM Customer", self.org.c_a1, "customer_name", PAYLOADS["json"]))
 		self.assertRunsNothing(
 			self.fresh().get_value("CRM Customer", self.org.c_a1, "customer_name"), "customer_name"
 		)
@@ -275,13 +259,7 @@ class TestStoredText(HTTPTestCase):
 			for field, value in stored.items():
 				self.assertRunsNothing(value, f"{kind} in CRM Complaint.{field}", rich=field == "description")
 			self.ok(
-				self.call(
-					agent,
-					"frappe.client.set_value",
-					doctype="CRM Complaint",
-					name=name,
-					fieldname={"root_cause": payload, "resolution": payload},
-				)
+				self.set_value(agent, "CRM Complaint", name, {"root_cause": payload, "resolution": payload})
 			)
 			stored = self.fresh().get_value("CRM Complaint", name, ["root_cause", "resolution"], as_dict=True)
 			for field, value in stored.items():

@@ -58,16 +58,7 @@ class TestStoredTextRound3(HTTPTestCase):
 			"javascript:alert(1)",
 			"/files/a onerror=alert(1).png",
 		):
-			self.refused(
-				self.call(
-					rep,
-					"frappe.client.set_value",
-					doctype="User",
-					name=self.org.rep_a1,
-					fieldname="banner_image",
-					value=value,
-				)
-			)
+			self.refused(self.set_value(rep, "User", self.org.rep_a1, "banner_image", value))
 			self.refused(self.insert(rep, "Contact", first_name=f"Photo {random_string(6)}", image=value))
 			self.refused(
 				self.insert(rep, "CRM Contract", customer=self.org.c_a1, title="r3", attachment=value)
@@ -75,28 +66,12 @@ class TestStoredTextRound3(HTTPTestCase):
 		self.assertFalse(self.fresh().get_value("User", self.org.rep_a1, "banner_image"))
 		# A file of the site, spaces and Chinese in its name, and a web address are accepted.
 		for value in ("/files/合同 2026 (1).png", "https://example.com/a.png?s=200&d=404"):
-			self.ok(
-				self.call(
-					rep,
-					"frappe.client.set_value",
-					doctype="User",
-					name=self.org.rep_a1,
-					fieldname="banner_image",
-					value=value,
-				)
-			)
+			self.ok(self.set_value(rep, "User", self.org.rep_a1, "banner_image", value))
 			self.assertEqual(self.fresh().get_value("User", self.org.rep_a1, "banner_image"), value)
 
 	def test_an_autocomplete_field_keeps_no_markup(self):
 		rep = self.login(self.org.rep_a1)
-		self.call(
-			rep,
-			"frappe.client.set_value",
-			doctype="User",
-			name=self.org.rep_a1,
-			fieldname="time_zone",
-			value="&lt;img src=x onerror=alert(1)&gt;",
-		)
+		self.set_value(rep, "User", self.org.rep_a1, "time_zone", "&lt;img src=x onerror=alert(1)&gt;")
 		stored = self.fresh().get_value("User", self.org.rep_a1, "time_zone") or ""
 		self.assertNotRegex(markup.decode_entities(stored), r"<[a-zA-Z]", stored)
 

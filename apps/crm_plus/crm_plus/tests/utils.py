@@ -32,6 +32,15 @@ class CRMTestCase(_Base):
 		return user
 
 
+class OrgTestCase(CRMTestCase):
+	"""A CRMTestCase with an organisation (`cls.org`, see `Org`) made once for the class."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.org = Org()
+
+
 def clear_scope_cache():
 	from crm_plus.security.scope import clear_scope_cache as clear
 

@@ -6,8 +6,8 @@ import frappe
 from frappe.utils import add_days, now_datetime, random_string
 
 from crm_plus.crm_visits.followups import followups_overdue, sales_followups_overdue
-from crm_plus.tests.names import LEAD
-from crm_plus.tests.sales_utils import ACTIVITY, SalesTestCase
+from crm_plus.tests.names import ACTIVITY, LEAD
+from crm_plus.tests.sales_utils import SalesTestCase
 from crm_plus.tests.utils import make_customer
 
 

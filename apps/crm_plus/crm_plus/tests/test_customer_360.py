@@ -5,11 +5,11 @@ to the rep who takes it over in a transfer, and never to another division."""
 import json
 
 import frappe
-from frappe.utils import add_to_date, now_datetime, today
+from frappe.utils import today
 
 from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.names import CUSTOMER
-from crm_plus.tests.utils import make_transaction
+from crm_plus.tests.utils import make_transaction, make_visit
 
 
 class TestCustomer360(HTTPTestCase):
@@ -19,17 +19,7 @@ class TestCustomer360(HTTPTestCase):
 		o = cls.org
 		make_transaction(o.c_a1, 800)
 		make_transaction(o.c_a1, 200)
-		start = add_to_date(now_datetime(), hours=2)
-		cls.visit = frappe.get_doc(
-			{
-				"doctype": "CRM Visit",
-				"customer": o.c_a1,
-				"sales_rep": o.rep_a1,
-				"planned_start": start,
-				"planned_end": add_to_date(start, hours=1),
-				"purpose": "Sales",
-			}
-		).insert(ignore_permissions=True)
+		cls.visit = make_visit(o.c_a1, o.rep_a1, purpose="Sales")
 		cls.complaint = frappe.get_doc(
 			{
 				"doctype": "CRM Complaint",

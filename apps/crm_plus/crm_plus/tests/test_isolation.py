@@ -12,7 +12,7 @@ from frappe.utils import add_to_date, now_datetime, today
 
 from crm_plus.tests.http import HTTPTestCase, refused
 from crm_plus.tests.names import CUSTOMER
-from crm_plus.tests.utils import make_transaction
+from crm_plus.tests.utils import add_key_person, make_transaction, make_visit
 
 
 class TestIsolation(HTTPTestCase):
@@ -20,25 +20,14 @@ class TestIsolation(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		o = cls.org
-		customer = frappe.get_doc(CUSTOMER, o.c_a1)
-		customer.append("key_people", {"person_name": "Wang Secret", "phone": "13800000001"})
-		customer.save(ignore_permissions=True)
+		add_key_person(o.c_a1, "Wang Secret", "13800000001")
 		cls.complaint = frappe.get_doc(
 			{"doctype": "CRM Complaint", "customer": o.c_a1, "subject": "Late", "description": "Late"}
 		).insert(ignore_permissions=True)
 		cls.complaint.append("forwards", {"department": "Logistics", "forwarded_to": o.rep_a1})
 		cls.complaint.append("escalations", {"level": 1, "escalated_to": o.head_a, "reason": "Breach"})
 		cls.complaint.save(ignore_permissions=True)
-		start = add_to_date(now_datetime(), hours=2)
-		cls.visit = frappe.get_doc(
-			{
-				"doctype": "CRM Visit",
-				"customer": o.c_a1,
-				"sales_rep": o.rep_a1,
-				"planned_start": start,
-				"planned_end": add_to_date(start, hours=1),
-			}
-		).insert(ignore_permissions=True)
+		cls.visit = make_visit(o.c_a1, o.rep_a1)
 		cls.plan = frappe.get_doc(
 			{
 				"doctype": "CRM Visit Plan",
@@ -319,16 +308,7 @@ class TestIsolation(HTTPTestCase):
 	def test_check_in_facts_cannot_be_edited_after_check_in(self):
 		o = self.org
 		owner = self.login(o.rep_a1)
-		start = add_to_date(now_datetime(), hours=1)
-		visit = frappe.get_doc(
-			{
-				"doctype": "CRM Visit",
-				"customer": o.c_a1,
-				"sales_rep": o.rep_a1,
-				"planned_start": start,
-				"planned_end": add_to_date(start, hours=1),
-			}
-		).insert(ignore_permissions=True)
+		visit = make_visit(o.c_a1, o.rep_a1, start=add_to_date(now_datetime(), hours=1))
 		frappe.db.commit()
 		response = self.call(
 			owner,

@@ -11,6 +11,7 @@ from frappe.utils import today
 
 from crm_plus.tests.http import HTTPTestCase, refused
 from crm_plus.tests.names import CUSTOMER
+from crm_plus.tests.utils import add_key_person
 
 
 class TestFrameworkIsolation(HTTPTestCase):
@@ -18,12 +19,9 @@ class TestFrameworkIsolation(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		o = cls.org
-		customer = frappe.get_doc(CUSTOMER, o.c_a1)
-		customer.append("key_people", {"person_name": "Marker Wang", "phone": "13912345678"})
-		customer.customer_kind = "Individual"
-		customer.mobile = "13800138001"
-		customer.save(ignore_permissions=True)
-		cls.key_person = customer.key_people[0].name
+		cls.key_person = add_key_person(
+			o.c_a1, "Marker Wang", "13912345678", customer_kind="Individual", mobile="13800138001"
+		)
 		cls.secret = frappe.get_doc(
 			{
 				"doctype": "File",

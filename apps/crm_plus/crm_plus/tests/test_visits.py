@@ -5,21 +5,7 @@ import frappe
 from frappe.utils import add_days, add_to_date, getdate, now_datetime, today
 
 from crm_plus.crm_visits import jobs
-from crm_plus.tests.utils import OrgTestCase
-
-
-def make_visit(customer, rep, start=None, **fields):
-	start = start or add_to_date(now_datetime(), hours=2)
-	return frappe.get_doc(
-		{
-			"doctype": "CRM Visit",
-			"customer": customer,
-			"sales_rep": rep,
-			"planned_start": start,
-			"planned_end": add_to_date(start, hours=1),
-			**fields,
-		}
-	).insert(ignore_permissions=True)
+from crm_plus.tests.utils import OrgTestCase, make_visit
 
 
 class TestVisits(OrgTestCase):

@@ -1,7 +1,7 @@
 """Integration-test helpers: a base class for Frappe v15 and v16, users per role, an organisation."""
 
 import frappe
-from frappe.utils import random_string
+from frappe.utils import add_to_date, now_datetime, random_string
 
 try:  # Frappe v16
 	from frappe.tests import IntegrationTestCase as _Base
@@ -111,6 +111,31 @@ def make_transaction(customer: str, amount: float, posting_date=None, **fields):
 			**fields,
 		}
 	).insert(ignore_permissions=True)
+
+
+def make_visit(customer: str, rep: str, start=None, **fields):
+	"""A visit of `rep` to `customer`, an hour long from `start` (by default in two hours)."""
+	start = start or add_to_date(now_datetime(), hours=2)
+	return frappe.get_doc(
+		{
+			"doctype": "CRM Visit",
+			"customer": customer,
+			"sales_rep": rep,
+			"planned_start": start,
+			"planned_end": add_to_date(start, hours=1),
+			**fields,
+		}
+	).insert(ignore_permissions=True)
+
+
+def add_key_person(customer: str, person_name: str, phone: str, **fields) -> str:
+	"""A key person on `customer` (with `fields` set on the customer in the same save); returns the key
+	person's row name."""
+	doc = frappe.get_doc("CRM Customer", customer)
+	doc.append("key_people", {"person_name": person_name, "phone": phone})
+	doc.update(fields)
+	doc.save(ignore_permissions=True)
+	return doc.key_people[-1].name
 
 
 class Org:

@@ -2,8 +2,6 @@
 counts and its timeline of visits and complaints; contacts and addresses that follow the customer,
 to the rep who takes it over in a transfer, and never to another division."""
 
-import json
-
 import frappe
 from frappe.utils import today
 
@@ -82,35 +80,23 @@ class TestCustomer360(HTTPTestCase):
 	def test_contacts_follow_the_customer_through_a_transfer(self):
 		o = self.org
 		owner = self.login(o.rep_a2)
-		response = self.post(
+		response = self.insert(
 			owner,
-			"/api/resource/Contact",
-			{
-				"data": json.dumps(
-					{
-						"first_name": f"Buyer {o.suffix}",
-						"email_ids": [{"email_id": f"buyer-{o.suffix}@example.com", "is_primary": 1}],
-						"links": [{"link_doctype": CUSTOMER, "link_name": o.c_a2}],
-					}
-				)
-			},
+			"Contact",
+			first_name=f"Buyer {o.suffix}",
+			email_ids=[{"email_id": f"buyer-{o.suffix}@example.com", "is_primary": 1}],
+			links=[{"link_doctype": CUSTOMER, "link_name": o.c_a2}],
 		)
 		self.assertEqual(response.status_code, 200, response.text[:400])
 		contact = response.json["data"]["name"]
-		address = self.post(
+		address = self.insert(
 			owner,
-			"/api/resource/Address",
-			{
-				"data": json.dumps(
-					{
-						"address_title": f"Depot {o.suffix}",
-						"address_line1": "1 Hebei Street",
-						"city": "Qinhuangdao",
-						"country": "China",
-						"links": [{"link_doctype": CUSTOMER, "link_name": o.c_a2}],
-					}
-				)
-			},
+			"Address",
+			address_title=f"Depot {o.suffix}",
+			address_line1="1 Hebei Street",
+			city="Qinhuangdao",
+			country="China",
+			links=[{"link_doctype": CUSTOMER, "link_name": o.c_a2}],
 		)
 		self.assertEqual(address.status_code, 200, address.text[:400])
 		address = address.json["data"]["name"]
@@ -123,15 +109,14 @@ class TestCustomer360(HTTPTestCase):
 		)
 
 		manager = self.login(o.mgr_a)
-		response = self.post(
+		response = self.insert(
 			manager,
-			"/api/resource/CRM Customer Transfer",
-			{
-				"data": json.dumps(
-					{"from_user": o.rep_a2, "to_user": o.rep_a1, "transfer_date": today(), "reason": "left"}
-					| {"docstatus": 1}
-				)
-			},
+			"CRM Customer Transfer",
+			from_user=o.rep_a2,
+			to_user=o.rep_a1,
+			transfer_date=today(),
+			reason="left",
+			docstatus=1,
 		)
 		self.assertEqual(response.status_code, 200, response.text[:400])
 		self.assertEqual(self.fresh().get_value(CUSTOMER, o.c_a2, "account_manager"), o.rep_a1)
@@ -164,13 +149,7 @@ class TestCustomer360(HTTPTestCase):
 	def test_a_rep_cannot_link_a_contact_to_another_divisions_customer(self):
 		o = self.org
 		outsider = self.login(o.rep_b)
-		response = self.post(
-			outsider,
-			"/api/resource/Contact",
-			{
-				"data": json.dumps(
-					{"first_name": "Spy", "links": [{"link_doctype": CUSTOMER, "link_name": o.c_a2}]}
-				)
-			},
+		response = self.insert(
+			outsider, "Contact", first_name="Spy", links=[{"link_doctype": CUSTOMER, "link_name": o.c_a2}]
 		)
 		self.assertEqual(response.status_code, 403, response.text[:300])

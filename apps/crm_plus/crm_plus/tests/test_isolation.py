@@ -5,8 +5,6 @@ division B, against the records of division A (and `agent_a`, who only reads div
 attack worked on the code before the fix; each assertion states what the attacker gets now.
 """
 
-import json
-
 import frappe
 from frappe.utils import add_to_date, now_datetime, today
 
@@ -111,15 +109,13 @@ class TestIsolation(HTTPTestCase):
 	# ---------------------------------------------------------------- assignments
 	def test_assigning_yourself_a_customer_grants_nothing(self):
 		o = self.org
-		response = self.post(
+		response = self.insert(
 			self.rep,
-			"/api/resource/ToDo",
-			{
-				"data": json.dumps(
-					{"allocated_to": o.rep_b, "reference_type": CUSTOMER, "reference_name": o.c_a1}
-					| {"description": "mine now"}
-				)
-			},
+			"ToDo",
+			allocated_to=o.rep_b,
+			reference_type=CUSTOMER,
+			reference_name=o.c_a1,
+			description="mine now",
 		)
 		self.assertTrue(refused(response), response.text[:300])
 		self.assertEqual(self.resource(self.rep, CUSTOMER, o.c_a1).status_code, 403)
@@ -131,16 +127,13 @@ class TestIsolation(HTTPTestCase):
 
 	def test_assigning_yourself_a_complaint_does_not_make_you_its_handler(self):
 		o = self.org
-		response = self.post(
+		response = self.insert(
 			self.rep,
-			"/api/resource/ToDo",
-			{
-				"data": json.dumps(
-					{"allocated_to": o.rep_b}
-					| {"reference_type": "CRM Complaint"}
-					| {"reference_name": self.complaint.name, "description": "mine now"}
-				)
-			},
+			"ToDo",
+			allocated_to=o.rep_b,
+			reference_type="CRM Complaint",
+			reference_name=self.complaint.name,
+			description="mine now",
 		)
 		self.assertTrue(refused(response))
 		self.assertFalse(self.fresh().get_value("CRM Complaint", self.complaint.name, "handler"))
@@ -277,20 +270,14 @@ class TestIsolation(HTTPTestCase):
 		for field in ("grade", "grade_locked", "grade_score", "total_sales"):
 			self.assertEqual(after[field], before[field], field)
 
-		response = self.post(
+		response = self.insert(
 			owner,
-			"/api/resource/CRM Customer Transaction",
-			{
-				"data": json.dumps(
-					{
-						"customer": o.c_a1,
-						"amount": -50,
-						"is_return": 1,
-						"posting_date": today(),
-						"sales_person": o.rep_b,
-					}
-				)
-			},
+			"CRM Customer Transaction",
+			customer=o.c_a1,
+			amount=-50,
+			is_return=1,
+			posting_date=today(),
+			sales_person=o.rep_b,
 		)
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		self.assertEqual(response.json["data"]["sales_person"], o.rep_a1)  # the account manager, not a rival
@@ -338,30 +325,18 @@ class TestIsolation(HTTPTestCase):
 	def test_the_duplicate_check_does_not_name_another_divisions_customer(self):
 		o = self.org
 		name = self.fresh().get_value(CUSTOMER, o.c_a1, "customer_name")
-		response = self.post(
-			self.rep,
-			f"/api/resource/{CUSTOMER}",
-			{
-				"data": json.dumps(
-					{"customer_name": name, "customer_kind": "Enterprise", "account_manager": o.rep_b}
-				)
-			},
+		response = self.insert(
+			self.rep, CUSTOMER, customer_name=name, customer_kind="Enterprise", account_manager=o.rep_b
 		)
 		self.assertEqual(response.status_code, 409, response.text[:300])
 		self.assertNotIn(o.c_a1, response.text)
 		self.assertIn("another team", response.text)
-		mine = self.post(
+		mine = self.insert(
 			self.login(o.rep_a2),
-			f"/api/resource/{CUSTOMER}",
-			{
-				"data": json.dumps(
-					{
-						"customer_name": self.fresh().get_value(CUSTOMER, o.c_a2, "customer_name"),
-						"customer_kind": "Enterprise",
-						"account_manager": o.rep_a2,
-					}
-				)
-			},
+			CUSTOMER,
+			customer_name=self.fresh().get_value(CUSTOMER, o.c_a2, "customer_name"),
+			customer_kind="Enterprise",
+			account_manager=o.rep_a2,
 		)
 		self.assertIn(o.c_a2, mine.text)  # your own duplicate is named, so you can open it
 

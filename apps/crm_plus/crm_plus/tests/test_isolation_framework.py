@@ -4,7 +4,6 @@ link titles, plans and rows written on their own, contact rows, history, likes a
 Each test performs the attack over HTTP as rep_b (division B) or agent_a (reads division A)."""
 
 import base64
-import json
 
 import frappe
 from frappe.utils import today
@@ -152,19 +151,13 @@ class TestFrameworkIsolation(HTTPTestCase):
 
 	def test_rows_cannot_be_written_on_their_own_or_taken_from_another_record(self):
 		o = self.org
-		response = self.post(
+		response = self.insert(
 			self.rep,
-			"/api/resource/CRM Customer Key Person",
-			{
-				"data": json.dumps(
-					{
-						"parent": o.c_a1,
-						"parenttype": CUSTOMER,
-						"parentfield": "key_people",
-						"person_name": "Injected",
-					}
-				)
-			},
+			"CRM Customer Key Person",
+			parent=o.c_a1,
+			parenttype=CUSTOMER,
+			parentfield="key_people",
+			person_name="Injected",
 		)
 		self.assertNotEqual(response.status_code, 200, response.text[:300])
 		row = self.resource(self.rep, "CRM Customer Key Person", self.key_person)
@@ -345,15 +338,14 @@ class TestFrameworkIsolation(HTTPTestCase):
 	# ---------------------------------------------------------------- third attack round
 	def test_a_closed_todo_cannot_be_repointed_at_an_unreadable_record(self):
 		o = self.org
-		response = self.post(
+		response = self.insert(
 			self.rep,
-			"/api/resource/ToDo",
-			{
-				"data": json.dumps(
-					{"description": "p", "allocated_to": o.rep_b, "status": "Closed"}
-					| {"reference_type": CUSTOMER, "reference_name": o.c_b}
-				)
-			},
+			"ToDo",
+			description="p",
+			allocated_to=o.rep_b,
+			status="Closed",
+			reference_type=CUSTOMER,
+			reference_name=o.c_b,
 		)
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		todo = response.json["data"]["name"]
@@ -388,15 +380,9 @@ class TestFrameworkIsolation(HTTPTestCase):
 			{"account_manager": o.rep_a1},  # handed to another division's rep
 			{"account_manager": o.rep_b, "division": o.div_a},  # dropped into another division
 		):
-			response = self.post(
-				self.rep,
-				f"/api/resource/{CUSTOMER}",
-				{
-					"data": json.dumps(
-						{"customer_name": f"Plant {o.suffix} {len(values)}", "customer_kind": "Enterprise"}
-						| values
-					)
-				},
+			name = f"Plant {o.suffix} {len(values)}"
+			response = self.insert(
+				self.rep, CUSTOMER, customer_name=name, customer_kind="Enterprise", **values
 			)
 			self.assertTrue(refused(response), f"{values}: {response.text[:300]}")
 		manager = self.login(o.mgr_a)

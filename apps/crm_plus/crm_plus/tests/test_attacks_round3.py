@@ -9,6 +9,7 @@ from frappe.tests.test_api import make_request
 
 from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.names import IMG
+from crm_plus.tests.utils import remove_tags_and_boards
 
 
 class TestAttacksRound3(HTTPTestCase):
@@ -19,12 +20,7 @@ class TestAttacksRound3(HTTPTestCase):
 		frappe.db.set_value(
 			"User", self.org.rep_a1, {"user_image": None, "banner_image": None, "time_zone": None}
 		)
-		for tag in frappe.get_all("Tag", {"name": ("like", "ATK3%")}, pluck="name"):
-			frappe.db.delete("Tag Link", {"tag": tag})
-			frappe.db.delete("Tag", {"name": tag})
-		for board in frappe.get_all("Kanban Board", {"name": ("like", "ATK3%")}, pluck="name"):
-			frappe.db.delete("Kanban Board Column", {"parent": board})
-			frappe.db.delete("Kanban Board", {"name": board})
+		remove_tags_and_boards("ATK3")
 		frappe.db.commit()
 		super().tearDown()
 

@@ -381,12 +381,13 @@ class TestMailComplaints(HTTPTestCase):
 		self.assertEqual(acks, 3, "the first mails are acknowledged, then no more that day")
 
 	# ---------------------------------------------------------------- surveys by email
-	def test_survey_invitation_mailed_marked_and_reminded_once(self):
-		frappe.db.set_value("CRM Customer", self.org.c_a2, "email", CUSTOMER)
+	def web_link_campaign(self, email: str, label: str):
+		"""A running web-link survey campaign of rep_a2's customers, whose customer A2 now has `email`."""
+		frappe.db.set_value("CRM Customer", self.org.c_a2, "email", email)
 		campaign = frappe.get_doc(
 			{
 				"doctype": "CRM Survey Campaign",
-				"campaign_name": f"Mail {self.org.suffix} {random_string(5)}",
+				"campaign_name": f"{label} {self.org.suffix} {random_string(5)}",
 				"template": "Customer Satisfaction",
 				"channel": "Web Link",
 				"status": "Running",
@@ -394,6 +395,10 @@ class TestMailComplaints(HTTPTestCase):
 			}
 		).insert(ignore_permissions=True)
 		self.created("CRM Survey Campaign", campaign.name)
+		return campaign
+
+	def test_survey_invitation_mailed_marked_and_reminded_once(self):
+		campaign = self.web_link_campaign(CUSTOMER, "Mail")
 		before = len(self.servers.messages(CUSTOMER))
 		self.assertEqual(api.invite(campaign), 1)
 		invitation = frappe.get_doc("CRM Survey Invitation", {"campaign": campaign.name})
@@ -478,18 +483,7 @@ class TestMailComplaints(HTTPTestCase):
 
 		from crm_plus.domain import markup
 
-		frappe.db.set_value("CRM Customer", self.org.c_a2, "email", MARKUP)
-		campaign = frappe.get_doc(
-			{
-				"doctype": "CRM Survey Campaign",
-				"campaign_name": f"Mail markup {self.org.suffix} {random_string(5)}",
-				"template": "Customer Satisfaction",
-				"channel": "Web Link",
-				"status": "Running",
-				"filter_account_manager": self.org.rep_a2,
-			}
-		).insert(ignore_permissions=True)
-		self.created("CRM Survey Campaign", campaign.name)
+		campaign = self.web_link_campaign(MARKUP, "Mail markup")
 		self.assertEqual(api.invite(campaign), 1)
 		invitation = frappe.get_doc("CRM Survey Invitation", {"campaign": campaign.name})
 		self.created("CRM Survey Invitation", invitation.name)

@@ -9,6 +9,7 @@ from frappe.utils import now_datetime, random_string
 
 from crm_plus.domain import markup
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.utils import remove_tags_and_boards
 
 # Tags Frappe's sanitizer keeps that restyle the page or reshape it (a stylesheet, a login form).
 PAGE = (
@@ -32,12 +33,7 @@ class TestStoredTextRound3(HTTPTestCase):
 	def _restore(cls):
 		frappe.db.rollback()
 		frappe.db.set_value("User", cls.org.rep_a1, dict(cls.user_before), update_modified=False)
-		for tag in frappe.get_all("Tag", {"name": ("like", "R3%")}, pluck="name"):
-			frappe.db.delete("Tag Link", {"tag": tag})
-			frappe.db.delete("Tag", {"name": tag})
-		for board in frappe.get_all("Kanban Board", {"name": ("like", "R3%")}, pluck="name"):
-			frappe.db.delete("Kanban Board Column", {"parent": board})
-			frappe.db.delete("Kanban Board", {"name": board})
+		remove_tags_and_boards("R3")
 		frappe.db.commit()
 
 	def ok(self, response):

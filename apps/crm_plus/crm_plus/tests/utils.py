@@ -218,3 +218,14 @@ def serve_division(division: str, *users: str) -> None:
 	for user in users:
 		doc.append("service_staff", {"user": user})
 	doc.save(ignore_permissions=True)
+
+
+def remove_tags_and_boards(prefix: str) -> None:
+	"""Delete the tags (with their links) and Kanban boards (with their columns) named `prefix`...: what
+	attacks through the desk's tag and board endpoints leave behind."""
+	for tag in frappe.get_all("Tag", {"name": ("like", f"{prefix}%")}, pluck="name"):
+		frappe.db.delete("Tag Link", {"tag": tag})
+		frappe.db.delete("Tag", {"name": tag})
+	for board in frappe.get_all("Kanban Board", {"name": ("like", f"{prefix}%")}, pluck="name"):
+		frappe.db.delete("Kanban Board Column", {"parent": board})
+		frappe.db.delete("Kanban Board", {"name": board})

@@ -16,6 +16,7 @@ from crm_plus.tests.http import HTTPTestCase, refused
 from crm_plus.tests.names import COMPLAINT_FORM as COMPLAIN
 from crm_plus.tests.names import FEEDBACK_SUBMIT as SUBMIT
 from crm_plus.tests.names import IMG
+from crm_plus.tests.utils import make_contact
 
 PAGE = "/complaint-feedback"
 SCRIPT = "<script>alert(1)</script>"
@@ -339,14 +340,7 @@ class TestPublicComplaintForm(FeedbackCase):
 
 	def test_an_exact_contact_match_links_the_customer_and_tells_the_guest_nothing(self):
 		email = f"buyer.{random_string(6)}@test.example"
-		contact = frappe.get_doc(
-			{
-				"doctype": "Contact",
-				"first_name": "Buyer",
-				"email_ids": [{"email_id": email, "is_primary": 1}],
-				"links": [{"link_doctype": "CRM Customer", "link_name": self.org.c_a1}],
-			}
-		).insert(ignore_permissions=True)
+		contact = make_contact(self.org.c_a1, "Buyer", email=email)
 		frappe.db.commit()
 		self.addCleanup(lambda: (frappe.delete_doc("Contact", contact.name, force=True), frappe.db.commit()))
 		matched = self.complain(email=email)

@@ -9,6 +9,7 @@ from frappe.utils import now_datetime, random_string
 
 from crm_plus.tests.http import HTTPTestCase, _encode, refused
 from crm_plus.tests.names import COMPLAINT_FORM as FORM
+from crm_plus.tests.utils import make_contact
 
 
 class TestComplaintPortalAttacks(HTTPTestCase):
@@ -74,14 +75,7 @@ class TestComplaintPortalAttacks(HTTPTestCase):
 		own: the complaint was filed under that customer and contact, and the desk's replies and the
 		feedback link went to the guest's address."""
 		phone = f"+86 139 {random.randint(1000, 9999)} {random.randint(1000, 9999)}"
-		contact = frappe.get_doc(
-			{
-				"doctype": "Contact",
-				"first_name": "Victim",
-				"phone_nos": [{"phone": phone, "is_primary_phone": 1}],
-				"links": [{"link_doctype": "CRM Customer", "link_name": self.org.c_a1}],
-			}
-		).insert(ignore_permissions=True)
+		contact = make_contact(self.org.c_a1, "Victim", phone=phone)
 		self.created("Contact", contact.name)
 		frappe.db.commit()
 		name = self.guest_complaint(

@@ -10,7 +10,7 @@ from frappe.utils import today
 
 from crm_plus.tests.http import HTTPTestCase, refused
 from crm_plus.tests.names import CUSTOMER
-from crm_plus.tests.utils import add_key_person
+from crm_plus.tests.utils import add_key_person, make_contact
 
 
 class TestFrameworkIsolation(HTTPTestCase):
@@ -31,15 +31,9 @@ class TestFrameworkIsolation(HTTPTestCase):
 				"attached_to_name": o.c_a1,
 			}
 		).insert(ignore_permissions=True)
-		cls.contact = frappe.get_doc(
-			{
-				"doctype": "Contact",
-				"first_name": f"Marker {o.suffix}",
-				"phone_nos": [{"phone": "13700001111", "is_primary_phone": 1}],
-				"email_ids": [{"email_id": f"marker-{o.suffix}@example.com", "is_primary": 1}],
-				"links": [{"link_doctype": CUSTOMER, "link_name": o.c_a1}],
-			}
-		).insert(ignore_permissions=True)
+		cls.contact = make_contact(
+			o.c_a1, f"Marker {o.suffix}", email=f"marker-{o.suffix}@example.com", phone="13700001111"
+		)
 		cls.message = frappe.get_doc(
 			{
 				"doctype": "Communication",

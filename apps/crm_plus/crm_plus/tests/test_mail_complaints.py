@@ -24,6 +24,7 @@ from crm_plus.crm_surveys import api
 from crm_plus.crm_surveys import mail as survey_mail
 from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.mail_servers import PASSWORD, MailServers, Unavailable
+from crm_plus.tests.utils import make_contact
 
 DESK = "desk@crm-plus.test"
 CUSTOMER = "buyer@customer-a.test"
@@ -86,14 +87,7 @@ class TestMailComplaints(HTTPTestCase):
 
 	@classmethod
 	def make_contact(cls, address: str, customer: str) -> str:
-		contact = frappe.get_doc(
-			{
-				"doctype": "Contact",
-				"first_name": f"Mail {random_string(5)}",
-				"email_ids": [{"email_id": address, "is_primary": 1}],
-				"links": [{"link_doctype": "CRM Customer", "link_name": customer}],
-			}
-		).insert(ignore_permissions=True)
+		contact = make_contact(customer, f"Mail {random_string(5)}", email=address)
 		cls.created("Contact", contact.name)
 		return contact.name
 
@@ -381,6 +375,25 @@ class TestMailComplaints(HTTPTestCase):
 		self.assertEqual(acks, 3, "the first mails are acknowledged, then no more that day")
 
 	# ---------------------------------------------------------------- surveys by email
+	def bounce(self, invitation: str, domain: str, subject: str, text: str):
+		"""A delivery report from `domain`'s mailer that the invitation's mail bounced, delivered to the desk."""
+		from email.mime.message import MIMEMessage
+
+		sent_id = frappe.db.get_value(
+			"Email Queue",
+			{"reference_doctype": "CRM Survey Invitation", "reference_name": invitation},
+			"message_id",
+		)
+		report = MIMEMultipart("report", report_type="delivery-status")
+		report["From"], report["To"], report["Subject"] = f"MAILER-DAEMON@{domain}", DESK, subject
+		report["Message-ID"] = make_msgid(domain=domain)
+		report.attach(MIMEText(text, "plain"))
+		original = EmailMessage()
+		original["Message-ID"] = f"<{sent_id}>"
+		original["Subject"] = "How did we do?"
+		report.attach(MIMEMessage(original))
+		return self.deliver(report)
+
 	def web_link_campaign(self, email: str, label: str):
 		"""A running web-link survey campaign of rep_a2's customers, whose customer A2 now has `email`."""
 		frappe.db.set_value("CRM Customer", self.org.c_a2, "email", email)
@@ -432,26 +445,7 @@ class TestMailComplaints(HTTPTestCase):
 		)
 		self.assertEqual(row[0], "Failed")
 		self.assertIn("550", row[1])
-		sent_id = frappe.db.get_value(
-			"Email Queue",
-			{"reference_doctype": "CRM Survey Invitation", "reference_name": invitation.name},
-			"message_id",
-		)
-		report = MIMEMultipart("report", report_type="delivery-status")
-		report["From"], report["To"], report["Subject"] = (
-			"MAILER-DAEMON@customer-a.test",
-			DESK,
-			"Undelivered Mail",
-		)
-		report["Message-ID"] = make_msgid(domain="customer-a.test")
-		report.attach(MIMEText("Delivery to buyer failed.", "plain"))
-		original = EmailMessage()
-		original["Message-ID"] = f"<{sent_id}>"
-		original["Subject"] = "How did we do?"
-		from email.mime.message import MIMEMessage
-
-		report.attach(MIMEMessage(original))
-		self.deliver(report)
+		self.bounce(invitation.name, "customer-a.test", "Undelivered Mail", "Delivery to buyer failed.")
 		self.assertEqual(
 			frappe.db.get_value("CRM Survey Invitation", invitation.name, "delivery_status"), "Bounced"
 		)
@@ -479,8 +473,6 @@ class TestMailComplaints(HTTPTestCase):
 	def test_a_bounces_subject_is_stored_without_markup_on_the_invitation(self):
 		"""A delivery report's subject (anyone's text: the invited customer knows the mail's Message-ID)
 		is written into the invitation's delivery note by frappe.db.set_value, past any sanitizer."""
-		from email.mime.message import MIMEMessage
-
 		from crm_plus.domain import markup
 
 		campaign = self.web_link_campaign(MARKUP, "Mail markup")
@@ -488,21 +480,9 @@ class TestMailComplaints(HTTPTestCase):
 		invitation = frappe.get_doc("CRM Survey Invitation", {"campaign": campaign.name})
 		self.created("CRM Survey Invitation", invitation.name)
 		self.inbox(MARKUP)
-		sent_id = frappe.db.get_value(
-			"Email Queue",
-			{"reference_doctype": "CRM Survey Invitation", "reference_name": invitation.name},
-			"message_id",
+		self.bounce(
+			invitation.name, "customer-d.test", "Undelivered <img src=x onerror=alert(1)>", "Delivery failed."
 		)
-		report = MIMEMultipart("report", report_type="delivery-status")
-		report["From"], report["To"] = "MAILER-DAEMON@customer-d.test", DESK
-		report["Subject"] = "Undelivered <img src=x onerror=alert(1)>"
-		report["Message-ID"] = make_msgid(domain="customer-d.test")
-		report.attach(MIMEText("Delivery failed.", "plain"))
-		original = EmailMessage()
-		original["Message-ID"] = f"<{sent_id}>"
-		original["Subject"] = "How did we do?"
-		report.attach(MIMEMessage(original))
-		self.deliver(report)
 		status, note = frappe.db.get_value(
 			"CRM Survey Invitation", invitation.name, ["delivery_status", "delivery_note"]
 		)

@@ -128,6 +128,19 @@ def make_visit(customer: str, rep: str, start=None, **fields):
 	).insert(ignore_permissions=True)
 
 
+def make_contact(customer: str, first_name: str, email: str | None = None, phone: str | None = None):
+	"""A contact linked to `customer`, with a primary email address and/or phone number."""
+	return frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": first_name,
+			"email_ids": [{"email_id": email, "is_primary": 1}] if email else [],
+			"phone_nos": [{"phone": phone, "is_primary_phone": 1}] if phone else [],
+			"links": [{"link_doctype": "CRM Customer", "link_name": customer}],
+		}
+	).insert(ignore_permissions=True)
+
+
 def add_key_person(customer: str, person_name: str, phone: str, **fields) -> str:
 	"""A key person on `customer` (with `fields` set on the customer in the same save); returns the key
 	person's row name."""

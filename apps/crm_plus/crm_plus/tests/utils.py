@@ -151,6 +151,11 @@ def add_key_person(customer: str, person_name: str, phone: str, **fields) -> str
 	return doc.key_people[-1].name
 
 
+def _insert(values: dict) -> str:
+	"""Insert a document as the test's set-up (permissions aside); its name."""
+	return frappe.get_doc(values).insert(ignore_permissions=True).name
+
+
 class Org:
 	"""Two divisions, a three-level sales tree in one of them, and users for every place.
 
@@ -189,35 +194,23 @@ class Org:
 
 	@staticmethod
 	def _division(name, head, service_staff):
-		return (
-			frappe.get_doc(
-				{
-					"doctype": "CRM Division",
-					"division_name": name,
-					"division_head": head,
-					"service_staff": [{"user": u} for u in service_staff],
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
+		users = [{"user": u} for u in service_staff]
+		return _insert(
+			{"doctype": "CRM Division", "division_name": name, "division_head": head, "service_staff": users}
 		)
 
 	@staticmethod
 	def _team(name, division, manager, parent, members, is_group=0):
-		return (
-			frappe.get_doc(
-				{
-					"doctype": "CRM Sales Team",
-					"team_name": name,
-					"division": division,
-					"manager": manager,
-					"parent_crm_sales_team": parent,
-					"is_group": is_group,
-					"members": [{"user": u} for u in members],
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
+		return _insert(
+			{
+				"doctype": "CRM Sales Team",
+				"team_name": name,
+				"division": division,
+				"manager": manager,
+				"parent_crm_sales_team": parent,
+				"is_group": is_group,
+				"members": [{"user": u} for u in members],
+			}
 		)
 
 	@property

@@ -97,20 +97,29 @@ class HTTPTestCase(CRMTestCase):
 			client, "frappe.client.set_value", doctype=doctype, name=name, fieldname=fieldname, value=value
 		)
 
+	def add_tag(self, client, tag: str, doctype: str, name: str):
+		"""A tag on a record, as the desk's sidebar adds one."""
+		return self.call(client, "frappe.desk.doctype.tag.tag.add_tag", tag=tag, dt=doctype, dn=name)
+
 	def resource(self, client, doctype: str, name: str | None = None, **params):
 		path = f"/api/resource/{doctype}" + (f"/{name}" if name else "")
 		return self.get(client, path, params)
 
-	def run_report(self, user: str, report: str, **filters):
-		"""(status code, rows, chart) of a script report as the desk runs it, as `user`: the last 30 days
-		unless the filters say otherwise; on a refusal, (status code, the answer's text, None)."""
-		response = self.call(
+	def report_response(self, user: str, report: str, **filters):
+		"""The desk's request for a script report's data, as `user`: the last 30 days unless the filters
+		say otherwise."""
+		return self.call(
 			self.login(user),
 			"frappe.desk.query_report.run",
 			report_name=report,
 			filters={"from_date": add_days(today(), -30), "to_date": today(), **filters},
 			ignore_prepared_report=1,
 		)
+
+	def run_report(self, user: str, report: str, **filters):
+		"""(status code, rows, chart) of a script report as the desk runs it, as `user`: the last 30 days
+		unless the filters say otherwise; on a refusal, (status code, the answer's text, None)."""
+		response = self.report_response(user, report, **filters)
 		if response.status_code != 200:
 			return response.status_code, response.text[:400], None
 		message = response.json["message"]

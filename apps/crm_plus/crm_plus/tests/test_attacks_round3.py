@@ -56,13 +56,7 @@ class TestAttacksRound3(HTTPTestCase):
 		"""The list view writes a tag into title="${tag}" unescaped (checked in Chromium: hovering the tag
 		in the manager's customer list ran the handler)."""
 		rep = self.login(self.org.rep_a1)
-		self.call(
-			rep,
-			"frappe.desk.doctype.tag.tag.add_tag",
-			tag='ATK3" onmouseover="alert(1)',
-			dt="CRM Customer",
-			dn=self.org.c_a1,
-		)
+		self.add_tag(rep, 'ATK3" onmouseover="alert(1)', "CRM Customer", self.org.c_a1)
 		self.assertNoHandler(self.fresh().get_value("CRM Customer", self.org.c_a1, "_user_tags"))
 
 	def test_kanban_board_name_keeps_no_attribute_breakout(self):

@@ -5,7 +5,7 @@ rep of another division cannot forward it."""
 import frappe
 
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import make_user
+from crm_plus.tests.utils import division_supervisor, make_user
 
 
 class TestComplaintJourneys(HTTPTestCase):
@@ -13,10 +13,7 @@ class TestComplaintJourneys(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		cls.logistics = make_user("org-logistics@test.example", ["CRM Service Agent"], first_name="Logistics")
-		cls.supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
-		division = frappe.get_doc("CRM Division", cls.org.div_a)
-		division.append("service_staff", {"user": cls.supervisor})
-		division.save()
+		cls.supervisor = division_supervisor(cls.org.div_a)
 		cls.complaint = frappe.get_doc(
 			{
 				"doctype": "CRM Complaint",

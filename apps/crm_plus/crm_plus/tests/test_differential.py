@@ -176,13 +176,7 @@ class TestDifferential(HTTPTestCase):
 			comment_by=user,
 		)
 		self.assertEqual(response.status_code, 200, response.text[:300])
-		response = self.call(
-			client,
-			"frappe.desk.doctype.tag.tag.add_tag",
-			tag="hot-lead",
-			dt="CRM Customer",
-			dn=customer,
-		)
+		response = self.add_tag(client, "hot-lead", "CRM Customer", customer)
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		response = self.call(
 			client,

@@ -101,11 +101,7 @@ class TestStoredTextRound3(HTTPTestCase):
 	def test_tag_names_keep_no_quote_or_angle_bracket_in_any_form(self):
 		rep = self.login(self.org.rep_a1)
 		for tag in ('R3" onmouseover="alert(103)', "R3&quot; onmouseover=&quot;alert(1)", "R3<b>x</b>"):
-			self.refused(
-				self.call(
-					rep, "frappe.desk.doctype.tag.tag.add_tag", tag=tag, dt="CRM Customer", dn=self.org.c_a1
-				)
-			)
+			self.refused(self.add_tag(rep, tag, "CRM Customer", self.org.c_a1))
 			self.refused(
 				self.call(
 					rep,
@@ -119,15 +115,7 @@ class TestStoredTextRound3(HTTPTestCase):
 		self.assertNotRegex(tags, r"[\"'<>]|&quot;|&lt;", tags)
 		self.assertFalse(frappe.get_all("Tag", {"name": ("like", "R3%")}))
 		# An ordinary tag is added.
-		self.ok(
-			self.call(
-				rep,
-				"frappe.desk.doctype.tag.tag.add_tag",
-				tag="R3 重点 A&B",
-				dt="CRM Customer",
-				dn=self.org.c_a1,
-			)
-		)
+		self.ok(self.add_tag(rep, "R3 重点 A&B", "CRM Customer", self.org.c_a1))
 		self.assertIn("R3 重点 A&B", self.fresh().get_value("CRM Customer", self.org.c_a1, "_user_tags"))
 
 	def test_kanban_board_names_keep_no_quote_or_angle_bracket(self):

@@ -235,3 +235,10 @@ def remove_tags_and_boards(prefix: str) -> None:
 	for board in frappe.get_all("Kanban Board", {"name": ("like", f"{prefix}%")}, pluck="name"):
 		frappe.db.delete("Kanban Board Column", {"parent": board})
 		frappe.db.delete("Kanban Board", {"name": board})
+
+
+def division_supervisor(division: str) -> str:
+	"""The tests' service supervisor (org-supervisor-a), serving `division`."""
+	supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
+	serve_division(division, supervisor)
+	return supervisor

@@ -9,7 +9,7 @@ from frappe.utils import add_days, now_datetime
 from crm_plus.crm_complaints import service_level
 from crm_plus.tests.complaints import answered, make_complaint, service_org
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import CRMTestCase, Org, make_user, serve_division
+from crm_plus.tests.utils import CRMTestCase, Org, division_supervisor, make_user
 
 
 class TestComplaints(CRMTestCase):
@@ -320,8 +320,7 @@ class TestComplaintDeskJourneys(HTTPTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
-		serve_division(cls.org.div_a, cls.supervisor)
+		cls.supervisor = division_supervisor(cls.org.div_a)
 		frappe.db.commit()
 
 	def log(self, client, customer, **fields):

@@ -8,7 +8,7 @@ from frappe.utils import add_days, now_datetime, random_string
 
 from crm_plus.tests.http import HTTPTestCase, refused
 from crm_plus.tests.names import FEEDBACK_SUBMIT as SUBMIT
-from crm_plus.tests.utils import make_user, serve_division
+from crm_plus.tests.utils import division_supervisor
 
 SUGGEST = "crm_plus.crm_complaints.doctype.crm_solution.crm_solution.suggest"
 USE = "crm_plus.crm_complaints.doctype.crm_solution.crm_solution.use"
@@ -18,8 +18,7 @@ class TestSolutions(HTTPTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
-		serve_division(cls.org.div_a, cls.supervisor)
+		cls.supervisor = division_supervisor(cls.org.div_a)
 		frappe.db.commit()
 
 	def setUp(self):

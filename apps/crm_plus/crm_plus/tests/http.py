@@ -97,6 +97,18 @@ class HTTPTestCase(CRMTestCase):
 			client, "frappe.client.set_value", doctype=doctype, name=name, fieldname=fieldname, value=value
 		)
 
+	def add_comment(self, client, doctype: str, name: str, content: str, email: str, by: str):
+		"""A comment on a record's timeline, as the form's comment box adds one."""
+		return self.call(
+			client,
+			"frappe.desk.form.utils.add_comment",
+			reference_doctype=doctype,
+			reference_name=name,
+			content=content,
+			comment_email=email,
+			comment_by=by,
+		)
+
 	def add_tag(self, client, tag: str, doctype: str, name: str):
 		"""A tag on a record, as the desk's sidebar adds one."""
 		return self.call(client, "frappe.desk.doctype.tag.tag.add_tag", tag=tag, dt=doctype, dn=name)

@@ -5,7 +5,7 @@ rep of another division cannot forward it."""
 import frappe
 
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import division_supervisor, make_user
+from crm_plus.tests.utils import add_complaint, division_supervisor, make_user
 
 
 class TestComplaintJourneys(HTTPTestCase):
@@ -14,14 +14,7 @@ class TestComplaintJourneys(HTTPTestCase):
 		super().setUpClass()
 		cls.logistics = make_user("org-logistics@test.example", ["CRM Service Agent"], first_name="Logistics")
 		cls.supervisor = division_supervisor(cls.org.div_a)
-		cls.complaint = frappe.get_doc(
-			{
-				"doctype": "CRM Complaint",
-				"customer": cls.org.c_a1,
-				"subject": "Dented box",
-				"description": "x",
-			}
-		).insert(ignore_permissions=True)
+		cls.complaint = add_complaint(cls.org.c_a1, "Dented box")
 		frappe.db.commit()
 
 	@classmethod

@@ -7,7 +7,7 @@ from frappe.utils import today
 
 from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.names import CUSTOMER
-from crm_plus.tests.utils import make_transaction, make_visit
+from crm_plus.tests.utils import add_complaint, make_transaction, make_visit
 
 
 class TestCustomer360(HTTPTestCase):
@@ -18,14 +18,7 @@ class TestCustomer360(HTTPTestCase):
 		make_transaction(o.c_a1, 800)
 		make_transaction(o.c_a1, 200)
 		cls.visit = make_visit(o.c_a1, o.rep_a1, purpose="Sales")
-		cls.complaint = frappe.get_doc(
-			{
-				"doctype": "CRM Complaint",
-				"customer": o.c_a1,
-				"subject": "Box <i>dented</i>",
-				"description": "x",
-			}
-		).insert(ignore_permissions=True)
+		cls.complaint = add_complaint(o.c_a1, "Box <i>dented</i>")
 		frappe.db.commit()
 
 	@classmethod

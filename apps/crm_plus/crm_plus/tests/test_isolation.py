@@ -10,7 +10,7 @@ from frappe.utils import add_to_date, now_datetime, today
 
 from crm_plus.tests.http import HTTPTestCase, refused
 from crm_plus.tests.names import CUSTOMER
-from crm_plus.tests.utils import add_key_person, make_transaction, make_visit
+from crm_plus.tests.utils import add_complaint, add_key_person, make_transaction, make_visit
 
 
 class TestIsolation(HTTPTestCase):
@@ -19,9 +19,7 @@ class TestIsolation(HTTPTestCase):
 		super().setUpClass()
 		o = cls.org
 		add_key_person(o.c_a1, "Wang Secret", "13800000001")
-		cls.complaint = frappe.get_doc(
-			{"doctype": "CRM Complaint", "customer": o.c_a1, "subject": "Late", "description": "Late"}
-		).insert(ignore_permissions=True)
+		cls.complaint = add_complaint(o.c_a1, "Late", "Late")
 		cls.complaint.append("forwards", {"department": "Logistics", "forwarded_to": o.rep_a1})
 		cls.complaint.append("escalations", {"level": 1, "escalated_to": o.head_a, "reason": "Breach"})
 		cls.complaint.save(ignore_permissions=True)

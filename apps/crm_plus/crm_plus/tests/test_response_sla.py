@@ -350,14 +350,13 @@ class TestFirstResponseJourney(HTTPTestCase):
 	def test_a_comment_by_the_handler_is_the_first_response(self):
 		doc = self.new_complaint()
 		agent = self.login(self.org.agent_a)
-		response = self.call(
+		response = self.add_comment(
 			agent,
-			"frappe.desk.form.utils.add_comment",
-			reference_doctype="CRM Complaint",
-			reference_name=doc.name,
-			content="<p>We are looking into the delay and will call you within the hour.</p>",
-			comment_email=self.org.agent_a,
-			comment_by="Agent A",
+			"CRM Complaint",
+			doc.name,
+			"<p>We are looking into the delay and will call you within the hour.</p>",
+			self.org.agent_a,
+			"Agent A",
 		)
 		self.assertEqual(response.status_code, 200, response.text)
 		first, state = self.fresh().get_value(
@@ -366,14 +365,13 @@ class TestFirstResponseJourney(HTTPTestCase):
 		self.assertTrue(first)
 		self.assertEqual(state, "Met")
 		# A later comment does not move the first response.
-		self.call(
+		self.add_comment(
 			agent,
-			"frappe.desk.form.utils.add_comment",
-			reference_doctype="CRM Complaint",
-			reference_name=doc.name,
-			content="<p>Update: the parcel is on its way.</p>",
-			comment_email=self.org.agent_a,
-			comment_by="Agent A",
+			"CRM Complaint",
+			doc.name,
+			"<p>Update: the parcel is on its way.</p>",
+			self.org.agent_a,
+			"Agent A",
 		)
 		self.assertEqual(self.fresh().get_value("CRM Complaint", doc.name, "first_response_at"), first)
 

@@ -128,6 +128,13 @@ def make_visit(customer: str, rep: str, start=None, **fields):
 	).insert(ignore_permissions=True)
 
 
+def add_complaint(customer: str, subject: str, description: str = "x"):
+	"""A complaint of `customer`, as set-up data (permissions aside)."""
+	return frappe.get_doc(
+		{"doctype": "CRM Complaint", "customer": customer, "subject": subject, "description": description}
+	).insert(ignore_permissions=True)
+
+
 def make_contact(customer: str, first_name: str, email: str | None = None, phone: str | None = None):
 	"""A contact linked to `customer`, with a primary email address and/or phone number."""
 	return frappe.get_doc(

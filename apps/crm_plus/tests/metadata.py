@@ -504,18 +504,17 @@ def all_problems(meta: AppMetadata) -> list[str]:
 	problems: list[str] = []
 	names = [d.get("name") for d in meta.doctypes.values()]
 	problems += [f"DocType {n!r} is defined twice" for n in set(names) if names.count(n) > 1]
-	for path, dt in meta.doctypes.items():
-		problems += check_doctype(path, dt, meta)
-	for path, report in meta.reports.items():
-		problems += check_report(path, report, meta)
-	for path, ws in meta.workspaces.items():
-		problems += check_workspace(path, ws, meta)
-	for path, card in meta.number_cards.items():
-		problems += check_number_card(path, card, meta)
-	for path, chart in meta.charts.items():
-		problems += check_chart(path, chart, meta)
-	for path, records in meta.fixtures.items():
-		problems += check_fixture(path, records, meta)
+	checks = (
+		(meta.doctypes, check_doctype),
+		(meta.reports, check_report),
+		(meta.workspaces, check_workspace),
+		(meta.number_cards, check_number_card),
+		(meta.charts, check_chart),
+		(meta.fixtures, check_fixture),
+	)
+	for records_by_path, check in checks:
+		for path, record in records_by_path.items():
+			problems += check(path, record, meta)
 	problems += check_indexes(meta.indexes, meta)
 	return problems
 

@@ -131,34 +131,12 @@ def setup() -> str:
 	resolved.flags.ignore_permissions = True
 	allow_server_fields(resolved).save()
 	feedback_token = frappe.db.get_value("CRM Complaint", resolved.name, "feedback_token")
-	campaign = frappe.get_doc(
-		{
-			"doctype": "CRM Survey Campaign",
-			"campaign_name": f"Browser test {frappe.generate_hash(length=6)}",
-			"template": "Customer Satisfaction",
-			"filter_account_manager": rep,
-		}
-	).insert(ignore_permissions=True)
-	campaign.start()
-	token = frappe.db.get_value(
-		"CRM Survey Invitation", {"campaign": campaign.name, "customer": name}, "token"
-	)
+	token = survey_link_token("Browser test", rep, name)
 	from crm_plus.tests.xss_fixtures import setup as xss_setup
 
 	xss = xss_setup(PASSWORD)
 	# A second link of the same customer, for the unhappy answer (tests/browser/survey-unhappy).
-	unhappy = frappe.get_doc(
-		{
-			"doctype": "CRM Survey Campaign",
-			"campaign_name": f"Browser test unhappy {frappe.generate_hash(length=6)}",
-			"template": "Customer Satisfaction",
-			"filter_account_manager": rep,
-		}
-	).insert(ignore_permissions=True)
-	unhappy.start()
-	unhappy_token = frappe.db.get_value(
-		"CRM Survey Invitation", {"campaign": unhappy.name, "customer": name}, "token"
-	)
+	unhappy_token = survey_link_token("Browser test unhappy", rep, name)
 	lead = sales_fixture(rep)
 	frappe.db.commit()
 	frappe.clear_cache()
@@ -180,6 +158,22 @@ def setup() -> str:
 	}
 	print(json.dumps(result))
 	return json.dumps(result)
+
+
+def survey_link_token(label: str, rep: str, customer: str) -> str:
+	"""The token of `customer`'s invitation in a new satisfaction campaign of `rep`'s customers."""
+	campaign = frappe.get_doc(
+		{
+			"doctype": "CRM Survey Campaign",
+			"campaign_name": f"{label} {frappe.generate_hash(length=6)}",
+			"template": "Customer Satisfaction",
+			"filter_account_manager": rep,
+		}
+	).insert(ignore_permissions=True)
+	campaign.start()
+	return frappe.db.get_value(
+		"CRM Survey Invitation", {"campaign": campaign.name, "customer": customer}, "token"
+	)
 
 
 def sales_fixture(rep: str) -> str:

@@ -26,13 +26,14 @@ class TestComplaintJourneys(HTTPTestCase):
 		super().tearDownClass()
 
 	def forward(self, client, user):
-		return self.call(
+		return self.run_method(
 			client,
-			"run_doc_method",
-			dt="CRM Complaint",
-			dn=self.complaint.name,
-			method="forward",
-			args={"department": "Logistics", "user": user, "note": "Check the Shanghai hub"},
+			"CRM Complaint",
+			self.complaint.name,
+			"forward",
+			department="Logistics",
+			user=user,
+			note="Check the Shanghai hub",
 		)
 
 	def test_service_staff_forward_to_a_department_that_then_reads_it(self):

@@ -295,14 +295,7 @@ class TestIsolation(HTTPTestCase):
 		owner = self.login(o.rep_a1)
 		visit = make_visit(o.c_a1, o.rep_a1, start=add_to_date(now_datetime(), hours=1))
 		frappe.db.commit()
-		response = self.call(
-			owner,
-			"run_doc_method",
-			dt="CRM Visit",
-			dn=visit.name,
-			method="check_in",
-			args={"reason": "no position"},
-		)
+		response = self.run_method(owner, "CRM Visit", visit.name, "check_in", reason="no position")
 		self.assertEqual(response.status_code, 200, response.text[:500])
 		checked = self.fresh().get_value(
 			"CRM Visit", visit.name, ["check_in_distance", "check_in_reason", "check_in_at"], as_dict=True

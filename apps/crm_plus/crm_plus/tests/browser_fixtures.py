@@ -29,11 +29,7 @@ def setup() -> str:
 	)
 	if not frappe.db.get_default("currency"):
 		frappe.db.set_default("currency", "CNY")  # amounts in yuan, as a Chinese company's site has
-	rep = make_user("browser-rep@test.example", ["CRM Sales User"], first_name="王销售")
-	user = frappe.get_doc("User", rep)
-	user.new_password = PASSWORD
-	user.language = "zh"
-	user.save(ignore_permissions=True)
+	rep = browser_user("browser-rep@test.example", "CRM Sales User", "王销售", "zh")
 	name = frappe.db.get_value("CRM Customer", {"customer_name": "苏宁电器（浏览器测试）"})
 	if not name:
 		customer = frappe.get_doc(
@@ -59,11 +55,7 @@ def setup() -> str:
 		}
 	).insert(ignore_permissions=True)
 	# An English-speaking rep with a customer and a visit of his own (the desk in English).
-	rep_en = make_user("browser-rep-en@test.example", ["CRM Sales User"], first_name="Tom Sales")
-	user_en = frappe.get_doc("User", rep_en)
-	user_en.new_password = PASSWORD
-	user_en.language = "en"
-	user_en.save(ignore_permissions=True)
+	rep_en = browser_user("browser-rep-en@test.example", "CRM Sales User", "Tom Sales", "en")
 	customer_en = frappe.db.get_value("CRM Customer", {"customer_name": "Harbour Trading (browser test)"})
 	if not customer_en:
 		customer_en = (
@@ -90,11 +82,7 @@ def setup() -> str:
 		}
 	).insert(ignore_permissions=True)
 	# A supervisor serving the customer's division, and a complaint past its deadline.
-	supervisor = make_user("browser-supervisor@test.example", ["CRM Service Supervisor"], first_name="李主管")
-	sup = frappe.get_doc("User", supervisor)
-	sup.new_password = PASSWORD
-	sup.language = "zh"
-	sup.save(ignore_permissions=True)
+	supervisor = browser_user("browser-supervisor@test.example", "CRM Service Supervisor", "李主管", "zh")
 	division = "浏览器测试版块"
 	if not frappe.db.exists("CRM Division", division):
 		frappe.get_doc(
@@ -158,6 +146,15 @@ def setup() -> str:
 	}
 	print(json.dumps(result))
 	return json.dumps(result)
+
+
+def browser_user(email: str, role: str, first_name: str, language: str) -> str:
+	"""A user of `role` who signs in with the fixture's password and sees the desk in `language`."""
+	user = frappe.get_doc("User", make_user(email, [role], first_name=first_name))
+	user.new_password = PASSWORD
+	user.language = language
+	user.save(ignore_permissions=True)
+	return email
 
 
 def survey_link_token(label: str, rep: str, customer: str) -> str:

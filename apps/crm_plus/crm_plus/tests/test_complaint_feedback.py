@@ -5,8 +5,6 @@ a sentence; staff cannot type the answer of Email and Web complaints; the public
 complaint, matched to a customer without telling the guest anything; hostile input and floods are
 refused with clear messages."""
 
-import random
-
 import frappe
 from frappe.tests.test_api import make_request
 from frappe.utils import add_days, add_to_date, now_datetime, random_string
@@ -16,14 +14,10 @@ from crm_plus.tests.http import HTTPTestCase, refused
 from crm_plus.tests.names import COMPLAINT_FORM as COMPLAIN
 from crm_plus.tests.names import FEEDBACK_SUBMIT as SUBMIT
 from crm_plus.tests.names import IMG
-from crm_plus.tests.utils import make_contact
+from crm_plus.tests.utils import make_contact, random_ip
 
 PAGE = "/complaint-feedback"
 SCRIPT = "<script>alert(1)</script>"
-
-
-def random_ip() -> str:
-	return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
 
 
 class FeedbackCase(HTTPTestCase):

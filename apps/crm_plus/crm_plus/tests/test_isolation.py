@@ -105,16 +105,20 @@ class TestIsolation(HTTPTestCase):
 		self.assertTrue(refused(sidebar))
 
 	# ---------------------------------------------------------------- assignments
-	def test_assigning_yourself_a_customer_grants_nothing(self):
-		o = self.org
-		response = self.insert(
+	def assign_myself(self, doctype: str, name: str):
+		"""rep_b enters a ToDo that assigns them a record, over REST: the answer."""
+		return self.insert(
 			self.rep,
 			"ToDo",
-			allocated_to=o.rep_b,
-			reference_type=CUSTOMER,
-			reference_name=o.c_a1,
+			allocated_to=self.org.rep_b,
+			reference_type=doctype,
+			reference_name=name,
 			description="mine now",
 		)
+
+	def test_assigning_yourself_a_customer_grants_nothing(self):
+		o = self.org
+		response = self.assign_myself(CUSTOMER, o.c_a1)
 		self.assertTrue(refused(response), response.text[:300])
 		self.assertEqual(self.resource(self.rep, CUSTOMER, o.c_a1).status_code, 403)
 		response = self.call(
@@ -124,15 +128,7 @@ class TestIsolation(HTTPTestCase):
 		self.assertEqual(self.resource(self.rep, CUSTOMER, o.c_a1).status_code, 403)
 
 	def test_assigning_yourself_a_complaint_does_not_make_you_its_handler(self):
-		o = self.org
-		response = self.insert(
-			self.rep,
-			"ToDo",
-			allocated_to=o.rep_b,
-			reference_type="CRM Complaint",
-			reference_name=self.complaint.name,
-			description="mine now",
-		)
+		response = self.assign_myself("CRM Complaint", self.complaint.name)
 		self.assertTrue(refused(response))
 		self.assertFalse(self.fresh().get_value("CRM Complaint", self.complaint.name, "handler"))
 		self.assertEqual(self.resource(self.rep, "CRM Complaint", self.complaint.name).status_code, 403)

@@ -90,14 +90,18 @@ class SalesFunnelTestCase(HTTPTestCase):
 		return doc.name
 
 	def make_opportunity(self, lead: str, owner: str, team: str) -> str:
+		return self.committed_opportunity(owner, team, 5000, lead=lead)
+
+	def committed_opportunity(self, owner: str, team: str, amount: float, **party) -> str:
+		"""An opportunity of `owner` in `team` for a lead or a customer (`party`), committed."""
 		doc = frappe.get_doc(
 			{
 				"doctype": OPPORTUNITY,
 				"title": "Deal " + random_string(8),
-				"lead": lead,
 				"account_manager": owner,
 				"sales_team": team,
-				"expected_amount": 5000,
+				"expected_amount": amount,
+				**party,
 			}
 		).insert(ignore_permissions=True)
 		frappe.db.commit()

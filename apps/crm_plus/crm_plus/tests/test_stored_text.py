@@ -5,7 +5,6 @@ database: no executable markup is left in what was stored, and web address field
 but http(s), mailto and tel. Each test failed before the guard (crm_plus.stored_text)."""
 
 import json
-import random
 
 import frappe
 from frappe.tests.test_api import make_request
@@ -17,6 +16,7 @@ from crm_plus.tests.http import HTTPTestCase, _encode
 from crm_plus.tests.names import COMPLAINT_FORM as FORM
 from crm_plus.tests.names import FEEDBACK_SUBMIT as FEEDBACK
 from crm_plus.tests.names import SURVEY_SUBMIT as SURVEY
+from crm_plus.tests.utils import random_ip
 
 # Each class of payload; Frappe v15's sanitizer stores the JSON-shaped ones, the entity-encoded ones and
 # the attribute breakout as written.
@@ -40,10 +40,6 @@ HOSTILE_URLS = [
 	"vbscript://example.com/%0Amsgbox(1)",
 	"data://example.com/text/html,<script>alert(1)</script>",
 ]
-
-
-def random_ip() -> str:
-	return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
 
 
 class TestStoredText(HTTPTestCase):

@@ -1,5 +1,7 @@
 """Integration-test helpers: a base class for Frappe v15 and v16, users per role, an organisation."""
 
+import random
+
 import frappe
 from frappe.utils import add_to_date, now_datetime, random_string
 
@@ -249,3 +251,8 @@ def division_supervisor(division: str) -> str:
 	supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
 	serve_division(division, supervisor)
 	return supervisor
+
+
+def random_ip() -> str:
+	"""A private address for a guest's request (each guest its own rate limit)."""
+	return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"

@@ -12,12 +12,10 @@ from frappe.utils import add_days, add_to_date, now_datetime, random_string
 from crm_plus.crm_complaints import feedback
 from crm_plus.tests.http import HTTPTestCase, refused
 from crm_plus.tests.names import COMPLAINT_FORM as COMPLAIN
+from crm_plus.tests.names import FEEDBACK_PAGE as PAGE
 from crm_plus.tests.names import FEEDBACK_SUBMIT as SUBMIT
-from crm_plus.tests.names import IMG
+from crm_plus.tests.names import IMG, SCRIPT
 from crm_plus.tests.utils import make_contact, random_ip
-
-PAGE = "/complaint-feedback"
-SCRIPT = "<script>alert(1)</script>"
 
 
 class FeedbackCase(HTTPTestCase):

@@ -24,6 +24,7 @@ from crm_plus.crm_surveys import api
 from crm_plus.crm_surveys import mail as survey_mail
 from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.mail_servers import PASSWORD, MailServers, Unavailable
+from crm_plus.tests.names import FEEDBACK_PAGE
 from crm_plus.tests.utils import make_contact
 
 DESK = "desk@crm-plus.test"
@@ -235,7 +236,7 @@ class TestMailComplaints(HTTPTestCase):
 			link_mails[0].get_body(("html", "plain")).get_content(),
 		).group(1)
 		guest = self.login("Guest")
-		page = self.get(guest, "/complaint-feedback", {"token": token})
+		page = self.get(guest, FEEDBACK_PAGE, {"token": token})
 		self.assertEqual(page.status_code, 200)
 		self.assertIn("The pump leaks", page.text)
 		answer = self.call(

@@ -13,6 +13,7 @@ from frappe.utils import get_test_client, now_datetime, random_string
 from crm_plus.crm_surveys import api
 from crm_plus.domain import public_links
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import ATTRIBUTE_BREAKOUT as ATTR
 from crm_plus.tests.names import IMG
 from crm_plus.tests.names import SURVEY_SUBMIT as SUBMIT
 from crm_plus.tests.names import SURVEY_TEMPLATE as TEMPLATE
@@ -20,7 +21,6 @@ from crm_plus.tests.test_surveys import answers as survey_answers
 from crm_plus.tests.utils import make_customer
 
 RECORD = "crm_plus.crm_surveys.api.record_answers"
-ATTR = '" autofocus onfocus="alert(1)'
 
 
 class TestSurveyJourneys(HTTPTestCase):

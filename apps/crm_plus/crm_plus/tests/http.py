@@ -12,7 +12,7 @@ import json
 
 import frappe
 from frappe.tests.test_api import make_request
-from frappe.utils import add_days, get_test_client, today
+from frappe.utils import add_days, get_test_client, now_datetime, random_string, today
 
 from crm_plus.tests.utils import PASSWORD, CRMTestCase, Org
 
@@ -107,6 +107,18 @@ class HTTPTestCase(CRMTestCase):
 			content=content,
 			comment_email=email,
 			comment_by=by,
+		)
+
+	def file_complaint(self, client, **fields):
+		"""A complaint of customer A1, received now, entered over REST as `client`: the answer."""
+		subject = f"Late delivery {random_string(4)}"
+		return self.insert(
+			client,
+			"CRM Complaint",
+			customer=self.org.c_a1,
+			received_at=now_datetime(),
+			subject=subject,
+			**fields,
 		)
 
 	def add_tag(self, client, tag: str, doctype: str, name: str):

@@ -11,7 +11,7 @@ from frappe.utils import add_to_date, get_datetime, now_datetime
 
 from crm_plus.crm_complaints import service_level
 from crm_plus.crm_complaints.report.service_performance import service_performance
-from crm_plus.tests.complaints import answered, make_complaint, service_org
+from crm_plus.tests.complaints import answered, handler_notification, make_complaint, service_org
 from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.utils import CRMTestCase, make_user
 
@@ -181,20 +181,9 @@ class TestResponseClock(CRMTestCase):
 		"""An admin's no-code Notification (Value Change of escalation_level) runs when the job escalates."""
 		o = self.org
 		subject = f"Escalated {o.suffix}: {{{{ doc.name }}}} to level {{{{ doc.escalation_level }}}}"
-		notification = frappe.get_doc(
-			{
-				"doctype": "Notification",
-				"name": f"CRM escalation {o.suffix}",
-				"subject": subject,
-				"document_type": "CRM Complaint",
-				"event": "Value Change",
-				"value_changed": "escalation_level",
-				"channel": "System Notification",
-				"recipients": [{"receiver_by_document_field": "handler"}],
-				"message": "Escalated",
-				"enabled": 1,
-			}
-		).insert(ignore_permissions=True)
+		notification = handler_notification(
+			f"CRM escalation {o.suffix}", "escalation_level", subject, "Escalated"
+		)
 		# The notifications of a DocType are cached in Redis, which the rollback does not reach: remove
 		# the notification and forget the cached list before the next test saves a complaint.
 		self.addCleanup(frappe.cache.hdel, "notifications", "CRM Complaint")

@@ -16,7 +16,7 @@ from crm_plus.tests.http import HTTPTestCase, _encode
 from crm_plus.tests.names import COMPLAINT_FORM as FORM
 from crm_plus.tests.names import FEEDBACK_SUBMIT as FEEDBACK
 from crm_plus.tests.names import SURVEY_SUBMIT as SURVEY
-from crm_plus.tests.utils import random_ip
+from crm_plus.tests.utils import new_data_import, random_ip
 
 # Each class of payload; Frappe v15's sanitizer stores the JSON-shaped ones, the entity-encoded ones and
 # the attribute breakout as written.
@@ -242,12 +242,8 @@ class TestStoredText(HTTPTestCase):
 		fields = ("description", "resolution", "root_cause", "corrective_action", "preventive_action")
 		for kind, payload in PAYLOADS.items():
 			name = self.ok(
-				self.insert(
+				self.file_complaint(
 					agent,
-					"CRM Complaint",
-					customer=self.org.c_a1,
-					received_at=now_datetime(),
-					subject=f"Late delivery {random_string(4)}",
 					**{f: payload for f in fields},
 				)
 			)["data"]["name"]
@@ -489,22 +485,7 @@ class TestStoredText(HTTPTestCase):
 		content = "lead_name,company_name,notes\n" + ",".join(
 			json.dumps(v) for v in (lead_name, PAYLOADS["json"], PAYLOADS["entities"])
 		)
-		file = frappe.get_doc(
-			{
-				"doctype": "File",
-				"file_name": f"leads-{random_string(6)}.csv",
-				"content": content,
-				"is_private": 1,
-			}
-		).insert(ignore_permissions=True)
-		data_import = frappe.get_doc(
-			{
-				"doctype": "Data Import",
-				"reference_doctype": "CRM Lead",
-				"import_type": "Insert New Records",
-				"import_file": file.file_url,
-			}
-		).insert(ignore_permissions=True)
+		file, data_import = new_data_import("CRM Lead", f"leads-{random_string(6)}.csv", content)
 		frappe.db.commit()
 		self.addCleanup(self._remove_import, data_import.name, file.name, lead_name)
 		Importer("CRM Lead", data_import=data_import).import_data()

@@ -256,3 +256,19 @@ def division_supervisor(division: str) -> str:
 def random_ip() -> str:
 	"""A private address for a guest's request (each guest its own rate limit)."""
 	return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+
+
+def new_data_import(doctype: str, file_name: str, content) -> tuple:
+	"""A private CSV file (`content`) and a Data Import of new `doctype` records from it, not started."""
+	file = frappe.get_doc(
+		{"doctype": "File", "file_name": file_name, "content": content, "is_private": 1}
+	).insert(ignore_permissions=True)
+	data_import = frappe.get_doc(
+		{
+			"doctype": "Data Import",
+			"reference_doctype": doctype,
+			"import_type": "Insert New Records",
+			"import_file": file.file_url,
+		}
+	).insert(ignore_permissions=True)
+	return file, data_import

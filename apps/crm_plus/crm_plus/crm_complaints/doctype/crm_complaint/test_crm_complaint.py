@@ -7,7 +7,7 @@ import frappe
 from frappe.utils import add_days, now_datetime
 
 from crm_plus.crm_complaints import service_level
-from crm_plus.tests.complaints import answered, make_complaint, service_org
+from crm_plus.tests.complaints import answered, handler_notification, make_complaint, service_org
 from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.utils import CRMTestCase, Org, division_supervisor, make_user
 
@@ -178,20 +178,8 @@ class TestComplaints(CRMTestCase):
 		o = self.org
 		doc = make_complaint(o.c_a1, handler=o.agent_a)
 		answered(doc)
-		frappe.get_doc(
-			{
-				"doctype": "Notification",
-				"name": f"SLA watch {o.suffix}",
-				"subject": "SLA of {{ doc.name }}: {{ doc.sla_status }}",
-				"document_type": "CRM Complaint",
-				"event": "Value Change",
-				"value_changed": "sla_status",
-				"channel": "System Notification",
-				"recipients": [{"receiver_by_document_field": "handler"}],
-				"message": "The SLA state changed",
-				"enabled": 1,
-			}
-		).insert(ignore_permissions=True)
+		subject = "SLA of {{ doc.name }}: {{ doc.sla_status }}"
+		handler_notification(f"SLA watch {o.suffix}", "sla_status", subject, "The SLA state changed")
 		webhook = frappe.get_doc(
 			{
 				"doctype": "Webhook",

@@ -272,3 +272,15 @@ def new_data_import(doctype: str, file_name: str, content) -> tuple:
 		}
 	).insert(ignore_permissions=True)
 	return file, data_import
+
+
+def rep_b_with_a1_assigned(org: Org, label: str, count: int) -> list[str]:
+	"""`count` customers of rep_b's own (removed with the organisation), and customer A1 of division A
+	assigned to rep_b; the own customers' names."""
+	own = [
+		make_customer(f"B {label} {i} {org.suffix}", account_manager=org.rep_b, sales_team=org.team_b).name
+		for i in range(count)
+	]
+	org.extra_customers = own
+	assign_customer(org.rep_b, org.c_a1)
+	return own

@@ -29,6 +29,13 @@ class TestVisitJourneys(HTTPTestCase):
 
 	SETTINGS = {"check_in_distance": 500, "max_position_accuracy": 1000}
 
+	def press_at(self, client, visit: str, method: str, place: tuple, accuracy: int, **fields):
+		"""The visit's Check In or Check Out button (`method`) pressed at `place` (latitude, longitude)
+		with a position `accuracy` metres good, as `client`: the answer."""
+		return self.run_method(
+			client, VISIT, visit, method, latitude=place[0], longitude=place[1], accuracy=accuracy, **fields
+		)
+
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -59,15 +66,11 @@ class TestVisitJourneys(HTTPTestCase):
 		visit = self.plan_visit(rep, o.c_a1, o.rep_a1)
 		self.assertEqual(self.fresh().get_value(VISIT, visit, "status"), "Planned")
 		# Another division's rep cannot check in on it.
-		response = self.run_method(
-			self.login(o.rep_b), VISIT, visit, "check_in", latitude=NEAR[0], longitude=NEAR[1], accuracy=20
-		)
+		response = self.press_at(self.login(o.rep_b), visit, "check_in", NEAR, 20)
 		self.assertEqual(response.status_code, 403, response.text[:300])
 		self.assertEqual(self.fresh().get_value(VISIT, visit, "status"), "Planned")
 
-		response = self.run_method(
-			rep, VISIT, visit, "check_in", latitude=NEAR[0], longitude=NEAR[1], accuracy=20
-		)
+		response = self.press_at(rep, visit, "check_in", NEAR, 20)
 		self.assertEqual(response.status_code, 200, response.text[:400])
 		self.assertLess(response.json["message"]["distance"], 50)
 		stored = self.fresh().get_value(
@@ -76,15 +79,8 @@ class TestVisitJourneys(HTTPTestCase):
 		self.assertEqual(stored.status, "Checked In")
 		self.assertTrue(stored.check_in_at)
 		self.assertEqual(stored.check_in_accuracy, 20)
-		response = self.run_method(
-			rep,
-			VISIT,
-			visit,
-			"check_out",
-			latitude=NEAR[0],
-			longitude=NEAR[1],
-			accuracy=20,
-			outcome="Signed the 2027 framework contract",
+		response = self.press_at(
+			rep, visit, "check_out", NEAR, 20, outcome="Signed the 2027 framework contract"
 		)
 		self.assertEqual(response.status_code, 200, response.text[:400])
 		stored = self.fresh().get_value(VISIT, visit, ["status", "check_out_at", "outcome"], as_dict=True)
@@ -95,22 +91,11 @@ class TestVisitJourneys(HTTPTestCase):
 		o = self.org
 		rep = self.login(o.rep_a1)
 		visit = self.plan_visit(rep, o.c_a1, o.rep_a1)
-		response = self.run_method(
-			rep, VISIT, visit, "check_in", latitude=FAR[0], longitude=FAR[1], accuracy=15
-		)
+		response = self.press_at(rep, visit, "check_in", FAR, 15)
 		self.assertEqual(response.status_code, 417, response.text[:300])
 		self.assertIn("500", response.text)
 		self.assertEqual(self.fresh().get_value(VISIT, visit, "status"), "Planned")
-		response = self.run_method(
-			rep,
-			VISIT,
-			visit,
-			"check_in",
-			latitude=FAR[0],
-			longitude=FAR[1],
-			accuracy=15,
-			reason="Met at their new warehouse",
-		)
+		response = self.press_at(rep, visit, "check_in", FAR, 15, reason="Met at their new warehouse")
 		self.assertEqual(response.status_code, 200, response.text[:400])
 		stored = self.fresh().get_value(
 			VISIT, visit, ["status", "check_in_code", "check_in_distance", "check_in_reason"], as_dict=True

@@ -92,7 +92,8 @@ class SalesFunnelTestCase(HTTPTestCase):
 	def make_opportunity(self, lead: str, owner: str, team: str) -> str:
 		return self.committed_opportunity(owner, team, 5000, lead=lead)
 
-	def committed_opportunity(self, owner: str, team: str, amount: float, **party) -> str:
+	@staticmethod
+	def committed_opportunity(owner: str, team: str, amount: float, **party) -> str:
 		"""An opportunity of `owner` in `team` for a lead or a customer (`party`), committed."""
 		doc = frappe.get_doc(
 			{

@@ -24,6 +24,16 @@ def make_complaint(customer, **fields):
 	).insert()
 
 
+def committed_complaint(values: dict) -> str:
+	"""A complaint of `values` inserted as set-up data (permissions aside) and committed, so that requests
+	see it; its name."""
+	doc = frappe.get_doc({"doctype": "CRM Complaint", **values})
+	doc.flags.ignore_permissions = True
+	doc.insert()
+	frappe.db.commit()
+	return doc.name
+
+
 def answered(doc, moment=datetime(2026, 11, 16, 9, 6)) -> None:
 	"""Stored data of a scenario: the complaint was answered at `moment` (in time, by default), so only
 	the resolution ladder climbs (the response ladder has its tests in test_response_sla)."""

@@ -125,6 +125,18 @@ class HTTPTestCase(CRMTestCase):
 		"""A tag on a record, as the desk's sidebar adds one."""
 		return self.call(client, "frappe.desk.doctype.tag.tag.add_tag", tag=tag, dt=doctype, dn=name)
 
+	def listed_among(self, user: str, doctype: str, names: set) -> set:
+		"""Which of `names` the list of `doctype` shows `user` (over REST, every row)."""
+		response = self.resource(self.login(user), doctype, fields=["name"], limit_page_length=0)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		return {r["name"] for r in response.json["data"]} & set(names)
+
+	def assert_listed(self, doctype: str, shares: dict):
+		"""Each user of `shares` ({user: names}) lists exactly their names among all the names given."""
+		names = set().union(*shares.values())
+		for user, share in shares.items():
+			self.assertEqual(self.listed_among(user, doctype, names), share, user)
+
 	def resource(self, client, doctype: str, name: str | None = None, **params):
 		path = f"/api/resource/{doctype}" + (f"/{name}" if name else "")
 		return self.get(client, path, params)

@@ -7,6 +7,7 @@ import frappe
 from frappe.tests.test_api import make_request
 from frappe.utils import now_datetime, random_string
 
+from crm_plus.tests.complaints import committed_complaint
 from crm_plus.tests.http import HTTPTestCase, _encode, refused
 from crm_plus.tests.names import COMPLAINT_FORM as FORM
 from crm_plus.tests.utils import make_contact
@@ -28,9 +29,8 @@ class TestComplaintPortalAttacks(HTTPTestCase):
 		return self.created("CRM Complaint", answer["complaint"])
 
 	def web_complaint(self, channel: str = "Web") -> str:
-		doc = frappe.get_doc(
+		return committed_complaint(
 			{
-				"doctype": "CRM Complaint",
 				"customer": self.org.c_a1,
 				"channel": channel,
 				"severity": "Medium",
@@ -41,10 +41,6 @@ class TestComplaintPortalAttacks(HTTPTestCase):
 				"resolution": "Refunded the shipping",
 			}
 		)
-		doc.flags.ignore_permissions = True
-		doc.insert()
-		frappe.db.commit()
-		return doc.name
 
 	def answer(self, name: str) -> tuple:
 		return tuple(

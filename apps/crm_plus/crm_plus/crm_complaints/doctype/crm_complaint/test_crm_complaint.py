@@ -433,14 +433,7 @@ class TestComplaintDeskJourneys(HTTPTestCase):
 		on_a1 = self.created_complaint(o.c_a1)
 		on_b = self.created_complaint(o.c_b)
 
-		def listed(user):
-			response = self.resource(self.login(user), COMPLAINT, fields=["name"], limit_page_length=0)
-			self.assertEqual(response.status_code, 200, response.text[:300])
-			return {r["name"] for r in response.json["data"]} & {on_a1, on_b}
-
-		self.assertEqual(listed(o.rep_a1), {on_a1})
-		self.assertEqual(listed(o.rep_b), {on_b})
-		self.assertEqual(listed(o.agent_a), {on_a1})
+		self.assert_listed(COMPLAINT, {o.rep_a1: {on_a1}, o.rep_b: {on_b}, o.agent_a: {on_a1}})
 		self.assertEqual(self.resource(self.login(o.rep_a1), COMPLAINT, on_b).status_code, 403)
 		# A service agent of division A handles complaints of its customers, not of division B.
 		agent = self.login(o.agent_a)

@@ -6,6 +6,7 @@ public feedback page). A rep of another division and a guest read nothing throug
 import frappe
 from frappe.utils import add_days, now_datetime, random_string
 
+from crm_plus.tests.complaints import committed_complaint
 from crm_plus.tests.http import HTTPTestCase, refused
 from crm_plus.tests.names import FEEDBACK_SUBMIT as SUBMIT
 from crm_plus.tests.utils import division_supervisor
@@ -42,9 +43,8 @@ class TestSolutions(HTTPTestCase):
 		return self.created("CRM Solution", response.json["data"]["name"])
 
 	def complaint(self, customer, category="Delivery Delay"):
-		doc = frappe.get_doc(
+		return committed_complaint(
 			{
-				"doctype": "CRM Complaint",
 				"customer": customer,
 				"channel": "Web",
 				"received_at": add_days(now_datetime(), -1),
@@ -54,10 +54,6 @@ class TestSolutions(HTTPTestCase):
 				"description": "Three days late.",
 			}
 		)
-		doc.flags.ignore_permissions = True
-		doc.insert()
-		frappe.db.commit()
-		return doc.name
 
 	def message(self, response):
 		self.assertEqual(response.status_code, 200, response.text)

@@ -219,13 +219,6 @@ class TestVisitJourneys(HTTPTestCase):
 		mine = self.plan_visit(self.login(o.rep_a1), o.c_a1, o.rep_a1)
 		theirs = self.plan_visit(self.login(o.rep_b), o.c_b, o.rep_b)
 
-		def listed(user):
-			response = self.resource(self.login(user), VISIT, fields=["name"], limit_page_length=0)
-			self.assertEqual(response.status_code, 200, response.text[:300])
-			return {r["name"] for r in response.json["data"]} & {mine, theirs}
-
-		self.assertEqual(listed(o.rep_a1), {mine})
-		self.assertEqual(listed(o.mgr_a), {mine})
-		self.assertEqual(listed(o.mgr_b), {theirs})
+		self.assert_listed(VISIT, {o.rep_a1: {mine}, o.mgr_a: {mine}, o.mgr_b: {theirs}})
 		self.assertEqual(self.resource(self.login(o.rep_a1), VISIT, theirs).status_code, 403)
 		self.assertEqual(self.resource(self.login(o.mgr_b), VISIT, mine).status_code, 403)

@@ -1,38 +1,23 @@
 // A complaint past its deadline shows up, breached and escalated, for the service supervisor.
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { assertOpensClean, base, fixture, launch, shots } from "./helpers.mjs";
+import { assertOpensClean, base, browserTest, fixture, openPage, shots } from "./helpers.mjs";
 
-test("the supervisor sees the breached complaint", { timeout: 120_000 }, async (t) => {
-	if (!fixture.complaint) {
-		t.skip("no fixture: set CRM_PLUS_FIXTURE");
-		return;
-	}
-	const browser = await launch();
-	try {
-		const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "zh-CN" });
-		const page = await context.newPage();
-		const login = await page.request.post(`${base}/api/method/login`, {
-			data: { usr: fixture.supervisor, pwd: fixture.password },
-		});
-		assert.equal(login.status(), 200);
-		// The escalation reached the supervisor as a notification.
-		const notes = await page.request.get(
-			`${base}/api/resource/Notification Log?fields=["document_name","subject"]&filters=[["document_name","=","${fixture.complaint}"]]`
-		);
-		assert.ok((await notes.json()).data.length >= 1, "no notification for the supervisor");
-		await page.goto(`${base}/app/crm-complaint?sla_status=Breached`, { waitUntil: "networkidle" });
-		await page.locator(`.list-row-checkbox[data-name="${fixture.complaint}"]`).waitFor({ state: "attached", timeout: 30_000 });
-		await page.screenshot({ path: `${shots}/complaints-breached-supervisor.png` });
-		await page.goto(`${base}/app/crm-complaint/${fixture.complaint}`, { waitUntil: "networkidle" });
-		// Opened clean, received_at to the second (the date picker's seconds come from the desk-wide script).
-		await assertOpensClean(page, "CRM Complaint", fixture.complaint);
-		// The form's headline: "服务时限：已超时 超时 N 个工作分钟" (SLA: Breached by N working minutes).
-		const headline = page.getByText(/服务时限：已超时/).first();
-		await headline.waitFor({ timeout: 30_000 });
-		assert.match(await headline.innerText(), /超时 \d+ 个工作分钟/);
-		await page.screenshot({ path: `${shots}/complaint-breached-form.png` });
-	} finally {
-		await browser.close();
-	}
+browserTest("the supervisor sees the breached complaint", { needs: fixture.complaint }, async (browser) => {
+	const page = await openPage(browser, { viewport: { width: 1280, height: 860 }, locale: "zh-CN" }, fixture.supervisor);
+	// The escalation reached the supervisor as a notification.
+	const notes = await page.request.get(
+		`${base}/api/resource/Notification Log?fields=["document_name","subject"]&filters=[["document_name","=","${fixture.complaint}"]]`
+	);
+	assert.ok((await notes.json()).data.length >= 1, "no notification for the supervisor");
+	await page.goto(`${base}/app/crm-complaint?sla_status=Breached`, { waitUntil: "networkidle" });
+	await page.locator(`.list-row-checkbox[data-name="${fixture.complaint}"]`).waitFor({ state: "attached", timeout: 30_000 });
+	await page.screenshot({ path: `${shots}/complaints-breached-supervisor.png` });
+	await page.goto(`${base}/app/crm-complaint/${fixture.complaint}`, { waitUntil: "networkidle" });
+	// Opened clean, received_at to the second (the date picker's seconds come from the desk-wide script).
+	await assertOpensClean(page, "CRM Complaint", fixture.complaint);
+	// The form's headline: "服务时限：已超时 超时 N 个工作分钟" (SLA: Breached by N working minutes).
+	const headline = page.getByText(/服务时限：已超时/).first();
+	await headline.waitFor({ timeout: 30_000 });
+	assert.match(await headline.innerText(), /超时 \d+ 个工作分钟/);
+	await page.screenshot({ path: `${shots}/complaint-breached-form.png` });
 });

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { chromium } from "playwright-core";
 
 export const base = process.env.CRM_PLUS_URL || "http://127.0.0.1:8000";
@@ -33,6 +34,41 @@ export async function launch() {
 	}
 	return browser;
 }
+
+// One browser test: skipped when the fixture lacks what it needs (`options.needs`, a value read from
+// the fixture, where given), else run as `body(browser, t)` in a fresh Chromium closed afterwards.
+export function browserTest(title, options, body) {
+	test(title, { timeout: options.timeout ?? 120_000 }, async (t) => {
+		if ("needs" in options && !options.needs) {
+			t.skip("no fixture: set CRM_PLUS_FIXTURE");
+			return;
+		}
+		const browser = await launch();
+		try {
+			await body(browser, t);
+		} finally {
+			await browser.close();
+		}
+	});
+}
+
+// A page in a new browser context (`options`), signed in as `user` (the fixture's password) when given.
+export async function openPage(browser, options, user) {
+	const context = await browser.newContext(options);
+	const page = await context.newPage();
+	if (user) await logIn(page.request, user);
+	return page;
+}
+
+// Signs a request context (a page's `page.request`, or one of `request.newContext()`) in as `user`.
+export async function logIn(requests, user, password = fixture.password) {
+	const login = await requests.post(`${base}/api/method/login`, { data: { usr: user, pwd: password } });
+	assert.equal(login.status(), 200, await login.text());
+	return login;
+}
+
+// What a visitor's browser sends: Chinese first.
+export const chinese = { extraHTTPHeaders: { "Accept-Language": "zh-CN,zh;q=0.9" } };
 
 export const phone = {
 	viewport: { width: 390, height: 844 },
@@ -78,6 +114,17 @@ export async function menuAction(page, label) {
 	}
 	await page.locator(".page-actions .menu-btn-group button:visible").first().click();
 	await page.locator(".dropdown-menu.show .dropdown-item", { hasText: label }).first().click();
+}
+
+// Presses a form action that asks in a dialog, fills the dialog's field (its `control`: input, textarea)
+// with `value` and confirms.
+export async function dialogAction(page, label, field, control, value) {
+	await menuAction(page, label);
+	const dialog = page.locator(".modal.show").filter({ has: page.locator(`[data-fieldname="${field}"]`) }).last();
+	await dialog.waitFor();
+	await dialog.locator(`[data-fieldname="${field}"] ${control}`).fill(value);
+	await page.waitForTimeout(300);
+	await dialog.locator(".modal-footer .btn-primary").click();
 }
 
 // Polls the server until the visit reaches a status (or 30 s pass); returns the last status seen.

@@ -1,10 +1,9 @@
 // An unhappy customer answers the survey from its public link on a phone, without logging in: the
 // answer is stored (the thank-you text shows) and a follow-up complaint is opened for the account
 // manager, who finds it in the complaints.
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "playwright-core";
-import { base, fixture, launch, phone, shots } from "./helpers.mjs";
+import { base, browserTest, chinese, fixture, logIn, openPage, phone, shots } from "./helpers.mjs";
 
 // The account manager's view of the customer's complaints opened by surveys.
 async function surveyComplaints(rep) {
@@ -19,19 +18,12 @@ async function surveyComplaints(rep) {
 	return (await response.json()).data;
 }
 
-test("an unhappy customer answers on a phone and a complaint is opened", { timeout: 240_000 }, async (t) => {
-	if (!fixture.unhappy_survey_token) {
-		t.skip("no fixture: set CRM_PLUS_FIXTURE");
-		return;
-	}
+browserTest("an unhappy customer answers on a phone and a complaint is opened", { needs: fixture.unhappy_survey_token, timeout: 240_000 }, async (browser) => {
 	const rep = await request.newContext();
-	const login = await rep.post(`${base}/api/method/login`, { data: { usr: fixture.user, pwd: fixture.password } });
-	assert.equal(login.status(), 200, await login.text());
+	await logIn(rep, fixture.user);
 	const before = await surveyComplaints(rep);
-	const browser = await launch();
 	try {
-		const context = await browser.newContext({ ...phone, extraHTTPHeaders: { "Accept-Language": "zh-CN,zh;q=0.9" } });
-		const page = await context.newPage();
+		const page = await openPage(browser, { ...phone, ...chinese });
 		const errors = [];
 		page.on("pageerror", (error) => errors.push(String(error)));
 		await page.goto(`${base}/survey?token=${fixture.unhappy_survey_token}`, { waitUntil: "networkidle" });
@@ -71,7 +63,6 @@ test("an unhappy customer answers on a phone and a complaint is opened", { timeo
 		await page.goto(`${base}/survey?token=${fixture.unhappy_survey_token}`, { waitUntil: "networkidle" });
 		assert.equal(await page.locator("[data-state='used']").count(), 1);
 	} finally {
-		await browser.close();
 		await rep.dispose();
 	}
 });

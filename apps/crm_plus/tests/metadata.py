@@ -328,8 +328,7 @@ def check_report(path: str, report: dict, meta: AppMetadata) -> list[str]:
 		problems.append(f"{where}: unknown report_type {report.get('report_type')!r}")
 	if report.get("ref_doctype") not in meta.known_doctypes():
 		problems.append(f"{where}: ref_doctype {report.get('ref_doctype')!r} does not exist")
-	if report.get("module") not in meta.modules:
-		problems.append(f"{where}: module {report.get('module')!r} is not in modules.txt")
+	problems += module_problems(where, report, meta)
 	roles = [r.get("role") for r in report.get("roles", [])]
 	if not roles:
 		problems.append(f"{where}: no roles")
@@ -349,8 +348,7 @@ def check_workspace(path: str, ws: dict, meta: AppMetadata) -> list[str]:
 	report_names = {r["name"] for r in meta.reports.values()}
 	card_names = {c["name"] for c in meta.number_cards.values()}
 	chart_names = {c["name"] for c in meta.charts.values()}
-	if ws.get("module") not in meta.modules:
-		problems.append(f"{where}: module {ws.get('module')!r} is not in modules.txt")
+	problems += module_problems(where, ws, meta)
 
 	def resolves(kind: str, target: str) -> bool:
 		if kind == "DocType":
@@ -398,11 +396,16 @@ def check_workspace(path: str, ws: dict, meta: AppMetadata) -> list[str]:
 	return problems
 
 
+def module_problems(where: str, record: dict, meta: AppMetadata) -> list[str]:
+	"""A record of the desk's metadata belongs to a module of modules.txt."""
+	if record.get("module") not in meta.modules:
+		return [f"{where}: module {record.get('module')!r} is not in modules.txt"]
+	return []
+
+
 def check_number_card(path: str, card: dict, meta: AppMetadata) -> list[str]:
 	where = f"{path} ({card.get('name')})"
-	problems = []
-	if card.get("module") not in meta.modules:
-		problems.append(f"{where}: module {card.get('module')!r} is not in modules.txt")
+	problems = module_problems(where, card, meta)
 	if card.get("type") == "Document Type" and card.get("document_type") not in meta.known_doctypes():
 		problems.append(f"{where}: document_type {card.get('document_type')!r} does not exist")
 	if card.get("type") == "Report" and card.get("report_name") not in {
@@ -416,9 +419,7 @@ def check_number_card(path: str, card: dict, meta: AppMetadata) -> list[str]:
 
 def check_chart(path: str, chart: dict, meta: AppMetadata) -> list[str]:
 	where = f"{path} ({chart.get('name')})"
-	problems = []
-	if chart.get("module") not in meta.modules:
-		problems.append(f"{where}: module {chart.get('module')!r} is not in modules.txt")
+	problems = module_problems(where, chart, meta)
 	if chart.get("chart_type") in ("Count", "Sum", "Average", "Group By"):
 		if chart.get("document_type") not in meta.known_doctypes():
 			problems.append(f"{where}: document_type {chart.get('document_type')!r} does not exist")
@@ -503,18 +504,17 @@ def all_problems(meta: AppMetadata) -> list[str]:
 	problems: list[str] = []
 	names = [d.get("name") for d in meta.doctypes.values()]
 	problems += [f"DocType {n!r} is defined twice" for n in set(names) if names.count(n) > 1]
-	for path, dt in meta.doctypes.items():
-		problems += check_doctype(path, dt, meta)
-	for path, report in meta.reports.items():
-		problems += check_report(path, report, meta)
-	for path, ws in meta.workspaces.items():
-		problems += check_workspace(path, ws, meta)
-	for path, card in meta.number_cards.items():
-		problems += check_number_card(path, card, meta)
-	for path, chart in meta.charts.items():
-		problems += check_chart(path, chart, meta)
-	for path, records in meta.fixtures.items():
-		problems += check_fixture(path, records, meta)
+	checks = (
+		(meta.doctypes, check_doctype),
+		(meta.reports, check_report),
+		(meta.workspaces, check_workspace),
+		(meta.number_cards, check_number_card),
+		(meta.charts, check_chart),
+		(meta.fixtures, check_fixture),
+	)
+	for records_by_path, check in checks:
+		for path, record in records_by_path.items():
+			problems += check(path, record, meta)
 	problems += check_indexes(meta.indexes, meta)
 	return problems
 

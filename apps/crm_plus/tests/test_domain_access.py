@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -193,14 +194,8 @@ def test_a_rep_without_team_or_division_sees_only_own_or_assigned(rec, sc):
 def test_naming_the_assigned_customers_gives_the_same_answers(records, sc):
 	"""The shell names a user's assigned customers (their open ToDos, which `_assign` mirrors)."""
 	rows = [dict(r, name=f"C{i}") for i, r in enumerate(records)]
-	named = Scope(
-		sc.user,
-		sc.unrestricted,
-		sc.teams,
-		sc.divisions,
-		sc.served_divisions,
-		assigned=frozenset(r["name"] for r in rows if sc.user in assigned_users(r["_assign"])),
-		pool_divisions=sc.pool_divisions,
+	named = replace(
+		sc, assigned=frozenset(r["name"] for r in rows if sc.user in assigned_users(r["_assign"]))
 	)
 	db = make_db(rows)
 	assert visible_by_sql(db, named) == {r["name"] for r in rows if can_read(sc, r)}
@@ -223,15 +218,7 @@ def test_named_assignments_are_the_only_assignments(records, sc, assigned_idx):
 	the Python predicate and the SQL condition still agree."""
 	rows = [dict(r, name=f"C{i}") for i, r in enumerate(records)]
 	assigned = frozenset(f"C{i}" for i in assigned_idx if i < len(rows))
-	named = Scope(
-		sc.user,
-		sc.unrestricted,
-		sc.teams,
-		sc.divisions,
-		sc.served_divisions,
-		assigned=assigned,
-		pool_divisions=sc.pool_divisions,
-	)
+	named = replace(sc, assigned=assigned)
 	db = make_db(rows)
 	assert visible_by_sql(db, named) == {r["name"] for r in rows if can_read(named, r)}
 	assert visible_by_sql(db, named, for_write=True) == {r["name"] for r in rows if can_write(named, r)}

@@ -29,11 +29,7 @@ def setup() -> str:
 	)
 	if not frappe.db.get_default("currency"):
 		frappe.db.set_default("currency", "CNY")  # amounts in yuan, as a Chinese company's site has
-	rep = make_user("browser-rep@test.example", ["CRM Sales User"], first_name="王销售")
-	user = frappe.get_doc("User", rep)
-	user.new_password = PASSWORD
-	user.language = "zh"
-	user.save(ignore_permissions=True)
+	rep = browser_user("browser-rep@test.example", "CRM Sales User", "王销售", "zh")
 	name = frappe.db.get_value("CRM Customer", {"customer_name": "苏宁电器（浏览器测试）"})
 	if not name:
 		customer = frappe.get_doc(
@@ -59,11 +55,7 @@ def setup() -> str:
 		}
 	).insert(ignore_permissions=True)
 	# An English-speaking rep with a customer and a visit of his own (the desk in English).
-	rep_en = make_user("browser-rep-en@test.example", ["CRM Sales User"], first_name="Tom Sales")
-	user_en = frappe.get_doc("User", rep_en)
-	user_en.new_password = PASSWORD
-	user_en.language = "en"
-	user_en.save(ignore_permissions=True)
+	rep_en = browser_user("browser-rep-en@test.example", "CRM Sales User", "Tom Sales", "en")
 	customer_en = frappe.db.get_value("CRM Customer", {"customer_name": "Harbour Trading (browser test)"})
 	if not customer_en:
 		customer_en = (
@@ -90,11 +82,7 @@ def setup() -> str:
 		}
 	).insert(ignore_permissions=True)
 	# A supervisor serving the customer's division, and a complaint past its deadline.
-	supervisor = make_user("browser-supervisor@test.example", ["CRM Service Supervisor"], first_name="李主管")
-	sup = frappe.get_doc("User", supervisor)
-	sup.new_password = PASSWORD
-	sup.language = "zh"
-	sup.save(ignore_permissions=True)
+	supervisor = browser_user("browser-supervisor@test.example", "CRM Service Supervisor", "李主管", "zh")
 	division = "浏览器测试版块"
 	if not frappe.db.exists("CRM Division", division):
 		frappe.get_doc(
@@ -131,34 +119,12 @@ def setup() -> str:
 	resolved.flags.ignore_permissions = True
 	allow_server_fields(resolved).save()
 	feedback_token = frappe.db.get_value("CRM Complaint", resolved.name, "feedback_token")
-	campaign = frappe.get_doc(
-		{
-			"doctype": "CRM Survey Campaign",
-			"campaign_name": f"Browser test {frappe.generate_hash(length=6)}",
-			"template": "Customer Satisfaction",
-			"filter_account_manager": rep,
-		}
-	).insert(ignore_permissions=True)
-	campaign.start()
-	token = frappe.db.get_value(
-		"CRM Survey Invitation", {"campaign": campaign.name, "customer": name}, "token"
-	)
+	token = survey_link_token("Browser test", rep, name)
 	from crm_plus.tests.xss_fixtures import setup as xss_setup
 
 	xss = xss_setup(PASSWORD)
 	# A second link of the same customer, for the unhappy answer (tests/browser/survey-unhappy).
-	unhappy = frappe.get_doc(
-		{
-			"doctype": "CRM Survey Campaign",
-			"campaign_name": f"Browser test unhappy {frappe.generate_hash(length=6)}",
-			"template": "Customer Satisfaction",
-			"filter_account_manager": rep,
-		}
-	).insert(ignore_permissions=True)
-	unhappy.start()
-	unhappy_token = frappe.db.get_value(
-		"CRM Survey Invitation", {"campaign": unhappy.name, "customer": name}, "token"
-	)
+	unhappy_token = survey_link_token("Browser test unhappy", rep, name)
 	lead = sales_fixture(rep)
 	frappe.db.commit()
 	frappe.clear_cache()
@@ -180,6 +146,31 @@ def setup() -> str:
 	}
 	print(json.dumps(result))
 	return json.dumps(result)
+
+
+def browser_user(email: str, role: str, first_name: str, language: str) -> str:
+	"""A user of `role` who signs in with the fixture's password and sees the desk in `language`."""
+	user = frappe.get_doc("User", make_user(email, [role], first_name=first_name))
+	user.new_password = PASSWORD
+	user.language = language
+	user.save(ignore_permissions=True)
+	return email
+
+
+def survey_link_token(label: str, rep: str, customer: str) -> str:
+	"""The token of `customer`'s invitation in a new satisfaction campaign of `rep`'s customers."""
+	campaign = frappe.get_doc(
+		{
+			"doctype": "CRM Survey Campaign",
+			"campaign_name": f"{label} {frappe.generate_hash(length=6)}",
+			"template": "Customer Satisfaction",
+			"filter_account_manager": rep,
+		}
+	).insert(ignore_permissions=True)
+	campaign.start()
+	return frappe.db.get_value(
+		"CRM Survey Invitation", {"campaign": campaign.name, "customer": customer}, "token"
+	)
 
 
 def sales_fixture(rep: str) -> str:

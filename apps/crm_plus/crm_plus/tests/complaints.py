@@ -24,6 +24,16 @@ def make_complaint(customer, **fields):
 	).insert()
 
 
+def committed_complaint(values: dict) -> str:
+	"""A complaint of `values` inserted as set-up data (permissions aside) and committed, so that requests
+	see it; its name."""
+	doc = frappe.get_doc({"doctype": "CRM Complaint", **values})
+	doc.flags.ignore_permissions = True
+	doc.insert()
+	frappe.db.commit()
+	return doc.name
+
+
 def answered(doc, moment=datetime(2026, 11, 16, 9, 6)) -> None:
 	"""Stored data of a scenario: the complaint was answered at `moment` (in time, by default), so only
 	the resolution ladder climbs (the response ladder has its tests in test_response_sla)."""
@@ -39,3 +49,21 @@ def service_org(case) -> None:
 	# The service manager oversees the division: escalations reach only those who may read them.
 	serve_division(case.org.div_a, case.supervisor, case.service_manager)
 	frappe.db.set_value("CRM Customer", [case.org.c_a1, case.org.c_a2, case.org.c_b], "grade", "Ordinary")
+
+
+def handler_notification(name: str, field: str, subject: str, message: str):
+	"""An admin's no-code Notification: a site notification to a complaint's handler when `field` changes."""
+	return frappe.get_doc(
+		{
+			"doctype": "Notification",
+			"name": name,
+			"subject": subject,
+			"document_type": "CRM Complaint",
+			"event": "Value Change",
+			"value_changed": field,
+			"channel": "System Notification",
+			"recipients": [{"receiver_by_document_field": "handler"}],
+			"message": message,
+			"enabled": 1,
+		}
+	).insert(ignore_permissions=True)

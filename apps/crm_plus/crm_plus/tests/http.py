@@ -12,7 +12,7 @@ import json
 
 import frappe
 from frappe.tests.test_api import make_request
-from frappe.utils import add_days, get_test_client, today
+from frappe.utils import add_days, get_test_client, now_datetime, random_string, today
 
 from crm_plus.tests.utils import PASSWORD, CRMTestCase, Org
 
@@ -90,20 +90,72 @@ class HTTPTestCase(CRMTestCase):
 		path = f"/api/method/{endpoint}"
 		return self.get(client, path, kwargs) if http == "GET" else self.post(client, path, kwargs)
 
+	def set_value(self, client, doctype: str, name: str, fieldname, value=None):
+		"""`frappe.client.set_value` over HTTP, as the desk's inline edits call it; `fieldname` may be a dict
+		of field values (then without `value`)."""
+		return self.call(
+			client, "frappe.client.set_value", doctype=doctype, name=name, fieldname=fieldname, value=value
+		)
+
+	def add_comment(self, client, doctype: str, name: str, content: str, email: str, by: str):
+		"""A comment on a record's timeline, as the form's comment box adds one."""
+		return self.call(
+			client,
+			"frappe.desk.form.utils.add_comment",
+			reference_doctype=doctype,
+			reference_name=name,
+			content=content,
+			comment_email=email,
+			comment_by=by,
+		)
+
+	def file_complaint(self, client, **fields):
+		"""A complaint of customer A1, received now, entered over REST as `client`: the answer."""
+		subject = f"Late delivery {random_string(4)}"
+		return self.insert(
+			client,
+			"CRM Complaint",
+			customer=self.org.c_a1,
+			received_at=now_datetime(),
+			subject=subject,
+			**fields,
+		)
+
+	def add_tag(self, client, tag: str, doctype: str, name: str):
+		"""A tag on a record, as the desk's sidebar adds one."""
+		return self.call(client, "frappe.desk.doctype.tag.tag.add_tag", tag=tag, dt=doctype, dn=name)
+
+	def listed_among(self, user: str, doctype: str, names: set) -> set:
+		"""Which of `names` the list of `doctype` shows `user` (over REST, every row)."""
+		response = self.resource(self.login(user), doctype, fields=["name"], limit_page_length=0)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		return {r["name"] for r in response.json["data"]} & set(names)
+
+	def assert_listed(self, doctype: str, shares: dict):
+		"""Each user of `shares` ({user: names}) lists exactly their names among all the names given."""
+		names = set().union(*shares.values())
+		for user, share in shares.items():
+			self.assertEqual(self.listed_among(user, doctype, names), share, user)
+
 	def resource(self, client, doctype: str, name: str | None = None, **params):
 		path = f"/api/resource/{doctype}" + (f"/{name}" if name else "")
 		return self.get(client, path, params)
 
-	def run_report(self, user: str, report: str, **filters):
-		"""(status code, rows, chart) of a script report as the desk runs it, as `user`: the last 30 days
-		unless the filters say otherwise; on a refusal, (status code, the answer's text, None)."""
-		response = self.call(
+	def report_response(self, user: str, report: str, **filters):
+		"""The desk's request for a script report's data, as `user`: the last 30 days unless the filters
+		say otherwise."""
+		return self.call(
 			self.login(user),
 			"frappe.desk.query_report.run",
 			report_name=report,
 			filters={"from_date": add_days(today(), -30), "to_date": today(), **filters},
 			ignore_prepared_report=1,
 		)
+
+	def run_report(self, user: str, report: str, **filters):
+		"""(status code, rows, chart) of a script report as the desk runs it, as `user`: the last 30 days
+		unless the filters say otherwise; on a refusal, (status code, the answer's text, None)."""
+		response = self.report_response(user, report, **filters)
 		if response.status_code != 200:
 			return response.status_code, response.text[:400], None
 		message = response.json["message"]

@@ -1,14 +1,10 @@
 """Helpers of the sales funnel's integration tests beside its DocTypes (contracts, activities, pool)."""
 
 import frappe
-from frappe.utils import random_string
 
+from crm_plus.tests.names import ACTIVITY, POOL_LOG
 from crm_plus.tests.test_adversarial_sweep import HOSTILE_FIELDS, HOSTILE_FILTERS
 from crm_plus.tests.test_sales_funnel import SalesFunnelTestCase
-
-ACTIVITY = "CRM Activity"
-CONTRACT = "CRM Contract"
-POOL_LOG = "CRM Pool Log"
 
 
 class SalesTestCase(SalesFunnelTestCase):
@@ -66,15 +62,4 @@ class SalesTestCase(SalesFunnelTestCase):
 		return response.status_code == 403
 
 	def make_customer_opportunity(self, customer: str, owner: str, team: str) -> str:
-		doc = frappe.get_doc(
-			{
-				"doctype": "CRM Opportunity",
-				"title": "Deal " + random_string(8),
-				"customer": customer,
-				"account_manager": owner,
-				"sales_team": team,
-				"expected_amount": 10000,
-			}
-		).insert(ignore_permissions=True)
-		frappe.db.commit()
-		return doc.name
+		return self.committed_opportunity(owner, team, 10000, customer=customer)

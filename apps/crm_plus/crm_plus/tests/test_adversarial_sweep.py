@@ -8,9 +8,9 @@ import json
 import frappe
 
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import make_transaction
+from crm_plus.tests.names import CUSTOMER
+from crm_plus.tests.utils import add_complaint, add_key_person, make_transaction
 
-CUSTOMER = "CRM Customer"
 REPORTS = [
 	"Sales Rep Performance",
 	"Service Performance",
@@ -61,13 +61,9 @@ class TestAdversarialSweep(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		o = cls.org
-		customer = frappe.get_doc(CUSTOMER, o.c_a1)
-		customer.append("key_people", {"person_name": "Marker Person", "phone": "13911112222"})
-		customer.save(ignore_permissions=True)
+		add_key_person(o.c_a1, "Marker Person", "13911112222")
 		make_transaction(o.c_a1, 777)
-		frappe.get_doc(
-			{"doctype": "CRM Complaint", "customer": o.c_a1, "subject": "Marker", "description": "Marker"}
-		).insert(ignore_permissions=True)
+		add_complaint(o.c_a1, "Marker", "Marker")
 		frappe.db.commit()
 		cls.markers = [o.c_a1, o.c_a2, f"A1 Customer {o.suffix}", f"A2 Customer {o.suffix}", "13911112222"]
 

@@ -8,8 +8,8 @@ import frappe
 from frappe.tests.test_api import make_request
 
 from crm_plus.tests.http import HTTPTestCase
-
-IMG = "<img src=x onerror=alert(1)>"
+from crm_plus.tests.names import IMG
+from crm_plus.tests.utils import remove_tags_and_boards
 
 
 class TestAttacksRound3(HTTPTestCase):
@@ -20,12 +20,7 @@ class TestAttacksRound3(HTTPTestCase):
 		frappe.db.set_value(
 			"User", self.org.rep_a1, {"user_image": None, "banner_image": None, "time_zone": None}
 		)
-		for tag in frappe.get_all("Tag", {"name": ("like", "ATK3%")}, pluck="name"):
-			frappe.db.delete("Tag Link", {"tag": tag})
-			frappe.db.delete("Tag", {"name": tag})
-		for board in frappe.get_all("Kanban Board", {"name": ("like", "ATK3%")}, pluck="name"):
-			frappe.db.delete("Kanban Board Column", {"parent": board})
-			frappe.db.delete("Kanban Board", {"name": board})
+		remove_tags_and_boards("ATK3")
 		frappe.db.commit()
 		super().tearDown()
 
@@ -47,27 +42,13 @@ class TestAttacksRound3(HTTPTestCase):
 		"""frappe.get_avatar puts user_image into a single-quoted style attribute through innerHTML: a
 		rep's own avatar ran script in the manager's desk (checked in Chromium on the customer form)."""
 		rep = self.login(self.org.rep_a1)
-		self.call(
-			rep,
-			"frappe.client.set_value",
-			doctype="User",
-			name=self.org.rep_a1,
-			fieldname="user_image",
-			value="/files/a.png\")'>" + IMG,
-		)
+		self.set_value(rep, "User", self.org.rep_a1, "user_image", "/files/a.png\")'>" + IMG)
 		self.assertNoHandler(self.fresh().get_value("User", self.org.rep_a1, "user_image"))
 
 	def test_autocomplete_field_json_quoted_markup(self):
 		"""User.time_zone is an Autocomplete field: a JSON string literal passes Frappe's sanitizer."""
 		rep = self.login(self.org.rep_a1)
-		self.call(
-			rep,
-			"frappe.client.set_value",
-			doctype="User",
-			name=self.org.rep_a1,
-			fieldname="time_zone",
-			value=json.dumps(IMG),
-		)
+		self.set_value(rep, "User", self.org.rep_a1, "time_zone", json.dumps(IMG))
 		self.assertNoHandler(self.fresh().get_value("User", self.org.rep_a1, "time_zone"))
 
 	# ---------------------------------------------------------------- names the guard never sees
@@ -75,13 +56,7 @@ class TestAttacksRound3(HTTPTestCase):
 		"""The list view writes a tag into title="${tag}" unescaped (checked in Chromium: hovering the tag
 		in the manager's customer list ran the handler)."""
 		rep = self.login(self.org.rep_a1)
-		self.call(
-			rep,
-			"frappe.desk.doctype.tag.tag.add_tag",
-			tag='ATK3" onmouseover="alert(1)',
-			dt="CRM Customer",
-			dn=self.org.c_a1,
-		)
+		self.add_tag(rep, 'ATK3" onmouseover="alert(1)', "CRM Customer", self.org.c_a1)
 		self.assertNoHandler(self.fresh().get_value("CRM Customer", self.org.c_a1, "_user_tags"))
 
 	def test_kanban_board_name_keeps_no_attribute_breakout(self):

@@ -3,9 +3,8 @@
 import frappe
 
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import assign_customer, make_customer
-
-TABLE = "`tabCRM Customer`"
+from crm_plus.tests.names import CUSTOMER_TABLE as TABLE
+from crm_plus.tests.utils import rep_b_with_a1_assigned
 
 
 class TestAssignedRepListPagesTies(HTTPTestCase):
@@ -17,12 +16,7 @@ class TestAssignedRepListPagesTies(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		o = cls.org
-		cls.own = [
-			make_customer(f"B tie {i} {o.suffix}", account_manager=o.rep_b, sales_team=o.team_b).name
-			for i in range(9)
-		]
-		o.extra_customers = cls.own
-		assign_customer(o.rep_b, o.c_a1)
+		cls.own = rep_b_with_a1_assigned(o, "tie", 9)
 		# One timestamp for all of rep_b's own customers, as a bulk write leaves them.
 		frappe.db.sql(
 			"update `tabCRM Customer` set modified = '2026-01-05 10:00:00' where account_manager = %s",

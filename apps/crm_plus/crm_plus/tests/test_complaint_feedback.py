@@ -5,24 +5,17 @@ a sentence; staff cannot type the answer of Email and Web complaints; the public
 complaint, matched to a customer without telling the guest anything; hostile input and floods are
 refused with clear messages."""
 
-import random
-
 import frappe
 from frappe.tests.test_api import make_request
 from frappe.utils import add_days, add_to_date, now_datetime, random_string
 
 from crm_plus.crm_complaints import feedback
 from crm_plus.tests.http import HTTPTestCase, refused
-
-SUBMIT = "crm_plus.crm_complaints.feedback.submit"
-COMPLAIN = "crm_plus.crm_complaints.public_form.submit_complaint"
-PAGE = "/complaint-feedback"
-IMG = "<img src=x onerror=alert(1)>"
-SCRIPT = "<script>alert(1)</script>"
-
-
-def random_ip() -> str:
-	return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+from crm_plus.tests.names import COMPLAINT_FORM as COMPLAIN
+from crm_plus.tests.names import FEEDBACK_PAGE as PAGE
+from crm_plus.tests.names import FEEDBACK_SUBMIT as SUBMIT
+from crm_plus.tests.names import IMG, SCRIPT
+from crm_plus.tests.utils import make_contact, random_ip
 
 
 class FeedbackCase(HTTPTestCase):
@@ -248,14 +241,7 @@ class TestFeedbackLink(FeedbackCase):
 				agent, f"/api/resource/CRM Complaint/{doc.name}", {"rating": 5, "customer_confirmed": 1}
 			)
 			self.assertEqual(response.status_code, 200, response.text)
-			response = self.call(
-				agent,
-				"frappe.client.set_value",
-				doctype="CRM Complaint",
-				name=doc.name,
-				fieldname="rating",
-				value=5,
-			)
+			response = self.set_value(agent, "CRM Complaint", doc.name, "rating", 5)
 			self.assertEqual(response.status_code, 200, response.text)
 			self.fresh()
 			self.assertEqual(
@@ -346,14 +332,7 @@ class TestPublicComplaintForm(FeedbackCase):
 
 	def test_an_exact_contact_match_links_the_customer_and_tells_the_guest_nothing(self):
 		email = f"buyer.{random_string(6)}@test.example"
-		contact = frappe.get_doc(
-			{
-				"doctype": "Contact",
-				"first_name": "Buyer",
-				"email_ids": [{"email_id": email, "is_primary": 1}],
-				"links": [{"link_doctype": "CRM Customer", "link_name": self.org.c_a1}],
-			}
-		).insert(ignore_permissions=True)
+		contact = make_contact(self.org.c_a1, "Buyer", email=email)
 		frappe.db.commit()
 		self.addCleanup(lambda: (frappe.delete_doc("Contact", contact.name, force=True), frappe.db.commit()))
 		matched = self.complain(email=email)

@@ -5,7 +5,7 @@ rep of another division cannot forward it."""
 import frappe
 
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import make_user
+from crm_plus.tests.utils import add_complaint, division_supervisor, make_user
 
 
 class TestComplaintJourneys(HTTPTestCase):
@@ -13,18 +13,8 @@ class TestComplaintJourneys(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		cls.logistics = make_user("org-logistics@test.example", ["CRM Service Agent"], first_name="Logistics")
-		cls.supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
-		division = frappe.get_doc("CRM Division", cls.org.div_a)
-		division.append("service_staff", {"user": cls.supervisor})
-		division.save()
-		cls.complaint = frappe.get_doc(
-			{
-				"doctype": "CRM Complaint",
-				"customer": cls.org.c_a1,
-				"subject": "Dented box",
-				"description": "x",
-			}
-		).insert(ignore_permissions=True)
+		cls.supervisor = division_supervisor(cls.org.div_a)
+		cls.complaint = add_complaint(cls.org.c_a1, "Dented box")
 		frappe.db.commit()
 
 	@classmethod
@@ -36,13 +26,14 @@ class TestComplaintJourneys(HTTPTestCase):
 		super().tearDownClass()
 
 	def forward(self, client, user):
-		return self.call(
+		return self.run_method(
 			client,
-			"run_doc_method",
-			dt="CRM Complaint",
-			dn=self.complaint.name,
-			method="forward",
-			args={"department": "Logistics", "user": user, "note": "Check the Shanghai hub"},
+			"CRM Complaint",
+			self.complaint.name,
+			"forward",
+			department="Logistics",
+			user=user,
+			note="Check the Shanghai hub",
 		)
 
 	def test_service_staff_forward_to_a_department_that_then_reads_it(self):

@@ -7,9 +7,10 @@ import frappe
 from frappe.tests.test_api import make_request
 from frappe.utils import now_datetime, random_string
 
+from crm_plus.tests.complaints import committed_complaint
 from crm_plus.tests.http import HTTPTestCase, _encode, refused
-
-FORM = "crm_plus.crm_complaints.public_form.submit_complaint"
+from crm_plus.tests.names import COMPLAINT_FORM as FORM
+from crm_plus.tests.utils import make_contact
 
 
 class TestComplaintPortalAttacks(HTTPTestCase):
@@ -28,9 +29,8 @@ class TestComplaintPortalAttacks(HTTPTestCase):
 		return self.created("CRM Complaint", answer["complaint"])
 
 	def web_complaint(self, channel: str = "Web") -> str:
-		doc = frappe.get_doc(
+		return committed_complaint(
 			{
-				"doctype": "CRM Complaint",
 				"customer": self.org.c_a1,
 				"channel": channel,
 				"severity": "Medium",
@@ -41,10 +41,6 @@ class TestComplaintPortalAttacks(HTTPTestCase):
 				"resolution": "Refunded the shipping",
 			}
 		)
-		doc.flags.ignore_permissions = True
-		doc.insert()
-		frappe.db.commit()
-		return doc.name
 
 	def answer(self, name: str) -> tuple:
 		return tuple(
@@ -56,33 +52,17 @@ class TestComplaintPortalAttacks(HTTPTestCase):
 		complaint then showed the rep's answer as the customer's own."""
 		rep = self.login(self.org.rep_a1)
 		name = self.web_complaint("Web")
-		response = self.call(
-			rep,
-			"frappe.client.set_value",
-			doctype="CRM Complaint",
-			name=name,
-			fieldname="channel",
-			value="Hotline",
-		)
+		response = self.set_value(rep, "CRM Complaint", name, "channel", "Hotline")
 		self.assertTrue(refused(response), response.text)
 		self.assertEqual(self.answer(name), ("Web", 0, 0))
 
 		# Nor does a complaint moved into Web carry an answer typed while it was a phone complaint.
 		phoned = self.web_complaint("Hotline")
 		fields = {"rating": 5, "customer_confirmed": 1}
-		response = self.call(
-			rep, "frappe.client.set_value", doctype="CRM Complaint", name=phoned, fieldname=fields
-		)
+		response = self.set_value(rep, "CRM Complaint", phoned, fields)
 		self.assertEqual(response.status_code, 200, response.text)
 		self.assertEqual(self.answer(phoned), ("Hotline", 1, 5))
-		response = self.call(
-			rep,
-			"frappe.client.set_value",
-			doctype="CRM Complaint",
-			name=phoned,
-			fieldname="channel",
-			value="Web",
-		)
+		response = self.set_value(rep, "CRM Complaint", phoned, "channel", "Web")
 		self.assertEqual(response.status_code, 200, response.text)
 		self.assertEqual(self.answer(phoned), ("Web", 0, 0))
 
@@ -91,14 +71,7 @@ class TestComplaintPortalAttacks(HTTPTestCase):
 		own: the complaint was filed under that customer and contact, and the desk's replies and the
 		feedback link went to the guest's address."""
 		phone = f"+86 139 {random.randint(1000, 9999)} {random.randint(1000, 9999)}"
-		contact = frappe.get_doc(
-			{
-				"doctype": "Contact",
-				"first_name": "Victim",
-				"phone_nos": [{"phone": phone, "is_primary_phone": 1}],
-				"links": [{"link_doctype": "CRM Customer", "link_name": self.org.c_a1}],
-			}
-		).insert(ignore_permissions=True)
+		contact = make_contact(self.org.c_a1, "Victim", phone=phone)
 		self.created("Contact", contact.name)
 		frappe.db.commit()
 		name = self.guest_complaint(

@@ -14,9 +14,9 @@ from frappe.utils import random_string, today
 from crm_plus.crm_complaints import service_level
 from crm_plus.tests.complaints import answered, make_complaint, service_org
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import CRMTestCase, make_user, serve_division
+from crm_plus.tests.names import IMG
+from crm_plus.tests.utils import CRMTestCase, division_supervisor
 
-IMG = "<img src=x onerror=alert(1)>"
 ENCODED = "&lt;svg onload=alert(2)&gt;"
 JSON_QUOTED = '"<img src=x onerror=alert(3)>"'
 
@@ -102,8 +102,7 @@ class TestComposedText(HTTPTestCase):
 
 	def test_a_solution_goes_into_the_composer_sanitized_whatever_its_shape(self):
 		o = self.org
-		supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
-		serve_division(o.div_a, supervisor)
+		division_supervisor(o.div_a)
 		solution = frappe.get_doc(
 			{
 				"doctype": "CRM Solution",

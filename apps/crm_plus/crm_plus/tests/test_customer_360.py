@@ -2,15 +2,12 @@
 counts and its timeline of visits and complaints; contacts and addresses that follow the customer,
 to the rep who takes it over in a transfer, and never to another division."""
 
-import json
-
 import frappe
-from frappe.utils import add_to_date, now_datetime, today
+from frappe.utils import today
 
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import make_transaction
-
-CUSTOMER = "CRM Customer"
+from crm_plus.tests.names import CUSTOMER
+from crm_plus.tests.utils import add_complaint, make_transaction, make_visit
 
 
 class TestCustomer360(HTTPTestCase):
@@ -20,25 +17,8 @@ class TestCustomer360(HTTPTestCase):
 		o = cls.org
 		make_transaction(o.c_a1, 800)
 		make_transaction(o.c_a1, 200)
-		start = add_to_date(now_datetime(), hours=2)
-		cls.visit = frappe.get_doc(
-			{
-				"doctype": "CRM Visit",
-				"customer": o.c_a1,
-				"sales_rep": o.rep_a1,
-				"planned_start": start,
-				"planned_end": add_to_date(start, hours=1),
-				"purpose": "Sales",
-			}
-		).insert(ignore_permissions=True)
-		cls.complaint = frappe.get_doc(
-			{
-				"doctype": "CRM Complaint",
-				"customer": o.c_a1,
-				"subject": "Box <i>dented</i>",
-				"description": "x",
-			}
-		).insert(ignore_permissions=True)
+		cls.visit = make_visit(o.c_a1, o.rep_a1, purpose="Sales")
+		cls.complaint = add_complaint(o.c_a1, "Box <i>dented</i>")
 		frappe.db.commit()
 
 	@classmethod
@@ -93,35 +73,23 @@ class TestCustomer360(HTTPTestCase):
 	def test_contacts_follow_the_customer_through_a_transfer(self):
 		o = self.org
 		owner = self.login(o.rep_a2)
-		response = self.post(
+		response = self.insert(
 			owner,
-			"/api/resource/Contact",
-			{
-				"data": json.dumps(
-					{
-						"first_name": f"Buyer {o.suffix}",
-						"email_ids": [{"email_id": f"buyer-{o.suffix}@example.com", "is_primary": 1}],
-						"links": [{"link_doctype": CUSTOMER, "link_name": o.c_a2}],
-					}
-				)
-			},
+			"Contact",
+			first_name=f"Buyer {o.suffix}",
+			email_ids=[{"email_id": f"buyer-{o.suffix}@example.com", "is_primary": 1}],
+			links=[{"link_doctype": CUSTOMER, "link_name": o.c_a2}],
 		)
 		self.assertEqual(response.status_code, 200, response.text[:400])
 		contact = response.json["data"]["name"]
-		address = self.post(
+		address = self.insert(
 			owner,
-			"/api/resource/Address",
-			{
-				"data": json.dumps(
-					{
-						"address_title": f"Depot {o.suffix}",
-						"address_line1": "1 Hebei Street",
-						"city": "Qinhuangdao",
-						"country": "China",
-						"links": [{"link_doctype": CUSTOMER, "link_name": o.c_a2}],
-					}
-				)
-			},
+			"Address",
+			address_title=f"Depot {o.suffix}",
+			address_line1="1 Hebei Street",
+			city="Qinhuangdao",
+			country="China",
+			links=[{"link_doctype": CUSTOMER, "link_name": o.c_a2}],
 		)
 		self.assertEqual(address.status_code, 200, address.text[:400])
 		address = address.json["data"]["name"]
@@ -134,15 +102,14 @@ class TestCustomer360(HTTPTestCase):
 		)
 
 		manager = self.login(o.mgr_a)
-		response = self.post(
+		response = self.insert(
 			manager,
-			"/api/resource/CRM Customer Transfer",
-			{
-				"data": json.dumps(
-					{"from_user": o.rep_a2, "to_user": o.rep_a1, "transfer_date": today(), "reason": "left"}
-					| {"docstatus": 1}
-				)
-			},
+			"CRM Customer Transfer",
+			from_user=o.rep_a2,
+			to_user=o.rep_a1,
+			transfer_date=today(),
+			reason="left",
+			docstatus=1,
 		)
 		self.assertEqual(response.status_code, 200, response.text[:400])
 		self.assertEqual(self.fresh().get_value(CUSTOMER, o.c_a2, "account_manager"), o.rep_a1)
@@ -175,13 +142,7 @@ class TestCustomer360(HTTPTestCase):
 	def test_a_rep_cannot_link_a_contact_to_another_divisions_customer(self):
 		o = self.org
 		outsider = self.login(o.rep_b)
-		response = self.post(
-			outsider,
-			"/api/resource/Contact",
-			{
-				"data": json.dumps(
-					{"first_name": "Spy", "links": [{"link_doctype": CUSTOMER, "link_name": o.c_a2}]}
-				)
-			},
+		response = self.insert(
+			outsider, "Contact", first_name="Spy", links=[{"link_doctype": CUSTOMER, "link_name": o.c_a2}]
 		)
 		self.assertEqual(response.status_code, 403, response.text[:300])

@@ -11,8 +11,8 @@ from frappe.utils import random_string
 
 from crm_plus.crm_complaints.customer_match import match_customer
 from crm_plus.tests.http import HTTPTestCase, _encode
-
-FORM = "crm_plus.crm_complaints.public_form.submit_complaint"
+from crm_plus.tests.names import COMPLAINT_FORM as FORM
+from crm_plus.tests.utils import make_contact
 
 
 class TestCustomerMatch(HTTPTestCase):
@@ -25,14 +25,7 @@ class TestCustomerMatch(HTTPTestCase):
 		return f"match-{random_string(8).lower()}@customer.example"
 
 	def contact(self, address: str, customer: str) -> str:
-		contact = frappe.get_doc(
-			{
-				"doctype": "Contact",
-				"first_name": "Buyer",
-				"email_ids": [{"email_id": address, "is_primary": 1}],
-				"links": [{"link_doctype": "CRM Customer", "link_name": customer}],
-			}
-		).insert(ignore_permissions=True)
+		contact = make_contact(customer, "Buyer", email=address)
 		return self.created("Contact", contact.name)
 
 	def deactivated(self, customer: str):

@@ -9,6 +9,12 @@ import frappe
 from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.utils import make_user
 
+# The dashboard charts' sources the desk calls.
+SALES_BY_REP = "crm_plus.crm_sales.dashboard_chart_source.crm_sales_by_rep.crm_sales_by_rep.get"
+COMPLAINTS_BY_CATEGORY = (
+	"crm_plus.crm_complaints.dashboard_chart_source.crm_complaints_by_category.crm_complaints_by_category.get"
+)
+
 WORKSPACES = {
 	"CRM Plus": {
 		"cards": {
@@ -264,17 +270,12 @@ class TestWorkspaceChartsByName(HTTPTestCase):
 		frappe.db.commit()
 		frappe.clear_cache(user=user)
 		client = self.login(user)
-		response = self.call(
-			client, "crm_plus.crm_sales.dashboard_chart_source.crm_sales_by_rep.crm_sales_by_rep.get"
-		)
+		response = self.call(client, SALES_BY_REP)
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		labels = response.json["message"]["labels"]
 		self.assertIn(frappe.db.get_value("User", self.org.rep_a1, "full_name"), labels)
 		self.assertNotIn(self.org.rep_a1, labels)
-		response = self.call(
-			client,
-			"crm_plus.crm_complaints.dashboard_chart_source.crm_complaints_by_category.crm_complaints_by_category.get",
-		)
+		response = self.call(client, COMPLAINTS_BY_CATEGORY)
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		labels = response.json["message"]["labels"]
 		self.assertNotIn("Delivery Delay", labels)
@@ -291,17 +292,12 @@ class TestWorkspaceChartsByName(HTTPTestCase):
 		make_complaint(self.org.c_a1, category="Inconsistent Answers Between Departments")
 		frappe.db.commit()
 		client = self.login(self.org.rep_b)
-		sales = self.call(
-			client, "crm_plus.crm_sales.dashboard_chart_source.crm_sales_by_rep.crm_sales_by_rep.get"
-		)
+		sales = self.call(client, SALES_BY_REP)
 		self.assertEqual(sales.status_code, 200, sales.text[:300])
 		labels = (sales.json["message"] or {}).get("labels") or []
 		self.assertNotIn(frappe.db.get_value("User", self.org.rep_a1, "full_name"), labels)
 		self.assertNotIn(self.org.rep_a1, labels)
-		complaints = self.call(
-			client,
-			"crm_plus.crm_complaints.dashboard_chart_source.crm_complaints_by_category.crm_complaints_by_category.get",
-		)
+		complaints = self.call(client, COMPLAINTS_BY_CATEGORY)
 		self.assertEqual(complaints.status_code, 200, complaints.text[:300])
 		self.assertNotIn(
 			"Inconsistent Answers Between Departments", (complaints.json["message"] or {}).get("labels") or []

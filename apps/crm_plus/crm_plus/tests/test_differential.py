@@ -166,23 +166,9 @@ class TestDifferential(HTTPTestCase):
 		)
 		insert("CRM Complaint", {"customer": customer, "subject": "Broken", "description": "Broken box"})
 		insert("CRM Customer Event", {"customer": customer, "title": "Opened a shop", "event_date": today()})
-		response = self.call(
-			client,
-			"frappe.desk.form.utils.add_comment",
-			reference_doctype="CRM Customer",
-			reference_name=customer,
-			content="Met the buyer",
-			comment_email=user,
-			comment_by=user,
-		)
+		response = self.add_comment(client, "CRM Customer", customer, "Met the buyer", user, user)
 		self.assertEqual(response.status_code, 200, response.text[:300])
-		response = self.call(
-			client,
-			"frappe.desk.doctype.tag.tag.add_tag",
-			tag="hot-lead",
-			dt="CRM Customer",
-			dn=customer,
-		)
+		response = self.add_tag(client, "hot-lead", "CRM Customer", customer)
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		response = self.call(
 			client,

@@ -17,8 +17,8 @@ from frappe.tests.test_api import make_request
 from frappe.utils import random_string
 
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import CUSTOMER
 
-CUSTOMER = "CRM Customer"
 IMPORTER = "crm-system-manager@test.example"  # made by tests.utils.Org: Data Import is theirs
 
 

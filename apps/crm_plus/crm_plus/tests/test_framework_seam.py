@@ -27,8 +27,9 @@ from werkzeug.wrappers import Request
 from crm_plus import hooks
 from crm_plus.security import request_guard as overrides
 from crm_plus.tests.http import HTTPTestCase, refused
+from crm_plus.tests.names import CUSTOMER
+from crm_plus.tests.utils import add_key_person
 
-CUSTOMER = "CRM Customer"
 KEY_PERSON = "CRM Customer Key Person"
 # Subclasses of framework classes that are not DocType controllers, with the framework class.
 OTHER_SUBCLASSES = {"crm_plus.crm_complaints.mail.ComplaintMail": "frappe.email.receive.InboundMail"}
@@ -206,10 +207,7 @@ class TestGuardOnEveryRoute(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		o = cls.org
-		customer = frappe.get_doc(CUSTOMER, o.c_a1)
-		customer.append("key_people", {"person_name": "Seam Marker", "phone": "13912340000"})
-		customer.save(ignore_permissions=True)
-		cls.key_person = customer.key_people[0].name
+		cls.key_person = add_key_person(o.c_a1, "Seam Marker", "13912340000")
 		frappe.db.set_value(CUSTOMER, o.c_a1, "id_number", "110101199001011237")
 		frappe.db.commit()
 

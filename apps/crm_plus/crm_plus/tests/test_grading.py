@@ -16,15 +16,10 @@ from crm_plus.crm_customers.grading import (
 )
 from crm_plus.domain.grading import score_above
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import CRMTestCase, Org, make_customer, make_transaction, make_user
+from crm_plus.tests.utils import OrgTestCase, make_customer, make_transaction, make_user
 
 
-class TestGrading(CRMTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.org = Org()
-
+class TestGrading(OrgTestCase):
 	def test_new_transactions_regrade_the_customer(self):
 		doc = make_customer(account_manager=self.org.rep_a1, sales_team=self.org.team_a1)
 		self.assertEqual(doc.grade, "Small")
@@ -126,12 +121,7 @@ def set_settings_behind_the_form(**values):
 		frappe.db.set_single_value("CRM Plus Settings", field, value, update_modified=False)
 
 
-class TestGradingFormulaNeverStopsGrading(CRMTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.org = Org()
-
+class TestGradingFormulaNeverStopsGrading(OrgTestCase):
 	def setUp(self):
 		super().setUp()
 		before = frappe.db.get_single_value("CRM Plus Settings", "grade_formula", cache=False)
@@ -236,13 +226,8 @@ class TestGradingSettingsOverHTTP(HTTPTestCase):
 		self.assertEqual(response.json["data"]["grade_formula"], good)
 
 
-class TestQuantileGradingOfOneCustomer(CRMTestCase):
+class TestQuantileGradingOfOneCustomer(OrgTestCase):
 	CUTS = {"r": (-400, -200, -60, -10), "f": (0, 1, 3, 6), "m": (0, 1000, 5000, 20000), "p": (0, 1, 2, 3)}
-
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.org = Org()
 
 	def setUp(self):
 		super().setUp()

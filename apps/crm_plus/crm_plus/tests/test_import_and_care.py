@@ -7,7 +7,7 @@ import frappe
 from frappe.utils import add_days, add_years, getdate, random_string, today
 
 from crm_plus.crm_customers.care import send_care_reminders
-from crm_plus.tests.utils import CRMTestCase, Org, make_customer, make_role_users
+from crm_plus.tests.utils import CRMTestCase, Org, make_customer, make_role_users, new_data_import
 
 
 class TestImportInChinese(CRMTestCase):
@@ -41,17 +41,7 @@ class TestImportInChinese(CRMTestCase):
 			[f"坏电话{suffix}", "Enterprise", "Administrator", "秦皇大街3号", "电话12ab", "超市销售"],
 		]
 		content = "\n".join(",".join(r) for r in rows).encode("utf-8")
-		file = frappe.get_doc(
-			{"doctype": "File", "file_name": f"customers-{suffix}.csv", "content": content, "is_private": 1}
-		).insert(ignore_permissions=True)
-		data_import = frappe.get_doc(
-			{
-				"doctype": "Data Import",
-				"reference_doctype": "CRM Customer",
-				"import_type": "Insert New Records",
-				"import_file": file.file_url,
-			}
-		).insert(ignore_permissions=True)
+		_, data_import = new_data_import("CRM Customer", f"customers-{suffix}.csv", content)
 		try:
 			data_import.start_import()
 			imported = frappe.get_all(

@@ -5,15 +5,12 @@ division B, against the records of division A (and `agent_a`, who only reads div
 attack worked on the code before the fix; each assertion states what the attacker gets now.
 """
 
-import json
-
 import frappe
 from frappe.utils import add_to_date, now_datetime, today
 
 from crm_plus.tests.http import HTTPTestCase, refused
-from crm_plus.tests.utils import make_transaction
-
-CUSTOMER = "CRM Customer"
+from crm_plus.tests.names import CUSTOMER
+from crm_plus.tests.utils import add_complaint, add_key_person, make_transaction, make_visit
 
 
 class TestIsolation(HTTPTestCase):
@@ -21,25 +18,12 @@ class TestIsolation(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		o = cls.org
-		customer = frappe.get_doc(CUSTOMER, o.c_a1)
-		customer.append("key_people", {"person_name": "Wang Secret", "phone": "13800000001"})
-		customer.save(ignore_permissions=True)
-		cls.complaint = frappe.get_doc(
-			{"doctype": "CRM Complaint", "customer": o.c_a1, "subject": "Late", "description": "Late"}
-		).insert(ignore_permissions=True)
+		add_key_person(o.c_a1, "Wang Secret", "13800000001")
+		cls.complaint = add_complaint(o.c_a1, "Late", "Late")
 		cls.complaint.append("forwards", {"department": "Logistics", "forwarded_to": o.rep_a1})
 		cls.complaint.append("escalations", {"level": 1, "escalated_to": o.head_a, "reason": "Breach"})
 		cls.complaint.save(ignore_permissions=True)
-		start = add_to_date(now_datetime(), hours=2)
-		cls.visit = frappe.get_doc(
-			{
-				"doctype": "CRM Visit",
-				"customer": o.c_a1,
-				"sales_rep": o.rep_a1,
-				"planned_start": start,
-				"planned_end": add_to_date(start, hours=1),
-			}
-		).insert(ignore_permissions=True)
+		cls.visit = make_visit(o.c_a1, o.rep_a1)
 		cls.plan = frappe.get_doc(
 			{
 				"doctype": "CRM Visit Plan",
@@ -121,18 +105,20 @@ class TestIsolation(HTTPTestCase):
 		self.assertTrue(refused(sidebar))
 
 	# ---------------------------------------------------------------- assignments
+	def assign_myself(self, doctype: str, name: str):
+		"""rep_b enters a ToDo that assigns them a record, over REST: the answer."""
+		return self.insert(
+			self.rep,
+			"ToDo",
+			allocated_to=self.org.rep_b,
+			reference_type=doctype,
+			reference_name=name,
+			description="mine now",
+		)
+
 	def test_assigning_yourself_a_customer_grants_nothing(self):
 		o = self.org
-		response = self.post(
-			self.rep,
-			"/api/resource/ToDo",
-			{
-				"data": json.dumps(
-					{"allocated_to": o.rep_b, "reference_type": CUSTOMER, "reference_name": o.c_a1}
-					| {"description": "mine now"}
-				)
-			},
-		)
+		response = self.assign_myself(CUSTOMER, o.c_a1)
 		self.assertTrue(refused(response), response.text[:300])
 		self.assertEqual(self.resource(self.rep, CUSTOMER, o.c_a1).status_code, 403)
 		response = self.call(
@@ -142,18 +128,7 @@ class TestIsolation(HTTPTestCase):
 		self.assertEqual(self.resource(self.rep, CUSTOMER, o.c_a1).status_code, 403)
 
 	def test_assigning_yourself_a_complaint_does_not_make_you_its_handler(self):
-		o = self.org
-		response = self.post(
-			self.rep,
-			"/api/resource/ToDo",
-			{
-				"data": json.dumps(
-					{"allocated_to": o.rep_b}
-					| {"reference_type": "CRM Complaint"}
-					| {"reference_name": self.complaint.name, "description": "mine now"}
-				)
-			},
-		)
+		response = self.assign_myself("CRM Complaint", self.complaint.name)
 		self.assertTrue(refused(response))
 		self.assertFalse(self.fresh().get_value("CRM Complaint", self.complaint.name, "handler"))
 		self.assertEqual(self.resource(self.rep, "CRM Complaint", self.complaint.name).status_code, 403)
@@ -208,14 +183,7 @@ class TestIsolation(HTTPTestCase):
 			("CRM Visit Plan", self.plan.name, "approver"),
 		):
 			before = self.fresh().get_value(doctype, name, field)
-			response = self.call(
-				self.rep,
-				"frappe.client.set_value",
-				doctype=doctype,
-				name=name,
-				fieldname=field,
-				value=o.rep_b,
-			)
+			response = self.set_value(self.rep, doctype, name, field, o.rep_b)
 			self.assertTrue(refused(response), (doctype, response.status_code))
 			response = self.put(self.rep, f"/api/resource/{doctype}/{name}", {field: o.rep_b})
 			self.assertTrue(refused(response), (doctype, response.status_code))
@@ -296,20 +264,14 @@ class TestIsolation(HTTPTestCase):
 		for field in ("grade", "grade_locked", "grade_score", "total_sales"):
 			self.assertEqual(after[field], before[field], field)
 
-		response = self.post(
+		response = self.insert(
 			owner,
-			"/api/resource/CRM Customer Transaction",
-			{
-				"data": json.dumps(
-					{
-						"customer": o.c_a1,
-						"amount": -50,
-						"is_return": 1,
-						"posting_date": today(),
-						"sales_person": o.rep_b,
-					}
-				)
-			},
+			"CRM Customer Transaction",
+			customer=o.c_a1,
+			amount=-50,
+			is_return=1,
+			posting_date=today(),
+			sales_person=o.rep_b,
 		)
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		self.assertEqual(response.json["data"]["sales_person"], o.rep_a1)  # the account manager, not a rival
@@ -327,25 +289,9 @@ class TestIsolation(HTTPTestCase):
 	def test_check_in_facts_cannot_be_edited_after_check_in(self):
 		o = self.org
 		owner = self.login(o.rep_a1)
-		start = add_to_date(now_datetime(), hours=1)
-		visit = frappe.get_doc(
-			{
-				"doctype": "CRM Visit",
-				"customer": o.c_a1,
-				"sales_rep": o.rep_a1,
-				"planned_start": start,
-				"planned_end": add_to_date(start, hours=1),
-			}
-		).insert(ignore_permissions=True)
+		visit = make_visit(o.c_a1, o.rep_a1, start=add_to_date(now_datetime(), hours=1))
 		frappe.db.commit()
-		response = self.call(
-			owner,
-			"run_doc_method",
-			dt="CRM Visit",
-			dn=visit.name,
-			method="check_in",
-			args={"reason": "no position"},
-		)
+		response = self.run_method(owner, "CRM Visit", visit.name, "check_in", reason="no position")
 		self.assertEqual(response.status_code, 200, response.text[:500])
 		checked = self.fresh().get_value(
 			"CRM Visit", visit.name, ["check_in_distance", "check_in_reason", "check_in_at"], as_dict=True
@@ -366,30 +312,18 @@ class TestIsolation(HTTPTestCase):
 	def test_the_duplicate_check_does_not_name_another_divisions_customer(self):
 		o = self.org
 		name = self.fresh().get_value(CUSTOMER, o.c_a1, "customer_name")
-		response = self.post(
-			self.rep,
-			f"/api/resource/{CUSTOMER}",
-			{
-				"data": json.dumps(
-					{"customer_name": name, "customer_kind": "Enterprise", "account_manager": o.rep_b}
-				)
-			},
+		response = self.insert(
+			self.rep, CUSTOMER, customer_name=name, customer_kind="Enterprise", account_manager=o.rep_b
 		)
 		self.assertEqual(response.status_code, 409, response.text[:300])
 		self.assertNotIn(o.c_a1, response.text)
 		self.assertIn("another team", response.text)
-		mine = self.post(
+		mine = self.insert(
 			self.login(o.rep_a2),
-			f"/api/resource/{CUSTOMER}",
-			{
-				"data": json.dumps(
-					{
-						"customer_name": self.fresh().get_value(CUSTOMER, o.c_a2, "customer_name"),
-						"customer_kind": "Enterprise",
-						"account_manager": o.rep_a2,
-					}
-				)
-			},
+			CUSTOMER,
+			customer_name=self.fresh().get_value(CUSTOMER, o.c_a2, "customer_name"),
+			customer_kind="Enterprise",
+			account_manager=o.rep_a2,
 		)
 		self.assertIn(o.c_a2, mine.text)  # your own duplicate is named, so you can open it
 

@@ -4,14 +4,13 @@ link titles, plans and rows written on their own, contact rows, history, likes a
 Each test performs the attack over HTTP as rep_b (division B) or agent_a (reads division A)."""
 
 import base64
-import json
 
 import frappe
 from frappe.utils import today
 
 from crm_plus.tests.http import HTTPTestCase, refused
-
-CUSTOMER = "CRM Customer"
+from crm_plus.tests.names import CUSTOMER
+from crm_plus.tests.utils import add_key_person, make_contact
 
 
 class TestFrameworkIsolation(HTTPTestCase):
@@ -19,12 +18,9 @@ class TestFrameworkIsolation(HTTPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		o = cls.org
-		customer = frappe.get_doc(CUSTOMER, o.c_a1)
-		customer.append("key_people", {"person_name": "Marker Wang", "phone": "13912345678"})
-		customer.customer_kind = "Individual"
-		customer.mobile = "13800138001"
-		customer.save(ignore_permissions=True)
-		cls.key_person = customer.key_people[0].name
+		cls.key_person = add_key_person(
+			o.c_a1, "Marker Wang", "13912345678", customer_kind="Individual", mobile="13800138001"
+		)
 		cls.secret = frappe.get_doc(
 			{
 				"doctype": "File",
@@ -35,15 +31,9 @@ class TestFrameworkIsolation(HTTPTestCase):
 				"attached_to_name": o.c_a1,
 			}
 		).insert(ignore_permissions=True)
-		cls.contact = frappe.get_doc(
-			{
-				"doctype": "Contact",
-				"first_name": f"Marker {o.suffix}",
-				"phone_nos": [{"phone": "13700001111", "is_primary_phone": 1}],
-				"email_ids": [{"email_id": f"marker-{o.suffix}@example.com", "is_primary": 1}],
-				"links": [{"link_doctype": CUSTOMER, "link_name": o.c_a1}],
-			}
-		).insert(ignore_permissions=True)
+		cls.contact = make_contact(
+			o.c_a1, f"Marker {o.suffix}", email=f"marker-{o.suffix}@example.com", phone="13700001111"
+		)
 		cls.message = frappe.get_doc(
 			{
 				"doctype": "Communication",
@@ -155,19 +145,13 @@ class TestFrameworkIsolation(HTTPTestCase):
 
 	def test_rows_cannot_be_written_on_their_own_or_taken_from_another_record(self):
 		o = self.org
-		response = self.post(
+		response = self.insert(
 			self.rep,
-			"/api/resource/CRM Customer Key Person",
-			{
-				"data": json.dumps(
-					{
-						"parent": o.c_a1,
-						"parenttype": CUSTOMER,
-						"parentfield": "key_people",
-						"person_name": "Injected",
-					}
-				)
-			},
+			"CRM Customer Key Person",
+			parent=o.c_a1,
+			parenttype=CUSTOMER,
+			parentfield="key_people",
+			person_name="Injected",
 		)
 		self.assertNotEqual(response.status_code, 200, response.text[:300])
 		row = self.resource(self.rep, "CRM Customer Key Person", self.key_person)
@@ -348,15 +332,14 @@ class TestFrameworkIsolation(HTTPTestCase):
 	# ---------------------------------------------------------------- third attack round
 	def test_a_closed_todo_cannot_be_repointed_at_an_unreadable_record(self):
 		o = self.org
-		response = self.post(
+		response = self.insert(
 			self.rep,
-			"/api/resource/ToDo",
-			{
-				"data": json.dumps(
-					{"description": "p", "allocated_to": o.rep_b, "status": "Closed"}
-					| {"reference_type": CUSTOMER, "reference_name": o.c_b}
-				)
-			},
+			"ToDo",
+			description="p",
+			allocated_to=o.rep_b,
+			status="Closed",
+			reference_type=CUSTOMER,
+			reference_name=o.c_b,
 		)
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		todo = response.json["data"]["name"]
@@ -391,15 +374,9 @@ class TestFrameworkIsolation(HTTPTestCase):
 			{"account_manager": o.rep_a1},  # handed to another division's rep
 			{"account_manager": o.rep_b, "division": o.div_a},  # dropped into another division
 		):
-			response = self.post(
-				self.rep,
-				f"/api/resource/{CUSTOMER}",
-				{
-					"data": json.dumps(
-						{"customer_name": f"Plant {o.suffix} {len(values)}", "customer_kind": "Enterprise"}
-						| values
-					)
-				},
+			name = f"Plant {o.suffix} {len(values)}"
+			response = self.insert(
+				self.rep, CUSTOMER, customer_name=name, customer_kind="Enterprise", **values
 			)
 			self.assertTrue(refused(response), f"{values}: {response.text[:300]}")
 		manager = self.login(o.mgr_a)

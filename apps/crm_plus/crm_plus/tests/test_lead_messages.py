@@ -23,30 +23,40 @@ class TestLeadMessages(SalesFunnelTestCase):
 		data = {"lead_name": "Someone " + frappe.generate_hash(length=6), **values}
 		return self.post(self.login(user), f"/api/resource/{LEAD}", {"data": json.dumps(data), "_lang": lang})
 
+	def assert_duplicate_told(self, told: dict, **values) -> list:
+		"""rep_b enters a lead of team B with `values` in each language of `told` ({lang: (what the
+		answer says, what it does not say)}): refused as a duplicate (409), in those words; the answers."""
+		responses = []
+		for lang, (said, not_said) in told.items():
+			response = self.create_lead(self.org.rep_b, lang, sales_team=self.org.team_b, **values)
+			self.assertEqual(response.status_code, 409, response.text[:300])
+			self.assertIn(said, messages(response), lang)
+			self.assertNotIn(not_said, messages(response), lang)
+			responses.append(response)
+		return responses
+
 	def test_a_duplicate_lead_of_another_team_is_called_a_lead(self):
 		o = self.org
 		phone = self.phone()
 		self.make_lead(o.rep_a1, o.team_a1, phone=phone)
-		for lang, said, not_said in (
-			("en", "The lead belongs to another team", "The customer"),
-			("zh", "该线索属于其他团队", "该客户"),
-		):
-			response = self.create_lead(o.rep_b, lang, phone=phone, sales_team=o.team_b)
-			self.assertEqual(response.status_code, 409, response.text[:300])
-			self.assertIn(said, messages(response), lang)
-			self.assertNotIn(not_said, messages(response), lang)
+		self.assert_duplicate_told(
+			{
+				"en": ("The lead belongs to another team", "The customer"),
+				"zh": ("该线索属于其他团队", "该客户"),
+			},
+			phone=phone,
+		)
 
 	def test_a_customer_of_another_team_entered_as_a_lead_is_called_a_customer(self):
 		o = self.org
 		customer_name = self.fresh().get_value(CUSTOMER, o.c_a1, "customer_name")
-		for lang, said, not_said in (
-			("en", "The customer belongs to another team", "The lead"),
-			("zh", "该客户属于其他团队", "该线索"),
+		for response in self.assert_duplicate_told(
+			{
+				"en": ("The customer belongs to another team", "The lead"),
+				"zh": ("该客户属于其他团队", "该线索"),
+			},
+			company_name=customer_name,
 		):
-			response = self.create_lead(o.rep_b, lang, company_name=customer_name, sales_team=o.team_b)
-			self.assertEqual(response.status_code, 409, response.text[:300])
-			self.assertIn(said, messages(response), lang)
-			self.assertNotIn(not_said, messages(response), lang)
 			self.assertNotIn(o.c_a1, response.text)
 
 	def test_of_two_converts_at_once_the_second_is_told_the_lead_is_converted(self):

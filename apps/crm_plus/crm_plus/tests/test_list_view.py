@@ -5,9 +5,8 @@ divisions."""
 import frappe
 
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import assign_customer, make_customer
-
-TABLE = "`tabCRM Customer`"
+from crm_plus.tests.names import CUSTOMER_TABLE as TABLE
+from crm_plus.tests.utils import rep_b_with_a1_assigned
 
 
 class TestAssignedRepList(HTTPTestCase):
@@ -16,12 +15,7 @@ class TestAssignedRepList(HTTPTestCase):
 		super().setUpClass()
 		o = cls.org
 		# rep_b (division B) covers one customer of division A; rep_b has a few customers of their own.
-		cls.own = [
-			make_customer(f"B own {i} {o.suffix}", account_manager=o.rep_b, sales_team=o.team_b).name
-			for i in range(3)
-		]
-		o.extra_customers = cls.own  # removed with the organisation
-		assign_customer(o.rep_b, o.c_a1)
+		cls.own = rep_b_with_a1_assigned(o, "own", 3)
 		frappe.db.commit()
 
 	def page(self, user, filters=None, start=0, page_length=20, order="desc"):

@@ -24,6 +24,8 @@ from crm_plus.crm_surveys import api
 from crm_plus.crm_surveys import mail as survey_mail
 from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.mail_servers import PASSWORD, MailServers, Unavailable
+from crm_plus.tests.names import FEEDBACK_PAGE
+from crm_plus.tests.utils import make_contact
 
 DESK = "desk@crm-plus.test"
 CUSTOMER = "buyer@customer-a.test"
@@ -86,14 +88,7 @@ class TestMailComplaints(HTTPTestCase):
 
 	@classmethod
 	def make_contact(cls, address: str, customer: str) -> str:
-		contact = frappe.get_doc(
-			{
-				"doctype": "Contact",
-				"first_name": f"Mail {random_string(5)}",
-				"email_ids": [{"email_id": address, "is_primary": 1}],
-				"links": [{"link_doctype": "CRM Customer", "link_name": customer}],
-			}
-		).insert(ignore_permissions=True)
+		contact = make_contact(customer, f"Mail {random_string(5)}", email=address)
 		cls.created("Contact", contact.name)
 		return contact.name
 
@@ -241,7 +236,7 @@ class TestMailComplaints(HTTPTestCase):
 			link_mails[0].get_body(("html", "plain")).get_content(),
 		).group(1)
 		guest = self.login("Guest")
-		page = self.get(guest, "/complaint-feedback", {"token": token})
+		page = self.get(guest, FEEDBACK_PAGE, {"token": token})
 		self.assertEqual(page.status_code, 200)
 		self.assertIn("The pump leaks", page.text)
 		answer = self.call(
@@ -381,12 +376,32 @@ class TestMailComplaints(HTTPTestCase):
 		self.assertEqual(acks, 3, "the first mails are acknowledged, then no more that day")
 
 	# ---------------------------------------------------------------- surveys by email
-	def test_survey_invitation_mailed_marked_and_reminded_once(self):
-		frappe.db.set_value("CRM Customer", self.org.c_a2, "email", CUSTOMER)
+	def bounce(self, invitation: str, domain: str, subject: str, text: str):
+		"""A delivery report from `domain`'s mailer that the invitation's mail bounced, delivered to the desk."""
+		from email.mime.message import MIMEMessage
+
+		sent_id = frappe.db.get_value(
+			"Email Queue",
+			{"reference_doctype": "CRM Survey Invitation", "reference_name": invitation},
+			"message_id",
+		)
+		report = MIMEMultipart("report", report_type="delivery-status")
+		report["From"], report["To"], report["Subject"] = f"MAILER-DAEMON@{domain}", DESK, subject
+		report["Message-ID"] = make_msgid(domain=domain)
+		report.attach(MIMEText(text, "plain"))
+		original = EmailMessage()
+		original["Message-ID"] = f"<{sent_id}>"
+		original["Subject"] = "How did we do?"
+		report.attach(MIMEMessage(original))
+		return self.deliver(report)
+
+	def web_link_campaign(self, email: str, label: str):
+		"""A running web-link survey campaign of rep_a2's customers, whose customer A2 now has `email`."""
+		frappe.db.set_value("CRM Customer", self.org.c_a2, "email", email)
 		campaign = frappe.get_doc(
 			{
 				"doctype": "CRM Survey Campaign",
-				"campaign_name": f"Mail {self.org.suffix} {random_string(5)}",
+				"campaign_name": f"{label} {self.org.suffix} {random_string(5)}",
 				"template": "Customer Satisfaction",
 				"channel": "Web Link",
 				"status": "Running",
@@ -394,6 +409,10 @@ class TestMailComplaints(HTTPTestCase):
 			}
 		).insert(ignore_permissions=True)
 		self.created("CRM Survey Campaign", campaign.name)
+		return campaign
+
+	def test_survey_invitation_mailed_marked_and_reminded_once(self):
+		campaign = self.web_link_campaign(CUSTOMER, "Mail")
 		before = len(self.servers.messages(CUSTOMER))
 		self.assertEqual(api.invite(campaign), 1)
 		invitation = frappe.get_doc("CRM Survey Invitation", {"campaign": campaign.name})
@@ -427,26 +446,7 @@ class TestMailComplaints(HTTPTestCase):
 		)
 		self.assertEqual(row[0], "Failed")
 		self.assertIn("550", row[1])
-		sent_id = frappe.db.get_value(
-			"Email Queue",
-			{"reference_doctype": "CRM Survey Invitation", "reference_name": invitation.name},
-			"message_id",
-		)
-		report = MIMEMultipart("report", report_type="delivery-status")
-		report["From"], report["To"], report["Subject"] = (
-			"MAILER-DAEMON@customer-a.test",
-			DESK,
-			"Undelivered Mail",
-		)
-		report["Message-ID"] = make_msgid(domain="customer-a.test")
-		report.attach(MIMEText("Delivery to buyer failed.", "plain"))
-		original = EmailMessage()
-		original["Message-ID"] = f"<{sent_id}>"
-		original["Subject"] = "How did we do?"
-		from email.mime.message import MIMEMessage
-
-		report.attach(MIMEMessage(original))
-		self.deliver(report)
+		self.bounce(invitation.name, "customer-a.test", "Undelivered Mail", "Delivery to buyer failed.")
 		self.assertEqual(
 			frappe.db.get_value("CRM Survey Invitation", invitation.name, "delivery_status"), "Bounced"
 		)
@@ -474,41 +474,16 @@ class TestMailComplaints(HTTPTestCase):
 	def test_a_bounces_subject_is_stored_without_markup_on_the_invitation(self):
 		"""A delivery report's subject (anyone's text: the invited customer knows the mail's Message-ID)
 		is written into the invitation's delivery note by frappe.db.set_value, past any sanitizer."""
-		from email.mime.message import MIMEMessage
-
 		from crm_plus.domain import markup
 
-		frappe.db.set_value("CRM Customer", self.org.c_a2, "email", MARKUP)
-		campaign = frappe.get_doc(
-			{
-				"doctype": "CRM Survey Campaign",
-				"campaign_name": f"Mail markup {self.org.suffix} {random_string(5)}",
-				"template": "Customer Satisfaction",
-				"channel": "Web Link",
-				"status": "Running",
-				"filter_account_manager": self.org.rep_a2,
-			}
-		).insert(ignore_permissions=True)
-		self.created("CRM Survey Campaign", campaign.name)
+		campaign = self.web_link_campaign(MARKUP, "Mail markup")
 		self.assertEqual(api.invite(campaign), 1)
 		invitation = frappe.get_doc("CRM Survey Invitation", {"campaign": campaign.name})
 		self.created("CRM Survey Invitation", invitation.name)
 		self.inbox(MARKUP)
-		sent_id = frappe.db.get_value(
-			"Email Queue",
-			{"reference_doctype": "CRM Survey Invitation", "reference_name": invitation.name},
-			"message_id",
+		self.bounce(
+			invitation.name, "customer-d.test", "Undelivered <img src=x onerror=alert(1)>", "Delivery failed."
 		)
-		report = MIMEMultipart("report", report_type="delivery-status")
-		report["From"], report["To"] = "MAILER-DAEMON@customer-d.test", DESK
-		report["Subject"] = "Undelivered <img src=x onerror=alert(1)>"
-		report["Message-ID"] = make_msgid(domain="customer-d.test")
-		report.attach(MIMEText("Delivery failed.", "plain"))
-		original = EmailMessage()
-		original["Message-ID"] = f"<{sent_id}>"
-		original["Subject"] = "How did we do?"
-		report.attach(MIMEMessage(original))
-		self.deliver(report)
 		status, note = frappe.db.get_value(
 			"CRM Survey Invitation", invitation.name, ["delivery_status", "delivery_note"]
 		)

@@ -5,7 +5,7 @@ import inspect
 
 import frappe
 
-from crm_plus.tests.utils import CRMTestCase, Org, make_transaction
+from crm_plus.tests.utils import OrgTestCase, make_transaction
 
 GUEST_METHODS = {
 	"crm_plus.crm_surveys.api.submit",
@@ -33,11 +33,10 @@ def app_whitelisted() -> dict[str, object]:
 	return found
 
 
-class TestPermissionSweep(CRMTestCase):
+class TestPermissionSweep(OrgTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.org = Org()
 		make_transaction(cls.org.c_a1, 1000)
 
 	def test_guests_reach_only_the_survey_submission(self):

@@ -12,16 +12,14 @@ from frappe.desk.search import search_link
 
 from crm_plus.security.framework_overrides import get_count, get_group_by_count
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import CRMTestCase, Org, make_transaction
+from crm_plus.tests.names import CUSTOMER
+from crm_plus.tests.utils import OrgTestCase, make_transaction
 
-CUSTOMER = "CRM Customer"
 
-
-class TestCustomerPermissions(CRMTestCase):
+class TestCustomerPermissions(OrgTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.org = Org()
 		o = cls.org
 		cls.txn_a1 = make_transaction(o.c_a1, 1000).name
 		cls.txn_b = make_transaction(o.c_b, 2000).name
@@ -175,12 +173,7 @@ class TestCustomerPermissions(CRMTestCase):
 		self.assertTrue(frappe.has_permission("File", "read", file))
 
 
-class TestCustomerTransfer(CRMTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.org = Org()
-
+class TestCustomerTransfer(OrgTestCase):
 	def test_disabling_a_user_who_owns_customers_offers_the_transfer(self):
 		o = self.org
 		user = frappe.get_doc("User", o.rep_b)

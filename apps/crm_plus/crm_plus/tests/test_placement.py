@@ -5,11 +5,8 @@ division head see it; an owner in several teams is asked to choose, and nothing 
 import frappe
 from frappe.utils import random_string
 
+from crm_plus.tests.names import CUSTOMER, LEAD, OPPORTUNITY
 from crm_plus.tests.sales_utils import SalesTestCase
-
-CUSTOMER = "CRM Customer"
-LEAD = "CRM Lead"
-OPPORTUNITY = "CRM Opportunity"
 
 
 class TestPlacement(SalesTestCase):
@@ -24,6 +21,19 @@ class TestPlacement(SalesTestCase):
 		if response.status_code == 200:
 			self.org.extra_customers.append(response.json["data"]["name"])
 		return response
+
+	def saved_customer(self, client, label: str, **fields) -> dict:
+		"""An enterprise customer entered over REST with `fields`, which must save; the stored record."""
+		response = self.insert(
+			client,
+			CUSTOMER,
+			customer_name=f"{label} {random_string(8)}",
+			customer_kind="Enterprise",
+			**fields,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		self.org.extra_customers.append(response.json["data"]["name"])
+		return response.json["data"]
 
 	def test_a_reps_minimal_records_go_to_the_reps_team_and_are_seen_above(self):
 		o = self.org
@@ -72,27 +82,11 @@ class TestPlacement(SalesTestCase):
 			# The form offers the rep's teams; with one chosen, the record saves there.
 			teams = self.call(rep, "crm_plus.organisation.my_teams")
 			self.assertEqual(sorted(teams.json["message"]), sorted([o.team_a1, o.team_b]))
-			chosen = self.insert(
-				rep,
-				CUSTOMER,
-				customer_name="Chosen " + random_string(8),
-				customer_kind="Enterprise",
-				sales_team=o.team_b,
-			)
-			self.assertEqual(chosen.status_code, 200, chosen.text[:300])
-			self.org.extra_customers.append(chosen.json["data"]["name"])
-			self.assertEqual(chosen.json["data"]["division"], o.div_b)
+			chosen = self.saved_customer(rep, "Chosen", sales_team=o.team_b)
+			self.assertEqual(chosen["division"], o.div_b)
 			# Naming the division is enough: the rep's one team there.
-			by_division = self.insert(
-				rep,
-				CUSTOMER,
-				customer_name="By Division " + random_string(8),
-				customer_kind="Enterprise",
-				division=o.div_a,
-			)
-			self.assertEqual(by_division.status_code, 200, by_division.text[:300])
-			self.org.extra_customers.append(by_division.json["data"]["name"])
-			self.assertEqual(by_division.json["data"]["sales_team"], o.team_a1)
+			by_division = self.saved_customer(rep, "By Division", division=o.div_a)
+			self.assertEqual(by_division["sales_team"], o.team_a1)
 		finally:
 			frappe.set_user("Administrator")
 			frappe.db.rollback()

@@ -17,13 +17,7 @@ class TestReportCache(ReportDataTestCase):
 		report_cache.clear()
 
 	def answer(self, user, report=REPORT, **filters):
-		response = self.call(
-			self.login(user),
-			"frappe.desk.query_report.run",
-			report_name=report,
-			filters={"from_date": add_days(today(), -30), "to_date": today(), **filters},
-			ignore_prepared_report=1,
-		)
+		response = self.report_response(user, report, **filters)
 		self.assertEqual(response.status_code, 200, response.text[:400])
 		message = response.json["message"]
 		rows = {r["rep"]: r for r in message["result"] if isinstance(r, dict) and r.get("rep")}

@@ -11,7 +11,7 @@ from frappe.utils import add_to_date, get_datetime, now_datetime
 
 from crm_plus.crm_complaints import service_level
 from crm_plus.crm_complaints.report.service_performance import service_performance
-from crm_plus.tests.complaints import answered, make_complaint, service_org
+from crm_plus.tests.complaints import answered, handler_notification, make_complaint, service_org
 from crm_plus.tests.http import HTTPTestCase
 from crm_plus.tests.utils import CRMTestCase, make_user
 
@@ -140,32 +140,30 @@ class TestResponseClock(CRMTestCase):
 		self.assertEqual(state()[2], 2)
 		self.assertEqual(notes(self.supervisor, doc.name, "resolution deadline has passed"), 1)
 
-	def test_an_answer_in_time_stops_the_response_ladder(self):
-		doc = make_complaint(self.org.c_a1, handler=self.org.agent_a)
-		answered(doc, datetime(2026, 11, 16, 9, 6))
-		service_level.escalate(now=datetime(2026, 11, 16, 10, 0))
+	def assert_not_escalated(self, doc, response_state: str):
+		"""The complaint's response is `response_state`, at level 0, with no escalation and no note to
+		the supervisor."""
 		self.assertEqual(
 			frappe.db.get_value(
 				"CRM Complaint", doc.name, ["response_sla_status", "response_escalation_level"]
 			),
-			("Met", 0),
+			(response_state, 0),
 		)
 		self.assertEqual(frappe.db.count("CRM Complaint Escalation", {"parent": doc.name}), 0)
 		self.assertEqual(notes(self.supervisor, doc.name), 0)
+
+	def test_an_answer_in_time_stops_the_response_ladder(self):
+		doc = make_complaint(self.org.c_a1, handler=self.org.agent_a)
+		answered(doc, datetime(2026, 11, 16, 9, 6))
+		service_level.escalate(now=datetime(2026, 11, 16, 10, 0))
+		self.assert_not_escalated(doc, "Met")
 
 	def test_a_late_answer_is_breached_but_alerts_nobody(self):
 		doc = make_complaint(self.org.c_a1, handler=self.org.agent_a)
 		answered(doc, datetime(2026, 11, 16, 9, 40))  # half an hour late, before any pass ran
 		for _ in range(2):
 			service_level.escalate(now=datetime(2026, 11, 16, 10, 0))
-		self.assertEqual(
-			frappe.db.get_value(
-				"CRM Complaint", doc.name, ["response_sla_status", "response_escalation_level"]
-			),
-			("Breached", 0),
-		)
-		self.assertEqual(frappe.db.count("CRM Complaint Escalation", {"parent": doc.name}), 0)
-		self.assertEqual(notes(self.supervisor, doc.name), 0)
+		self.assert_not_escalated(doc, "Breached")
 		self.assertEqual(notes(self.org.agent_a, doc.name), 0)
 
 	def test_no_email_for_a_user_who_turned_email_off(self):
@@ -183,20 +181,9 @@ class TestResponseClock(CRMTestCase):
 		"""An admin's no-code Notification (Value Change of escalation_level) runs when the job escalates."""
 		o = self.org
 		subject = f"Escalated {o.suffix}: {{{{ doc.name }}}} to level {{{{ doc.escalation_level }}}}"
-		notification = frappe.get_doc(
-			{
-				"doctype": "Notification",
-				"name": f"CRM escalation {o.suffix}",
-				"subject": subject,
-				"document_type": "CRM Complaint",
-				"event": "Value Change",
-				"value_changed": "escalation_level",
-				"channel": "System Notification",
-				"recipients": [{"receiver_by_document_field": "handler"}],
-				"message": "Escalated",
-				"enabled": 1,
-			}
-		).insert(ignore_permissions=True)
+		notification = handler_notification(
+			f"CRM escalation {o.suffix}", "escalation_level", subject, "Escalated"
+		)
 		# The notifications of a DocType are cached in Redis, which the rollback does not reach: remove
 		# the notification and forget the cached list before the next test saves a complaint.
 		self.addCleanup(frappe.cache.hdel, "notifications", "CRM Complaint")
@@ -352,14 +339,13 @@ class TestFirstResponseJourney(HTTPTestCase):
 	def test_a_comment_by_the_handler_is_the_first_response(self):
 		doc = self.new_complaint()
 		agent = self.login(self.org.agent_a)
-		response = self.call(
+		response = self.add_comment(
 			agent,
-			"frappe.desk.form.utils.add_comment",
-			reference_doctype="CRM Complaint",
-			reference_name=doc.name,
-			content="<p>We are looking into the delay and will call you within the hour.</p>",
-			comment_email=self.org.agent_a,
-			comment_by="Agent A",
+			"CRM Complaint",
+			doc.name,
+			"<p>We are looking into the delay and will call you within the hour.</p>",
+			self.org.agent_a,
+			"Agent A",
 		)
 		self.assertEqual(response.status_code, 200, response.text)
 		first, state = self.fresh().get_value(
@@ -368,28 +354,20 @@ class TestFirstResponseJourney(HTTPTestCase):
 		self.assertTrue(first)
 		self.assertEqual(state, "Met")
 		# A later comment does not move the first response.
-		self.call(
+		self.add_comment(
 			agent,
-			"frappe.desk.form.utils.add_comment",
-			reference_doctype="CRM Complaint",
-			reference_name=doc.name,
-			content="<p>Update: the parcel is on its way.</p>",
-			comment_email=self.org.agent_a,
-			comment_by="Agent A",
+			"CRM Complaint",
+			doc.name,
+			"<p>Update: the parcel is on its way.</p>",
+			self.org.agent_a,
+			"Agent A",
 		)
 		self.assertEqual(self.fresh().get_value("CRM Complaint", doc.name, "first_response_at"), first)
 
 	def test_acknowledging_is_the_first_response(self):
 		doc = self.new_complaint()
 		agent = self.login(self.org.agent_a)
-		response = self.call(
-			agent,
-			"frappe.client.set_value",
-			doctype="CRM Complaint",
-			name=doc.name,
-			fieldname="status",
-			value="Acknowledged",
-		)
+		response = self.set_value(agent, "CRM Complaint", doc.name, "status", "Acknowledged")
 		self.assertEqual(response.status_code, 200, response.text)
 		first, state = self.fresh().get_value(
 			"CRM Complaint", doc.name, ["first_response_at", "response_sla_status"]
@@ -400,16 +378,11 @@ class TestFirstResponseJourney(HTTPTestCase):
 	def test_the_handler_cannot_write_the_response_state(self):
 		doc = self.new_complaint()
 		agent = self.login(self.org.agent_a)
-		self.call(
+		self.set_value(
 			agent,
-			"frappe.client.set_value",
-			doctype="CRM Complaint",
-			name=doc.name,
-			fieldname={
-				"response_sla_status": "Met",
-				"response_escalation_level": 0,
-				"subject": "Late parcel",
-			},
+			"CRM Complaint",
+			doc.name,
+			{"response_sla_status": "Met", "response_escalation_level": 0, "subject": "Late parcel"},
 		)
 		values = self.fresh().get_value(
 			"CRM Complaint", doc.name, ["subject", "response_sla_status", "first_response_at"]

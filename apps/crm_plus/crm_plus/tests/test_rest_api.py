@@ -1,8 +1,7 @@
 """The REST API over HTTP (a WSGI test client of the site), logged in as reps of different teams."""
 
 from crm_plus.tests.http import HTTPTestCase
-
-CUSTOMER = "CRM Customer"
+from crm_plus.tests.names import CUSTOMER
 
 
 class TestRestAPI(HTTPTestCase):

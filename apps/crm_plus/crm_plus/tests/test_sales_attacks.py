@@ -6,8 +6,7 @@ import json
 import frappe
 
 from crm_plus.tests.http import HTTPTestCase
-
-LEAD = "CRM Lead"
+from crm_plus.tests.names import LEAD
 
 
 def message(response) -> str:

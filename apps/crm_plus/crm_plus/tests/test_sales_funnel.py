@@ -9,12 +9,10 @@ import frappe
 from frappe.utils import add_days, now_datetime, random_string
 
 from crm_plus.tests.http import HTTPTestCase, refused
+from crm_plus.tests.names import CUSTOMER, LEAD, OPPORTUNITY
 from crm_plus.tests.test_adversarial_sweep import HOSTILE_FIELDS, HOSTILE_FILTERS
 
-LEAD = "CRM Lead"
-OPPORTUNITY = "CRM Opportunity"
 STAGE_LOG = "CRM Opportunity Stage Log"
-CUSTOMER = "CRM Customer"
 
 
 class SalesFunnelTestCase(HTTPTestCase):
@@ -92,14 +90,19 @@ class SalesFunnelTestCase(HTTPTestCase):
 		return doc.name
 
 	def make_opportunity(self, lead: str, owner: str, team: str) -> str:
+		return self.committed_opportunity(owner, team, 5000, lead=lead)
+
+	@staticmethod
+	def committed_opportunity(owner: str, team: str, amount: float, **party) -> str:
+		"""An opportunity of `owner` in `team` for a lead or a customer (`party`), committed."""
 		doc = frappe.get_doc(
 			{
 				"doctype": OPPORTUNITY,
 				"title": "Deal " + random_string(8),
-				"lead": lead,
 				"account_manager": owner,
 				"sales_team": team,
-				"expected_amount": 5000,
+				"expected_amount": amount,
+				**party,
 			}
 		).insert(ignore_permissions=True)
 		frappe.db.commit()

@@ -5,7 +5,6 @@ database: no executable markup is left in what was stored, and web address field
 but http(s), mailto and tel. Each test failed before the guard (crm_plus.stored_text)."""
 
 import json
-import random
 
 import frappe
 from frappe.tests.test_api import make_request
@@ -14,6 +13,10 @@ from frappe.utils import add_days, now_datetime, random_string
 from crm_plus.crm_surveys import api as survey_api
 from crm_plus.domain import markup, public_links
 from crm_plus.tests.http import HTTPTestCase, _encode
+from crm_plus.tests.names import COMPLAINT_FORM as FORM
+from crm_plus.tests.names import FEEDBACK_SUBMIT as FEEDBACK
+from crm_plus.tests.names import SURVEY_SUBMIT as SURVEY
+from crm_plus.tests.utils import new_data_import, random_ip
 
 # Each class of payload; Frappe v15's sanitizer stores the JSON-shaped ones, the entity-encoded ones and
 # the attribute breakout as written.
@@ -37,13 +40,6 @@ HOSTILE_URLS = [
 	"vbscript://example.com/%0Amsgbox(1)",
 	"data://example.com/text/html,<script>alert(1)</script>",
 ]
-FORM = "crm_plus.crm_complaints.public_form.submit_complaint"
-FEEDBACK = "crm_plus.crm_complaints.feedback.submit"
-SURVEY = "crm_plus.crm_surveys.api.submit"
-
-
-def random_ip() -> str:
-	return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
 
 
 class TestStoredText(HTTPTestCase):
@@ -113,30 +109,14 @@ class TestStoredText(HTTPTestCase):
 				for field, value in row.items():
 					self.assertRunsNothing(value, f"{kind} in CRM Customer Key Person.{field}")
 
-			response = self.call(
-				rep,
-				"frappe.client.set_value",
-				doctype="CRM Customer",
-				name=self.org.c_a1,
-				fieldname="notes",
-				value=payload + " (set_value)",
-			)
+			response = self.set_value(rep, "CRM Customer", self.org.c_a1, "notes", payload + " (set_value)")
 			self.ok(response)
 			self.assertRunsNothing(
 				self.fresh().get_value("CRM Customer", self.org.c_a1, "notes"), f"{kind} by set_value"
 			)
 
 		# The customer's name, shown on every view of it.
-		self.ok(
-			self.call(
-				rep,
-				"frappe.client.set_value",
-				doctype="CRM Customer",
-				name=self.org.c_a1,
-				fieldname="customer_name",
-				value=PAYLOADS["json"],
-			)
-		)
+		self.ok(self.set_value(rep, "CRM Customer", self.org.c_a1, "customer_name", PAYLOADS["json"]))
 		self.assertRunsNothing(
 			self.fresh().get_value("CRM Customer", self.org.c_a1, "customer_name"), "customer_name"
 		)
@@ -262,12 +242,8 @@ class TestStoredText(HTTPTestCase):
 		fields = ("description", "resolution", "root_cause", "corrective_action", "preventive_action")
 		for kind, payload in PAYLOADS.items():
 			name = self.ok(
-				self.insert(
+				self.file_complaint(
 					agent,
-					"CRM Complaint",
-					customer=self.org.c_a1,
-					received_at=now_datetime(),
-					subject=f"Late delivery {random_string(4)}",
 					**{f: payload for f in fields},
 				)
 			)["data"]["name"]
@@ -275,13 +251,7 @@ class TestStoredText(HTTPTestCase):
 			for field, value in stored.items():
 				self.assertRunsNothing(value, f"{kind} in CRM Complaint.{field}", rich=field == "description")
 			self.ok(
-				self.call(
-					agent,
-					"frappe.client.set_value",
-					doctype="CRM Complaint",
-					name=name,
-					fieldname={"root_cause": payload, "resolution": payload},
-				)
+				self.set_value(agent, "CRM Complaint", name, {"root_cause": payload, "resolution": payload})
 			)
 			stored = self.fresh().get_value("CRM Complaint", name, ["root_cause", "resolution"], as_dict=True)
 			for field, value in stored.items():
@@ -515,22 +485,7 @@ class TestStoredText(HTTPTestCase):
 		content = "lead_name,company_name,notes\n" + ",".join(
 			json.dumps(v) for v in (lead_name, PAYLOADS["json"], PAYLOADS["entities"])
 		)
-		file = frappe.get_doc(
-			{
-				"doctype": "File",
-				"file_name": f"leads-{random_string(6)}.csv",
-				"content": content,
-				"is_private": 1,
-			}
-		).insert(ignore_permissions=True)
-		data_import = frappe.get_doc(
-			{
-				"doctype": "Data Import",
-				"reference_doctype": "CRM Lead",
-				"import_type": "Insert New Records",
-				"import_file": file.file_url,
-			}
-		).insert(ignore_permissions=True)
+		file, data_import = new_data_import("CRM Lead", f"leads-{random_string(6)}.csv", content)
 		frappe.db.commit()
 		self.addCleanup(self._remove_import, data_import.name, file.name, lead_name)
 		Importer("CRM Lead", data_import=data_import).import_data()

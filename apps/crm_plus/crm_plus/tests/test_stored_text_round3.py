@@ -5,10 +5,11 @@ plain text field keeps no tag at all, and an HTML field none that restyles or re
 test failed on int at 84f2c15 (see docs/SECURITY.md)."""
 
 import frappe
-from frappe.utils import now_datetime, random_string
+from frappe.utils import random_string
 
 from crm_plus.domain import markup
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.utils import remove_tags_and_boards
 
 # Tags Frappe's sanitizer keeps that restyle the page or reshape it (a stylesheet, a login form).
 PAGE = (
@@ -32,12 +33,7 @@ class TestStoredTextRound3(HTTPTestCase):
 	def _restore(cls):
 		frappe.db.rollback()
 		frappe.db.set_value("User", cls.org.rep_a1, dict(cls.user_before), update_modified=False)
-		for tag in frappe.get_all("Tag", {"name": ("like", "R3%")}, pluck="name"):
-			frappe.db.delete("Tag Link", {"tag": tag})
-			frappe.db.delete("Tag", {"name": tag})
-		for board in frappe.get_all("Kanban Board", {"name": ("like", "R3%")}, pluck="name"):
-			frappe.db.delete("Kanban Board Column", {"parent": board})
-			frappe.db.delete("Kanban Board", {"name": board})
+		remove_tags_and_boards("R3")
 		frappe.db.commit()
 
 	def ok(self, response):
@@ -58,16 +54,7 @@ class TestStoredTextRound3(HTTPTestCase):
 			"javascript:alert(1)",
 			"/files/a onerror=alert(1).png",
 		):
-			self.refused(
-				self.call(
-					rep,
-					"frappe.client.set_value",
-					doctype="User",
-					name=self.org.rep_a1,
-					fieldname="banner_image",
-					value=value,
-				)
-			)
+			self.refused(self.set_value(rep, "User", self.org.rep_a1, "banner_image", value))
 			self.refused(self.insert(rep, "Contact", first_name=f"Photo {random_string(6)}", image=value))
 			self.refused(
 				self.insert(rep, "CRM Contract", customer=self.org.c_a1, title="r3", attachment=value)
@@ -75,28 +62,12 @@ class TestStoredTextRound3(HTTPTestCase):
 		self.assertFalse(self.fresh().get_value("User", self.org.rep_a1, "banner_image"))
 		# A file of the site, spaces and Chinese in its name, and a web address are accepted.
 		for value in ("/files/合同 2026 (1).png", "https://example.com/a.png?s=200&d=404"):
-			self.ok(
-				self.call(
-					rep,
-					"frappe.client.set_value",
-					doctype="User",
-					name=self.org.rep_a1,
-					fieldname="banner_image",
-					value=value,
-				)
-			)
+			self.ok(self.set_value(rep, "User", self.org.rep_a1, "banner_image", value))
 			self.assertEqual(self.fresh().get_value("User", self.org.rep_a1, "banner_image"), value)
 
 	def test_an_autocomplete_field_keeps_no_markup(self):
 		rep = self.login(self.org.rep_a1)
-		self.call(
-			rep,
-			"frappe.client.set_value",
-			doctype="User",
-			name=self.org.rep_a1,
-			fieldname="time_zone",
-			value="&lt;img src=x onerror=alert(1)&gt;",
-		)
+		self.set_value(rep, "User", self.org.rep_a1, "time_zone", "&lt;img src=x onerror=alert(1)&gt;")
 		stored = self.fresh().get_value("User", self.org.rep_a1, "time_zone") or ""
 		self.assertNotRegex(markup.decode_entities(stored), r"<[a-zA-Z]", stored)
 
@@ -130,11 +101,7 @@ class TestStoredTextRound3(HTTPTestCase):
 	def test_tag_names_keep_no_quote_or_angle_bracket_in_any_form(self):
 		rep = self.login(self.org.rep_a1)
 		for tag in ('R3" onmouseover="alert(103)', "R3&quot; onmouseover=&quot;alert(1)", "R3<b>x</b>"):
-			self.refused(
-				self.call(
-					rep, "frappe.desk.doctype.tag.tag.add_tag", tag=tag, dt="CRM Customer", dn=self.org.c_a1
-				)
-			)
+			self.refused(self.add_tag(rep, tag, "CRM Customer", self.org.c_a1))
 			self.refused(
 				self.call(
 					rep,
@@ -148,15 +115,7 @@ class TestStoredTextRound3(HTTPTestCase):
 		self.assertNotRegex(tags, r"[\"'<>]|&quot;|&lt;", tags)
 		self.assertFalse(frappe.get_all("Tag", {"name": ("like", "R3%")}))
 		# An ordinary tag is added.
-		self.ok(
-			self.call(
-				rep,
-				"frappe.desk.doctype.tag.tag.add_tag",
-				tag="R3 重点 A&B",
-				dt="CRM Customer",
-				dn=self.org.c_a1,
-			)
-		)
+		self.ok(self.add_tag(rep, "R3 重点 A&B", "CRM Customer", self.org.c_a1))
 		self.assertIn("R3 重点 A&B", self.fresh().get_value("CRM Customer", self.org.c_a1, "_user_tags"))
 
 	def test_kanban_board_names_keep_no_quote_or_angle_bracket(self):
@@ -189,12 +148,8 @@ class TestStoredTextRound3(HTTPTestCase):
 		agent = self.login(self.org.agent_a)
 		encoded = PAGE.replace("<", "&lt;").replace(">", "&gt;")
 		name = self.ok(
-			self.insert(
+			self.file_complaint(
 				agent,
-				"CRM Complaint",
-				customer=self.org.c_a1,
-				received_at=now_datetime(),
-				subject=f"Late delivery {random_string(4)}",
 				description="<p>Order <b>42</b></p>" + PAGE,
 				resolution="Sent again " + PAGE,
 				root_cause="Stock " + encoded,

@@ -14,13 +14,14 @@ from frappe.utils import get_test_client, now_datetime, random_string
 from crm_plus.crm_surveys import api, progress
 from crm_plus.domain import public_links, surveys
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import ATTRIBUTE_BREAKOUT as ATTR
+from crm_plus.tests.names import IMG
+from crm_plus.tests.names import SURVEY_SUBMIT as SUBMIT
+from crm_plus.tests.names import SURVEY_TEMPLATE as TEMPLATE
+from crm_plus.tests.test_surveys import answers as survey_answers
 from crm_plus.tests.utils import make_customer, make_user
 
-TEMPLATE = "Customer Satisfaction"
-SUBMIT = "crm_plus.crm_surveys.api.submit"
 RECORD = "crm_plus.crm_surveys.api.record_answers"
-IMG = "<img src=x onerror=alert(1)>"
-ATTR = '" autofocus onfocus="alert(1)'
 
 
 class TestSurveyJourneys(HTTPTestCase):
@@ -78,15 +79,6 @@ class TestSurveyJourneys(HTTPTestCase):
 		frappe.db.commit()
 		return doc
 
-	def answers(self, delivery="5", staff="4", nps="9"):
-		ids = {q["question"]: q["id"] for q in api.questions_of(TEMPLATE)}
-		return {
-			ids["How satisfied are you with our delivery times?"]: delivery,
-			ids["How satisfied are you with our service staff?"]: staff,
-			ids["How likely are you to recommend us to a friend or colleague?"]: nps,
-			ids["What should we improve first?"]: "Delivery speed",
-		}
-
 	def message(self, response):
 		self.assertEqual(response.status_code, 200, response.text)
 		return response.json["message"]
@@ -100,7 +92,9 @@ class TestSurveyJourneys(HTTPTestCase):
 		inv = self.invite(self.org.c_b)
 		guest = self.login("Guest")
 		result = self.message(
-			self.call(guest, SUBMIT, token=inv.token, answers=self.answers(delivery="1", staff="1", nps="0"))
+			self.call(
+				guest, SUBMIT, token=inv.token, answers=survey_answers(delivery="1", staff="1", nps="0")
+			)
 		)
 		self.assertEqual((result["ok"], result["state"]), (True, "answered"), result)
 		(name,) = self.responses_of(inv.name)
@@ -116,7 +110,7 @@ class TestSurveyJourneys(HTTPTestCase):
 		self.assertEqual(frappe.db.get_value("CRM Survey Invitation", inv.name, "status"), "Answered")
 		# A happy answer of another customer is stored too, and opens nothing.
 		happy = self.invite(self.org.c_a1)
-		result = self.message(self.call(guest, SUBMIT, token=happy.token, answers=self.answers()))
+		result = self.message(self.call(guest, SUBMIT, token=happy.token, answers=survey_answers()))
 		self.assertTrue(result["ok"], result)
 		(name,) = self.responses_of(happy.name)
 		self.follow_up()
@@ -149,7 +143,7 @@ class TestSurveyJourneys(HTTPTestCase):
 		try:
 			result = self.message(
 				self.call(
-					guest, SUBMIT, token=inv.token, answers=self.answers(delivery="1", staff="1", nps="0")
+					guest, SUBMIT, token=inv.token, answers=survey_answers(delivery="1", staff="1", nps="0")
 				)
 			)
 		finally:
@@ -218,7 +212,7 @@ class TestSurveyJourneys(HTTPTestCase):
 		frappe.db.set_value("CRM Survey Campaign", campaign, "status", "Closed")
 		frappe.db.commit()
 		guest = self.login("Guest")
-		result = self.message(self.call(guest, SUBMIT, token=inv.token, answers=self.answers()))
+		result = self.message(self.call(guest, SUBMIT, token=inv.token, answers=survey_answers()))
 		self.assertEqual(result, {"ok": False, "state": "closed"})
 		self.assertEqual(self.responses_of(inv.name), [])
 		self.assertFalse(frappe.db.get_value("CRM Survey Invitation", inv.name, "answered_at"))
@@ -226,7 +220,7 @@ class TestSurveyJourneys(HTTPTestCase):
 		self.assertIn('data-state="closed"', page.text)
 		self.assertNotIn('id="crm-survey-form"', page.text)
 		agent = self.login(self.org.agent_a)
-		response = self.call(agent, RECORD, invitation=phoned.name, answers=self.answers())
+		response = self.call(agent, RECORD, invitation=phoned.name, answers=survey_answers())
 		self.assertEqual(response.status_code, 417, response.text)
 		self.assertEqual(self.responses_of(phoned.name), [])
 
@@ -235,7 +229,7 @@ class TestSurveyJourneys(HTTPTestCase):
 		forged = inv.token.swapcase()
 		self.assertNotEqual(forged, inv.token)
 		guest = self.login("Guest")
-		result = self.message(self.call(guest, SUBMIT, token=forged, answers=self.answers()))
+		result = self.message(self.call(guest, SUBMIT, token=forged, answers=survey_answers()))
 		self.assertEqual(result, {"ok": False, "state": "forged"})
 		self.assertEqual(self.responses_of(inv.name), [])
 		page = self.get(guest, "/survey", {"token": forged})
@@ -245,7 +239,7 @@ class TestSurveyJourneys(HTTPTestCase):
 
 	def test_two_submissions_of_one_link_at_once_store_one_answer(self):
 		inv = self.invite(self.org.c_a1)
-		body, site = {"token": inv.token, "answers": self.answers()}, frappe.local.site
+		body, site = {"token": inv.token, "answers": survey_answers()}, frappe.local.site
 		results = [None, None]
 
 		def submit(i):
@@ -441,13 +435,13 @@ class TestSurveyJourneys(HTTPTestCase):
 			self.call(agent, "crm_plus.crm_surveys.api.get_questions", invitation=inv.name)
 		)
 		self.assertEqual(len(questions), 6)
-		name = self.message(self.call(agent, RECORD, invitation=inv.name, answers=self.answers(nps="3")))
+		name = self.message(self.call(agent, RECORD, invitation=inv.name, answers=survey_answers(nps="3")))
 		self.assertEqual(self.responses_of(inv.name), [name])
 		response = frappe.get_doc("CRM Survey Response", name)
 		self.assertEqual((response.customer, response.unhappy), (self.org.c_a1, 1))
 		self.assertEqual(frappe.db.get_value("CRM Complaint", response.follow_up, "handler"), self.org.rep_a1)
 		# Twice is refused.
-		again = self.call(agent, RECORD, invitation=inv.name, answers=self.answers())
+		again = self.call(agent, RECORD, invitation=inv.name, answers=survey_answers())
 		self.assertEqual(again.status_code, 417, again.text)
 		self.assertEqual(len(self.responses_of(inv.name)), 1)
 
@@ -456,15 +450,15 @@ class TestSurveyJourneys(HTTPTestCase):
 		inv_b = self.invite(self.org.c_b)
 		# A sales rep of division B, for a customer of division A.
 		rep_b = self.login(self.org.rep_b)
-		response = self.call(rep_b, RECORD, invitation=inv_a.name, answers=self.answers())
+		response = self.call(rep_b, RECORD, invitation=inv_a.name, answers=survey_answers())
 		self.assertEqual(response.status_code, 403, response.text)
 		# The agent serves division A only.
 		agent = self.login(self.org.agent_a)
-		response = self.call(agent, RECORD, invitation=inv_b.name, answers=self.answers())
+		response = self.call(agent, RECORD, invitation=inv_b.name, answers=survey_answers())
 		self.assertEqual(response.status_code, 403, response.text)
 		# An executive reads everything but serves nobody.
 		executive = self.login(self.org.executive)
-		response = self.call(executive, RECORD, invitation=inv_a.name, answers=self.answers())
+		response = self.call(executive, RECORD, invitation=inv_a.name, answers=survey_answers())
 		self.assertEqual(response.status_code, 403, response.text)
 		self.assertEqual(self.responses_of(inv_a.name), [])
 		self.assertEqual(self.responses_of(inv_b.name), [])
@@ -472,7 +466,7 @@ class TestSurveyJourneys(HTTPTestCase):
 	def test_answers_over_2000_characters_are_refused(self):
 		inv = self.invite(self.org.c_a1)
 		ids = {q["question"]: q["id"] for q in api.questions_of(TEMPLATE)}
-		answers = {**self.answers(), ids["Anything else you would like to tell us?"]: "x" * 2001}
+		answers = {**survey_answers(), ids["Anything else you would like to tell us?"]: "x" * 2001}
 		result = self.message(self.call(self.login("Guest"), SUBMIT, token=inv.token, answers=answers))
 		self.assertEqual(result["state"], "invalid")
 		self.assertEqual(list(result["errors"]), [ids["Anything else you would like to tell us?"]])
@@ -491,7 +485,7 @@ class TestSurveyJourneys(HTTPTestCase):
 		inv = self.invite(self.org.c_a1)
 		ids = {q["question"]: q["id"] for q in api.questions_of(TEMPLATE)}
 		text = ids["Anything else you would like to tell us?"]
-		answers = {**self.answers(), text: {"a": IMG}}
+		answers = {**survey_answers(), text: {"a": IMG}}
 		result = self.message(self.call(self.login("Guest"), SUBMIT, token=inv.token, answers=answers))
 		self.assertEqual(result["state"], "invalid")
 		self.assertEqual(result["errors"], {text: "Please answer this question with text"})

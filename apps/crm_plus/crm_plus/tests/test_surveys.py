@@ -10,13 +10,13 @@ from frappe.utils import add_days, get_test_client, now_datetime
 
 from crm_plus.crm_surveys import api
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import PASSWORD, make_user
-
-TEMPLATE = "Customer Satisfaction"
-SUBMIT = "crm_plus.crm_surveys.api.submit"
+from crm_plus.tests.names import SURVEY_SUBMIT as SUBMIT
+from crm_plus.tests.names import SURVEY_TEMPLATE as TEMPLATE
+from crm_plus.tests.utils import PASSWORD, division_supervisor
 
 
 def answers(delivery="5", staff="4", nps="9"):
+	"""Answers to the satisfaction template's questions, by question id (also test_survey_journeys')."""
 	ids = {q["question"]: q["id"] for q in api.questions_of(TEMPLATE)}
 	return {
 		ids["How satisfied are you with our delivery times?"]: delivery,
@@ -33,10 +33,7 @@ class TestSurveyCampaignJourneys(HTTPTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
-		division = frappe.get_doc("CRM Division", cls.org.div_a)
-		division.append("service_staff", {"user": cls.supervisor})  # serves division A
-		division.save()
+		cls.supervisor = division_supervisor(cls.org.div_a)  # serves division A
 		region = frappe.get_doc(
 			{
 				"doctype": "CRM Region",

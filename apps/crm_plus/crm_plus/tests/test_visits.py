@@ -5,29 +5,10 @@ import frappe
 from frappe.utils import add_days, add_to_date, getdate, now_datetime, today
 
 from crm_plus.crm_visits import jobs
-from crm_plus.tests.utils import CRMTestCase, Org
+from crm_plus.tests.utils import OrgTestCase, make_visit
 
 
-def make_visit(customer, rep, start=None, **fields):
-	start = start or add_to_date(now_datetime(), hours=2)
-	return frappe.get_doc(
-		{
-			"doctype": "CRM Visit",
-			"customer": customer,
-			"sales_rep": rep,
-			"planned_start": start,
-			"planned_end": add_to_date(start, hours=1),
-			**fields,
-		}
-	).insert(ignore_permissions=True)
-
-
-class TestVisits(CRMTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.org = Org()
-
+class TestVisits(OrgTestCase):
 	def test_jobs_are_idempotent(self):
 		o = self.org
 		past = make_visit(o.c_a1, o.rep_a1, start=add_to_date(now_datetime(), hours=-5))

@@ -1,7 +1,9 @@
 """Integration-test helpers: a base class for Frappe v15 and v16, users per role, an organisation."""
 
+import random
+
 import frappe
-from frappe.utils import random_string
+from frappe.utils import add_to_date, now_datetime, random_string
 
 try:  # Frappe v16
 	from frappe.tests import IntegrationTestCase as _Base
@@ -30,6 +32,15 @@ class CRMTestCase(_Base):
 		frappe.set_user(user)
 		clear_scope_cache()
 		return user
+
+
+class OrgTestCase(CRMTestCase):
+	"""A CRMTestCase with an organisation (`cls.org`, see `Org`) made once for the class."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.org = Org()
 
 
 def clear_scope_cache():
@@ -104,6 +115,56 @@ def make_transaction(customer: str, amount: float, posting_date=None, **fields):
 	).insert(ignore_permissions=True)
 
 
+def make_visit(customer: str, rep: str, start=None, **fields):
+	"""A visit of `rep` to `customer`, an hour long from `start` (by default in two hours)."""
+	start = start or add_to_date(now_datetime(), hours=2)
+	return frappe.get_doc(
+		{
+			"doctype": "CRM Visit",
+			"customer": customer,
+			"sales_rep": rep,
+			"planned_start": start,
+			"planned_end": add_to_date(start, hours=1),
+			**fields,
+		}
+	).insert(ignore_permissions=True)
+
+
+def add_complaint(customer: str, subject: str, description: str = "x"):
+	"""A complaint of `customer`, as set-up data (permissions aside)."""
+	return frappe.get_doc(
+		{"doctype": "CRM Complaint", "customer": customer, "subject": subject, "description": description}
+	).insert(ignore_permissions=True)
+
+
+def make_contact(customer: str, first_name: str, email: str | None = None, phone: str | None = None):
+	"""A contact linked to `customer`, with a primary email address and/or phone number."""
+	return frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": first_name,
+			"email_ids": [{"email_id": email, "is_primary": 1}] if email else [],
+			"phone_nos": [{"phone": phone, "is_primary_phone": 1}] if phone else [],
+			"links": [{"link_doctype": "CRM Customer", "link_name": customer}],
+		}
+	).insert(ignore_permissions=True)
+
+
+def add_key_person(customer: str, person_name: str, phone: str, **fields) -> str:
+	"""A key person on `customer` (with `fields` set on the customer in the same save); returns the key
+	person's row name."""
+	doc = frappe.get_doc("CRM Customer", customer)
+	doc.append("key_people", {"person_name": person_name, "phone": phone})
+	doc.update(fields)
+	doc.save(ignore_permissions=True)
+	return doc.key_people[-1].name
+
+
+def _insert(values: dict) -> str:
+	"""Insert a document as the test's set-up (permissions aside); its name."""
+	return frappe.get_doc(values).insert(ignore_permissions=True).name
+
+
 class Org:
 	"""Two divisions, a three-level sales tree in one of them, and users for every place.
 
@@ -142,35 +203,23 @@ class Org:
 
 	@staticmethod
 	def _division(name, head, service_staff):
-		return (
-			frappe.get_doc(
-				{
-					"doctype": "CRM Division",
-					"division_name": name,
-					"division_head": head,
-					"service_staff": [{"user": u} for u in service_staff],
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
+		users = [{"user": u} for u in service_staff]
+		return _insert(
+			{"doctype": "CRM Division", "division_name": name, "division_head": head, "service_staff": users}
 		)
 
 	@staticmethod
 	def _team(name, division, manager, parent, members, is_group=0):
-		return (
-			frappe.get_doc(
-				{
-					"doctype": "CRM Sales Team",
-					"team_name": name,
-					"division": division,
-					"manager": manager,
-					"parent_crm_sales_team": parent,
-					"is_group": is_group,
-					"members": [{"user": u} for u in members],
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
+		return _insert(
+			{
+				"doctype": "CRM Sales Team",
+				"team_name": name,
+				"division": division,
+				"manager": manager,
+				"parent_crm_sales_team": parent,
+				"is_group": is_group,
+				"members": [{"user": u} for u in members],
+			}
 		)
 
 	@property
@@ -184,3 +233,54 @@ def serve_division(division: str, *users: str) -> None:
 	for user in users:
 		doc.append("service_staff", {"user": user})
 	doc.save(ignore_permissions=True)
+
+
+def remove_tags_and_boards(prefix: str) -> None:
+	"""Delete the tags (with their links) and Kanban boards (with their columns) named `prefix`...: what
+	attacks through the desk's tag and board endpoints leave behind."""
+	for tag in frappe.get_all("Tag", {"name": ("like", f"{prefix}%")}, pluck="name"):
+		frappe.db.delete("Tag Link", {"tag": tag})
+		frappe.db.delete("Tag", {"name": tag})
+	for board in frappe.get_all("Kanban Board", {"name": ("like", f"{prefix}%")}, pluck="name"):
+		frappe.db.delete("Kanban Board Column", {"parent": board})
+		frappe.db.delete("Kanban Board", {"name": board})
+
+
+def division_supervisor(division: str) -> str:
+	"""The tests' service supervisor (org-supervisor-a), serving `division`."""
+	supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
+	serve_division(division, supervisor)
+	return supervisor
+
+
+def random_ip() -> str:
+	"""A private address for a guest's request (each guest its own rate limit)."""
+	return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+
+
+def new_data_import(doctype: str, file_name: str, content) -> tuple:
+	"""A private CSV file (`content`) and a Data Import of new `doctype` records from it, not started."""
+	file = frappe.get_doc(
+		{"doctype": "File", "file_name": file_name, "content": content, "is_private": 1}
+	).insert(ignore_permissions=True)
+	data_import = frappe.get_doc(
+		{
+			"doctype": "Data Import",
+			"reference_doctype": doctype,
+			"import_type": "Insert New Records",
+			"import_file": file.file_url,
+		}
+	).insert(ignore_permissions=True)
+	return file, data_import
+
+
+def rep_b_with_a1_assigned(org: Org, label: str, count: int) -> list[str]:
+	"""`count` customers of rep_b's own (removed with the organisation), and customer A1 of division A
+	assigned to rep_b; the own customers' names."""
+	own = [
+		make_customer(f"B {label} {i} {org.suffix}", account_manager=org.rep_b, sales_team=org.team_b).name
+		for i in range(count)
+	]
+	org.extra_customers = own
+	assign_customer(org.rep_b, org.c_a1)
+	return own

@@ -7,9 +7,9 @@ import frappe
 from frappe.utils import add_days, now_datetime
 
 from crm_plus.crm_complaints import service_level
-from crm_plus.tests.complaints import answered, make_complaint, service_org
+from crm_plus.tests.complaints import answered, handler_notification, make_complaint, service_org
 from crm_plus.tests.http import HTTPTestCase
-from crm_plus.tests.utils import CRMTestCase, Org, make_user, serve_division
+from crm_plus.tests.utils import CRMTestCase, Org, division_supervisor, make_user
 
 
 class TestComplaints(CRMTestCase):
@@ -178,20 +178,8 @@ class TestComplaints(CRMTestCase):
 		o = self.org
 		doc = make_complaint(o.c_a1, handler=o.agent_a)
 		answered(doc)
-		frappe.get_doc(
-			{
-				"doctype": "Notification",
-				"name": f"SLA watch {o.suffix}",
-				"subject": "SLA of {{ doc.name }}: {{ doc.sla_status }}",
-				"document_type": "CRM Complaint",
-				"event": "Value Change",
-				"value_changed": "sla_status",
-				"channel": "System Notification",
-				"recipients": [{"receiver_by_document_field": "handler"}],
-				"message": "The SLA state changed",
-				"enabled": 1,
-			}
-		).insert(ignore_permissions=True)
+		subject = "SLA of {{ doc.name }}: {{ doc.sla_status }}"
+		handler_notification(f"SLA watch {o.suffix}", "sla_status", subject, "The SLA state changed")
 		webhook = frappe.get_doc(
 			{
 				"doctype": "Webhook",
@@ -320,8 +308,7 @@ class TestComplaintDeskJourneys(HTTPTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
-		serve_division(cls.org.div_a, cls.supervisor)
+		cls.supervisor = division_supervisor(cls.org.div_a)
 		frappe.db.commit()
 
 	def log(self, client, customer, **fields):
@@ -446,14 +433,7 @@ class TestComplaintDeskJourneys(HTTPTestCase):
 		on_a1 = self.created_complaint(o.c_a1)
 		on_b = self.created_complaint(o.c_b)
 
-		def listed(user):
-			response = self.resource(self.login(user), COMPLAINT, fields=["name"], limit_page_length=0)
-			self.assertEqual(response.status_code, 200, response.text[:300])
-			return {r["name"] for r in response.json["data"]} & {on_a1, on_b}
-
-		self.assertEqual(listed(o.rep_a1), {on_a1})
-		self.assertEqual(listed(o.rep_b), {on_b})
-		self.assertEqual(listed(o.agent_a), {on_a1})
+		self.assert_listed(COMPLAINT, {o.rep_a1: {on_a1}, o.rep_b: {on_b}, o.agent_a: {on_a1}})
 		self.assertEqual(self.resource(self.login(o.rep_a1), COMPLAINT, on_b).status_code, 403)
 		# A service agent of division A handles complaints of its customers, not of division B.
 		agent = self.login(o.agent_a)

@@ -6,20 +6,20 @@ public feedback page). A rep of another division and a guest read nothing throug
 import frappe
 from frappe.utils import add_days, now_datetime, random_string
 
+from crm_plus.tests.complaints import committed_complaint
 from crm_plus.tests.http import HTTPTestCase, refused
-from crm_plus.tests.utils import make_user, serve_division
+from crm_plus.tests.names import FEEDBACK_SUBMIT as SUBMIT
+from crm_plus.tests.utils import division_supervisor
 
 SUGGEST = "crm_plus.crm_complaints.doctype.crm_solution.crm_solution.suggest"
 USE = "crm_plus.crm_complaints.doctype.crm_solution.crm_solution.use"
-SUBMIT = "crm_plus.crm_complaints.feedback.submit"
 
 
 class TestSolutions(HTTPTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.supervisor = make_user("org-supervisor-a@test.example", ["CRM Service Supervisor"])
-		serve_division(cls.org.div_a, cls.supervisor)
+		cls.supervisor = division_supervisor(cls.org.div_a)
 		frappe.db.commit()
 
 	def setUp(self):
@@ -43,9 +43,8 @@ class TestSolutions(HTTPTestCase):
 		return self.created("CRM Solution", response.json["data"]["name"])
 
 	def complaint(self, customer, category="Delivery Delay"):
-		doc = frappe.get_doc(
+		return committed_complaint(
 			{
-				"doctype": "CRM Complaint",
 				"customer": customer,
 				"channel": "Web",
 				"received_at": add_days(now_datetime(), -1),
@@ -55,10 +54,6 @@ class TestSolutions(HTTPTestCase):
 				"description": "Three days late.",
 			}
 		)
-		doc.flags.ignore_permissions = True
-		doc.insert()
-		frappe.db.commit()
-		return doc.name
 
 	def message(self, response):
 		self.assertEqual(response.status_code, 200, response.text)

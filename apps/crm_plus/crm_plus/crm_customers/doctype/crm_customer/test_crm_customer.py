@@ -7,10 +7,8 @@ from frappe.utils import add_days, random_string, today
 
 from crm_plus.domain.validation import id_number_check_char, uscc_check_char
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import CUSTOMER, TRANSACTION
 from crm_plus.tests.utils import CRMTestCase, make_customer, make_user
-
-CUSTOMER = "CRM Customer"
-TRANSACTION = "CRM Customer Transaction"
 
 
 def valid_id(born="19870109"):

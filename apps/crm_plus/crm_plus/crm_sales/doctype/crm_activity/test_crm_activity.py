@@ -6,13 +6,16 @@ import frappe
 from frappe.utils import add_days, now_datetime, random_string
 
 from crm_plus.crm_visits.followups import followups_overdue, sales_followups_overdue
-from crm_plus.tests.sales_utils import ACTIVITY, SalesTestCase
+from crm_plus.tests.names import ACTIVITY, LEAD
+from crm_plus.tests.sales_utils import SalesTestCase
 from crm_plus.tests.utils import make_customer
-
-LEAD = "CRM Lead"
 
 
 class TestActivities(SalesTestCase):
+	def log_activity(self, client, activity_type: str, subject: str, **fields):
+		"""An activity entered over REST as `client` (its record links among `fields`): the answer."""
+		return self.insert(client, ACTIVITY, activity_type=activity_type, subject=subject, **fields)
+
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -35,7 +38,7 @@ class TestActivities(SalesTestCase):
 		rep = self.login(o.rep_a1)
 		for field, name in (("lead", self.lead), ("customer", o.c_a1), ("opportunity", self.opportunity)):
 			subject = f"Call about {field} {random_string(5)}"
-			created = self.insert(rep, ACTIVITY, activity_type="Call", subject=subject, **{field: name})
+			created = self.log_activity(rep, "Call", subject, **{field: name})
 			self.assertEqual(created.status_code, 200, created.text[:300])
 			doctype = {"lead": LEAD, "customer": "CRM Customer", "opportunity": "CRM Opportunity"}[field]
 			loaded = self.call(rep, "frappe.desk.form.load.getdoc", http="GET", doctype=doctype, name=name)
@@ -43,16 +46,12 @@ class TestActivities(SalesTestCase):
 			timeline = loaded.json["docinfo"]["additional_timeline_content"]
 			self.assertTrue(any(subject in item["content"] for item in timeline), field)
 		# Exactly one record: none, or two, is refused.
-		none = self.insert(rep, ACTIVITY, activity_type="Note", subject="Nowhere")
+		none = self.log_activity(rep, "Note", "Nowhere")
 		self.assertEqual(none.status_code, 417, none.text[:300])
-		both = self.insert(
-			rep, ACTIVITY, activity_type="Note", subject="Twice", lead=self.lead, customer=o.c_a1
-		)
+		both = self.log_activity(rep, "Note", "Twice", lead=self.lead, customer=o.c_a1)
 		self.assertEqual(both.status_code, 417, both.text[:300])
 		# Done: the server stamps when.
-		done = self.insert(
-			rep, ACTIVITY, activity_type="Call", subject="Done", lead=self.lead, done=1, outcome="Interested"
-		)
+		done = self.log_activity(rep, "Call", "Done", lead=self.lead, done=1, outcome="Interested")
 		self.assertTrue(done.json["data"]["done_on"], done.text[:300])
 
 	def test_another_divisions_rep_cannot_see_or_log_against_anothers_records(self):
@@ -60,10 +59,10 @@ class TestActivities(SalesTestCase):
 		rep = self.login(o.rep_b)
 		self.assert_hidden_everywhere(rep, ACTIVITY, self.secret.name, [self.secret.name, "Secret Meeting"])
 		for field, name in (("lead", self.lead), ("customer", o.c_a1), ("opportunity", self.opportunity)):
-			poach = self.insert(rep, ACTIVITY, activity_type="Call", subject="Poach", **{field: name})
+			poach = self.log_activity(rep, "Call", "Poach", **{field: name})
 			self.assertTrue(self.refused(poach), f"{field}: {poach.text[:300]}")
 		# Re-pointing one's own activity at another's record, or editing another's activity.
-		mine = self.insert(rep, ACTIVITY, activity_type="Call", subject="Mine", customer=o.c_b)
+		mine = self.log_activity(rep, "Call", "Mine", customer=o.c_b)
 		self.assertEqual(mine.status_code, 200, mine.text[:300])
 		name = mine.json["data"]["name"]
 		moved = self.update(rep, ACTIVITY, name, customer=None, lead=self.lead)
@@ -73,9 +72,7 @@ class TestActivities(SalesTestCase):
 		self.assertTrue(self.refused(edit), edit.text[:300])
 		self.assertEqual(self.fresh().get_value(ACTIVITY, self.secret.name, "lead"), self.lead)
 		# A colleague in the same team who does not own the lead cannot log against it either.
-		colleague = self.insert(
-			self.login(o.rep_a2), ACTIVITY, activity_type="Call", subject="X", lead=self.lead
-		)
+		colleague = self.log_activity(self.login(o.rep_a2), "Call", "X", lead=self.lead)
 		self.assertTrue(self.refused(colleague), colleague.text[:300])
 
 	def test_who_sees_an_activity(self):
@@ -100,11 +97,11 @@ class TestActivities(SalesTestCase):
 		self.assertIn(o.c_a2, {r["customer"] for r in followups_overdue()})
 		rep = self.login(o.rep_a2)
 		# A planned activity is not a follow-up; a done one is.
-		planned = self.insert(rep, ACTIVITY, activity_type="Call", subject="Later", lead=lead)
+		planned = self.log_activity(rep, "Call", "Later", lead=lead)
 		self.assertEqual(planned.status_code, 200, planned.text[:300])
 		self.assertIn((LEAD, lead), overdue())
 		for field, name in (("lead", lead), ("opportunity", opportunity), ("customer", o.c_a2)):
-			done = self.insert(rep, ACTIVITY, activity_type="Call", subject="Called", done=1, **{field: name})
+			done = self.log_activity(rep, "Call", "Called", done=1, **{field: name})
 			self.assertEqual(done.status_code, 200, done.text[:300])
 		self.fresh()
 		self.assertFalse({(LEAD, lead), ("CRM Opportunity", opportunity)} & overdue())
@@ -130,11 +127,10 @@ class TestActivities(SalesTestCase):
 		).insert(ignore_permissions=True)
 		frappe.db.commit()
 		rep = self.login(o.rep_a1)
-		logged = self.insert(
+		logged = self.log_activity(
 			rep,
-			ACTIVITY,
-			activity_type="Call",
-			subject="From the opportunity",
+			"Call",
+			"From the opportunity",
 			opportunity=opportunity.name,
 			customer=o.c_a1,
 			lead=lead,
@@ -144,9 +140,7 @@ class TestActivities(SalesTestCase):
 		self.assertEqual(
 			(data["opportunity"], data.get("customer"), data.get("lead")), (opportunity.name, None, None)
 		)
-		from_customer = self.insert(
-			rep, ACTIVITY, activity_type="Note", subject="From the customer", customer=o.c_a1, lead=lead
-		)
+		from_customer = self.log_activity(rep, "Note", "From the customer", customer=o.c_a1, lead=lead)
 		self.assertEqual(from_customer.status_code, 200, from_customer.text[:300])
 		self.assertEqual(
 			(from_customer.json["data"]["customer"], from_customer.json["data"].get("lead")), (o.c_a1, None)
@@ -157,11 +151,10 @@ class TestActivities(SalesTestCase):
 		other = make_customer(account_manager=o.rep_a1, sales_team=o.team_a1).name
 		o.extra_customers = [*getattr(o, "extra_customers", ()), other]
 		frappe.db.commit()
-		mixed = self.insert(
+		mixed = self.log_activity(
 			rep,
-			ACTIVITY,
-			activity_type="Call",
-			subject="Mixed",
+			"Call",
+			"Mixed",
 			opportunity=opportunity.name,
 			customer=other,
 			lead=lead,

@@ -6,10 +6,8 @@ import frappe
 from frappe.utils import add_days, random_string, today
 
 from crm_plus.crm_sales.doctype.crm_contract.crm_contract import mark_contracts_by_dates
-from crm_plus.tests.sales_utils import CONTRACT, SalesTestCase
-
-OPPORTUNITY = "CRM Opportunity"
-TRANSACTION = "CRM Customer Transaction"
+from crm_plus.tests.names import CONTRACT, OPPORTUNITY, TRANSACTION
+from crm_plus.tests.sales_utils import SalesTestCase
 
 
 class TestContracts(SalesTestCase):

@@ -5,10 +5,9 @@ with the duplicate check refusing a row that repeats a lead."""
 import frappe
 from frappe.utils import random_string
 
+from crm_plus.tests.names import LEAD, OPPORTUNITY
 from crm_plus.tests.sales_utils import SalesTestCase
-
-LEAD = "CRM Lead"
-OPPORTUNITY = "CRM Opportunity"
+from crm_plus.tests.utils import new_data_import
 
 
 class TestLeadTransferAndImport(SalesTestCase):
@@ -41,17 +40,7 @@ class TestLeadTransferAndImport(SalesTestCase):
 		content = "\n".join(",".join(r) for r in rows).encode("utf-8")
 		self.as_user(o.mgr_a)
 		self.assertTrue(frappe.has_permission(LEAD, "import"))
-		file = frappe.get_doc(
-			{"doctype": "File", "file_name": f"leads-{suffix}.csv", "content": content, "is_private": 1}
-		).insert(ignore_permissions=True)
-		data_import = frappe.get_doc(
-			{
-				"doctype": "Data Import",
-				"reference_doctype": LEAD,
-				"import_type": "Insert New Records",
-				"import_file": file.file_url,
-			}
-		).insert(ignore_permissions=True)
+		file, data_import = new_data_import(LEAD, f"leads-{suffix}.csv", content)
 		data_import.start_import()
 		self.as_user("Administrator")
 		imported = frappe.get_all(

@@ -8,11 +8,10 @@ import frappe
 from frappe.utils import add_days, now_datetime
 
 from crm_plus.crm_sales.pool import held_claims, release
-from crm_plus.tests.sales_utils import ACTIVITY, POOL_LOG, SalesTestCase
+from crm_plus.tests.names import ACTIVITY, CUSTOMER, LEAD, POOL_LOG
+from crm_plus.tests.sales_utils import SalesTestCase
 from crm_plus.tests.utils import make_transaction
 
-LEAD = "CRM Lead"
-CUSTOMER = "CRM Customer"
 CLAIM = "crm_plus.crm_sales.pool.claim"
 
 

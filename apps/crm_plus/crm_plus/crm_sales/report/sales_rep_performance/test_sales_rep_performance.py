@@ -10,7 +10,7 @@ from frappe.utils import add_days, today
 from crm_plus.crm_customers import transfer
 from crm_plus.crm_sales.report.funnel_test_data import FunnelReportTestCase
 from crm_plus.tests.report_data import ReportDataTestCase
-from crm_plus.tests.utils import CRMTestCase, Org, make_customer
+from crm_plus.tests.utils import OrgTestCase, make_customer
 
 REPORT = "Sales Rep Performance"
 RANGE = {"from_date": add_days(today(), -30), "to_date": today()}
@@ -91,12 +91,7 @@ class TestSalesRepPerformance(ReportDataTestCase):
 		self.assertIn("The start of the period is after its end", text)
 
 
-class TestRepOfTheTimeAfterATransfer(CRMTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.org = Org()
-
+class TestRepOfTheTimeAfterATransfer(OrgTestCase):
 	def test_complaints_count_for_the_rep_who_had_the_customer(self):
 		o = self.org
 		customer = make_customer(f"Moving {o.suffix}", account_manager=o.rep_a2, sales_team=o.team_a1).name

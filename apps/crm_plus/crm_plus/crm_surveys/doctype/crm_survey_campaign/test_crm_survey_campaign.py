@@ -3,16 +3,14 @@ HTTP: crm_plus/tests/test_surveys.py)."""
 
 import frappe
 
-from crm_plus.tests.utils import CRMTestCase, Org, make_customer
+from crm_plus.tests.names import SURVEY_TEMPLATE as TEMPLATE
+from crm_plus.tests.utils import OrgTestCase, make_customer
 
-TEMPLATE = "Customer Satisfaction"
 
-
-class TestSurveys(CRMTestCase):
+class TestSurveys(OrgTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.org = Org()
 		cls.region = (
 			frappe.get_doc(
 				{

@@ -5,13 +5,12 @@ import frappe
 from frappe.utils import add_days, add_to_date, getdate, now_datetime, today
 
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import VISIT
 
 # 苏宁电器's office (seed 002's 河北大街1号) put at a point in Qinhuangdao; about 1.1 km east is elsewhere.
 SHOP = (39.9354, 119.6005)
 NEAR = (39.9356, 119.6007)
 FAR = (39.9354, 119.6135)
-
-VISIT = "CRM Visit"
 
 
 def visit_fields(customer, rep, start=None, **fields):
@@ -29,6 +28,13 @@ class TestVisitJourneys(HTTPTestCase):
 	"""A rep plans visits, checks in and out from the phone, a manager hands them over: over HTTP."""
 
 	SETTINGS = {"check_in_distance": 500, "max_position_accuracy": 1000}
+
+	def press_at(self, client, visit: str, method: str, place: tuple, accuracy: int, **fields):
+		"""The visit's Check In or Check Out button (`method`) pressed at `place` (latitude, longitude)
+		with a position `accuracy` metres good, as `client`: the answer."""
+		return self.run_method(
+			client, VISIT, visit, method, latitude=place[0], longitude=place[1], accuracy=accuracy, **fields
+		)
 
 	@classmethod
 	def setUpClass(cls):
@@ -60,15 +66,11 @@ class TestVisitJourneys(HTTPTestCase):
 		visit = self.plan_visit(rep, o.c_a1, o.rep_a1)
 		self.assertEqual(self.fresh().get_value(VISIT, visit, "status"), "Planned")
 		# Another division's rep cannot check in on it.
-		response = self.run_method(
-			self.login(o.rep_b), VISIT, visit, "check_in", latitude=NEAR[0], longitude=NEAR[1], accuracy=20
-		)
+		response = self.press_at(self.login(o.rep_b), visit, "check_in", NEAR, 20)
 		self.assertEqual(response.status_code, 403, response.text[:300])
 		self.assertEqual(self.fresh().get_value(VISIT, visit, "status"), "Planned")
 
-		response = self.run_method(
-			rep, VISIT, visit, "check_in", latitude=NEAR[0], longitude=NEAR[1], accuracy=20
-		)
+		response = self.press_at(rep, visit, "check_in", NEAR, 20)
 		self.assertEqual(response.status_code, 200, response.text[:400])
 		self.assertLess(response.json["message"]["distance"], 50)
 		stored = self.fresh().get_value(
@@ -77,15 +79,8 @@ class TestVisitJourneys(HTTPTestCase):
 		self.assertEqual(stored.status, "Checked In")
 		self.assertTrue(stored.check_in_at)
 		self.assertEqual(stored.check_in_accuracy, 20)
-		response = self.run_method(
-			rep,
-			VISIT,
-			visit,
-			"check_out",
-			latitude=NEAR[0],
-			longitude=NEAR[1],
-			accuracy=20,
-			outcome="Signed the 2027 framework contract",
+		response = self.press_at(
+			rep, visit, "check_out", NEAR, 20, outcome="Signed the 2027 framework contract"
 		)
 		self.assertEqual(response.status_code, 200, response.text[:400])
 		stored = self.fresh().get_value(VISIT, visit, ["status", "check_out_at", "outcome"], as_dict=True)
@@ -96,22 +91,11 @@ class TestVisitJourneys(HTTPTestCase):
 		o = self.org
 		rep = self.login(o.rep_a1)
 		visit = self.plan_visit(rep, o.c_a1, o.rep_a1)
-		response = self.run_method(
-			rep, VISIT, visit, "check_in", latitude=FAR[0], longitude=FAR[1], accuracy=15
-		)
+		response = self.press_at(rep, visit, "check_in", FAR, 15)
 		self.assertEqual(response.status_code, 417, response.text[:300])
 		self.assertIn("500", response.text)
 		self.assertEqual(self.fresh().get_value(VISIT, visit, "status"), "Planned")
-		response = self.run_method(
-			rep,
-			VISIT,
-			visit,
-			"check_in",
-			latitude=FAR[0],
-			longitude=FAR[1],
-			accuracy=15,
-			reason="Met at their new warehouse",
-		)
+		response = self.press_at(rep, visit, "check_in", FAR, 15, reason="Met at their new warehouse")
 		self.assertEqual(response.status_code, 200, response.text[:400])
 		stored = self.fresh().get_value(
 			VISIT, visit, ["status", "check_in_code", "check_in_distance", "check_in_reason"], as_dict=True
@@ -235,13 +219,6 @@ class TestVisitJourneys(HTTPTestCase):
 		mine = self.plan_visit(self.login(o.rep_a1), o.c_a1, o.rep_a1)
 		theirs = self.plan_visit(self.login(o.rep_b), o.c_b, o.rep_b)
 
-		def listed(user):
-			response = self.resource(self.login(user), VISIT, fields=["name"], limit_page_length=0)
-			self.assertEqual(response.status_code, 200, response.text[:300])
-			return {r["name"] for r in response.json["data"]} & {mine, theirs}
-
-		self.assertEqual(listed(o.rep_a1), {mine})
-		self.assertEqual(listed(o.mgr_a), {mine})
-		self.assertEqual(listed(o.mgr_b), {theirs})
+		self.assert_listed(VISIT, {o.rep_a1: {mine}, o.mgr_a: {mine}, o.mgr_b: {theirs}})
 		self.assertEqual(self.resource(self.login(o.rep_a1), VISIT, theirs).status_code, 403)
 		self.assertEqual(self.resource(self.login(o.mgr_b), VISIT, mine).status_code, 403)

@@ -6,24 +6,30 @@ from frappe.utils import add_days, today
 
 from crm_plus.crm_visits import jobs
 from crm_plus.tests.http import HTTPTestCase
+from crm_plus.tests.names import VISIT
 
-VISIT = "CRM Visit"
 PLAN = "CRM Visit Plan"
 
 
 class TestVisitPlanJourneys(HTTPTestCase):
 	"""A rep makes a visit plan and asks for approval; their manager approves or rejects it: over HTTP."""
 
+	def insert_plan(self, client, period_type: str, *items):
+		"""rep_a1's plan of `period_type` from today with `items`, entered over REST: the answer."""
+		return self.insert(
+			client,
+			PLAN,
+			sales_rep=self.org.rep_a1,
+			period_type=period_type,
+			period_start=today(),
+			items=list(items),
+		)
+
 	def make_plan(self):
 		o = self.org
 		rep = self.login(o.rep_a1)
-		response = self.insert(
-			rep,
-			PLAN,
-			sales_rep=o.rep_a1,
-			period_type="Month",
-			period_start=today(),
-			items=[{"customer": o.c_a1, "planned_date": today(), "visit_type": "On-site"}],
+		response = self.insert_plan(
+			rep, "Month", {"customer": o.c_a1, "planned_date": today(), "visit_type": "On-site"}
 		)
 		self.assertEqual(response.status_code, 200, response.text[:400])
 		plan = self.created(PLAN, response.json["data"]["name"])
@@ -92,23 +98,9 @@ class TestVisitPlanJourneys(HTTPTestCase):
 		o = self.org
 		rep = self.login(o.rep_a1)
 		before = self.fresh().count(PLAN, {"sales_rep": o.rep_a1})
-		response = self.insert(
-			rep,
-			PLAN,
-			sales_rep=o.rep_a1,
-			period_type="Week",
-			period_start=today(),
-			items=[{"customer": o.c_a1, "planned_date": add_days(today(), 40)}],
-		)
+		response = self.insert_plan(rep, "Week", {"customer": o.c_a1, "planned_date": add_days(today(), 40)})
 		self.assertEqual(response.status_code, 417, response.text[:300])
 		self.assertIn("outside the plan", response.text)
-		response = self.insert(
-			rep,
-			PLAN,
-			sales_rep=o.rep_a1,
-			period_type="Week",
-			period_start=today(),
-			items=[{"customer": o.c_b, "planned_date": today()}],
-		)
+		response = self.insert_plan(rep, "Week", {"customer": o.c_b, "planned_date": today()})
 		self.assertEqual(response.status_code, 403, response.text[:300])
 		self.assertEqual(self.fresh().count(PLAN, {"sales_rep": o.rep_a1}), before)

@@ -84,10 +84,13 @@ def two_reads(args) -> list | None:
 	common["order_by"] = f"{table}.`{order['field']}` {direction}, {table}.`name` {direction}"
 	if first_own is not None:
 		# One list call with the full conditions reads the first own and the named ones, in order, and
-		# takes the page.
+		# takes the page. The names as a condition of their own (DatabaseQuery takes a string in the
+		# filters as SQL), escaped as Frappe escapes its own: a filter of 25 names through Frappe's
+		# filter parser cost the rep's list a fifth of its time.
+		named = ", ".join(frappe.db.escape(n, percent=False) for n in sorted({*first_own, *names}))
 		return reportview.execute(
 			**common,
-			filters=[[doctype, "name", "in", sorted({*first_own, *names})]],
+			filters=[f"{table}.`name` in ({named})"],
 			limit_start=start,
 			limit_page_length=page,
 		)

@@ -40,11 +40,13 @@ def get_scope(user: str | None = None, doctype: str = CUSTOMER) -> access.Scope:
 		return cache[user]
 	key = (user, doctype)
 	if key not in cache:
-		assigned = frappe.get_all(
-			"ToDo",
-			filters={"allocated_to": user, "reference_type": doctype, "status": "Open"},
-			pluck="reference_name",
-		)
+		assigned = cache.get(("assigned", user, doctype))
+		if assigned is None:
+			assigned = frappe.db.sql_list(
+				"""select reference_name from `tabToDo`
+				where allocated_to = %s and reference_type = %s and status = 'Open'""",
+				(user, doctype),
+			)
 		pool = _pool_divisions(user, cache[user]) if doctype in pooled() else frozenset()
 		cache[key] = dataclasses.replace(cache[user], assigned=frozenset(assigned), pool_divisions=pool)
 	return cache[key]
@@ -66,7 +68,9 @@ def scope_with(user: str, also: str, params: dict) -> tuple[access.Scope, list[s
 
 
 def _cache_scope(cache: dict, user: str, also: str = "", params: dict | None = None) -> list[str]:
-	scope, names = _build_scope(user, also, params)
+	scope, names, assigned = _build_scope(user, also, params)
+	for doctype, assigned_names in assigned.items():
+		cache[("assigned", user, doctype)] = frozenset(assigned_names)
 	if CUSTOMER in pooled():
 		scope = dataclasses.replace(scope, pool_divisions=_pool_divisions(user, scope))
 	cache[user] = scope
@@ -105,25 +109,35 @@ def is_framework_admin(user: str | None = None) -> bool:
 	return user == ADMINISTRATOR or SYSTEM_MANAGER in frappe.get_roles(user)
 
 
-def _build_scope(user: str, also: str = "", params: dict | None = None) -> tuple[access.Scope, list[str]]:
-	"""The scope, and the names `also` reads in the same round trip (scope_with)."""
+# The DocTypes ruled like customers (crm_plus.security.table: CUSTOMER_RULE), whose open assignments
+# the scope reads with the customers' (a lead's or opportunity's list, board or activity then reads
+# nothing more); another DocType's are read when first asked for.
+ASSIGNED_WITH_SCOPE = (CUSTOMER, "CRM Lead", "CRM Opportunity")
+
+
+def _build_scope(
+	user: str, also: str = "", params: dict | None = None
+) -> tuple[access.Scope, list[str], dict[str, list[str]]]:
+	"""The scope, the names `also` reads in the same round trip (scope_with), and the user's open
+	assignments of the DocTypes of ASSIGNED_WITH_SCOPE."""
 	roles = frappe.get_roles(user)
 	if access.build_scope(user, roles).unrestricted:
-		return access.Scope(user, unrestricted=True), []
-	# The user's place in the organisation and their assigned customers, in one round trip: the
+		return access.Scope(user, unrestricted=True), [], {}
+	# The user's place in the organisation and their assigned records, in one round trip: the
 	# managed teams with every team below them (nested set), the divisions headed and served, and
-	# the customers assigned through open ToDos (the same rows Frappe mirrors into `_assign`).
+	# the customers, leads and opportunities assigned through open ToDos (the same rows Frappe
+	# mirrors into `_assign`), each under its DocType's name.
 	sql = """select distinct 'team', sub.name from `tabCRM Sales Team` t
 			join `tabCRM Sales Team` sub on sub.lft >= t.lft and sub.rgt <= t.rgt where t.manager = %(user)s
 		union all select 'head', name from `tabCRM Division` where division_head = %(user)s and disabled = 0
 		union all select 'serves', parent from `tabCRM Division Member`
 			where user = %(user)s and parenttype = 'CRM Division'
-		union all select 'assigned', reference_name from `tabToDo`
-			where allocated_to = %(user)s and reference_type = %(customer)s and status = 'Open'"""
+		union all select reference_type, reference_name from `tabToDo`
+			where allocated_to = %(user)s and reference_type in %(assignable)s and status = 'Open'"""
 	if also:
 		sql += f"\n\t\tunion all select 'also', extra.* from ({also}) extra"
-	rows = frappe.db.sql(sql, {**(params or {}), "user": user, "customer": CUSTOMER})
-	found = {"team": [], "head": [], "serves": [], "assigned": [], "also": []}
+	rows = frappe.db.sql(sql, {**(params or {}), "user": user, "assignable": ASSIGNED_WITH_SCOPE})
+	found = {kind: [] for kind in ("team", "head", "serves", "also", *ASSIGNED_WITH_SCOPE)}
 	for kind, name in rows:
 		found[kind].append(name)
 	scope = access.build_scope(
@@ -132,9 +146,9 @@ def _build_scope(user: str, also: str = "", params: dict | None = None) -> tuple
 		managed_teams=found["team"],
 		headed_divisions=found["head"],
 		served_divisions=found["serves"],
-		assigned=found["assigned"],
+		assigned=found[CUSTOMER],
 	)
-	return scope, found["also"]
+	return scope, found["also"], {doctype: found[doctype] for doctype in ASSIGNED_WITH_SCOPE[1:]}
 
 
 def clear_scope_cache(*args, **kwargs):

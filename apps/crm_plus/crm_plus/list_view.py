@@ -18,7 +18,10 @@ from frappe.utils import cint
 from frappe.utils.data import make_filter_tuple
 
 from crm_plus.security.scope import CUSTOMER, OWNER_FIELD, own_or_assigned, scope_with
+from crm_plus.security.table import CONDITIONS
 
+# The app's permission_query_conditions hook (crm_plus.security.table.query_condition_hooks).
+APP_CONDITION = f"{CONDITIONS}.query_conditions"
 ORDER = re.compile(r"^`tab(?P<doctype>[^`]+)`\.`(?P<field>modified|creation)` (?P<direction>asc|desc)$", re.I)
 SORT_KEY, NAME_KEY = "__crm_sort", "__crm_name"
 
@@ -56,12 +59,12 @@ def two_reads(args) -> list | None:
 	start = cint(args.get("start") or args.get("limit_start"))
 	direction = order["direction"].lower()
 	user = frappe.session.user
-	# No filter of the user's and no user permission: every customer the rep owns is one they read, so
-	# the page's own rows are among the first start + page of the (owner, order) index, read with the
-	# scope (one round trip; for users whom the split does not fit, a read of at most start + page index
-	# entries that nothing uses).
+	# No filter of the user's and nothing but the app's rule on the list: every customer the rep owns is
+	# one they read, so the page's own rows are among the first start + page of the (owner, order)
+	# index, read with the scope (one round trip; for users whom the split does not fit, a read of at
+	# most start + page index entries that nothing uses).
 	first_own = None
-	if not filters and not frappe.permissions.get_user_permissions(user):
+	if not filters and reads_all_own(doctype, user):
 		_scope, first_own = scope_with(
 			user,
 			f"""select `name` from `tab{doctype}` where `{OWNER_FIELD}` = %(user)s
@@ -111,3 +114,23 @@ def two_reads(args) -> list | None:
 		row.pop(SORT_KEY, None)
 		row.pop(NAME_KEY, None)
 	return rows
+
+
+def reads_all_own(doctype: str, user: str) -> bool:
+	"""Does the user read every record of `doctype` they own (the rule's own branch), whatever else the
+	list's conditions hold? Not under user permissions, a role permission limited to the records the
+	user created (or none: shares only), another app's permission query hook or a Server Script's."""
+	from frappe.core.doctype.server_script.server_script_utils import get_server_script_map
+	from frappe.model.db_query import requires_owner_constraint
+
+	if frappe.permissions.get_user_permissions(user):
+		return False
+	role_permissions = frappe.permissions.get_role_permissions(frappe.get_meta(doctype), user=user)
+	if not (role_permissions.get("read") or role_permissions.get("select")):
+		return False
+	if requires_owner_constraint(role_permissions):
+		return False
+	hooks = frappe.get_hooks("permission_query_conditions", {})
+	if [*hooks.get(doctype, []), *hooks.get("*", [])] != [APP_CONDITION]:
+		return False
+	return not get_server_script_map().get("permission_query", {}).get(doctype)

@@ -122,3 +122,26 @@ class TestAssignedRepList(HTTPTestCase):
 		self.assertIn(o.c_a1, scope.assigned)
 		self.as_user("Administrator")
 		self.assertEqual(scope_with("Administrator", sql, {"n": 2})[1], [])
+
+	def test_a_rep_who_reads_only_what_they_created_gets_the_rules_page(self):
+		"""Under a role permission limited to the records the user created (if_owner), not every customer
+		the rep manages is one they read: the page is still the rule's, not cut from the rep's newest."""
+		o = self.org
+		saved = frappe.db.sql("select * from `tabCustom DocPerm` where parent = 'CRM Customer'", as_dict=True)
+		self.addCleanup(self.restore_perms, saved)
+		frappe.permissions.update_permission_property("CRM Customer", "CRM Sales User", 0, "if_owner", 1)
+		# rep_b created the oldest of their customers; the administrator created the newer ones.
+		oldest = min([*self.own, o.c_b], key=lambda n: frappe.db.get_value("CRM Customer", n, "modified"))
+		frappe.db.set_value("CRM Customer", oldest, "owner", o.rep_b, update_modified=False)
+		frappe.db.commit()
+		frappe.clear_cache(doctype="CRM Customer")
+		self.assertEqual(self.rule(o.rep_b, limit_page_length=0), [oldest])
+		self.assertEqual(self.page(o.rep_b, page_length=1), [oldest])
+		self.assertEqual(self.page(o.rep_b), [oldest])
+
+	def restore_perms(self, saved):
+		frappe.db.delete("Custom DocPerm", {"parent": "CRM Customer"})
+		for row in saved:
+			frappe.get_doc({**row, "doctype": "Custom DocPerm"}).db_insert()
+		frappe.db.commit()
+		frappe.clear_cache(doctype="CRM Customer")

@@ -459,27 +459,33 @@ STANDARD_COLUMNS = frozenset(["name", "creation", "modified", "owner", "modified
 LAYOUT_TYPES = frozenset(["Section Break", "Column Break", "Tab Break", "HTML", "Button", "Fold", "Heading"])
 # MariaDB's limit on an index name, and on the columns of one index.
 MAX_INDEX_NAME, MAX_INDEX_COLUMNS = 64, 16
+# Framework DocTypes the app indexes too, with the fields (the same in Frappe v15 and v16) an index may name.
+FRAMEWORK_INDEXED = {"ToDo": frozenset(["allocated_to", "status", "reference_type", "reference_name"])}
 
 
 def check_indexes(indexes: dict[str, list], meta: AppMetadata) -> list[str]:
-	"""Each composite index names a DocType of the app and stored columns of it, has a legal name (the
-	name crm_plus.indexes gives it, which shortens long ones) of its own, and is not declared twice."""
+	"""Each composite index names a DocType of the app (or one of FRAMEWORK_INDEXED) and stored columns
+	of it, has a legal name (the name crm_plus.indexes gives it, which shortens long ones) of its own, and
+	is not declared twice."""
 	from crm_plus.indexes import index_name  # the module imports frappe only inside its functions
 
 	problems: list[str] = []
 	by_name = {d["name"]: d for d in meta.doctypes.values()}
 	for doctype, entries in indexes.items():
 		dt = by_name.get(doctype)
-		if dt is None:
+		if dt is None and doctype in FRAMEWORK_INDEXED:
+			columns = STANDARD_COLUMNS | FRAMEWORK_INDEXED[doctype]
+		elif dt is None:
 			problems.append(f"indexes: unknown DocType {doctype!r}")
 			continue
-		columns = STANDARD_COLUMNS | {
-			f["fieldname"]
-			for f in dt.get("fields", [])
-			if f.get("fieldtype") not in LAYOUT_TYPES and not f.get("is_virtual")
-		}
-		if dt.get("istable"):
-			columns |= {"parent", "parenttype", "parentfield"}
+		else:
+			columns = STANDARD_COLUMNS | {
+				f["fieldname"]
+				for f in dt.get("fields", [])
+				if f.get("fieldtype") not in LAYOUT_TYPES and not f.get("is_virtual")
+			}
+			if dt.get("istable"):
+				columns |= {"parent", "parenttype", "parentfield"}
 		seen, names = set(), {}
 		for fields in entries:
 			fields = tuple(fields)

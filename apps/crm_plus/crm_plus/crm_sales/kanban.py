@@ -73,10 +73,21 @@ def fill_party_names() -> None:
 
 def _app_board(board_name: str):
 	"""The Kanban board if the user may read it and it shows one of the app's DocTypes, else None."""
-	if not board_name or not frappe.db.exists("Kanban Board", board_name):
+	if not board_name:
 		refuse()
-	# The cached board (dropped on every save of it), judged as loaded: one read instead of three.
-	board = frappe.get_cached_doc("Kanban Board", board_name)
+	# The cached board (dropped on every save of it), judged as loaded: at most one read instead of
+	# three. A board that does not exist is refused as one the user may not read, without Frappe's
+	# "not found" message.
+	muted = frappe.flags.mute_messages
+	frappe.flags.mute_messages = True
+	try:
+		board = frappe.get_cached_doc("Kanban Board", board_name)
+	except frappe.DoesNotExistError:
+		board = None
+	finally:
+		frappe.flags.mute_messages = muted
+	if board is None:
+		refuse()
 	if not frappe.has_permission("Kanban Board", "read", board):
 		refuse()
 	module = frappe.get_meta(board.reference_doctype).module
@@ -93,9 +104,11 @@ def _readable_columns(doctype: str, field: str, names: list[str]) -> dict[str, s
 		refuse()
 	conditions = DatabaseQuery(doctype).build_match_conditions()
 	table = f"`tab{doctype}`"
+	# Read by the names (the cards the user was shown, so nearly all pass): the optimizer otherwise
+	# takes the rep's index of the condition and reads every record of the rep (3.9k for 2.1k cards).
 	rows = frappe.db.sql(
-		f"select {table}.`name`, {table}.`{field}` from {table} where {table}.`name` in %(names)s"
-		+ (f" and {conditions}" if conditions else ""),
+		f"select {table}.`name`, {table}.`{field}` from {table} force index (primary)"
+		f" where {table}.`name` in %(names)s" + (f" and {conditions}" if conditions else ""),
 		{"names": names},
 	)
 	return dict(rows)

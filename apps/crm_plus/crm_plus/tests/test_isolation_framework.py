@@ -368,6 +368,17 @@ class TestFrameworkIsolation(HTTPTestCase):
 			)
 			self.assertTrue(refused(response), f"{guess}: {response.status_code}")
 
+	def test_kanban_order_on_a_board_that_does_not_exist(self):
+		"""Refused as a board the user may not read, with no "not found" that tells the two apart."""
+		response = self.call(
+			self.rep,
+			"frappe.desk.doctype.kanban_board.kanban_board.update_order",
+			board_name=f"no such board {self.org.suffix}",
+			order={"Potential": [self.org.c_b]},
+		)
+		self.assertTrue(refused(response), f"{response.status_code}: {response.text[:300]}")
+		self.assertNotIn("not found", response.text.lower())
+
 	def test_records_go_only_where_their_user_may_put_them(self):
 		o = self.org
 		for values in (

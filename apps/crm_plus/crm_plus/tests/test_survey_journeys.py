@@ -288,7 +288,7 @@ class TestSurveyJourneys(HTTPTestCase):
 		links = [self.invite(customers[i % 2], campaign) for i in range(60)]
 		phoned = [self.invite(customers[i % 2], campaign) for i in range(5)]
 		answers = [
-			json.dumps(self.answers(delivery=str(3 + i % 3), staff=str(5 - i % 3), nps=str(7 + i % 4)))
+			json.dumps(survey_answers(delivery=str(3 + i % 3), staff=str(5 - i % 3), nps=str(7 + i % 4)))
 			for i in range(40)
 		]
 		make_user("surveys-crm-admin@test.example", ["CRM Admin"])
@@ -349,7 +349,7 @@ class TestSurveyJourneys(HTTPTestCase):
 		guest = self.login("Guest")
 		for link in links[:2]:
 			self.assertTrue(
-				self.message(self.call(guest, SUBMIT, token=link.token, answers=self.answers()))["ok"]
+				self.message(self.call(guest, SUBMIT, token=link.token, answers=survey_answers()))["ok"]
 			)
 		frappe.db.rollback()
 		form.expires_in_days = 30

@@ -15,15 +15,29 @@ after(async () => {
 	await browser?.close();
 });
 
-test("charts: none is drawn into a hidden page, and a redraw during an animation does not throw", { timeout: 120_000 }, async () => {
-	const run = new Run(browser, { role: "charts", user: "demo-head-1@crm-demo.example", device: "desktop", lang: "en" });
+// Runs `fn` in the desk of the demo's division head on `device`, watched by the harness's guards, with
+// two aids in the page: `sleep(ms)` and `chartBox(style)`, a new container for a chart at the top of the
+// page. Returns what `fn` saw and the problems the guards met.
+async function inDesk(device, lang, step, fn) {
+	const run = new Run(browser, { role: "charts", user: "demo-head-1@crm-demo.example", device, lang });
 	await run.open();
-	run.step_name = "hidden chart";
-	const seen = await run.page.evaluate(async () => {
-		const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-		const box = document.createElement("div");
-		box.style.display = "none"; // a page the user has left
-		document.querySelector(".layout-main-section").appendChild(box);
+	run.step_name = step;
+	await run.page.evaluate(() => {
+		window.sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+		window.chartBox = (style) => {
+			const box = document.createElement("div");
+			Object.assign(box.style, style);
+			document.querySelector(".layout-main-section").prepend(box);
+			return box;
+		};
+	});
+	const seen = await run.page.evaluate(fn);
+	return { seen, problems: await run.finish() };
+}
+
+test("charts: none is drawn into a hidden page, and a redraw during an animation does not throw", { timeout: 120_000 }, async () => {
+	const { seen, problems } = await inDesk("desktop", "en", "hidden chart", async () => {
+		const box = chartBox({ display: "none" }); // a page the user has left
 		const chart = new frappe.Chart(box, { type: "bar", height: 200, data: { labels: ["a", "b", "c"], datasets: [{ values: [3, 1, 5] }] } });
 		await sleep(1000);
 		const drawn_hidden = box.querySelectorAll("svg").length;
@@ -44,20 +58,13 @@ test("charts: none is drawn into a hidden page, and a redraw during an animation
 		box.remove();
 		return { drawn_hidden, labels, bars, thrown, svgs_after: box.querySelectorAll("svg").length };
 	});
-	const problems = await run.finish();
 	assert.deepEqual(seen, { drawn_hidden: 0, labels: ["x", "y"], bars: 2, thrown: "", svgs_after: 1 });
 	assert.deepEqual(problems, []);
 });
 
 test("charts: a donut's legend fits a phone's width and shows every item", { timeout: 120_000 }, async () => {
-	const run = new Run(browser, { role: "charts", user: "demo-head-1@crm-demo.example", device: "phone", lang: "zh" });
-	await run.open();
-	run.step_name = "legend";
-	const seen = await run.page.evaluate(async () => {
-		const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-		const box = document.createElement("div");
-		box.style.width = "300px"; // a workspace card on a 375 px phone
-		document.querySelector(".layout-main-section").prepend(box);
+	const { seen, problems } = await inDesk("phone", "zh", "legend", async () => {
+		const box = chartBox({ width: "300px" }); // a workspace card on a 375 px phone
 		const labels = ["运送延误", "部门间答复不一致", "质量问题", "账单错误", "服务态度", "货物损坏", "其他投诉"];
 		new frappe.Chart(box, { type: "donut", height: 240, data: { labels, datasets: [{ values: [157, 52, 40, 30, 20, 10, 5] }] } });
 		await sleep(1500);
@@ -70,7 +77,6 @@ test("charts: a donut's legend fits a phone's width and shows every item", { tim
 		box.remove();
 		return { width: Math.round(outer.width), height: Math.round(outer.height), items };
 	});
-	const problems = await run.finish();
 	assert.equal(seen.items.length, 7, "every category in the legend");
 	for (const item of seen.items) {
 		assert.ok(item.right <= seen.width, `a legend item ends at ${item.right} px of a ${seen.width} px chart`);
@@ -80,14 +86,8 @@ test("charts: a donut's legend fits a phone's width and shows every item", { tim
 });
 
 test("charts: a bar chart's labels on a phone are shown whole, on two lines where narrow", { timeout: 120_000 }, async () => {
-	const run = new Run(browser, { role: "charts", user: "demo-head-1@crm-demo.example", device: "phone", lang: "zh" });
-	await run.open();
-	run.step_name = "axis labels";
-	const seen = await run.page.evaluate(async () => {
-		const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-		const box = document.createElement("div");
-		box.style.width = "300px"; // the Sales Funnel card on a 375 px phone
-		document.querySelector(".layout-main-section").prepend(box);
+	const { seen, problems } = await inDesk("phone", "zh", "axis labels", async () => {
+		const box = chartBox({ width: "300px" }); // the Sales Funnel card on a 375 px phone
 		const labels = ["初步接触", "需求确认", "方案报价", "商务谈判", "合同签订", "赢单"];
 		new frappe.Chart(box, { type: "bar", height: 240, data: { labels, datasets: [{ values: [26, 17, 17, 14, 11, 4] }] } });
 		await sleep(2000);
@@ -98,7 +98,6 @@ test("charts: a bar chart's labels on a phone are shown whole, on two lines wher
 		box.remove();
 		return { shown, inside };
 	});
-	const problems = await run.finish();
 	// frappe-charts alone shows " ..." for each four-character stage
 	assert.deepEqual(seen, { shown: ["初步接触", "需求确认", "方案报价", "商务谈判", "合同签订", "赢单"], inside: true });
 	assert.deepEqual(problems, []);

@@ -117,6 +117,26 @@ async function workspace(run, name) {
 	await goto(run, `/app/${name}`);
 }
 
+// The tour's first step: the workspace shows every card and chart the README names for the role.
+async function workspaceStep(run, expected) {
+	await run.step("workspace", async () => {
+		await workspace(run, "crm-plus");
+		await checkWorkspace(run, expected);
+	});
+}
+
+// Each report opened from its workspace's shortcut, one step each.
+async function reportSteps(run, workspaceName, reports) {
+	for (const report of reports) await run.step(`report-${report}`, () => openReport(run, workspaceName, report));
+}
+
+// A list reached by its workspace shortcut: it opens on rows (on a phone, within the first screen).
+async function openList(run, shortcut, doctype) {
+	await clickShortcut(run, shortcut);
+	await run.page.waitForFunction((d) => frappe.get_route()[1] === d, doctype);
+	await checkListOpensOnRows(run);
+}
+
 async function openReport(run, workspaceName, report) {
 	await workspace(run, workspaceName);
 	await clickShortcut(run, report);
@@ -127,10 +147,7 @@ async function openReport(run, workspaceName, report) {
 // ------------------------------------------------------------------------------------ sales rep
 tour("sales-rep", "rep", async (run) => {
 	const page = run.page;
-	await run.step("workspace", async () => {
-		await workspace(run, "crm-plus");
-		await checkWorkspace(run, { cards: ["My Visits Today", "Overdue Follow-ups", "CSAT This Month"], charts: ["Satisfaction Trend"] });
-	});
+	await workspaceStep(run, { cards: ["My Visits Today", "Overdue Follow-ups", "CSAT This Month"], charts: ["Satisfaction Trend"] });
 	await run.step("customers", async () => {
 		await clickShortcut(run, "Customers");
 		await page.waitForFunction(() => frappe.get_route_str() === "List/CRM Customer/List");
@@ -182,9 +199,7 @@ tour("sales-rep", "rep", async (run) => {
 		await checkWorkspace(run, { cards: ["Open Leads", "Open Pipeline Value", "Won This Month"], charts: ["Sales Funnel"] });
 	});
 	await run.step("lead-convert", async () => {
-		await clickShortcut(run, "Leads");
-		await page.waitForFunction(() => frappe.get_route()[1] === "CRM Lead");
-		await checkListOpensOnRows(run);
+		await openList(run, "Leads", "CRM Lead");
 		await addNew(run);
 		await fill(run, "lead_name", run.lang === "zh" ? "王先生" : "Mr Wang");
 		await fill(run, "company_name", `验收线索公司 ${Date.now()}`);
@@ -223,14 +238,9 @@ tour("sales-rep", "rep", async (run) => {
 // ------------------------------------------------------------------------------------ sales manager
 tour("sales-manager", "manager", async (run) => {
 	const page = run.page;
-	await run.step("workspace", async () => {
-		await workspace(run, "crm-plus");
-		await checkWorkspace(run, { cards: ["My Visits Today", "Overdue Follow-ups", "VIP Customers at Risk", "CSAT This Month"], charts: ["Sales by Rep"] });
-	});
+	await workspaceStep(run, { cards: ["My Visits Today", "Overdue Follow-ups", "VIP Customers at Risk", "CSAT This Month"], charts: ["Sales by Rep"] });
 	await run.step("team-customers", async () => {
-		await clickShortcut(run, "Customers");
-		await page.waitForFunction(() => frappe.get_route()[1] === "CRM Customer");
-		await checkListOpensOnRows(run);
+		await openList(run, "Customers", "CRM Customer");
 		for (const lang of ["zh", "en"]) {
 			const made = recall(`customer-${lang}`);
 			if (!made) continue;
@@ -240,9 +250,7 @@ tour("sales-manager", "manager", async (run) => {
 	});
 	await run.step("visit-plans", async () => {
 		await workspace(run, "crm-plus");
-		await clickShortcut(run, "Visit Plans");
-		await page.waitForFunction(() => frappe.get_route()[1] === "CRM Visit Plan");
-		await checkListOpensOnRows(run);
+		await openList(run, "Visit Plans", "CRM Visit Plan");
 	});
 	await run.step("customer-transfer", async () => {
 		await workspace(run, "crm-plus");
@@ -254,22 +262,15 @@ tour("sales-manager", "manager", async (run) => {
 		await fill(run, "reason", run.lang === "zh" ? "离职交接" : "Leaving the company");
 		await saveForm(run);
 	});
-	for (const report of ["Sales Rep Performance", "Sales Funnel", "Lost Reason Analysis", "Inactive Staff"]) {
-		await run.step(`report-${report}`, () => openReport(run, "sales", report));
-	}
+	await reportSteps(run, "sales", ["Sales Rep Performance", "Sales Funnel", "Lost Reason Analysis", "Inactive Staff"]);
 });
 
 // ------------------------------------------------------------------------------------ division head
 tour("division-head", "head", async (run) => {
 	const page = run.page;
-	await run.step("workspace", async () => {
-		await workspace(run, "crm-plus");
-		await checkWorkspace(run, { cards: ["Open Complaints", "VIP Customers at Risk", "CSAT This Month"], charts: ["Sales by Rep", "Complaints by Category"] });
-	});
+	await workspaceStep(run, { cards: ["Open Complaints", "VIP Customers at Risk", "CSAT This Month"], charts: ["Sales by Rep", "Complaints by Category"] });
 	await run.step("division-customers", async () => {
-		await clickShortcut(run, "Customers");
-		await page.waitForFunction(() => frappe.get_route()[1] === "CRM Customer");
-		await checkListOpensOnRows(run);
+		await openList(run, "Customers", "CRM Customer");
 		const made = recall("customer-zh");
 		if (made) {
 			const seen = await page.evaluate((n) => frappe.db.get_value("CRM Customer", n, "name").then((r) => r.message && r.message.name), made.name);
@@ -278,25 +279,18 @@ tour("division-head", "head", async (run) => {
 	});
 	await run.step("complaints", async () => {
 		await workspace(run, "crm-plus");
-		await clickShortcut(run, "Complaints");
-		await page.waitForFunction(() => frappe.get_route()[1] === "CRM Complaint");
-		await checkListOpensOnRows(run);
+		await openList(run, "Complaints", "CRM Complaint");
 		await openFirstRow(run);
 	});
-	await run.step("report-Sales Rep Performance", () => openReport(run, "crm-plus", "Sales Rep Performance"));
+	await reportSteps(run, "crm-plus", ["Sales Rep Performance"]);
 });
 
 // ------------------------------------------------------------------------------------ service supervisor
 tour("service-supervisor", "supervisor", async (run) => {
 	const page = run.page;
-	await run.step("workspace", async () => {
-		await workspace(run, "crm-plus");
-		await checkWorkspace(run, { cards: ["Open Complaints", "Breached Complaints", "CSAT This Month"], charts: ["Complaints by Category"] });
-	});
+	await workspaceStep(run, { cards: ["Open Complaints", "Breached Complaints", "CSAT This Month"], charts: ["Complaints by Category"] });
 	await run.step("complaints", async () => {
-		await clickShortcut(run, "Complaints");
-		await page.waitForFunction(() => frappe.get_route()[1] === "CRM Complaint");
-		await checkListOpensOnRows(run);
+		await openList(run, "Complaints", "CRM Complaint");
 	});
 	await run.step("write-solution", async () => {
 		// The knowledge base has no link in the workspaces: the supervisor types its address.
@@ -310,22 +304,15 @@ tour("service-supervisor", "supervisor", async (run) => {
 		await saveForm(run);
 		remember("solution-category", await page.evaluate(() => cur_frm.doc.category));
 	});
-	for (const report of ["Service Performance", "Complaint Cause Analysis"]) {
-		await run.step(`report-${report}`, () => openReport(run, "crm-plus", report));
-	}
+	await reportSteps(run, "crm-plus", ["Service Performance", "Complaint Cause Analysis"]);
 });
 
 // ------------------------------------------------------------------------------------ service agent
 tour("service-agent", "agent", async (run) => {
 	const page = run.page;
-	await run.step("workspace", async () => {
-		await workspace(run, "crm-plus");
-		await checkWorkspace(run, { cards: ["Open Complaints", "Breached Complaints", "CSAT This Month"], charts: ["Complaints by Category", "Satisfaction Trend"] });
-	});
+	await workspaceStep(run, { cards: ["Open Complaints", "Breached Complaints", "CSAT This Month"], charts: ["Complaints by Category", "Satisfaction Trend"] });
 	await run.step("log-complaint", async () => {
-		await clickShortcut(run, "Complaints");
-		await page.waitForFunction(() => frappe.get_route()[1] === "CRM Complaint");
-		await checkListOpensOnRows(run);
+		await openList(run, "Complaints", "CRM Complaint");
 		await addNew(run);
 		await link(run, "customer", (await divisionCustomer()).name, { exact: true });
 		await select(run, "channel", "Web"); // the customer wrote through the web: their address is known
@@ -356,24 +343,17 @@ tour("service-agent", "agent", async (run) => {
 		if (!shown.body.trim()) run.problem("Use", "the reply opened with an empty body");
 		if (!shown.raised_by || !shown.to.includes(shown.raised_by)) run.problem("Use", `the reply is addressed to "${shown.to.trim()}", not the complaint's customer address "${shown.raised_by}"`);
 	});
-	await run.step("report-Service Performance", () => openReport(run, "crm-plus", "Service Performance"));
+	await reportSteps(run, "crm-plus", ["Service Performance"]);
 });
 
 // ------------------------------------------------------------------------------------ executive
 tour("executive", "executive", async (run) => {
-	await run.step("workspace", async () => {
-		await workspace(run, "crm-plus");
-		await checkWorkspace(run, {
+	await workspaceStep(run, {
 			cards: ["My Visits Today", "Overdue Follow-ups", "Open Complaints", "Breached Complaints", "VIP Customers at Risk", "CSAT This Month"],
 			charts: ["Sales by Rep", "Complaints by Category", "Satisfaction Trend"],
 		});
-	});
-	for (const report of ["Sales Rep Performance", "Service Performance", "Customer Distribution", "Grade Migration", "Churn Risk", "Complaint Cause Analysis", "Satisfaction Trend"]) {
-		await run.step(`report-${report}`, () => openReport(run, "crm-plus", report));
-	}
-	for (const report of ["Sales Funnel", "Lost Reason Analysis", "Inactive Staff"]) {
-		await run.step(`report-${report}`, () => openReport(run, "sales", report));
-	}
+	await reportSteps(run, "crm-plus", ["Sales Rep Performance", "Service Performance", "Customer Distribution", "Grade Migration", "Churn Risk", "Complaint Cause Analysis", "Satisfaction Trend"]);
+	await reportSteps(run, "sales", ["Sales Funnel", "Lost Reason Analysis", "Inactive Staff"]);
 });
 
 // ------------------------------------------------------------------------------------ CRM Admin

@@ -101,6 +101,7 @@ def generate(size: str = "demo", seed: int = 7) -> dict:
 	make_responses(rng, n["responses"], customers)
 	make_sales(rng, size, customers, org)
 	make_contracts_activities_and_pool(rng, max(10, n["customers"] // 10), customers, org)
+	make_visit_plans(rng, customers)
 	fill_phone_keys()  # rows written in bulk: the keys duplicate checks compare phones by
 	frappe.db.commit()
 	from crm_plus.crm_customers.grading import regrade_customers
@@ -316,6 +317,42 @@ def make_customers(rng, count: int, org) -> list[tuple]:
 		"Customers",
 	)
 	return customers
+
+
+def make_visit_plans(rng, customers, per_plan: int = 3) -> None:
+	"""Next week's visit plan of each rep (three of their customers): two in three wait for their
+	manager's approval, the others are drafts, so a manager's Visit Plans list has something to approve.
+	Saved as documents (their checks and the manager found in the team tree), a few dozen at most."""
+	from crm_plus.crm_visits.doctype.crm_visit_plan.crm_visit_plan import plan_manager
+
+	by_rep = {}
+	for customer, rep, _created in customers:
+		by_rep.setdefault(rep, []).append(customer)
+	monday = now_datetime().date() + timedelta(days=7 - now_datetime().date().weekday())
+	reps = sorted(by_rep)
+	for i, rep in enumerate(reps):
+		plan = frappe.get_doc(
+			{
+				"doctype": "CRM Visit Plan",
+				"sales_rep": rep,
+				"period_type": "Week",
+				"period_start": monday,
+				"items": [
+					{
+						"customer": customer,
+						"planned_date": monday + timedelta(days=day),
+						"visit_type": rng.choice(["On-site", "Phone", "Video"]),
+						"purpose": rng.choice(["Care", "Sales", "Collection"]),
+					}
+					for day, customer in enumerate(rng.sample(by_rep[rep], min(per_plan, len(by_rep[rep]))))
+				],
+			}
+		)
+		plan.flags.ignore_permissions = True
+		plan.insert()
+		if i % 3 != 2 and plan_manager(rep):
+			plan.request_approval()
+		progress("Visit plans", i + 1, len(reps))
 
 
 def make_contracts_activities_and_pool(rng, count: int, customers, org) -> None:

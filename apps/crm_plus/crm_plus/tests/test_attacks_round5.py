@@ -26,6 +26,17 @@ def crafted_field(condition: str) -> str:
 	)
 
 
+def board_doc(name: str, field_name: str) -> dict:
+	"""A private Kanban board of opportunities by `field_name`."""
+	return {
+		"doctype": "Kanban Board",
+		"kanban_board_name": name,
+		"reference_doctype": OPPORTUNITY,
+		"field_name": field_name,
+		"private": 1,
+	}
+
+
 class TestKanbanBoardFieldIsAField(HTTPTestCase):
 	"""A rep makes a private Kanban board of opportunities whose column field is SQL (Frappe keeps a
 	board's `field_name` as free text). The app's card order read that field into its query: whether
@@ -73,16 +84,7 @@ class TestKanbanBoardFieldIsAField(HTTPTestCase):
 	def stored_board(self, label: str, field_name: str) -> str:
 		"""A private board of rep_a1's with `field_name` as stored before boards were checked (written past
 		the board's validation)."""
-		name = f"{self.prefix} {label}"
-		board = frappe.get_doc(
-			{
-				"doctype": "Kanban Board",
-				"kanban_board_name": name,
-				"reference_doctype": OPPORTUNITY,
-				"field_name": "stage",
-				"private": 1,
-			}
-		).insert(ignore_permissions=True)
+		board = frappe.get_doc(board_doc(f"{self.prefix} {label}", "stage")).insert(ignore_permissions=True)
 		frappe.db.set_value("Kanban Board", board.name, {"owner": self.org.rep_a1, "field_name": field_name})
 		frappe.clear_document_cache("Kanban Board", board.name)
 		frappe.db.commit()
@@ -96,14 +98,7 @@ class TestKanbanBoardFieldIsAField(HTTPTestCase):
 		for label, field_name in (("insert", crafted_field("1=1")), ("quick", crafted_field(""))):
 			name = f"{self.prefix} {label}"
 			if label == "insert":
-				doc = {
-					"doctype": "Kanban Board",
-					"kanban_board_name": name,
-					"reference_doctype": OPPORTUNITY,
-					"field_name": field_name,
-					"private": 1,
-				}
-				response = self.call(rep, "frappe.client.insert", doc=doc)
+				response = self.call(rep, "frappe.client.insert", doc=board_doc(name, field_name))
 			else:
 				response = self.call(
 					rep, QUICK_BOARD, doctype=OPPORTUNITY, board_name=name, field_name=field_name
@@ -111,18 +106,7 @@ class TestKanbanBoardFieldIsAField(HTTPTestCase):
 			self.assertNotEqual(response.status_code, 200, f"{label}: {response.text[:300]}")
 			self.assertFalse(self.fresh().exists("Kanban Board", name), label)
 		# A board by a real field is still the rep's to make.
-		name = f"{self.prefix} by stage"
-		response = self.call(
-			rep,
-			"frappe.client.insert",
-			doc={
-				"doctype": "Kanban Board",
-				"kanban_board_name": name,
-				"reference_doctype": OPPORTUNITY,
-				"field_name": "stage",
-				"private": 1,
-			},
-		)
+		response = self.call(rep, "frappe.client.insert", doc=board_doc(f"{self.prefix} by stage", "stage"))
 		self.assertEqual(response.status_code, 200, response.text[:300])
 
 	def test_a_stored_board_naming_sql_tells_nothing(self):

@@ -19,6 +19,7 @@ FIELD = "stage"
 # (party_name, not the customer and lead links: Frappe's Kanban view adds Link fields whose DocType shows
 # titles only after it has fetched the cards, so they would stay empty.)
 CARD_FIELDS = ["party_name", "expected_amount", "expected_close_date"]
+COLUMN_FIELD_TYPES = ("Select", "Link")
 
 
 def indicator(stage) -> str:
@@ -90,8 +91,25 @@ def _app_board(board_name: str):
 		refuse()
 	if not frappe.has_permission("Kanban Board", "read", board):
 		refuse()
-	module = frappe.get_meta(board.reference_doctype).module
-	return board if module in APP_MODULES else None
+	meta = frappe.get_meta(board.reference_doctype)
+	if meta.module not in APP_MODULES:
+		return None
+	# The column field goes into SQL and into the card's save: a real Select or Link field the user
+	# reads, never a board's free text (one stored before clear_kanban_card_order checked it).
+	field = column_field(board.reference_doctype, board.field_name)
+	if field is None or field.permlevel not in meta.get_permlevel_access("read"):
+		refuse()
+	return board
+
+
+def column_field(doctype: str, field_name):
+	"""The field a board of `doctype` puts its cards in columns by: one of its Select or Link fields, else
+	None. Frappe keeps a board's `field_name` as any text (a Select field without options), so a board
+	saved over the API could name SQL instead of a field."""
+	if not isinstance(field_name, str) or not field_name:
+		return None
+	field = frappe.get_meta(doctype).get_field(field_name)
+	return field if field and field.fieldtype in COLUMN_FIELD_TYPES else None
 
 
 def _readable_columns(doctype: str, field: str, names: list[str]) -> dict[str, str]:
@@ -203,9 +221,16 @@ def add_kanban_card(board_name: str, docname: str, colname: str) -> Document:
 
 
 def clear_kanban_card_order(doc, method=None):
-	"""validate of Kanban Board: a board of the app's DocTypes keeps no card order. Frappe fills a new
-	board's columns with the names of the cards its maker sees, and every desk user reads a shared
-	board; the cards come in the list's order instead."""
+	"""validate of Kanban Board: a board of the app's DocTypes puts its cards in columns by one of the
+	DocType's Select or Link fields (`column_field`: the board's methods read and write that field), and
+	keeps no card order. Frappe fills a new board's columns with the names of the cards its maker sees,
+	and every desk user reads a shared board; the cards come in the list's order instead."""
 	if frappe.db.get_value("DocType", doc.reference_doctype, "module") in APP_MODULES:
+		if column_field(doc.reference_doctype, doc.field_name) is None:
+			frappe.throw(
+				_(
+					"A Kanban board of {0} puts its cards in columns by one of its Select or Link fields"
+				).format(_(doc.reference_doctype))
+			)
 		for column in doc.columns:
 			column.order = "[]"

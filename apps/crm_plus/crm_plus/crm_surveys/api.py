@@ -175,7 +175,10 @@ def check_may_record(invitation) -> None:
 	"""Who may enter a customer's answers: whoever may edit the invitation, and service staff
 	(who never edit customers) for the customers they serve, i.e. those they may read."""
 	invitation.check_permission("read")
-	if invitation.has_permission("write"):
+	# A probe, not a refusal: frappe.has_permission (not the document's, which passes raise_exception)
+	# adds no reasons to the response's messages; the desk would show the agent a refusal of an answer
+	# it stored.
+	if frappe.has_permission(invitation.doctype, "write", invitation):
 		return
 	if SERVICE_ROLES & set(frappe.get_roles()) and frappe.has_permission(
 		"CRM Customer", "read", invitation.customer

@@ -378,9 +378,10 @@ def mark_opened(invitation) -> None:
 		return
 	try:
 		opened(invitation)
-	except frappe.QueryTimeoutError:
-		# The invitation's or the campaign's row held past the lock wait timeout: the page is shown all
-		# the same, unmarked (a later view or the answer marks it); the visitor never gets an error page.
+	except (frappe.QueryTimeoutError, frappe.QueryDeadlockError):
+		# The invitation's or the campaign's row held past the lock wait timeout, or MariaDB chose this
+		# view as a deadlock's victim: the page is shown all the same, unmarked (a later view or the
+		# answer marks it); the visitor never gets an error page for a count.
 		frappe.db.rollback()
 
 

@@ -224,36 +224,45 @@ def test_nps_categories(score, category):
 # Scores of many responses
 
 
-def test_aggregate_by_hand():
-	result = s.aggregate([5, 4, 3, 2, 1], [10, 9, 8, 7, 6, 0])
-	assert result == {"answers": 5, "average": 3.0, "csat": 40.0, "nps_answers": 6, "nps": 0.0}
-	assert s.aggregate([], [10] * 3)["nps"] == 100.0
-	assert s.aggregate([], [3])["nps"] == -100.0
+def figures(sat, nps) -> dict:
+	"""The campaign figures of these answers alone (their counters, then the figures of the counters)."""
+	return s.progress_figures(s.answer_sums(sat, nps))
 
 
-def test_aggregate_of_nothing_is_none_not_an_error():
-	assert s.aggregate([], []) == {"answers": 0, "average": None, "csat": None, "nps_answers": 0, "nps": None}
+def test_figures_by_hand():
+	sums = s.answer_sums([5, 4, 3, 2, 1], [10, 9, 8, 7, 6, 0])
+	assert (sums["satisfaction_answers"], sums["nps_answers"]) == (5, 6)
+	result = s.progress_figures(sums)
+	assert (result["average_score"], result["csat"], result["nps"]) == (3.0, 40.0, 0.0)
+	assert figures([], [10] * 3)["nps"] == 100.0
+	assert figures([], [3])["nps"] == -100.0
+
+
+def test_figures_of_nothing_are_none_not_an_error():
+	assert s.answer_sums([], [])["satisfaction_answers"] == 0 and s.answer_sums([], [])["nps_answers"] == 0
+	assert figures([], []) == {"response_rate": None, "average_score": None, "csat": None, "nps": None}
 
 
 def test_rounding_is_half_away_from_zero():
 	# 33 / 8 = 4.125: Python's round() gives 4.12 (half to even), the documented rule 4.13
-	assert s.aggregate([5, 4, 4, 4, 4, 4, 4, 4], [])["average"] == 4.13
-	assert s.aggregate([], [10, 7, 7, 7, 7, 7, 7, 7])["nps"] == 12.5
-	assert s.aggregate([1, 4, 4], [])["csat"] == 66.7
-	assert s.aggregate([4, 1, 1], [])["csat"] == 33.3
-	assert s.campaign_progress(8, 1, 1)["response_rate"] == 12.5
-	assert s.campaign_progress(800, 1, 1)["response_rate"] == 0.1  # 0.125
+	assert figures([5, 4, 4, 4, 4, 4, 4, 4], [])["average_score"] == 4.13
+	assert figures([], [10, 7, 7, 7, 7, 7, 7, 7])["nps"] == 12.5
+	assert figures([1, 4, 4], [])["csat"] == 66.7
+	assert figures([4, 1, 1], [])["csat"] == 33.3
+	assert s.progress_figures({"invited": 8, "opened": 1, "answered": 1})["response_rate"] == 12.5
+	assert s.progress_figures({"invited": 800, "opened": 1, "answered": 1})["response_rate"] == 0.1  # 0.125
 	assert s._round(-12.25, 1) == -12.3 and s._round(Fraction(-1, 8), 2) == -0.13
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.integers(1, 5)), st.lists(st.integers(0, 10)))
-def test_aggregate_bounds(sat, nps):
-	result = s.aggregate(sat, nps)
-	assert result["answers"] == len(sat) and result["nps_answers"] == len(nps)
+def test_figures_bounds(sat, nps):
+	sums = s.answer_sums(sat, nps)
+	result = s.progress_figures(sums)
+	assert sums["satisfaction_answers"] == len(sat) and sums["nps_answers"] == len(nps)
 	assert (result["csat"] is None) == (not sat) and (result["nps"] is None) == (not nps)
 	if sat:
-		assert 0 <= result["csat"] <= 100 and 1 <= result["average"] <= 5
+		assert 0 <= result["csat"] <= 100 and 1 <= result["average_score"] <= 5
 	if nps:
 		assert -100 <= result["nps"] <= 100
 
@@ -453,22 +462,10 @@ def test_a_closed_campaign_closes_its_unused_links():
 	assert public_links.link_state(later, None, NOW, open=True) == "valid"
 
 
-def test_campaign_progress():
-	assert s.campaign_progress(0, 0, 0) == {
-		"invited": 0,
-		"opened": 0,
-		"answered": 0,
-		"open_rate": None,
-		"response_rate": None,
-	}
-	assert s.campaign_progress(8, 6, 2) == {
-		"invited": 8,
-		"opened": 6,
-		"answered": 2,
-		"open_rate": 75.0,
-		"response_rate": 25.0,
-	}
-	assert s.campaign_progress(3, 1, 1)["response_rate"] == 33.3
+def test_response_rate():
+	assert s.progress_figures({"invited": 0, "opened": 0, "answered": 0})["response_rate"] is None
+	assert s.progress_figures({"invited": 8, "opened": 6, "answered": 2})["response_rate"] == 25.0
+	assert s.progress_figures({"invited": 3, "opened": 1, "answered": 1})["response_rate"] == 33.3
 
 
 # Progress kept as counters
@@ -480,16 +477,17 @@ def recount(statuses, responses) -> dict:
 	"""What a full recount gives (as the site's recount groups invitations and answers)."""
 	by_status = Counter(statuses)
 	answered = by_status["Answered"]
-	progress = s.campaign_progress(len(statuses), answered + by_status["Opened"], answered)
-	agg = s.aggregate([v for sat, _n in responses for v in sat], [v for _s, nps in responses for v in nps])
+	sat = [v for values, _n in responses for v in values]
+	nps = [v for _s, values in responses for v in values]
+	promoters, detractors = sum(1 for v in nps if v >= 9), sum(1 for v in nps if v <= 6)
 	return {
-		"invited": progress["invited"],
-		"opened": progress["opened"],
-		"answered": progress["answered"],
-		"response_rate": progress["response_rate"],
-		"average_score": agg["average"],
-		"csat": agg["csat"],
-		"nps": agg["nps"],
+		"invited": len(statuses),
+		"opened": answered + by_status["Opened"],
+		"answered": answered,
+		"response_rate": s._percent(answered, len(statuses)),
+		"average_score": s._round(Fraction(sum(sat), len(sat)), 2) if sat else None,
+		"csat": s._percent(sum(1 for v in sat if v >= 4), len(sat)),
+		"nps": s._round(Fraction(100 * (promoters - detractors), len(nps)), 1) if nps else None,
 	}
 
 

@@ -194,31 +194,6 @@ def response_scores(questions: Sequence[Mapping], typed: Mapping) -> dict:
 	}
 
 
-def _nps_summary(values: Sequence[int]) -> dict:
-	promoters = sum(1 for v in values if v >= 9)
-	detractors = sum(1 for v in values if v <= 6)
-	return {
-		"nps_answers": len(values),
-		"promoters": promoters,
-		"passives": len(values) - promoters - detractors,
-		"detractors": detractors,
-		"nps": _round(Fraction(100 * (promoters - detractors), len(values)), 1) if values else None,
-	}
-
-
-def aggregate(satisfaction_values: Iterable[int], nps_values: Iterable[int]) -> dict:
-	"""From bare answer values (as a GROUP BY query returns them): answers, average of the satisfaction
-	answers, CSAT %, nps_answers and NPS."""
-	sat, nps = list(satisfaction_values), list(nps_values)
-	return {
-		"answers": len(sat),
-		"average": _round(Fraction(sum(sat), len(sat)), 2) if sat else None,
-		"csat": _percent(sum(1 for v in sat if v >= 4), len(sat)),
-		"nps_answers": len(nps),
-		"nps": _nps_summary(nps)["nps"],
-	}
-
-
 def unhappy_reasons(
 	questions: Sequence[Mapping], typed: Mapping, threshold: float = 2, nps_detractor: bool = True
 ) -> list[tuple[str, str, int]]:
@@ -321,21 +296,9 @@ def sample_customers(
 # Invitations, submissions and campaign progress
 
 
-def campaign_progress(invited: int, opened: int, answered: int) -> dict:
-	"""Counts with open_rate and response_rate as % of invited (None when nobody was invited).
-	opened should include the answered (an answer implies the link was opened)."""
-	return {
-		"invited": invited,
-		"opened": opened,
-		"answered": answered,
-		"open_rate": _percent(opened, invited),
-		"response_rate": _percent(answered, invited),
-	}
-
-
 # A campaign's progress kept as counters: each change adds its difference (an invitation's status
-# moving, a response's answers stored or removed); the figures are computed from the counters, and equal
-# what campaign_progress and aggregate give on a full recount of the same invitations and answers.
+# moving, a response's answers stored or removed); the figures are computed from the counters, so a
+# full recount (the counters of all its invitations and answers) gives them too.
 
 STATUS_COUNTERS = ("invited", "opened", "answered")
 ANSWER_COUNTERS = (
@@ -384,7 +347,7 @@ def negated(counts: Mapping[str, int]) -> dict[str, int]:
 
 def progress_figures(counters: Mapping[str, int]) -> dict:
 	"""response_rate, average_score, csat and nps from a campaign's counters (missing ones count 0),
-	rounded as campaign_progress and aggregate round them; None where there is nothing to compute."""
+	rounded half away from zero; None where there is nothing to compute."""
 	c = {key: int(counters.get(key) or 0) for key in PROGRESS_COUNTERS}
 	sat, nps = c["satisfaction_answers"], c["nps_answers"]
 	return {

@@ -328,7 +328,8 @@ def make_visit_plans(rng, customers, per_plan: int = 3) -> None:
 	by_rep = {}
 	for customer, rep, _created in customers:
 		by_rep.setdefault(rep, []).append(customer)
-	monday = now_datetime().date() + timedelta(days=7 - now_datetime().date().weekday())
+	today = now_datetime().date()
+	monday = today + timedelta(days=7 - today.weekday())
 	reps = sorted(by_rep)
 	for i, rep in enumerate(reps):
 		plan = frappe.get_doc(
